@@ -1,0 +1,87 @@
+"""Settings from the environment (prefix GAPWISE_), checked once at start."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE = "secret_key"
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GAPWISE_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="Where the SQLite file, the secret key and caches live.",
+    )
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means an SQLite file in data_dir."
+    )
+    secret_key: str = Field(
+        default="",
+        description="Signs sessions and links; generated and kept in data_dir when unset.",
+    )
+    base_url: AnyHttpUrl = Field(default=AnyHttpUrl("http://127.0.0.1:8000"))
+    questionnaires_dir: Path = Field(default=PROJECT_ROOT / "questionnaires")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite://", "postgresql")):
+            raise ValueError("use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'gapwise.db'}"
+
+    @property
+    def base_url_text(self) -> str:
+        return str(self.base_url).rstrip("/")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; raise SettingsError naming the first bad setting."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = f"GAPWISE_{str(error['loc'][0]).upper()}" if error["loc"] else "GAPWISE_*"
+        raise SettingsError(f"invalid setting {name}: {error['msg']}") from None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.secret_key:
+        settings.secret_key = _persistent_secret_key(settings.data_dir)
+    return settings
+
+
+def _persistent_secret_key(data_dir: Path) -> str:
+    """Generate the key once and keep it, so sessions survive a restart."""
+    path = data_dir / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return load_settings()

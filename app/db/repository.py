@@ -1,0 +1,175 @@
+"""Reading and writing Gapwise's data. Routes and commands go through these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from app.db.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    FrameworkSnapshot,
+    Organisation,
+    Participant,
+    utc_now,
+)
+from app.domain.framework import Framework
+from app.domain.loading import content_hash, load_framework
+
+
+def store_framework(*, session: Session, framework: Framework) -> FrameworkSnapshot:
+    """Store the framework as a snapshot unless this exact content is already stored."""
+    digest = content_hash(framework)
+    existing = session.exec(
+        select(FrameworkSnapshot).where(
+            FrameworkSnapshot.framework_key == framework.id,
+            FrameworkSnapshot.version == framework.version,
+            FrameworkSnapshot.content_hash == digest,
+        )
+    ).first()
+    if existing:
+        return existing
+    snapshot = FrameworkSnapshot(
+        framework_key=framework.id,
+        version=framework.version,
+        content_hash=digest,
+        title=framework.title,
+        content=framework.model_dump_json(),
+    )
+    session.add(snapshot)
+    session.flush()
+    return snapshot
+
+
+def store_questionnaires(*, session: Session, directory: Path) -> list[FrameworkSnapshot]:
+    """Load every `*.yaml` in the folder; a broken file raises FrameworkFileError."""
+    frameworks = [load_framework(path) for path in sorted(directory.glob("*.yaml"))]
+    return [store_framework(session=session, framework=f) for f in frameworks]
+
+
+def latest_snapshots(*, session: Session) -> Sequence[FrameworkSnapshot]:
+    """The most recently loaded snapshot of each framework, by title."""
+    newest = (
+        select(func.max(FrameworkSnapshot.id))
+        .group_by(col(FrameworkSnapshot.framework_key))
+        .scalar_subquery()
+    )
+    query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(newest))
+    return session.exec(query.order_by(FrameworkSnapshot.title)).all()
+
+
+def latest_snapshot(*, session: Session, framework_key: str) -> FrameworkSnapshot | None:
+    query = (
+        select(FrameworkSnapshot)
+        .where(FrameworkSnapshot.framework_key == framework_key)
+        .order_by(col(FrameworkSnapshot.id).desc())
+    )
+    return session.exec(query).first()
+
+
+def framework_of(snapshot: FrameworkSnapshot) -> Framework:
+    return _parse_snapshot(snapshot.content_hash, snapshot.content)
+
+
+@lru_cache(maxsize=64)
+def _parse_snapshot(_digest: str, content: str) -> Framework:
+    return Framework.model_validate_json(content)
+
+
+def organisation_by_slug(*, session: Session, slug: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.slug == slug)).first()
+
+
+def create_organisation(*, session: Session, slug: str, name: str) -> Organisation:
+    organisation = Organisation(slug=slug, name=name)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def create_assessment(
+    *,
+    session: Session,
+    organisation: Organisation,
+    snapshot: FrameworkSnapshot,
+    title: str,
+    purpose: str = "",
+    status: AssessmentStatus = AssessmentStatus.DRAFT,
+    target_date: date | None = None,
+) -> Assessment:
+    assessment = Assessment(
+        organisation_id=organisation.id,
+        framework_snapshot_id=snapshot.id,
+        title=title,
+        purpose=purpose,
+        status=status,
+        target_date=target_date,
+    )
+    session.add(assessment)
+    session.flush()
+    return assessment
+
+
+def add_participant(
+    *, session: Session, assessment: Assessment, name: str, group: str = "", role: str = ""
+) -> Participant:
+    participant = Participant(assessment_id=assessment.id, name=name, group=group, role=role)
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def save_answer(
+    *,
+    session: Session,
+    participant: Participant,
+    criterion_id: str,
+    current: int | None,
+    target: int | None,
+    dont_know: bool = False,
+    comment: str = "",
+) -> None:
+    """Insert or replace the participant's answer to one criterion in a single statement."""
+    values = {
+        "current": current,
+        "target": target,
+        "dont_know": dont_know,
+        "comment": comment,
+        "updated_at": utc_now(),
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Answer).values(
+        participant_id=participant.id, criterion_id=criterion_id, **values
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["participant_id", "criterion_id"], set_=values
+        )
+    )
+
+
+def answers_of(*, session: Session, assessment: Assessment) -> Sequence[Answer]:
+    query = (
+        select(Answer)
+        .join(Participant)
+        .where(Participant.assessment_id == assessment.id)
+        .order_by(Answer.participant_id, Answer.criterion_id)
+    )
+    return session.exec(query).all()
+
+
+def participants_of(*, session: Session, assessment: Assessment) -> Sequence[Participant]:
+    query = select(Participant).where(Participant.assessment_id == assessment.id)
+    return session.exec(query.order_by(Participant.id)).all()
+
+
+def assessments_of(*, session: Session, organisation: Organisation) -> Sequence[Assessment]:
+    query = select(Assessment).where(Assessment.organisation_id == organisation.id)
+    return session.exec(query.order_by(Assessment.id)).all()

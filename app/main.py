@@ -1,0 +1,39 @@
+"""The web application: create_app() wires settings, database, pages and API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.db.engine import make_engine
+from app.web.errors import install_error_handlers
+from app.web.routes import api, health, pages
+
+DESCRIPTION = (
+    "Gapwise measures an organisation's customer-management capability against a framework "
+    "(by default the REAP Customer-Centric Blueprint), current and target, and turns the gap "
+    "into a roadmap."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Gapwise", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    for module in (pages, api, health):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    return app

@@ -1,0 +1,22 @@
+"""Liveness for load balancers and uptime checks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.web.deps import SessionDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def check_health(session: SessionDep) -> JSONResponse:
+    """200 when the database answers a query, 503 otherwise."""
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
