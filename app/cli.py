@@ -99,3 +99,7 @@ def demo() -> None:
     finally:
         engine.dispose()
     typer.echo("Demo workspace created." if created else "Demo workspace already exists.")
+
+
+if __name__ == "__main__":
+    app()

@@ -51,7 +51,8 @@ def parse_framework(text: str, name: str = "<text>") -> Framework:
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
-        raise FrameworkFileError([_problem_from_error(name, e) for e in exc.errors()]) from None
+        errors = [e for e in exc.errors() if not _is_cascade(e)]
+        raise FrameworkFileError([_problem_from_error(name, e) for e in errors]) from None
     problems = [Problem(name, p, m) for p, m in _consistency_problems(framework)]
     if problems:
         raise FrameworkFileError(problems)
@@ -90,6 +91,13 @@ _MESSAGES = {
     "string_pattern_mismatch": "not a valid id: use lower-case letters, digits, '-' and '.'",
     "string_too_short": "must not be empty",
 }
+
+
+def _is_cascade(error: Any) -> bool:
+    """Pydantic also calls a list too short when one of its items failed; that is noise."""
+    if error["type"] != "too_short":
+        return False
+    return len(error["input"]) >= error["ctx"]["min_length"]
 
 
 def _problem_from_error(name: str, error: Any) -> Problem:

@@ -1,0 +1,60 @@
+"""Shared fixtures: every test gets its own data folder and a real SQLite file in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.config import PROJECT_ROOT, Settings, load_settings
+from app.db import repository
+from app.db.engine import make_engine
+from app.db.migrations import migrate
+from app.main import create_app
+
+DATA = Path(__file__).parent / "data"
+MINI_FRAMEWORK = DATA / "mini-framework.yaml"
+QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
+
+
+@pytest.fixture(autouse=True)
+def _no_gapwise_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's own GAPWISE_* settings."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("GAPWISE_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(data_dir=tmp_path / "var", questionnaires_dir=QUESTIONNAIRES)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    """A migrated database with the shipped questionnaires loaded."""
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    with Session(engine) as session:
+        repository.store_questionnaires(session=session, directory=settings.questionnaires_dir)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client

@@ -1,0 +1,89 @@
+"""Storing frameworks as snapshots, and answers as one row per participant and criterion."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.db import repository
+from app.db.models import Answer, FrameworkSnapshot
+from app.domain.loading import load_framework, parse_framework
+from tests.conftest import MINI_FRAMEWORK
+
+
+def test_storing_the_same_framework_twice_keeps_one_snapshot(session: Session) -> None:
+    framework = load_framework(MINI_FRAMEWORK)
+
+    first = repository.store_framework(session=session, framework=framework)
+    again = repository.store_framework(session=session, framework=framework)
+
+    assert first.id == again.id
+    assert repository.framework_of(first) == framework
+
+
+def test_changed_text_makes_a_new_snapshot_and_keeps_the_old(session: Session) -> None:
+    data = yaml.safe_load(MINI_FRAMEWORK.read_text())
+    old = repository.store_framework(
+        session=session, framework=parse_framework(yaml.safe_dump(data))
+    )
+    data["layers"][0]["areas"][0]["criteria"][0]["text"] = "Reworded."
+    new = repository.store_framework(
+        session=session, framework=parse_framework(yaml.safe_dump(data))
+    )
+
+    assert new.id != old.id
+    assert repository.latest_snapshot(session=session, framework_key="mini").id == new.id
+    kept = session.get(FrameworkSnapshot, old.id)
+    assert next(repository.framework_of(kept).criteria()).text == "One view of each customer."
+
+
+def test_latest_snapshots_lists_each_framework_once(session: Session) -> None:
+    repository.store_framework(session=session, framework=load_framework(MINI_FRAMEWORK))
+
+    keys = [s.framework_key for s in repository.latest_snapshots(session=session)]
+
+    assert sorted(keys) == ["mini", "reap-blueprint"]
+
+
+def _participant(session: Session):
+    snapshot = repository.store_framework(session=session, framework=load_framework(MINI_FRAMEWORK))
+    organisation = repository.create_organisation(session=session, slug="acme", name="Acme")
+    assessment = repository.create_assessment(
+        session=session, organisation=organisation, snapshot=snapshot, title="Baseline"
+    )
+    return assessment, repository.add_participant(
+        session=session, assessment=assessment, name="Ann"
+    )
+
+
+def test_saving_an_answer_again_replaces_it(session: Session) -> None:
+    assessment, ann = _participant(session)
+
+    repository.save_answer(
+        session=session, participant=ann, criterion_id="data-quality", current=1, target=2
+    )
+    repository.save_answer(
+        session=session,
+        participant=ann,
+        criterion_id="data-quality",
+        current=2,
+        target=3,
+        comment="Better",
+    )
+    session.commit()
+
+    (answer,) = repository.answers_of(session=session, assessment=assessment)
+    assert (answer.current, answer.target, answer.comment) == (2, 3, "Better")
+
+
+def test_database_refuses_a_second_row_for_the_same_criterion(session: Session) -> None:
+    _, ann = _participant(session)
+    session.add(Answer(participant_id=ann.id, criterion_id="data-quality"))
+    session.add(Answer(participant_id=ann.id, criterion_id="data-quality"))
+
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+    assert session.exec(select(Answer)).all() == []

@@ -1,0 +1,160 @@
+"""Loading questionnaire files: a valid file becomes a Framework; a broken one says exactly why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.domain.loading import FrameworkFileError, content_hash, load_framework, parse_framework
+from tests.conftest import MINI_FRAMEWORK
+
+
+def mini() -> dict:
+    return yaml.safe_load(MINI_FRAMEWORK.read_text())
+
+
+def problems_of(data: dict) -> list[str]:
+    with pytest.raises(FrameworkFileError) as caught:
+        parse_framework(yaml.safe_dump(data), "mine.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_valid_file_loads_with_defaults_and_counts() -> None:
+    framework = load_framework(MINI_FRAMEWORK)
+
+    assert framework.id == "mini"
+    assert framework.scale.values == (0, 1, 2, 3)
+    assert (framework.area_count, framework.criterion_count) == (2, 3)
+    assert [c.id for c in framework.criteria()] == [
+        "data-one-view",
+        "data-quality",
+        "growth-offers",
+    ]
+    assert [c.weight for c in framework.criteria()] == [1.0, 2.0, 1.0]
+
+
+def test_duplicate_criterion_id_names_both_places() -> None:
+    data = mini()
+    data["layers"][1]["areas"][0]["sub_components"][0]["criteria"][0]["id"] = "data-quality"
+
+    assert problems_of(data) == [
+        "mine.yaml: layers[1].areas[0].sub_components[0].criteria[0].id: "
+        "duplicate id 'data-quality' (first used at layers[0].areas[0].criteria[1].id)"
+    ]
+
+
+def test_area_id_reused_as_criterion_id_is_a_duplicate() -> None:
+    data = mini()
+    data["layers"][0]["areas"][0]["criteria"][0]["id"] = "growth"
+
+    assert problems_of(data) == [
+        "mine.yaml: layers[1].areas[0].id: duplicate id 'growth' "
+        "(first used at layers[0].areas[0].criteria[0].id)"
+    ]
+
+
+def test_area_without_criteria_is_rejected() -> None:
+    data = mini()
+    data["layers"][0]["areas"][0]["criteria"] = []
+
+    assert problems_of(data) == ["mine.yaml: layers[0].areas[0]: area 'data' has no criteria"]
+
+
+def test_empty_sub_component_is_rejected() -> None:
+    data = mini()
+    data["layers"][1]["areas"][0]["sub_components"][0]["criteria"] = []
+
+    assert problems_of(data) == [
+        "mine.yaml: layers[1].areas[0].sub_components[0].criteria: must list at least 1 item(s)"
+    ]
+
+
+def test_unknown_wgll_level_lists_the_scale() -> None:
+    data = mini()
+    data["scale"]["wgll_level"] = 7
+
+    assert problems_of(data) == [
+        "mine.yaml: scale.wgll_level: unknown level 7 (the scale has 0, 1, 2, 3)"
+    ]
+
+
+def test_missing_fields_are_each_reported() -> None:
+    data = mini()
+    del data["layers"][0]["areas"][0]["criteria"][0]["id"]
+    del data["layers"][1]["areas"][0]["intent"]
+
+    assert problems_of(data) == [
+        "mine.yaml: layers[0].areas[0].criteria[0].id: missing field",
+        "mine.yaml: layers[1].areas[0].intent: missing field",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d["layers"][0].update(id="Base Layer"),
+            "mine.yaml: layers[0].id: not a valid id: use lower-case letters, digits, '-' and '.'",
+        ),
+        (
+            lambda d: d["layers"][0]["areas"][0].update(colour="red"),
+            "mine.yaml: layers[0].areas[0].colour: unknown field",
+        ),
+        (
+            lambda d: d["layers"][0]["areas"][0]["criteria"][0].update(source="book"),
+            "mine.yaml: layers[0].areas[0].criteria[0].source: "
+            "Input should be 'blueprint' or 'derived'",
+        ),
+        (
+            lambda d: d["layers"][0]["areas"][0]["criteria"][1].update(weight=0),
+            "mine.yaml: layers[0].areas[0].criteria[1].weight: Input should be greater than 0",
+        ),
+        (
+            lambda d: d["layers"][0]["areas"][0]["criteria"][1].update(text="  "),
+            "mine.yaml: layers[0].areas[0].criteria[1].text: must not be empty",
+        ),
+        (
+            lambda d: d["scale"]["levels"].reverse(),
+            "mine.yaml: scale.levels[1].value: levels must be listed from lowest to highest",
+        ),
+        (
+            lambda d: d.update(layers=[]),
+            "mine.yaml: layers: must list at least 1 item(s)",
+        ),
+    ],
+)
+def test_one_broken_field_gives_one_precise_message(change, expected: str) -> None:
+    data = mini()
+    change(data)
+
+    assert problems_of(data)[0] == expected
+
+
+def test_invalid_yaml_says_where() -> None:
+    with pytest.raises(FrameworkFileError) as caught:
+        parse_framework("id: x\nlayers: [\n", "mine.yaml")
+
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("mine.yaml: line 3, column 1: invalid YAML:")
+
+
+def test_file_that_is_not_a_mapping() -> None:
+    with pytest.raises(FrameworkFileError, match="must hold a mapping"):
+        parse_framework("- just\n- a list\n", "mine.yaml")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FrameworkFileError, match="cannot read the file"):
+        load_framework(tmp_path / "absent.yaml")
+
+
+def test_content_hash_ignores_formatting_but_not_text() -> None:
+    original = load_framework(MINI_FRAMEWORK)
+    reformatted = parse_framework(yaml.safe_dump(mini(), default_flow_style=False))
+    data = mini()
+    data["layers"][0]["areas"][0]["criteria"][0]["text"] = "One view of every customer."
+
+    assert content_hash(reformatted) == content_hash(original)
+    assert content_hash(parse_framework(yaml.safe_dump(data))) != content_hash(original)

@@ -1,0 +1,86 @@
+"""The gapwise command, run as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from app.db.engine import make_engine
+from app.db.models import Answer, Assessment, Organisation, Participant
+from app.demo import DEMO_TEAM
+from tests.conftest import QUESTIONNAIRES
+
+
+def gapwise(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "GAPWISE_DATA_DIR": str(data_dir), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_validate_accepts_the_shipped_questionnaires(tmp_path: Path) -> None:
+    files = sorted(str(p) for p in QUESTIONNAIRES.glob("*.yaml"))
+
+    result = gapwise("validate", *files, data_dir=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "reap-blueprint.yaml: ok (14 areas," in result.stdout
+
+
+def test_validate_rejects_a_broken_copy_with_a_precise_message(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = (QUESTIONNAIRES / "reap-blueprint.yaml").read_text()
+    broken.write_text(text.replace("id: enabling", "id: foundations", 1))
+
+    result = gapwise("validate", str(broken), data_dir=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"{broken}: layers[1].id: duplicate id 'foundations' (first used at layers[0].id)"
+    )
+
+
+def test_invalid_setting_stops_with_one_line(tmp_path: Path) -> None:
+    result = gapwise("migrate", data_dir=tmp_path, GAPWISE_BASE_URL="nowhere")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("gapwise: invalid setting GAPWISE_BASE_URL:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_migrate_refuses_a_broken_questionnaire_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text("id: bad\n")
+
+    result = gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder))
+
+    assert result.returncode == 1
+    assert f"{folder}/bad.yaml: version: missing field" in result.stderr
+
+
+def test_demo_is_created_once_with_answers_from_every_participant(tmp_path: Path) -> None:
+    first = gapwise("demo", data_dir=tmp_path)
+    second = gapwise("demo", data_dir=tmp_path)
+
+    assert first.returncode == 0, first.stderr
+    assert "Demo workspace created." in first.stdout
+    assert "Demo workspace already exists." in second.stdout
+    engine = make_engine(f"sqlite:///{tmp_path}/gapwise.db")
+    with Session(engine) as session:
+        counts = [
+            session.exec(select(func.count()).select_from(t)).one()
+            for t in (Organisation, Assessment, Participant)
+        ]
+        answering = session.exec(select(func.count(func.distinct(Answer.participant_id)))).one()
+    engine.dispose()
+    assert counts == [1, 1, len(DEMO_TEAM)]
+    assert answering == len(DEMO_TEAM)
