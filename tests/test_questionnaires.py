@@ -1,4 +1,4 @@
-"""The shipped questionnaire files are a contract: each loads, and the REAP blueprint keeps its shape."""
+"""The shipped questionnaires are a contract: each loads; the REAP blueprint keeps its shape."""
 
 from __future__ import annotations
 
