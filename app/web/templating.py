@@ -19,3 +19,11 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
 
 
 templates.env.globals["url_for"] = url_for
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Split text into paragraphs at blank lines (how YAML folded text keeps them)."""
+    return [part.strip() for part in (text or "").split("\n") if part.strip()]
+
+
+templates.env.filters["paragraphs"] = paragraphs
