@@ -97,7 +97,7 @@ def _is_cascade(error: Any) -> bool:
     """Pydantic also calls a list too short when one of its items failed; that is noise."""
     if error["type"] != "too_short":
         return False
-    return len(error["input"]) >= error["ctx"]["min_length"]
+    return bool(len(error["input"]) >= error["ctx"]["min_length"])
 
 
 def _problem_from_error(name: str, error: Any) -> Problem:
