@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from sqlmodel import Session
 
+from app.auth.secrets import MIN_PASSWORD_LENGTH
 from app.config import Settings, SettingsError, load_settings
-from app.db import repository
+from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
+from app.db.models import Role
 from app.domain.loading import FrameworkFileError, load_framework
 
 app = typer.Typer(
@@ -85,20 +91,92 @@ def validate(
         raise typer.Exit(1)
 
 
-@app.command()
-def demo() -> None:
-    """Create the demo organisation and assessment (once; running it again changes nothing)."""
-    from app.demo import create_demo
-
+@contextmanager
+def _database() -> Iterator[Session]:
+    """A committed session on the configured, migrated database."""
     settings = _settings()
     _prepare_database(settings)
     engine = make_engine(settings.sqlalchemy_url)
     try:
         with session_scope(engine) as session:
-            created = create_demo(session)
+            yield session
     finally:
         engine.dispose()
+
+
+@app.command()
+def demo() -> None:
+    """Create the demo workspace once, and give its consultant a fresh password."""
+    from app.demo import create_demo, reset_demo_consultant
+
+    with _database() as session:
+        created = create_demo(session)
+        email, password = reset_demo_consultant(session)
     typer.echo("Demo workspace created." if created else "Demo workspace already exists.")
+    typer.echo(f"Sign in at /login as {email} with password: {password}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _create_user(email: str, role: Role, name: str) -> None:
+    password = _read_password()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        typer.echo(f"gapwise: password: use at least {MIN_PASSWORD_LENGTH} characters", err=True)
+        raise typer.Exit(2)
+    with _database() as session:
+        if accounts.user_by_email(session=session, email=email):
+            typer.echo(f"gapwise: email: an account for {email} already exists", err=True)
+            raise typer.Exit(2)
+        user = accounts.create_user(
+            session=session, email=email, password=password, role=role, name=name
+        )
+        accounts.record(
+            session=session, action=f"created {role} account", actor_label="cli", detail=user.email
+        )
+    typer.echo(f"Created {role} {accounts.normalise_email(email)}.")
+
+
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[
+        str, typer.Option(help="The admin's email; the password is prompted or read from stdin.")
+    ],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create an instance admin."""
+    _create_user(email, Role.ADMIN, name)
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Email; the password is prompted or read from stdin.")],
+    role: Annotated[Role, typer.Option(help="consultant or viewer (or admin).")] = Role.CONSULTANT,
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create a consultant or viewer account."""
+    _create_user(email, role, name)
+
+
+@app.command("create-token")
+def create_token(
+    email: Annotated[str, typer.Option(help="Whose token.")],
+    name: Annotated[str, typer.Option(help="What it is for.")] = "cli",
+) -> None:
+    """Create a personal API token and print it once."""
+    with _database() as session:
+        user = accounts.user_by_email(session=session, email=email)
+        if user is None:
+            typer.echo(f"gapwise: email: no account for {email}", err=True)
+            raise typer.Exit(2)
+        token, secret = accounts.create_api_token(session=session, user=user, name=name)
+        accounts.record(
+            session=session, action="created API token", actor=user, detail=f"{name} (cli)"
+        )
+    typer.echo(secret)
 
 
 if __name__ == "__main__":

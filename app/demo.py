@@ -8,17 +8,19 @@ line does: the framework's own point, and something later pages should make visi
 from __future__ import annotations
 
 import random
+import secrets
 import zlib
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session
 
-from app.db import repository
-from app.db.models import AssessmentStatus
+from app.db import accounts, repository
+from app.db.models import AssessmentStatus, Role
 from app.domain.framework import Framework
 
 DEMO_SLUG = "northwind-demo"
+DEMO_CONSULTANT = "consultant@demo.gapwise.invalid"
 DEMO_FRAMEWORK = "reap-blueprint"
 
 
@@ -121,3 +123,23 @@ def create_demo(session: Session) -> bool:
                 comment=answer.comment,
             )
     return True
+
+
+def reset_demo_consultant(session: Session) -> tuple[str, str]:
+    """Give the demo consultant a new random password (none is kept in code); return both."""
+    password = secrets.token_urlsafe(12)
+    user = accounts.user_by_email(session=session, email=DEMO_CONSULTANT)
+    if user is None:
+        user = accounts.create_user(
+            session=session,
+            email=DEMO_CONSULTANT,
+            password=password,
+            role=Role.CONSULTANT,
+            name="Demo Consultant",
+        )
+    else:
+        accounts.set_password(session=session, user=user, password=password)
+    organisation = repository.organisation_by_slug(session=session, slug=DEMO_SLUG)
+    assert organisation is not None  # create_demo ran first
+    accounts.add_membership(session=session, user=user, organisation=organisation)
+    return user.email, password

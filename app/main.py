@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import make_engine
+from app.web.csrf import CsrfCookieMiddleware, verify_csrf
 from app.web.errors import install_error_handlers
-from app.web.routes import api, health, pages
+from app.web.routes import (
+    account,
+    admin,
+    answering,
+    api,
+    assessments,
+    auth,
+    docs,
+    health,
+    organisations,
+    pages,
+)
+from app.web.security import install_security_headers
 
 DESCRIPTION = (
     "Gapwise measures an organisation's customer-management capability against a framework "
@@ -29,11 +42,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(title="Gapwise", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Gapwise",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI and ReDoc load CDN scripts; our /docs is routes/docs.py
+        redoc_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
-    for module in (pages, api, health):
+    routers = (
+        pages,
+        auth,
+        organisations,
+        assessments,
+        answering,
+        account,
+        admin,
+        api,
+        health,
+        docs,
+    )
+    for module in routers:
         app.include_router(module.router)
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.base_url.scheme == "https")
     install_error_handlers(app)
+    install_security_headers(app, settings)
     return app

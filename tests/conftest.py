@@ -15,6 +15,7 @@ from app.db import repository
 from app.db.engine import make_engine
 from app.db.migrations import migrate
 from app.main import create_app
+from tests.factories import Tenant, make_tenant
 
 DATA = Path(__file__).parent / "data"
 MINI_FRAMEWORK = DATA / "mini-framework.yaml"
@@ -58,3 +59,14 @@ def session(engine: Engine) -> Iterator[Session]:
 def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture
+def tenants(session: Session) -> tuple[Tenant, Tenant]:
+    """Two client organisations that must never see each other's data."""
+    return make_tenant(session, "Acme"), make_tenant(session, "Globex")
+
+
+@pytest.fixture
+def api_token(tenants: tuple[Tenant, Tenant]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tenants[0].token}"}

@@ -80,3 +80,98 @@ class Answer(SQLModel, table=True):
     dont_know: bool = False
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = _timestamp()
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # runs the instance; sees every organisation
+    CONSULTANT = "consultant"  # creates organisations and assessments, invites, sees results
+    VIEWER = "viewer"  # a client lead: reads results and reports of their organisations
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, max_length=320)
+    name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=400)
+    role: Role = Field(default=Role.VIEWER, sa_type=String(12))
+    is_active: bool = True
+    created_at: datetime = _timestamp()
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_at: datetime = _timestamp()
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. Only a hash of the cookie value is stored."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = _timestamp()
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    address: str = Field(default="", max_length=64)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token; shown once, stored as a hash."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    prefix: str = Field(max_length=16)
+    name: str = Field(max_length=120)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = _timestamp()
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class InviteToken(SQLModel, table=True):
+    """A participant's link: grants that one participant's questionnaire and nothing else."""
+
+    __tablename__ = "invite_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    created_at: datetime = _timestamp()
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed sign-ins, counted per account and per address to slow down guessing."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, max_length=320)
+    address: str = Field(index=True, max_length=64)
+    attempted_at: datetime = _timestamp(index=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when: sign-ins, memberships, tokens and data changes."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp(index=True)
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    actor: str = Field(default="", max_length=320)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    action: str = Field(max_length=60)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    address: str = Field(default="", max_length=64)

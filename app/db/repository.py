@@ -173,3 +173,32 @@ def participants_of(*, session: Session, assessment: Assessment) -> Sequence[Par
 def assessments_of(*, session: Session, organisation: Organisation) -> Sequence[Assessment]:
     query = select(Assessment).where(Assessment.organisation_id == organisation.id)
     return session.exec(query.order_by(Assessment.id)).all()
+
+
+def organisation_of(*, session: Session, assessment: Assessment) -> Organisation:
+    organisation = session.get(Organisation, assessment.organisation_id)
+    assert organisation is not None  # a foreign key guarantees it
+    return organisation
+
+
+def assessment_of(*, session: Session, participant: Participant) -> Assessment:
+    assessment = session.get(Assessment, participant.assessment_id)
+    assert assessment is not None  # a foreign key guarantees it
+    return assessment
+
+
+def framework_of_assessment(*, session: Session, assessment: Assessment) -> Framework:
+    snapshot = session.get(FrameworkSnapshot, assessment.framework_snapshot_id)
+    assert snapshot is not None  # a foreign key guarantees it
+    return framework_of(snapshot)
+
+
+def answer_counts(*, session: Session, assessment: Assessment) -> dict[int, int]:
+    """How many criteria each participant has answered (a level or don't know)."""
+    query = (
+        select(Answer.participant_id, func.count())
+        .join(Participant)
+        .where(Participant.assessment_id == assessment.id)
+        .group_by(col(Answer.participant_id))
+    )
+    return dict(session.exec(query).all())

@@ -1,4 +1,8 @@
-"""Request dependencies as Annotated aliases, so routes declare what they need in one word."""
+"""Request dependencies as Annotated aliases, so routes declare what they need in one word.
+
+Tenant scoping lives here: an object the caller may not see answers 404, exactly like one
+that does not exist, so no route can forget the check and no response confirms an id.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,17 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
 from app.config import Settings
-from app.db import repository
-from app.db.models import FrameworkSnapshot
+from app.db import accounts, repository
+from app.db.models import (
+    Assessment,
+    FrameworkSnapshot,
+    Organisation,
+    Participant,
+    Role,
+    User,
+)
+
+SESSION_COOKIE = "gapwise_session"
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -26,6 +39,55 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def get_optional_user(request: Request, session: SessionDep) -> User | None:
+    """A Bearer API token when one is sent (cookies are then ignored), else the session cookie."""
+    authorization = request.headers.get("authorization", "")
+    if authorization.startswith("Bearer "):
+        user = accounts.user_for_api_token(session=session, secret=authorization[7:].strip())
+        session.commit()
+        if user is None:
+            raise HTTPException(
+                status_code=401, detail="The API token is not valid or was revoked."
+            )
+        return user
+    token = request.cookies.get(SESSION_COOKIE)
+    user = accounts.user_for_session(session=session, token=token) if token else None
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise HTTPException(status_code=401, detail="Sign in to continue.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_consultant(user: CurrentUser) -> User:
+    if user.role not in (Role.ADMIN, Role.CONSULTANT):
+        raise HTTPException(status_code=403, detail="Only consultants and admins can do this.")
+    return user
+
+
+def get_admin(user: CurrentUser) -> User:
+    if user.role != Role.ADMIN:
+        raise HTTPException(status_code=403, detail="Only admins can do this.")
+    return user
+
+
+ConsultantUser = Annotated[User, Depends(get_consultant)]
+AdminUser = Annotated[User, Depends(get_admin)]
+
+
 def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkSnapshot:
     """The newest loaded version of a framework, or 404."""
     snapshot = repository.latest_snapshot(session=session, framework_key=framework_id)
@@ -35,3 +97,56 @@ def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkS
 
 
 FrameworkSnapshotDep = Annotated[FrameworkSnapshot, Depends(get_framework_snapshot)]
+
+NOT_FOUND = "There is nothing at this address, or you do not have access to it."
+
+
+def get_organisation(organisation_id: int, session: SessionDep, user: CurrentUser) -> Organisation:
+    organisation = accounts.organisation_for(
+        session=session, user=user, organisation_id=organisation_id
+    )
+    if organisation is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return organisation
+
+
+OrganisationDep = Annotated[Organisation, Depends(get_organisation)]
+
+
+def get_assessment(assessment_id: int, session: SessionDep, user: CurrentUser) -> Assessment:
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None or not accounts.organisation_for(
+        session=session, user=user, organisation_id=assessment.organisation_id
+    ):
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return assessment
+
+
+AssessmentDep = Annotated[Assessment, Depends(get_assessment)]
+
+
+def get_participant(
+    participant_id: int, assessment: AssessmentDep, session: SessionDep
+) -> Participant:
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.assessment_id != assessment.id:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return participant
+
+
+ParticipantDep = Annotated[Participant, Depends(get_participant)]
+
+
+def get_invited_participant(invite_token: str, session: SessionDep) -> Participant:
+    """The one participant an invite link grants; an unknown, expired or revoked link is 404."""
+    participant = accounts.participant_for_invite(session=session, secret=invite_token)
+    if participant is None:
+        raise HTTPException(
+            status_code=404,
+            detail="This link is not valid: it may have expired or been replaced. "
+            "Ask the person who invited you for a new one.",
+        )
+    return participant
+
+
+InvitedParticipant = Annotated[Participant, Depends(get_invited_participant)]

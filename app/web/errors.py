@@ -9,11 +9,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from app.web.routes.auth import render_login
 from app.web.templating import templates
 
 logger = logging.getLogger("gapwise")
 
-_TITLES = {404: "Not found", 405: "Not allowed", 422: "Check what you sent", 500: "Server error"}
+_TITLES = {
+    401: "Sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    422: "Check what you sent",
+    500: "Server error",
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -36,6 +44,8 @@ def _respond(request: Request, status: int, message: str) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 401 and not _wants_json(request):
+        return render_login(request, message=str(exc.detail), status=401)
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no page at this address."

@@ -6,8 +6,10 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT
+from app.web.csrf import csrf_token_for
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 
@@ -18,7 +20,27 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
     return str(context["request"].app.url_path_for(name, **path_params))
 
 
-templates.env.globals["url_for"] = url_for
+@pass_context
+def csrf_token(context: dict[str, Any]) -> str:
+    return csrf_token_for(context["request"])
+
+
+@pass_context
+def current_user(context: dict[str, Any]) -> Any:
+    """The signed-in user, when the page's route looked it up; None otherwise."""
+    return getattr(context["request"].state, "user", None)
+
+
+@pass_context
+def csrf_field(context: dict[str, Any]) -> Markup:
+    """The hidden input every POST form carries."""
+    token = escape(csrf_token_for(context["request"]))
+    return Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
+
+
+templates.env.globals.update(
+    url_for=url_for, csrf_token=csrf_token, csrf_field=csrf_field, current_user=current_user
+)
 
 
 def paragraphs(text: str | None) -> list[str]:

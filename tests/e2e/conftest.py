@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
@@ -50,15 +52,26 @@ def _wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) ->
     pytest.fail(f"the server did not become healthy within 60 s:\n{log.read_text()}")
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    demo_email: str
+    demo_password: str
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`gapwise demo` then `gapwise serve` in a fresh data folder; yields the base URL."""
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`gapwise demo` then `gapwise serve` in a fresh data folder, as a newcomer would."""
     data_dir = tmp_path_factory.mktemp("live")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GAPWISE_DATA_DIR": str(data_dir), "GAPWISE_BASE_URL": url}
     command = [sys.executable, "-m", "app.cli"]
-    subprocess.run([*command, "demo"], env=env, check=True, capture_output=True, timeout=120)
+    demo = subprocess.run(
+        [*command, "demo"], env=env, check=True, capture_output=True, text=True, timeout=120
+    )
+    credentials = re.search(r"as (\S+) with password: (\S+)", demo.stdout)
+    assert credentials, demo.stdout
     log = data_dir / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
@@ -69,7 +82,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     try:
         _wait_until_healthy(url, server, log)
-        yield url
+        yield LiveServer(url, credentials.group(1), credentials.group(2))
     finally:
         server.terminate()
         server.wait(timeout=20)

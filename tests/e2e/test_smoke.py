@@ -7,15 +7,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import LiveServer, screenshot
 
 pytestmark = pytest.mark.e2e
 
 
 def test_home_page_explains_gapwise_and_leads_to_the_framework(
-    page: Page, live_server: str
+    page: Page, live_server: LiveServer
 ) -> None:
-    page.goto(live_server + "/")
+    page.goto(live_server.url + "/")
 
     expect(page).to_have_title(re.compile("Gapwise"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("where it aims to be")
@@ -24,13 +24,13 @@ def test_home_page_explains_gapwise_and_leads_to_the_framework(
 
     page.get_by_role("link", name="REAP Customer-Centric Blueprint").click()
 
-    expect(page).to_have_url(live_server + "/frameworks/reap-blueprint")
+    expect(page).to_have_url(live_server.url + "/frameworks/reap-blueprint")
 
 
 def test_framework_page_lists_all_fourteen_areas_with_criteria(
-    page: Page, live_server: str
+    page: Page, live_server: LiveServer
 ) -> None:
-    page.goto(live_server + "/frameworks/reap-blueprint")
+    page.goto(live_server.url + "/frameworks/reap-blueprint")
 
     layers = page.locator("section.layer")
     expect(layers).to_have_count(3)
@@ -44,8 +44,8 @@ def test_framework_page_lists_all_fourteen_areas_with_criteria(
     screenshot(page, "framework-desktop")
 
 
-def test_area_links_in_the_contents_jump_to_the_area(page: Page, live_server: str) -> None:
-    page.goto(live_server + "/frameworks/reap-blueprint")
+def test_area_links_in_the_contents_jump_to_the_area(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/frameworks/reap-blueprint")
 
     page.get_by_role("navigation", name="Areas").get_by_role("link", name="Penetration").click()
 
@@ -53,10 +53,10 @@ def test_area_links_in_the_contents_jump_to_the_area(page: Page, live_server: st
     expect(page.locator("#area-penetration")).to_be_in_viewport()
 
 
-def test_framework_page_is_readable_on_a_phone(browser, live_server: str) -> None:
+def test_framework_page_is_readable_on_a_phone(browser, live_server: LiveServer) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
-    page.goto(live_server + "/frameworks/reap-blueprint")
+    page.goto(live_server.url + "/frameworks/reap-blueprint")
 
     width = page.evaluate("document.documentElement.scrollWidth")
 

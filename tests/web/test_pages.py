@@ -50,8 +50,10 @@ def test_unknown_framework_page_is_a_readable_404(client: TestClient) -> None:
     assert "Traceback" not in response.text
 
 
-def test_api_lists_frameworks_with_absolute_urls_from_base_url(client: TestClient) -> None:
-    response = client.get("/api/v1/frameworks", headers={"Host": "evil.example"})
+def test_api_lists_frameworks_with_absolute_urls_from_base_url(
+    client: TestClient, api_token: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/frameworks", headers={**api_token, "Host": "evil.example"})
 
     assert response.status_code == 200
     (item,) = response.json()
@@ -61,8 +63,8 @@ def test_api_lists_frameworks_with_absolute_urls_from_base_url(client: TestClien
     assert item["url"] == "http://127.0.0.1:8000/api/v1/frameworks/reap-blueprint"
 
 
-def test_api_returns_the_whole_structure(client: TestClient) -> None:
-    response = client.get("/api/v1/frameworks/reap-blueprint")
+def test_api_returns_the_whole_structure(client: TestClient, api_token: dict[str, str]) -> None:
+    response = client.get("/api/v1/frameworks/reap-blueprint", headers=api_token)
 
     assert response.status_code == 200
     body = response.json()
@@ -74,8 +76,8 @@ def test_api_returns_the_whole_structure(client: TestClient) -> None:
     assert len(body["content_hash"]) == 64
 
 
-def test_api_unknown_framework_is_json_404(client: TestClient) -> None:
-    response = client.get("/api/v1/frameworks/nope")
+def test_api_unknown_framework_is_json_404(client: TestClient, api_token: dict[str, str]) -> None:
+    response = client.get("/api/v1/frameworks/nope", headers=api_token)
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No framework with id 'nope'."}

@@ -5,11 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from app.db import repository
+from app.db import accounts, repository
+from app.db.models import Assessment, FrameworkSnapshot
 from app.domain.framework import Framework
-from app.web.deps import FrameworkSnapshotDep, SessionDep, SettingsDep
+from app.web.deps import (
+    AssessmentDep,
+    CurrentUser,
+    FrameworkSnapshotDep,
+    OrganisationDep,
+    SessionDep,
+    SettingsDep,
+)
 
-router = APIRouter(prefix="/api/v1", tags=["frameworks"])
+router = APIRouter(prefix="/api/v1")
 
 
 class FrameworkListItem(BaseModel):
@@ -27,9 +35,30 @@ class FrameworkDetail(BaseModel):
     framework: Framework
 
 
-@router.get("/frameworks", response_model=list[FrameworkListItem])
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    slug: str
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    organisation_id: int
+    title: str
+    purpose: str
+    status: str
+    framework_id: str
+    framework_version: str
+    participant_count: int
+
+
+class OrganisationDetail(OrganisationOut):
+    assessments: list[AssessmentOut]
+
+
+@router.get("/frameworks", response_model=list[FrameworkListItem], tags=["frameworks"])
 def list_frameworks(
-    request: Request, session: SessionDep, settings: SettingsDep
+    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> list[FrameworkListItem]:
     """Every framework loaded in this instance, the newest version of each."""
     items = []
@@ -50,8 +79,55 @@ def list_frameworks(
     return items
 
 
-@router.get("/frameworks/{framework_id}", response_model=FrameworkDetail, name="get_framework")
-def get_framework(snapshot: FrameworkSnapshotDep) -> FrameworkDetail:
+@router.get(
+    "/frameworks/{framework_id}",
+    response_model=FrameworkDetail,
+    name="get_framework",
+    tags=["frameworks"],
+)
+def get_framework(snapshot: FrameworkSnapshotDep, user: CurrentUser) -> FrameworkDetail:
     """The whole structure of a framework: scale, layers, areas, sub-components, criteria."""
     framework = repository.framework_of(snapshot)
     return FrameworkDetail(content_hash=snapshot.content_hash, framework=framework)
+
+
+def _assessment_out(session: SessionDep, assessment: Assessment) -> AssessmentOut:
+    snapshot = session.get(FrameworkSnapshot, assessment.framework_snapshot_id)
+    assert snapshot is not None  # a foreign key guarantees it
+    return AssessmentOut(
+        id=assessment.id or 0,
+        organisation_id=assessment.organisation_id,
+        title=assessment.title,
+        purpose=assessment.purpose,
+        status=assessment.status,
+        framework_id=snapshot.framework_key,
+        framework_version=snapshot.version,
+        participant_count=len(repository.participants_of(session=session, assessment=assessment)),
+    )
+
+
+@router.get("/organisations", response_model=list[OrganisationOut], tags=["organisations"])
+def list_organisations(session: SessionDep, user: CurrentUser) -> list[OrganisationOut]:
+    """The organisations the caller is a member of (every one, for an admin)."""
+    return [
+        OrganisationOut(id=o.id or 0, name=o.name, slug=o.slug)
+        for o in accounts.organisations_for(session=session, user=user)
+    ]
+
+
+@router.get(
+    "/organisations/{organisation_id}", response_model=OrganisationDetail, tags=["organisations"]
+)
+def get_organisation(organisation: OrganisationDep, session: SessionDep) -> OrganisationDetail:
+    assessments = repository.assessments_of(session=session, organisation=organisation)
+    return OrganisationDetail(
+        id=organisation.id or 0,
+        name=organisation.name,
+        slug=organisation.slug,
+        assessments=[_assessment_out(session, a) for a in assessments],
+    )
+
+
+@router.get("/assessments/{assessment_id}", response_model=AssessmentOut, tags=["assessments"])
+def get_assessment(assessment: AssessmentDep, session: SessionDep) -> AssessmentOut:
+    return _assessment_out(session, assessment)

@@ -1,0 +1,89 @@
+"""CSRF protection by signed double submit: a random cookie, and a signed copy in every form.
+
+A state-changing browser request must carry the signed copy (form field `csrf_token` or header
+`X-CSRF-Token`) that matches its own cookie; another site can neither read nor forge it.
+API clients that authenticate with a Bearer token send no cookies and are not asked for it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+from typing import Any
+
+from fastapi import HTTPException, Request
+from itsdangerous import BadSignature, Signer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+COOKIE = "gapwise_csrf"
+FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+REFUSED = "This form has expired or did not come from this site. Reload the page and try again."
+
+
+class CsrfCookieMiddleware:
+    """Gives every browser a CSRF cookie, set on the first response that needs it."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        existing = _cookie_from_scope(scope)
+        value = existing or secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["csrf_cookie"] = value
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and not existing:
+                flags = "Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if self.secure else "")
+                header = f"{COOKIE}={value}; {flags}".encode()
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", header)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def _cookie_from_scope(scope: Scope) -> str | None:
+    for name, raw in scope.get("headers", []):
+        if name == b"cookie":
+            morsel = SimpleCookie(raw.decode("latin-1")).get(COOKIE)
+            if morsel and morsel.value:
+                return morsel.value
+    return None
+
+
+def _signer(request: Request) -> Signer:
+    return Signer(request.app.state.settings.secret_key, salt="gapwise-csrf")
+
+
+def csrf_token_for(request: Request) -> str:
+    """The value pages put in forms and in the `csrf-token` meta tag."""
+    return _signer(request).sign(request.state.csrf_cookie).decode()
+
+
+async def verify_csrf(request: Request) -> None:
+    """App-wide dependency: refuse unsafe browser requests without a matching token."""
+    if request.method in SAFE_METHODS or request.headers.get("authorization", "").startswith(
+        "Bearer "
+    ):
+        return
+    sent = request.headers.get(HEADER) or await _form_token(request)
+    try:
+        unsigned = _signer(request).unsign(sent or "").decode()
+    except BadSignature:
+        raise HTTPException(status_code=403, detail=REFUSED) from None
+    if not hmac.compare_digest(unsigned, request.state.csrf_cookie):
+        raise HTTPException(status_code=403, detail=REFUSED)
+
+
+async def _form_token(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return None
+    form = await request.form()
+    return form.get(FIELD)

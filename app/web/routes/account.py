@@ -1,0 +1,86 @@
+"""A user's own account: personal API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import accounts
+from app.db.models import ApiToken, User
+from app.web.deps import CurrentUser, SessionDep, client_address
+from app.web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    user: User
+    tokens: list[ApiToken]
+    new_secret: str = ""
+    message: str = ""
+
+
+def _render(
+    request: Request, session: SessionDep, user: User, status: int = 200, **extra: str
+) -> Response:
+    page = AccountPage(
+        user=user, tokens=list(accounts.api_tokens_of(session=session, user=user)), **extra
+    )
+    return templates.TemplateResponse(
+        request, "account/index.html", {"page": page}, status_code=status
+    )
+
+
+@router.get("/account", name="show_account")
+def show_account(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return _render(request, session, user)
+
+
+@router.post("/account/tokens", name="create_token")
+def create_token(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    """The secret appears in this one response and is never shown again."""
+    if not name.strip():
+        return _render(
+            request,
+            session,
+            user,
+            status=422,
+            message="Name: say what the token is for, e.g. 'reporting script'.",
+        )
+    token, secret = accounts.create_api_token(session=session, user=user, name=name.strip())
+    accounts.record(
+        session=session,
+        action="created API token",
+        actor=user,
+        detail=f"{token.name} ({token.prefix}…)",
+        address=client_address(request),
+    )
+    session.commit()
+    return _render(request, session, user, new_secret=secret)
+
+
+@router.post("/account/tokens/{token_id}/revoke", name="revoke_token")
+def revoke_token(
+    request: Request, token_id: int, session: SessionDep, user: CurrentUser
+) -> Response:
+    token = accounts.revoke_api_token(session=session, user=user, token_id=token_id)
+    if token is None:
+        raise HTTPException(status_code=404, detail="There is no such token in your account.")
+    accounts.record(
+        session=session,
+        action="revoked API token",
+        actor=user,
+        detail=f"{token.name} ({token.prefix}…)",
+        address=client_address(request),
+    )
+    session.commit()
+    return RedirectResponse("/account", status_code=303)

@@ -1,0 +1,58 @@
+"""Instance administration: users and their sessions, the instance-wide audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import accounts
+from app.db.models import AuditEvent, User
+from app.web.deps import AdminUser, SessionDep, client_address
+from app.web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user: User
+    open_sessions: int
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    users: list[UserRow]
+    events: list[AuditEvent]
+
+
+@router.get("/admin", name="show_admin")
+def show_admin(request: Request, session: SessionDep, user: AdminUser) -> Response:
+    page = AdminPage(
+        users=[
+            UserRow(u, accounts.active_sessions(session=session, user=u))
+            for u in accounts.all_users(session=session)
+        ],
+        events=list(accounts.audit_events(session=session, limit=100)),
+    )
+    return templates.TemplateResponse(request, "admin/index.html", {"page": page})
+
+
+@router.post("/admin/users/{user_id}/revoke-sessions", name="revoke_sessions")
+def revoke_sessions(
+    request: Request, user_id: int, session: SessionDep, user: AdminUser
+) -> Response:
+    target = session.get(User, user_id)
+    if target is None:
+        raise HTTPException(status_code=404, detail="There is no such user.")
+    count = accounts.revoke_sessions_of(session=session, user=target)
+    accounts.record(
+        session=session,
+        action="revoked sessions",
+        actor=user,
+        detail=f"{target.email}: {count}",
+        address=client_address(request),
+    )
+    session.commit()
+    return RedirectResponse("/admin", status_code=303)

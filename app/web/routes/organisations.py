@@ -1,0 +1,182 @@
+"""Organisations: the tenants. Their members, assessments and audit log."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import accounts, repository
+from app.db.models import Assessment, AuditEvent, Organisation, Role, User
+from app.web.deps import (
+    ConsultantUser,
+    CurrentUser,
+    OrganisationDep,
+    SessionDep,
+    client_address,
+)
+from app.web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+
+@dataclass(frozen=True)
+class OrganisationsPage:
+    organisations: list[Organisation]
+    can_create: bool
+    message: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisation: Organisation
+    assessments: list[Assessment]
+    members: list[User]
+    can_manage: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    organisation: Organisation
+    events: list[AuditEvent]
+
+
+def _can_manage(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.CONSULTANT)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "organisation"
+
+
+@router.get("/organisations", name="list_organisations")
+def list_organisations(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    page = OrganisationsPage(
+        organisations=list(accounts.organisations_for(session=session, user=user)),
+        can_create=_can_manage(user),
+    )
+    return templates.TemplateResponse(request, "organisations/index.html", {"page": page})
+
+
+@router.post("/organisations", name="create_organisation")
+def create_organisation(
+    request: Request,
+    session: SessionDep,
+    user: ConsultantUser,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    name = name.strip()
+    if not name:
+        page = OrganisationsPage(
+            organisations=list(accounts.organisations_for(session=session, user=user)),
+            can_create=True,
+            message="Name: give the organisation a name (up to 200 characters).",
+        )
+        return templates.TemplateResponse(
+            request, "organisations/index.html", {"page": page}, status_code=422
+        )
+    slug = _slug(name)
+    if repository.organisation_by_slug(session=session, slug=slug):
+        slug = f"{slug}-{secrets.token_hex(3)}"
+    organisation = repository.create_organisation(session=session, slug=slug, name=name)
+    accounts.add_membership(session=session, user=user, organisation=organisation)
+    accounts.record(
+        session=session,
+        action="created organisation",
+        actor=user,
+        organisation_id=organisation.id,
+        detail=name,
+        address=client_address(request),
+    )
+    session.commit()
+    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+
+
+def _organisation_page(
+    session: SessionDep, organisation: Organisation, user: User, message: str = ""
+) -> OrganisationPage:
+    return OrganisationPage(
+        organisation=organisation,
+        assessments=list(repository.assessments_of(session=session, organisation=organisation)),
+        members=list(accounts.members_of(session=session, organisation=organisation)),
+        can_manage=_can_manage(user),
+        message=message,
+    )
+
+
+@router.get("/organisations/{organisation_id}", name="show_organisation")
+def show_organisation(
+    request: Request, organisation: OrganisationDep, session: SessionDep, user: CurrentUser
+) -> Response:
+    page = _organisation_page(session, organisation, user)
+    return templates.TemplateResponse(request, "organisations/detail.html", {"page": page})
+
+
+@router.post("/organisations/{organisation_id}/members", name="add_member")
+def add_member(
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    user: ConsultantUser,
+    email: Annotated[str, Form(max_length=320)] = "",
+) -> Response:
+    member = accounts.user_by_email(session=session, email=email)
+    if member is None:
+        message = (
+            f"Email: no account uses '{email}'. Create the account first (gapwise create-user)."
+        )
+        page = _organisation_page(session, organisation, user, message)
+        return templates.TemplateResponse(
+            request, "organisations/detail.html", {"page": page}, status_code=422
+        )
+    accounts.add_membership(session=session, user=member, organisation=organisation)
+    accounts.record(
+        session=session,
+        action="added member",
+        actor=user,
+        organisation_id=organisation.id,
+        detail=member.email,
+        address=client_address(request),
+    )
+    session.commit()
+    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+
+
+@router.post("/organisations/{organisation_id}/members/{user_id}/remove", name="remove_member")
+def remove_member(
+    request: Request,
+    organisation: OrganisationDep,
+    user_id: int,
+    session: SessionDep,
+    user: ConsultantUser,
+) -> Response:
+    member = session.get(User, user_id)
+    if member is None or not accounts.remove_membership(
+        session=session, user_id=user_id, organisation=organisation
+    ):
+        raise HTTPException(status_code=404, detail="That person is not a member here.")
+    accounts.record(
+        session=session,
+        action="removed member",
+        actor=user,
+        organisation_id=organisation.id,
+        detail=member.email,
+        address=client_address(request),
+    )
+    session.commit()
+    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+
+
+@router.get("/organisations/{organisation_id}/audit", name="show_audit")
+def show_audit(
+    request: Request, organisation: OrganisationDep, session: SessionDep, user: ConsultantUser
+) -> Response:
+    events = accounts.audit_events(session=session, organisation_id=organisation.id)
+    page = AuditPage(organisation=organisation, events=list(events))
+    return templates.TemplateResponse(request, "organisations/audit.html", {"page": page})

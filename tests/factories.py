@@ -1,0 +1,88 @@
+"""Test data: two tenants with their people, assessments and participants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.db import accounts, repository
+from app.db.models import Assessment, Organisation, Participant, Role, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    organisation: Organisation
+    consultant: User
+    viewer: User
+    assessment: Assessment
+    participant: Participant
+    token: str  # the consultant's API token
+    invite: str  # the participant's invite link secret
+
+
+def make_tenant(session: Session, name: str) -> Tenant:
+    key = name.lower()
+    snapshot = repository.latest_snapshot(session=session, framework_key="reap-blueprint")
+    assert snapshot is not None
+    organisation = repository.create_organisation(session=session, slug=key, name=name)
+    consultant = accounts.create_user(
+        session=session, email=f"consultant@{key}.test", password=PASSWORD, role=Role.CONSULTANT
+    )
+    viewer = accounts.create_user(
+        session=session, email=f"viewer@{key}.test", password=PASSWORD, role=Role.VIEWER
+    )
+    for user in (consultant, viewer):
+        accounts.add_membership(session=session, user=user, organisation=organisation)
+    assessment = repository.create_assessment(
+        session=session, organisation=organisation, snapshot=snapshot, title=f"{name} baseline"
+    )
+    participant = repository.add_participant(
+        session=session, assessment=assessment, name=f"{name} participant", group="Leadership"
+    )
+    repository.save_answer(
+        session=session,
+        participant=participant,
+        criterion_id="cm-cross-channel-ownership",
+        current=1,
+        target=3,
+        comment=f"secret comment of {name}",
+    )
+    _, token = accounts.create_api_token(session=session, user=consultant, name="tests")
+    invite = accounts.issue_invite(session=session, participant=participant)
+    session.commit()
+    return Tenant(organisation, consultant, viewer, assessment, participant, token, invite)
+
+
+def make_admin(session: Session) -> User:
+    admin = accounts.create_user(
+        session=session, email="admin@instance.test", password=PASSWORD, role=Role.ADMIN
+    )
+    session.commit()
+    return admin
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    token = csrf_from(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+def post_form(client: TestClient, url: str, data: dict | None = None, **kwargs):
+    """Post like the browser does: with the CSRF token of a page just loaded."""
+    token = csrf_from(client.get("/").text)
+    return client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
