@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
 
 from app.config import Settings
@@ -24,6 +24,9 @@ from app.db.models import (
 )
 
 SESSION_COOKIE = "gapwise_session"
+
+# A path id outside what the database can hold is simply not found, never an overflow.
+DbId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -101,7 +104,7 @@ FrameworkSnapshotDep = Annotated[FrameworkSnapshot, Depends(get_framework_snapsh
 NOT_FOUND = "There is nothing at this address, or you do not have access to it."
 
 
-def get_organisation(organisation_id: int, session: SessionDep, user: CurrentUser) -> Organisation:
+def get_organisation(organisation_id: DbId, session: SessionDep, user: CurrentUser) -> Organisation:
     organisation = accounts.organisation_for(
         session=session, user=user, organisation_id=organisation_id
     )
@@ -113,7 +116,7 @@ def get_organisation(organisation_id: int, session: SessionDep, user: CurrentUse
 OrganisationDep = Annotated[Organisation, Depends(get_organisation)]
 
 
-def get_assessment(assessment_id: int, session: SessionDep, user: CurrentUser) -> Assessment:
+def get_assessment(assessment_id: DbId, session: SessionDep, user: CurrentUser) -> Assessment:
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or not accounts.organisation_for(
         session=session, user=user, organisation_id=assessment.organisation_id
@@ -126,7 +129,7 @@ AssessmentDep = Annotated[Assessment, Depends(get_assessment)]
 
 
 def get_participant(
-    participant_id: int, assessment: AssessmentDep, session: SessionDep
+    participant_id: DbId, assessment: AssessmentDep, session: SessionDep
 ) -> Participant:
     participant = session.get(Participant, participant_id)
     if participant is None or participant.assessment_id != assessment.id:

@@ -17,7 +17,7 @@ from app.db import repository
 from app.db.engine import make_engine
 from app.db.migrations import migrate
 from app.main import create_app
-from app.web.routes.docs import ApiDocsPage, type_name
+from app.web.routes.docs import ApiDocsPage, build_page, type_name
 from app.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import QUESTIONNAIRES
 
@@ -166,3 +166,48 @@ def test_the_cdn_backed_swagger_and_redoc_pages_are_gone(client: TestClient) -> 
 )
 def test_type_name_reads_openapi_schemas(schema: dict[str, object], expected: str) -> None:
     assert type_name(schema) == expected
+
+
+FORM_SPEC: dict[str, object] = {
+    "info": {"title": "T", "version": "1"},
+    "paths": {
+        "/login": {
+            "post": {
+                "operationId": "login",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {"$ref": "#/components/schemas/Body_login_login_post"}
+                        }
+                    }
+                },
+                "responses": {"200": {"content": {"text/html": {"schema": {"type": "string"}}}}},
+            }
+        },
+        "/api/things": {"get": {"tags": ["things"], "responses": {"204": {}}}},
+    },
+    "components": {
+        "schemas": {
+            "Body_login_login_post": {
+                "properties": {"email": {"type": "string"}, "next": {"type": "string"}},
+                "required": ["email"],
+            }
+        }
+    },
+}
+
+
+def test_build_page_lists_form_fields_and_puts_untagged_routes_last() -> None:
+    page = build_page(FORM_SPEC, "/openapi.json")
+
+    assert [s.name for s in page.sections] == ["things", "untagged"]
+    (login,) = page.sections[1].endpoints
+    assert login.request_body == "application/x-www-form-urlencoded"
+    assert [(p.name, p.location, p.required) for p in login.parameters] == [
+        ("email", "form", True),
+        ("next", "form", False),
+    ]
+    (ok,) = login.responses
+    assert (ok.status, ok.media_type, ok.body) == ("200", "text/html", None)
+    (no_content,) = page.sections[0].endpoints[0].responses
+    assert (no_content.status, no_content.media_type) == ("204", None)

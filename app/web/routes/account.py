@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts
 from app.db.models import ApiToken, User
-from app.web.deps import CurrentUser, SessionDep, client_address
+from app.web.deps import CurrentUser, DbId, SessionDep, client_address
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -70,7 +70,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke", name="revoke_token")
 def revoke_token(
-    request: Request, token_id: int, session: SessionDep, user: CurrentUser
+    request: Request, token_id: DbId, session: SessionDep, user: CurrentUser
 ) -> Response:
     token = accounts.revoke_api_token(session=session, user=user, token_id=token_id)
     if token is None:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts
 from app.db.models import AuditEvent, User
-from app.web.deps import AdminUser, SessionDep, client_address
+from app.web.deps import AdminUser, DbId, SessionDep, client_address
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -41,7 +41,7 @@ def show_admin(request: Request, session: SessionDep, user: AdminUser) -> Respon
 
 @router.post("/admin/users/{user_id}/revoke-sessions", name="revoke_sessions")
 def revoke_sessions(
-    request: Request, user_id: int, session: SessionDep, user: AdminUser
+    request: Request, user_id: DbId, session: SessionDep, user: AdminUser
 ) -> Response:
     target = session.get(User, user_id)
     if target is None:

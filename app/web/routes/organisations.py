@@ -15,6 +15,7 @@ from app.db.models import Assessment, AuditEvent, Organisation, Role, User
 from app.web.deps import (
     ConsultantUser,
     CurrentUser,
+    DbId,
     OrganisationDep,
     SessionDep,
     client_address,
@@ -152,7 +153,7 @@ def add_member(
 def remove_member(
     request: Request,
     organisation: OrganisationDep,
-    user_id: int,
+    user_id: DbId,
     session: SessionDep,
     user: ConsultantUser,
 ) -> Response:

@@ -1,0 +1,65 @@
+"""No request of any shape yields a 500 or a stack trace, and none changes anything."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from app.db.models import AuditEvent, Organisation
+from tests.factories import csrf_from, sign_in
+from tests.web.test_isolation import id_routes, victim_ids
+
+BODIES = [
+    ("application/json", b"{not json"),
+    ("application/json", b'{"name": ["a", {"b": null}]}'),
+    ("application/x-www-form-urlencoded", b"%ZZ&&=&csrf_token&email"),
+    ("multipart/form-data; boundary=xyz", b"--xyz\r\nbroken"),
+    ("text/plain", b"\x00\xff\xfe"),
+]
+
+
+@pytest.mark.parametrize(("content_type", "body"), BODIES, ids=[c for c, _ in BODIES])
+def test_garbage_to_every_route_is_answered_without_a_server_error(
+    client: TestClient, session: Session, tenants, content_type: str, body: bytes
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    token = csrf_from(client.get("/").text)
+    ids = {**victim_ids(session, own), "invite_token": own.invite}
+    before = session.exec(select(func.count()).select_from(Organisation)).one()
+
+    for method, path, _ in id_routes(client) + [
+        ("POST", "/login", set()),
+        ("POST", "/organisations", set()),
+    ]:
+        if method != "POST":
+            continue
+        response = client.post(
+            path.format(**ids),
+            content=body,
+            headers={"Content-Type": content_type, "X-CSRF-Token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code < 500, f"{path}: {response.status_code} {response.text[:200]}"
+        assert "Traceback" not in response.text
+
+    assert session.exec(select(func.count()).select_from(Organisation)).one() == before
+
+
+def test_huge_and_odd_paths_are_404_or_422(client: TestClient, tenants) -> None:
+    sign_in(client, tenants[0].consultant.email)
+
+    for path in [
+        "/organisations/99999999999999999999999",
+        "/organisations/-1",
+        "/p/%00",
+        "/" + "a" * 5000,
+    ]:
+        assert client.get(path).status_code in (404, 422), path
+
+
+def test_audit_is_not_written_by_refused_requests(client: TestClient, session: Session) -> None:
+    client.post("/organisations", data={"name": "x"})
+
+    assert session.exec(select(func.count()).select_from(AuditEvent)).one() == 0
