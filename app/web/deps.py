@@ -153,3 +153,24 @@ def get_invited_participant(invite_token: str, session: SessionDep) -> Participa
 
 
 InvitedParticipant = Annotated[Participant, Depends(get_invited_participant)]
+
+
+def record_change(
+    request: Request,
+    session: Session,
+    action: str,
+    actor: User,
+    *,
+    organisation_id: int | None = None,
+    detail: str = "",
+) -> None:
+    """Write the audit line for a change made through a page, and commit both together."""
+    accounts.record(
+        session=session,
+        action=action,
+        actor=actor,
+        organisation_id=organisation_id,
+        detail=detail,
+        address=client_address(request),
+    )
+    session.commit()

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts
 from app.db.models import ApiToken, User
-from app.web.deps import CurrentUser, DbId, SessionDep, client_address
+from app.web.deps import CurrentUser, DbId, SessionDep, record_change
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -57,14 +57,9 @@ def create_token(
             message="Name: say what the token is for, e.g. 'reporting script'.",
         )
     token, secret = accounts.create_api_token(session=session, user=user, name=name.strip())
-    accounts.record(
-        session=session,
-        action="created API token",
-        actor=user,
-        detail=f"{token.name} ({token.prefix}…)",
-        address=client_address(request),
+    record_change(
+        request, session, "created API token", user, detail=f"{token.name} ({token.prefix}…)"
     )
-    session.commit()
     return _render(request, session, user, new_secret=secret)
 
 
@@ -75,12 +70,7 @@ def revoke_token(
     token = accounts.revoke_api_token(session=session, user=user, token_id=token_id)
     if token is None:
         raise HTTPException(status_code=404, detail="There is no such token in your account.")
-    accounts.record(
-        session=session,
-        action="revoked API token",
-        actor=user,
-        detail=f"{token.name} ({token.prefix}…)",
-        address=client_address(request),
+    record_change(
+        request, session, "revoked API token", user, detail=f"{token.name} ({token.prefix}…)"
     )
-    session.commit()
     return RedirectResponse("/account", status_code=303)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts
 from app.db.models import AuditEvent, User
-from app.web.deps import AdminUser, DbId, SessionDep, client_address
+from app.web.deps import AdminUser, DbId, SessionDep, record_change
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -47,12 +47,5 @@ def revoke_sessions(
     if target is None:
         raise HTTPException(status_code=404, detail="There is no such user.")
     count = accounts.revoke_sessions_of(session=session, user=target)
-    accounts.record(
-        session=session,
-        action="revoked sessions",
-        actor=user,
-        detail=f"{target.email}: {count}",
-        address=client_address(request),
-    )
-    session.commit()
+    record_change(request, session, "revoked sessions", user, detail=f"{target.email}: {count}")
     return RedirectResponse("/admin", status_code=303)

@@ -16,7 +16,7 @@ from app.web.deps import (
     ParticipantDep,
     SessionDep,
     SettingsDep,
-    client_address,
+    record_change,
 )
 from app.web.templating import templates
 
@@ -79,15 +79,14 @@ def issue_invite(
 ) -> Response:
     """A new link replaces the old one; it is shown once, because only its hash is kept."""
     secret = accounts.issue_invite(session=session, participant=participant)
-    accounts.record(
-        session=session,
-        action="issued invite",
-        actor=user,
+    record_change(
+        request,
+        session,
+        "issued invite",
+        user,
         organisation_id=assessment.organisation_id,
         detail=participant.name,
-        address=client_address(request),
     )
-    session.commit()
     link = settings.base_url_text + request.app.url_path_for("start_answering", invite_token=secret)
     page = InvitePage(assessment=assessment, participant=participant, link=link)
     return templates.TemplateResponse(request, "assessments/invite.html", {"page": page})
@@ -105,13 +104,12 @@ def revoke_invite(
     user: ConsultantUser,
 ) -> Response:
     accounts.revoke_invites(session=session, participant=participant)
-    accounts.record(
-        session=session,
-        action="revoked invite",
-        actor=user,
+    record_change(
+        request,
+        session,
+        "revoked invite",
+        user,
         organisation_id=assessment.organisation_id,
         detail=participant.name,
-        address=client_address(request),
     )
-    session.commit()
     return show_assessment(request, assessment, session, user)

@@ -18,7 +18,7 @@ from app.web.deps import (
     DbId,
     OrganisationDep,
     SessionDep,
-    client_address,
+    record_change,
 )
 from app.web.templating import templates
 
@@ -87,15 +87,9 @@ def create_organisation(
         slug = f"{slug}-{secrets.token_hex(3)}"
     organisation = repository.create_organisation(session=session, slug=slug, name=name)
     accounts.add_membership(session=session, user=user, organisation=organisation)
-    accounts.record(
-        session=session,
-        action="created organisation",
-        actor=user,
-        organisation_id=organisation.id,
-        detail=name,
-        address=client_address(request),
+    record_change(
+        request, session, "created organisation", user, organisation_id=organisation.id, detail=name
     )
-    session.commit()
     return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
 
 
@@ -137,15 +131,9 @@ def add_member(
             request, "organisations/detail.html", {"page": page}, status_code=422
         )
     accounts.add_membership(session=session, user=member, organisation=organisation)
-    accounts.record(
-        session=session,
-        action="added member",
-        actor=user,
-        organisation_id=organisation.id,
-        detail=member.email,
-        address=client_address(request),
+    record_change(
+        request, session, "added member", user, organisation_id=organisation.id, detail=member.email
     )
-    session.commit()
     return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
 
 
@@ -162,15 +150,14 @@ def remove_member(
         session=session, user_id=user_id, organisation=organisation
     ):
         raise HTTPException(status_code=404, detail="That person is not a member here.")
-    accounts.record(
-        session=session,
-        action="removed member",
-        actor=user,
+    record_change(
+        request,
+        session,
+        "removed member",
+        user,
         organisation_id=organisation.id,
         detail=member.email,
-        address=client_address(request),
     )
-    session.commit()
     return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
 
 
