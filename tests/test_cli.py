@@ -84,3 +84,44 @@ def test_demo_is_created_once_with_answers_from_every_participant(tmp_path: Path
     engine.dispose()
     assert counts == [1, 1, len(DEMO_TEAM)]
     assert answering == len(DEMO_TEAM)
+
+
+def test_create_admin_reads_the_password_from_stdin_and_refuses_short_ones(tmp_path: Path) -> None:
+    def create(password: str):
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", "create-admin", "--email", "Boss@Example.com"],
+            input=password + "\n",
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GAPWISE_DATA_DIR": str(tmp_path)},
+            timeout=120,
+        )
+
+    short = create("short")
+    made = create("a long enough password")
+    again = create("a long enough password")
+
+    assert short.returncode == 2 and "password: use at least 12 characters" in short.stderr
+    assert made.returncode == 0 and "Created admin boss@example.com." in made.stdout
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_create_token_prints_a_token_once(tmp_path: Path) -> None:
+    gapwise("demo", data_dir=tmp_path)
+
+    result = gapwise(
+        "create-token", "--email", "consultant@demo.gapwise.invalid", data_dir=tmp_path
+    )
+    unknown = gapwise("create-token", "--email", "nobody@x.test", data_dir=tmp_path)
+
+    assert result.returncode == 0
+    assert result.stdout.strip().splitlines()[-1].startswith("gw_")
+    assert unknown.returncode == 2 and "no account for nobody@x.test" in unknown.stderr
+
+
+def test_demo_prints_fresh_credentials_each_time(tmp_path: Path) -> None:
+    first = gapwise("demo", data_dir=tmp_path).stdout
+    second = gapwise("demo", data_dir=tmp_path).stdout
+
+    assert "Sign in at /login as consultant@demo.gapwise.invalid with password: " in first
+    assert first.splitlines()[-1] != second.splitlines()[-1]

@@ -13,7 +13,7 @@ from app.db.models import ApiToken, User
 from app.web.deps import CurrentUser, DbId, SessionDep, record_change
 from app.web.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from app.db.models import AuditEvent, User
 from app.web.deps import AdminUser, DbId, SessionDep, record_change
 from app.web.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 @dataclass(frozen=True)

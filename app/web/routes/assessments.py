@@ -20,7 +20,7 @@ from app.web.deps import (
 )
 from app.web.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from app.db import accounts
 from app.web.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep, client_address
 from app.web.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 def safe_next(target: str | None) -> str:

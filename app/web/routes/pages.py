@@ -12,7 +12,7 @@ from app.domain.framework import Framework
 from app.web.deps import FrameworkSnapshotDep, SessionDep
 from app.web.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 @dataclass(frozen=True)
