@@ -169,20 +169,13 @@ def revoke_api_token(*, session: Session, user: User, token_id: int) -> ApiToken
 
 def issue_invite(*, session: Session, participant: Participant) -> str:
     """Revoke the participant's earlier links and return a new one's secret."""
-    now = utc_now()
-    session.exec(
-        update(InviteToken)
-        .where(
-            col(InviteToken.participant_id) == participant.id, col(InviteToken.revoked_at).is_(None)
-        )
-        .values(revoked_at=now)
-    )
+    revoke_invites(session=session, participant=participant)
     secret = new_token()
     session.add(
         InviteToken(
             token_hash=token_digest(secret),
             participant_id=participant.id,
-            expires_at=now + INVITE_LIFETIME,
+            expires_at=utc_now() + INVITE_LIFETIME,
         )
     )
     session.flush()
