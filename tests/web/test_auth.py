@@ -261,3 +261,20 @@ def test_bad_form_input_names_the_field_and_changes_nothing(client: TestClient, 
     assert too_long.status_code == 422 and "name" in too_long.text.lower()
     assert bad_id.status_code == 422 and "organisation_id" in bad_id.text
     assert "Traceback" not in too_long.text + bad_id.text
+
+
+def test_consultant_revokes_an_invite_and_returns_to_the_overview(
+    client: TestClient, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    response = post_form(
+        client,
+        f"/assessments/{own.assessment.id}/participants/{own.participant.id}/revoke-invite",
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/assessments/{own.assessment.id}"
+    assert client.get(f"/p/{own.invite}").status_code == 404

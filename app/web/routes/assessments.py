@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts, repository
 from app.db.models import Assessment, Organisation, Participant, Role
@@ -112,4 +112,4 @@ def revoke_invite(
         organisation_id=assessment.organisation_id,
         detail=participant.name,
     )
-    return show_assessment(request, assessment, session, user)
+    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)

@@ -30,7 +30,6 @@ class OrganisationsPage:
     organisations: list[Organisation]
     can_create: bool
     message: str = ""
-    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,13 +55,22 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "organisation"
 
 
-@router.get("/organisations", name="list_organisations")
-def list_organisations(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def _render_organisations(
+    request: Request, session: SessionDep, user: User, message: str = "", status: int = 200
+) -> Response:
     page = OrganisationsPage(
         organisations=list(accounts.organisations_for(session=session, user=user)),
         can_create=_can_manage(user),
+        message=message,
     )
-    return templates.TemplateResponse(request, "organisations/index.html", {"page": page})
+    return templates.TemplateResponse(
+        request, "organisations/index.html", {"page": page}, status_code=status
+    )
+
+
+@router.get("/organisations", name="list_organisations")
+def list_organisations(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return _render_organisations(request, session, user)
 
 
 @router.post("/organisations", name="create_organisation")
@@ -74,14 +82,8 @@ def create_organisation(
 ) -> Response:
     name = name.strip()
     if not name:
-        page = OrganisationsPage(
-            organisations=list(accounts.organisations_for(session=session, user=user)),
-            can_create=True,
-            message="Name: give the organisation a name (up to 200 characters).",
-        )
-        return templates.TemplateResponse(
-            request, "organisations/index.html", {"page": page}, status_code=422
-        )
+        message = "Name: give the organisation a name (up to 200 characters)."
+        return _render_organisations(request, session, user, message, status=422)
     slug = _slug(name)
     if repository.organisation_by_slug(session=session, slug=slug):
         slug = f"{slug}-{secrets.token_hex(3)}"
