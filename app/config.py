@@ -6,7 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     )
     base_url: AnyHttpUrl = Field(default=AnyHttpUrl("http://127.0.0.1:8000"))
     questionnaires_dir: Path = Field(default=PROJECT_ROOT / "questionnaires")
+    smtp_host: str = Field(default="", description="Mail server for invites; empty sends none.")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
+    mail_from: str = Field(default="Gapwise <gapwise@localhost>", description="Sender of invites.")
 
     @field_validator("database_url")
     @classmethod

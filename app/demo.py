@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from app.db import accounts, repository
 from app.db.models import AssessmentStatus, Role
+from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 
 DEMO_SLUG = "northwind-demo"
@@ -56,16 +57,7 @@ COMMENTS = (
 )
 
 
-@dataclass(frozen=True)
-class DemoAnswer:
-    criterion_id: str
-    current: int | None
-    target: int | None
-    dont_know: bool
-    comment: str
-
-
-def demo_answers(framework: Framework, person: DemoParticipant) -> list[DemoAnswer]:
+def demo_answers(framework: Framework, person: DemoParticipant) -> list[AnswerChoice]:
     """Plausible, repeatable answers of one demo participant to every criterion."""
     top = framework.scale.maximum
     answers = []
@@ -75,12 +67,12 @@ def demo_answers(framework: Framework, person: DemoParticipant) -> list[DemoAnsw
             for criterion in area.all_criteria():
                 rng = random.Random(zlib.crc32(f"{person.name}|{criterion.id}".encode()))
                 if person.optimism < 0 and rng.random() < 0.06:
-                    answers.append(DemoAnswer(criterion.id, None, None, True, ""))
+                    answers.append(AnswerChoice(criterion.id, None, None, True, ""))
                     continue
                 current = round(min(top, max(0, baseline + person.optimism + rng.gauss(0, 0.7))))
                 target = min(top, current + rng.choice((1, 1, 2, 2, 2, 3)))
                 comment = rng.choice(COMMENTS) if rng.random() < 0.08 else ""
-                answers.append(DemoAnswer(criterion.id, current, target, False, comment))
+                answers.append(AnswerChoice(criterion.id, current, target, False, comment))
     return answers
 
 
@@ -113,15 +105,7 @@ def create_demo(session: Session) -> bool:
             role=person.role,
         )
         for answer in demo_answers(framework, person):
-            repository.save_answer(
-                session=session,
-                participant=participant,
-                criterion_id=answer.criterion_id,
-                current=answer.current,
-                target=answer.target,
-                dont_know=answer.dont_know,
-                comment=answer.comment,
-            )
+            repository.save_answer(session=session, participant=participant, choice=answer)
     return True
 
 

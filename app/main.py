@@ -23,6 +23,7 @@ from app.web.routes import (
     health,
     organisations,
     pages,
+    participants,
 )
 from app.web.security import install_security_headers
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth,
         organisations,
         assessments,
+        participants,
         answering,
         account,
         admin,

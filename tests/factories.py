@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.db import accounts, repository
 from app.db.models import Assessment, Organisation, Participant, Role, User
+from app.domain.answering import AnswerChoice
 
 PASSWORD = "correct horse battery staple"
 
@@ -44,14 +45,8 @@ def make_tenant(session: Session, name: str) -> Tenant:
     participant = repository.add_participant(
         session=session, assessment=assessment, name=f"{name} participant", group="Leadership"
     )
-    repository.save_answer(
-        session=session,
-        participant=participant,
-        criterion_id="cm-cross-channel-ownership",
-        current=1,
-        target=3,
-        comment=f"secret comment of {name}",
-    )
+    choice = AnswerChoice("cm-cross-channel-ownership", 1, 3, comment=f"secret comment of {name}")
+    repository.save_answer(session=session, participant=participant, choice=choice)
     _, token = accounts.create_api_token(session=session, user=consultant, name="tests")
     invite = accounts.issue_invite(session=session, participant=participant)
     session.commit()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,7 @@ from app.db.models import (
     Participant,
     utc_now,
 )
+from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 from app.domain.loading import content_hash, load_framework
 
@@ -118,35 +120,34 @@ def create_assessment(
 
 
 def add_participant(
-    *, session: Session, assessment: Assessment, name: str, group: str = "", role: str = ""
+    *,
+    session: Session,
+    assessment: Assessment,
+    name: str,
+    email: str | None = None,
+    group: str = "",
+    role: str = "",
 ) -> Participant:
-    participant = Participant(assessment_id=assessment.id, name=name, group=group, role=role)
+    participant = Participant(
+        assessment_id=assessment.id, name=name, email=email, group=group, role=role
+    )
     session.add(participant)
     session.flush()
     return participant
 
 
-def save_answer(
-    *,
-    session: Session,
-    participant: Participant,
-    criterion_id: str,
-    current: int | None,
-    target: int | None,
-    dont_know: bool = False,
-    comment: str = "",
-) -> None:
+def save_answer(*, session: Session, participant: Participant, choice: AnswerChoice) -> None:
     """Insert or replace the participant's answer to one criterion in a single statement."""
     values = {
-        "current": current,
-        "target": target,
-        "dont_know": dont_know,
-        "comment": comment,
+        "current": choice.current,
+        "target": choice.target,
+        "dont_know": choice.dont_know,
+        "comment": choice.comment,
         "updated_at": utc_now(),
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(Answer).values(
-        participant_id=participant.id, criterion_id=criterion_id, **values
+        participant_id=participant.id, criterion_id=choice.criterion_id, **values
     )
     session.execute(
         statement.on_conflict_do_update(
@@ -193,12 +194,45 @@ def framework_of_assessment(*, session: Session, assessment: Assessment) -> Fram
     return framework_of(snapshot)
 
 
-def answer_counts(*, session: Session, assessment: Assessment) -> dict[int, int]:
-    """How many criteria each participant has answered (a level or don't know)."""
+@dataclass(frozen=True)
+class Activity:
+    answered: int  # complete answers: both levels, or don't know
+    last_active_at: datetime | None
+
+
+def participant_activity(*, session: Session, assessment: Assessment) -> dict[int, Activity]:
+    """Per participant id: how many criteria they have answered, and when they last saved."""
+    complete = or_(
+        col(Answer.dont_know), and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None))
+    )
     query = (
-        select(Answer.participant_id, func.count())
+        select(
+            Answer.participant_id,
+            func.count(case((complete, 1))),
+            func.max(Answer.updated_at),
+        )
         .join(Participant)
         .where(Participant.assessment_id == assessment.id)
         .group_by(col(Answer.participant_id))
     )
-    return dict(session.exec(query).all())
+    return {pid: Activity(n, last) for pid, n, last in session.exec(query).all()}
+
+
+def choices_of(*, session: Session, participant: Participant) -> dict[str, AnswerChoice]:
+    """The participant's answers by criterion id."""
+    query = select(Answer).where(Answer.participant_id == participant.id)
+    return {
+        a.criterion_id: AnswerChoice(a.criterion_id, a.current, a.target, a.dont_know, a.comment)
+        for a in session.exec(query).all()
+    }
+
+
+def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:
+    assessment.status = status
+    session.add(assessment)
+
+
+def set_submitted(*, session: Session, participant: Participant, submitted: bool) -> None:
+    """Submitting locks a participant's answers; a consultant can unlock them again."""
+    participant.submitted_at = utc_now() if submitted else None
+    session.add(participant)

@@ -19,6 +19,7 @@ _TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",
+    409: "Not possible now",
     422: "Check what you sent",
     500: "Server error",
 }

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from app.db import repository
 from app.db.models import Answer, FrameworkSnapshot
+from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework, parse_framework
 from tests.conftest import MINI_FRAMEWORK
 
@@ -62,15 +63,12 @@ def test_saving_an_answer_again_replaces_it(session: Session) -> None:
     assessment, ann = _participant(session)
 
     repository.save_answer(
-        session=session, participant=ann, criterion_id="data-quality", current=1, target=2
+        session=session, participant=ann, choice=AnswerChoice("data-quality", 1, 2)
     )
     repository.save_answer(
         session=session,
         participant=ann,
-        criterion_id="data-quality",
-        current=2,
-        target=3,
-        comment="Better",
+        choice=AnswerChoice("data-quality", 2, 3, comment="Better"),
     )
     session.commit()
 

@@ -6,7 +6,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from app.db.models import AuditEvent, Organisation
+from app.db import repository
+from app.db.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    AuditEvent,
+    Organisation,
+    Participant,
+)
 from tests.factories import csrf_from, sign_in
 from tests.web.test_isolation import id_routes, victim_ids
 
@@ -27,7 +35,9 @@ def test_garbage_to_every_route_is_answered_without_a_server_error(
     sign_in(client, own.consultant.email)
     token = csrf_from(client.get("/").text)
     ids = {**victim_ids(session, own), "invite_token": own.invite}
-    before = session.exec(select(func.count()).select_from(Organisation)).one()
+    repository.set_status(session=session, assessment=own.assessment, status=AssessmentStatus.OPEN)
+    session.commit()
+    before = _row_counts(session)
 
     for method, path, _ in id_routes(client) + [
         ("POST", "/login", set()),
@@ -44,7 +54,14 @@ def test_garbage_to_every_route_is_answered_without_a_server_error(
         assert response.status_code < 500, f"{path}: {response.status_code} {response.text[:200]}"
         assert "Traceback" not in response.text
 
-    assert session.exec(select(func.count()).select_from(Organisation)).one() == before
+    assert _row_counts(session) == before
+    (answer,) = repository.answers_of(session=session, assessment=own.assessment)
+    assert answer.comment == "secret comment of Acme"
+
+
+def _row_counts(session: Session) -> list[int]:
+    tables = (Organisation, Assessment, Participant, Answer)
+    return [session.exec(select(func.count()).select_from(t)).one() for t in tables]
 
 
 def test_huge_and_odd_paths_are_404_or_422(client: TestClient, tenants) -> None:

@@ -1,15 +1,33 @@
-"""What a participant sees through their invite link (no account needed)."""
+"""What a participant does through their invite link (no account): read, answer, submit.
+
+Every page works without JavaScript (plain form posts per area); with it, each change is
+saved at once through `save_answer_json` and kept in the browser until the server confirms.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from starlette.datastructures import FormData
 
 from app.db import repository
-from app.db.models import Assessment, Participant
-from app.domain.framework import Framework
+from app.db.models import Assessment, AssessmentStatus, Participant
+from app.domain.answering import (
+    MAX_COMMENT_LENGTH,
+    AnswerChoice,
+    AnswerRefused,
+    Progress,
+    checked_answer,
+    estimated_minutes,
+    progress,
+    unanswered,
+)
+from app.domain.framework import Area, Framework
 from app.web.deps import InvitedParticipant, SessionDep
 from app.web.templating import templates
 
@@ -17,24 +35,252 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 @dataclass(frozen=True)
-class StartPage:
+class Questionnaire:
+    """A participant's view of their assessment: everything every page of theirs needs."""
+
+    invite_token: str
     participant: Participant
     assessment: Assessment
     organisation_name: str
     framework: Framework
+    answers: dict[str, AnswerChoice]
+
+    @property
+    def progress(self) -> Progress:
+        return progress(self.framework, self.answers.values())
+
+    @property
+    def locked_reason(self) -> str:
+        """Why answers cannot change now; empty while they can."""
+        if self.assessment.status == AssessmentStatus.DRAFT:
+            return "This assessment has not opened yet. You can read it, but not answer yet."
+        if self.assessment.status == AssessmentStatus.CLOSED:
+            return "This assessment is closed: answers can no longer be changed."
+        if self.participant.submitted_at is not None:
+            return (
+                f"You submitted your answers on {_day(self.participant.submitted_at)}. "
+                "If you need to change something, ask the person who invited you to unlock them."
+            )
+        return ""
+
+    def area(self, area_id: str) -> Area:
+        for area in self.framework.areas():
+            if area.id == area_id:
+                return area
+        raise HTTPException(status_code=404, detail=f"This questionnaire has no area '{area_id}'.")
 
 
-@router.get("/p/{invite_token}", name="start_answering")
-def start_answering(
-    request: Request, participant: InvitedParticipant, session: SessionDep
-) -> Response:
+def _day(moment: datetime) -> str:
+    return f"{moment:%-d %B %Y}"
+
+
+def get_questionnaire(
+    invite_token: str, participant: InvitedParticipant, session: SessionDep
+) -> Questionnaire:
     assessment = repository.assessment_of(session=session, participant=participant)
-    page = StartPage(
+    return Questionnaire(
+        invite_token=invite_token,
         participant=participant,
         assessment=assessment,
         organisation_name=repository.organisation_of(session=session, assessment=assessment).name,
         framework=repository.framework_of_assessment(session=session, assessment=assessment),
+        answers=repository.choices_of(session=session, participant=participant),
     )
-    response = templates.TemplateResponse(request, "answering/start.html", {"page": page})
+
+
+QuestionnaireDep = Annotated[Questionnaire, Depends(get_questionnaire)]
+
+
+def _page(request: Request, template: str, page: object, status: int = 200) -> Response:
+    """Participant pages hold their answers: never cached, never indexed."""
+    response = templates.TemplateResponse(
+        request, f"answering/{template}", {"page": page}, status_code=status
+    )
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+@dataclass(frozen=True)
+class StartPage:
+    questionnaire: Questionnaire
+    minutes: int
+    resume_area: Area
+
+
+@router.get("/p/{invite_token}", name="start_answering")
+def start_answering(request: Request, questionnaire: QuestionnaireDep) -> Response:
+    page = StartPage(
+        questionnaire=questionnaire,
+        minutes=estimated_minutes(questionnaire.framework),
+        resume_area=questionnaire.progress.first_unfinished_area(),
+    )
+    return _page(request, "start.html", page)
+
+
+@dataclass(frozen=True)
+class AreaPage:
+    questionnaire: Questionnaire
+    area: Area
+    previous_area: Area | None
+    next_area: Area | None
+    max_comment_length: int = MAX_COMMENT_LENGTH
+    message: str = ""
+
+
+def _render_area(
+    request: Request, questionnaire: Questionnaire, area: Area, message: str = ""
+) -> Response:
+    ids = [a.id for a in questionnaire.framework.areas()]
+    index = ids.index(area.id)
+    page = AreaPage(
+        questionnaire=questionnaire,
+        area=area,
+        previous_area=questionnaire.area(ids[index - 1]) if index else None,
+        next_area=questionnaire.progress.area_after(area.id),
+        message=message,
+    )
+    return _page(request, "area.html", page, status=422 if message else 200)
+
+
+@router.get("/p/{invite_token}/areas/{area_id}", name="answer_area")
+def answer_area(request: Request, questionnaire: QuestionnaireDep, area_id: str) -> Response:
+    return _render_area(request, questionnaire, questionnaire.area(area_id))
+
+
+def _level(raw: object, field: str, *, strict: bool) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw))
+    except ValueError:
+        if not strict:
+            return None
+        raise AnswerRefused(field, f"must be a whole number, not '{raw}'") from None
+
+
+def _choices_from_form(form: FormData, area: Area, *, strict: bool = True) -> list[AnswerChoice]:
+    """The choices the plain (no-JavaScript) form sent for the area's criteria.
+
+    A criterion counts as sent only when its comment box is in the form: browsers always
+    send a textarea, so a body without it (a truncated or foreign post) erases nothing.
+    """
+    return [
+        AnswerChoice(
+            criterion_id=c.id,
+            current=_level(form.get(f"{c.id}.current"), f"{c.id}.current", strict=strict),
+            target=_level(form.get(f"{c.id}.target"), f"{c.id}.target", strict=strict),
+            dont_know=form.get(f"{c.id}.dont_know") == "yes",
+            comment=str(form.get(f"{c.id}.comment")),
+        )
+        for c in area.all_criteria()
+        if f"{c.id}.comment" in form
+    ]
+
+
+def _checked_form(framework: Framework, form: FormData, area: Area) -> list[AnswerChoice]:
+    """Every sent choice as it will be stored, or AnswerRefused naming the form field."""
+    checked = []
+    for choice in _choices_from_form(form, area):
+        try:
+            checked.append(checked_answer(framework, choice))
+        except AnswerRefused as refused:
+            field = f"{choice.criterion_id}.{refused.field}"
+            raise AnswerRefused(field, refused.message) from None
+    return checked
+
+
+@router.post("/p/{invite_token}/areas/{area_id}", name="save_area")
+async def save_area(
+    request: Request, questionnaire: QuestionnaireDep, area_id: str, session: SessionDep
+) -> Response:
+    """Save the whole area at once (all or nothing), then go on to the next area."""
+    area = questionnaire.area(area_id)
+    if questionnaire.locked_reason:
+        raise HTTPException(status_code=409, detail=questionnaire.locked_reason)
+    form = await request.form()
+    try:
+        checked = _checked_form(questionnaire.framework, form, area)
+    except AnswerRefused as refused:
+        sent = {c.criterion_id: c for c in _choices_from_form(form, area, strict=False)}
+        shown = replace(questionnaire, answers={**questionnaire.answers, **sent})
+        return _render_area(request, shown, area, message=str(refused))
+    for choice in checked:
+        if not choice.is_empty or choice.criterion_id in questionnaire.answers:
+            repository.save_answer(
+                session=session, participant=questionnaire.participant, choice=choice
+            )
+    session.commit()
+    following = questionnaire.progress.area_after(area.id)
+    target = (
+        request.app.url_path_for(
+            "answer_area", invite_token=questionnaire.invite_token, area_id=following.id
+        )
+        if following
+        else request.app.url_path_for("review_answers", invite_token=questionnaire.invite_token)
+    )
+    return RedirectResponse(str(target), status_code=303)
+
+
+class AnswerIn(BaseModel):
+    """One criterion's answer as the page's script sends it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    criterion_id: str = Field(max_length=80)
+    current: StrictInt | None = None
+    target: StrictInt | None = None
+    dont_know: bool = False
+    comment: str = Field(default="", max_length=MAX_COMMENT_LENGTH)
+
+
+@router.post("/p/{invite_token}/answers", name="save_answer_json")
+def save_answer_json(
+    answer: AnswerIn, questionnaire: QuestionnaireDep, session: SessionDep
+) -> JSONResponse:
+    """Insert or replace one answer; sending the same answer twice changes nothing."""
+    if questionnaire.locked_reason:
+        raise HTTPException(status_code=409, detail=questionnaire.locked_reason)
+    try:
+        choice = checked_answer(questionnaire.framework, AnswerChoice(**answer.model_dump()))
+    except AnswerRefused as refused:
+        raise HTTPException(status_code=422, detail=str(refused)) from None
+    repository.save_answer(session=session, participant=questionnaire.participant, choice=choice)
+    session.commit()
+    answers = {**questionnaire.answers, choice.criterion_id: choice}
+    now = progress(questionnaire.framework, answers.values())
+    return JSONResponse(
+        {
+            "saved": True,
+            "criterion_id": choice.criterion_id,
+            "complete": choice.is_complete,
+            "answered": now.answered,
+            "total": now.total,
+            "areas": {a.area.id: a.answered for a in now.areas},
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    questionnaire: Questionnaire
+    unanswered: dict[str, list[str]]
+
+
+@router.get("/p/{invite_token}/review", name="review_answers")
+def review_answers(request: Request, questionnaire: QuestionnaireDep) -> Response:
+    missing = unanswered(questionnaire.framework, questionnaire.answers)
+    return _page(request, "review.html", ReviewPage(questionnaire, missing))
+
+
+@router.post("/p/{invite_token}/submit", name="submit_answers")
+def submit_answers(
+    request: Request, questionnaire: QuestionnaireDep, session: SessionDep
+) -> Response:
+    """Lock the answers; the consultant can unlock them, and closing freezes everything."""
+    if questionnaire.locked_reason:
+        raise HTTPException(status_code=409, detail=questionnaire.locked_reason)
+    repository.set_submitted(session=session, participant=questionnaire.participant, submitted=True)
+    session.commit()
+    target = request.app.url_path_for("review_answers", invite_token=questionnaire.invite_token)
+    return RedirectResponse(str(target), status_code=303)

@@ -1,0 +1,151 @@
+"""What a participant may answer, and how far through the questionnaire they are.
+
+An answer to a criterion is *complete* when it has both a current and a target level, or
+says "don't know". Half an answer (only current) is kept but does not count as answered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from app.domain.framework import Area, Framework, Layer
+
+MAX_COMMENT_LENGTH = 4000
+SECONDS_PER_CRITERION = 30  # reading, choosing two levels, and now and then a comment
+
+
+@dataclass(frozen=True)
+class AnswerChoice:
+    """One participant's view of one criterion, as they gave it."""
+
+    criterion_id: str
+    current: int | None = None
+    target: int | None = None
+    dont_know: bool = False
+    comment: str = ""
+
+    @property
+    def is_complete(self) -> bool:
+        return self.dont_know or (self.current is not None and self.target is not None)
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            not self.dont_know
+            and self.current is None
+            and self.target is None
+            and not (self.comment)
+        )
+
+    @property
+    def target_below_current(self) -> bool:
+        """Allowed (a deliberate step back), but worth a second look."""
+        return self.current is not None and self.target is not None and self.target < self.current
+
+
+class AnswerRefused(ValueError):
+    """An answer the framework does not allow; `field` names what to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def checked_answer(framework: Framework, choice: AnswerChoice) -> AnswerChoice:
+    """The answer as it will be stored, or AnswerRefused. "Don't know" clears both levels."""
+    if choice.criterion_id not in framework.criterion_ids():
+        raise AnswerRefused(
+            "criterion_id", f"'{choice.criterion_id}' is not a criterion of this questionnaire"
+        )
+    allowed = framework.scale.values
+    for field, level in (("current", choice.current), ("target", choice.target)):
+        if level is not None and level not in allowed:
+            raise AnswerRefused(field, f"must be one of {_listed(allowed)}, not {level}")
+    comment = choice.comment.strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise AnswerRefused("comment", f"must be at most {MAX_COMMENT_LENGTH} characters")
+    if choice.dont_know:
+        return AnswerChoice(choice.criterion_id, dont_know=True, comment=comment)
+    return AnswerChoice(choice.criterion_id, choice.current, choice.target, comment=comment)
+
+
+def _listed(values: tuple[int, ...]) -> str:
+    return ", ".join(str(v) for v in values[:-1]) + f" or {values[-1]}"
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    layer: Layer
+    area: Area
+    answered: int
+    total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class Progress:
+    areas: tuple[AreaProgress, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(a.answered for a in self.areas)
+
+    @property
+    def total(self) -> int:
+        return sum(a.total for a in self.areas)
+
+    def of_area(self, area_id: str) -> AreaProgress:
+        return next(a for a in self.areas if a.area.id == area_id)
+
+    def first_unfinished_area(self) -> Area:
+        """Where a returning participant picks up: the first incomplete area, else the first."""
+        unfinished = [a.area for a in self.areas if not a.is_complete]
+        return (unfinished or [self.areas[0].area])[0]
+
+    def area_after(self, area_id: str) -> Area | None:
+        ids = [a.area.id for a in self.areas]
+        index = ids.index(area_id) + 1
+        return self.areas[index].area if index < len(ids) else None
+
+
+def progress(framework: Framework, answers: Iterable[AnswerChoice]) -> Progress:
+    """Answered and total criteria per area, in the framework's order."""
+    complete = {a.criterion_id for a in answers if a.is_complete}
+    return Progress(
+        tuple(
+            AreaProgress(
+                layer=layer,
+                area=area,
+                answered=sum(1 for c in area.all_criteria() if c.id in complete),
+                total=sum(1 for _ in area.all_criteria()),
+            )
+            for layer in framework.layers
+            for area in layer.areas
+        )
+    )
+
+
+def unanswered(framework: Framework, answers: Mapping[str, AnswerChoice]) -> dict[str, list[str]]:
+    """Criterion ids not yet answered, per area id (areas with none left are omitted)."""
+    missing: dict[str, list[str]] = {}
+    for area in framework.areas():
+        ids = [c.id for c in area.all_criteria() if not _complete(answers.get(c.id))]
+        if ids:
+            missing[area.id] = ids
+    return missing
+
+
+def _complete(answer: AnswerChoice | None) -> bool:
+    return answer is not None and answer.is_complete
+
+
+def estimated_minutes(framework: Framework) -> int:
+    """A rough time to allow, rounded up to five minutes."""
+    minutes = framework.criterion_count * SECONDS_PER_CRITERION / 60
+    return max(5, math.ceil(minutes / 5) * 5)

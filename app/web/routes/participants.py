@@ -1,0 +1,195 @@
+"""Participants of an assessment: add them, give them a link (by email too), unlock answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import accounts, repository
+from app.db.models import Assessment, Participant, User
+from app.mail import MailNotSent, invite_message, mail_enabled, send
+from app.web.deps import (
+    AssessmentDep,
+    ConsultantUser,
+    ParticipantDep,
+    SessionDep,
+    SettingsDep,
+    record_change,
+)
+from app.web.routes.assessments import ParticipantForm, render_assessment
+from app.web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class InvitePage:
+    assessment: Assessment
+    participant: Participant
+    link: str
+    mail_note: str
+
+
+def _problem(form: ParticipantForm) -> str:
+    if not form.name:
+        return "Name: give the participant's name (up to 200 characters)."
+    if form.email and ("@" not in form.email or " " in form.email):
+        return f"Email: '{form.email}' is not an email address; leave it empty to copy the link."
+    return ""
+
+
+@router.post("/assessments/{assessment_id}/participants", name="add_participant")
+def add_participant(
+    request: Request,
+    assessment: AssessmentDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ConsultantUser,
+    name: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
+    group: Annotated[str, Form(max_length=80)] = "",
+    role: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    form = ParticipantForm(name.strip(), email.strip(), group.strip(), role.strip())
+    message = _problem(form)
+    if message:
+        return render_assessment(
+            request,
+            session,
+            assessment,
+            can_manage=True,
+            mail=mail_enabled(settings),
+            form=form,
+            message=message,
+        )
+    participant = repository.add_participant(
+        session=session,
+        assessment=assessment,
+        name=form.name,
+        email=form.email or None,
+        group=form.group,
+        role=form.role,
+    )
+    record_change(
+        request,
+        session,
+        "added participant",
+        user,
+        organisation_id=assessment.organisation_id,
+        detail=form.name,
+    )
+    return _new_invite(request, session, settings, user, assessment, participant)
+
+
+@router.post(
+    "/assessments/{assessment_id}/participants/{participant_id}/invite", name="issue_invite"
+)
+def issue_invite(
+    request: Request,
+    assessment: AssessmentDep,
+    participant: ParticipantDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ConsultantUser,
+) -> Response:
+    return _new_invite(request, session, settings, user, assessment, participant)
+
+
+def _new_invite(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    user: User,
+    assessment: Assessment,
+    participant: Participant,
+) -> Response:
+    """A new link replaces the old one; it is shown once, because only its hash is kept."""
+    secret = accounts.issue_invite(session=session, participant=participant)
+    record_change(
+        request,
+        session,
+        "issued invite",
+        user,
+        organisation_id=assessment.organisation_id,
+        detail=participant.name,
+    )
+    link = settings.base_url_text + request.app.url_path_for("start_answering", invite_token=secret)
+    note = _mail_invite(session, settings, assessment, participant, link)
+    page = InvitePage(assessment=assessment, participant=participant, link=link, mail_note=note)
+    return templates.TemplateResponse(request, "assessments/invite.html", {"page": page})
+
+
+def _mail_invite(
+    session: Session,
+    settings: Settings,
+    assessment: Assessment,
+    participant: Participant,
+    link: str,
+) -> str:
+    """Send the link when mail is set up and the participant has an address; say what happened."""
+    if not (participant.email and mail_enabled(settings)):
+        return ""
+    message = invite_message(
+        settings=settings,
+        to=participant.email,
+        name=participant.name,
+        link=link,
+        assessment=assessment.title,
+        organisation=repository.organisation_of(session=session, assessment=assessment).name,
+    )
+    try:
+        send(settings, message)
+    except MailNotSent as exc:
+        return f"Not emailed: {exc}. Copy the link below instead."
+    return f"Emailed to {participant.email}."
+
+
+@router.post(
+    "/assessments/{assessment_id}/participants/{participant_id}/revoke-invite",
+    name="revoke_invite",
+)
+def revoke_invite(
+    request: Request,
+    assessment: AssessmentDep,
+    participant: ParticipantDep,
+    session: SessionDep,
+    user: ConsultantUser,
+) -> Response:
+    accounts.revoke_invites(session=session, participant=participant)
+    record_change(
+        request,
+        session,
+        "revoked invite",
+        user,
+        organisation_id=assessment.organisation_id,
+        detail=participant.name,
+    )
+    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+
+
+@router.post(
+    "/assessments/{assessment_id}/participants/{participant_id}/unlock", name="unlock_answers"
+)
+def unlock_answers(
+    request: Request,
+    assessment: AssessmentDep,
+    participant: ParticipantDep,
+    session: SessionDep,
+    user: ConsultantUser,
+) -> Response:
+    """Undo a participant's submit so they can change their answers again."""
+    repository.set_submitted(session=session, participant=participant, submitted=False)
+    record_change(
+        request,
+        session,
+        "unlocked answers",
+        user,
+        organisation_id=assessment.organisation_id,
+        detail=participant.name,
+    )
+    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)

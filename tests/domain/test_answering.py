@@ -1,0 +1,107 @@
+"""What a participant may answer and how progress is counted, on the mini framework (0-3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.answering import (
+    AnswerChoice,
+    AnswerRefused,
+    checked_answer,
+    estimated_minutes,
+    progress,
+    unanswered,
+)
+from app.domain.framework import Framework
+from app.domain.loading import load_framework
+from tests.conftest import MINI_FRAMEWORK, QUESTIONNAIRES
+
+
+@pytest.fixture(scope="module")
+def mini() -> Framework:
+    return load_framework(MINI_FRAMEWORK)
+
+
+@pytest.mark.parametrize(
+    ("choice", "stored"),
+    [
+        (AnswerChoice("data-quality", 0, 3), AnswerChoice("data-quality", 0, 3)),
+        (AnswerChoice("data-quality", 2, None), AnswerChoice("data-quality", 2, None)),
+        (
+            AnswerChoice("data-quality", 1, 2, dont_know=True, comment=" why "),
+            AnswerChoice("data-quality", dont_know=True, comment="why"),
+        ),
+        (AnswerChoice("data-quality", 3, 1), AnswerChoice("data-quality", 3, 1)),
+    ],
+)
+def test_checked_answer_keeps_what_is_allowed(
+    mini: Framework, choice: AnswerChoice, stored: AnswerChoice
+) -> None:
+    assert checked_answer(mini, choice) == stored
+
+
+@pytest.mark.parametrize(
+    ("choice", "field", "message"),
+    [
+        (AnswerChoice("data-quality", 4, 3), "current", "must be one of 0, 1, 2 or 3, not 4"),
+        (AnswerChoice("data-quality", 1, -1), "target", "must be one of 0, 1, 2 or 3, not -1"),
+        (AnswerChoice("nope", 1, 1), "criterion_id", "'nope' is not a criterion of this"),
+        (AnswerChoice("data-quality", comment="x" * 4001), "comment", "at most 4000 characters"),
+    ],
+)
+def test_checked_answer_refuses_and_names_the_field(
+    mini: Framework, choice: AnswerChoice, field: str, message: str
+) -> None:
+    with pytest.raises(AnswerRefused) as refused:
+        checked_answer(mini, choice)
+
+    assert refused.value.field == field
+    assert message in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("choice", "complete", "below"),
+    [
+        (AnswerChoice("c", 1, 2), True, False),
+        (AnswerChoice("c", 2, 1), True, True),
+        (AnswerChoice("c", 1, None), False, False),
+        (AnswerChoice("c", dont_know=True), True, False),
+        (AnswerChoice("c", comment="only a comment"), False, False),
+    ],
+)
+def test_complete_means_both_levels_or_dont_know(
+    choice: AnswerChoice, complete: bool, below: bool
+) -> None:
+    assert (choice.is_complete, choice.target_below_current) == (complete, below)
+
+
+def test_progress_counts_complete_answers_per_area(mini: Framework) -> None:
+    answers = [
+        AnswerChoice("data-one-view", 1, 2),
+        AnswerChoice("data-quality", 1, None),  # half an answer does not count
+        AnswerChoice("growth-offers", dont_know=True),
+    ]
+
+    result = progress(mini, answers)
+
+    assert [(a.area.id, a.answered, a.total) for a in result.areas] == [
+        ("data", 1, 2),
+        ("growth", 1, 1),
+    ]
+    assert (result.answered, result.total) == (2, 3)
+    assert result.first_unfinished_area().id == "data"
+    assert result.area_after("data").id == "growth"  # type: ignore[union-attr]
+    assert result.area_after("growth") is None
+
+
+def test_unanswered_lists_missing_criteria_by_area(mini: Framework) -> None:
+    answers = {"data-one-view": AnswerChoice("data-one-view", 1, 2)}
+
+    assert unanswered(mini, answers) == {"data": ["data-quality"], "growth": ["growth-offers"]}
+
+
+def test_time_estimate_rounds_up_to_five_minutes(mini: Framework) -> None:
+    shipped = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
+
+    assert estimated_minutes(mini) == 5  # 3 criteria: 1.5 minutes, but never less than 5
+    assert estimated_minutes(shipped) == 50  # 98 criteria x 30 s = 49 minutes

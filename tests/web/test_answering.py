@@ -1,0 +1,222 @@
+"""A participant answers through their invite link: autosave, plain form posts, review, submit."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.db import accounts, repository
+from app.db.models import AssessmentStatus
+from app.domain.answering import AnswerChoice
+from tests.factories import Tenant, csrf_from
+
+CRITERION = "cm-cross-channel-ownership"  # in Channels & Media, answered by the factory
+
+
+@pytest.fixture
+def acme(session: Session, tenants) -> Tenant:
+    """Acme's assessment, open for answers."""
+    own = tenants[0]
+    repository.set_status(session=session, assessment=own.assessment, status=AssessmentStatus.OPEN)
+    session.commit()
+    return own
+
+
+def _save(client: TestClient, tenant: Tenant, answer: dict):
+    token = csrf_from(client.get(f"/p/{tenant.invite}").text)
+    return client.post(
+        f"/p/{tenant.invite}/answers",
+        json=answer,
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+
+
+def _stored(session: Session, tenant: Tenant) -> dict[str, AnswerChoice]:
+    session.expire_all()
+    return repository.choices_of(session=session, participant=tenant.participant)
+
+
+def test_start_page_explains_the_scale_and_the_time(client: TestClient, acme: Tenant) -> None:
+    page = client.get(f"/p/{acme.invite}")
+
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    for text in ("Welcome, Acme participant", "98 statements", "about 50 minutes", "Optimised"):
+        assert text in page.text
+    assert "Continue with Leadership &amp; Direction" in page.text  # one answer already given
+
+
+def test_autosave_stores_one_answer_and_reports_progress(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    answer = {"criterion_id": "ld-customer-strategy", "current": 2, "target": 4, "comment": "Seen"}
+
+    first = _save(client, acme, answer)
+    again = _save(client, acme, answer)
+
+    assert first.status_code == 200, first.text
+    assert first.json() == again.json()
+    assert first.json()["answered"] == 2 and first.json()["total"] == 98
+    assert first.json()["areas"]["leadership-direction"] == 1
+    assert _stored(session, acme)["ld-customer-strategy"] == AnswerChoice(
+        "ld-customer-strategy", 2, 4, comment="Seen"
+    )
+    assert len(_stored(session, acme)) == 2
+
+
+def test_dont_know_clears_the_levels(client: TestClient, session: Session, acme: Tenant) -> None:
+    response = _save(
+        client, acme, {"criterion_id": CRITERION, "current": 3, "target": 4, "dont_know": True}
+    )
+
+    assert response.status_code == 200
+    assert _stored(session, acme)[CRITERION] == AnswerChoice(CRITERION, dont_know=True)
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({"criterion_id": CRITERION, "current": 6}, "current: must be one of 0, 1, 2, 3, 4 or 5"),
+        ({"criterion_id": CRITERION, "target": -1}, "target: must be one of 0, 1, 2, 3, 4 or 5"),
+        ({"criterion_id": "no-such-criterion", "current": 1}, "criterion_id: 'no-such-criterion'"),
+        ({"criterion_id": CRITERION, "current": "3"}, "current: Input should be a valid integer"),
+        ({"criterion_id": CRITERION, "current": 2.5}, "current: Input should be a valid integer"),
+        ({"criterion_id": CRITERION, "comment": "x" * 4001}, "comment: String should have at most"),
+        ({"criterion_id": CRITERION, "extra": 1}, "extra: Extra inputs are not permitted"),
+    ],
+)
+def test_a_refused_answer_names_the_field_and_changes_nothing(
+    client: TestClient, session: Session, acme: Tenant, answer: dict, message: str
+) -> None:
+    response = _save(client, acme, answer)
+
+    assert response.status_code == 422
+    assert message in response.json()["detail"]
+    assert _stored(session, acme)[CRITERION].comment == "secret comment of Acme"
+
+
+@pytest.mark.parametrize("status", [AssessmentStatus.DRAFT, AssessmentStatus.CLOSED])
+def test_answers_cannot_change_unless_the_assessment_is_open(
+    client: TestClient, session: Session, acme: Tenant, status: AssessmentStatus
+) -> None:
+    repository.set_status(session=session, assessment=acme.assessment, status=status)
+    session.commit()
+
+    response = _save(client, acme, {"criterion_id": CRITERION, "current": 5, "target": 5})
+    area = client.get(f"/p/{acme.invite}/areas/channels-media")
+
+    assert response.status_code == 409
+    assert ("not opened yet" if status == "draft" else "closed") in response.json()["detail"]
+    assert _stored(session, acme)[CRITERION].current == 1
+    assert area.status_code == 200 and "disabled" in area.text
+    assert "Save and continue" not in area.text and 'type="submit"' not in area.text
+
+
+def test_a_revoked_link_answers_404_and_saves_nothing(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    token = csrf_from(client.get(f"/p/{acme.invite}").text)
+    accounts.revoke_invites(session=session, participant=acme.participant)
+    session.commit()
+
+    response = client.post(
+        f"/p/{acme.invite}/answers",
+        json={"criterion_id": CRITERION, "current": 5},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+
+    assert response.status_code == 404
+    assert "This link is not valid" in response.json()["detail"]
+    assert _stored(session, acme)[CRITERION].current == 1
+
+
+def test_autosave_without_the_csrf_header_is_refused(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    client.get(f"/p/{acme.invite}")
+
+    response = client.post(f"/p/{acme.invite}/answers", json={"criterion_id": CRITERION})
+
+    assert response.status_code == 403
+    assert _stored(session, acme)[CRITERION].current == 1
+
+
+def test_the_plain_form_saves_an_area_and_goes_to_the_next(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    """Without JavaScript: one post per area, then on to the next area."""
+    area = client.get(f"/p/{acme.invite}/areas/channels-media")
+    ids = [c.id for c in area.context["page"].area.all_criteria()]
+    form = {"csrf_token": csrf_from(area.text)}
+    for criterion_id in ids:
+        form |= {f"{criterion_id}.current": "2", f"{criterion_id}.target": "4"}
+        form[f"{criterion_id}.comment"] = ""
+    form[f"{ids[1]}.dont_know"] = "yes"
+    form[f"{ids[2]}.comment"] = "  We have a plan  "
+
+    response = client.post(
+        f"/p/{acme.invite}/areas/channels-media", data=form, follow_redirects=False
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/p/{acme.invite}/areas/experience-management"
+    stored = _stored(session, acme)
+    assert stored[ids[0]] == AnswerChoice(ids[0], 2, 4)
+    assert stored[ids[1]] == AnswerChoice(ids[1], dont_know=True)
+    assert stored[ids[2]].comment == "We have a plan"
+    assert len(stored) == len(ids)
+
+
+def test_a_tampered_form_saves_nothing_and_keeps_what_was_chosen(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    area = client.get(f"/p/{acme.invite}/areas/channels-media")
+    ids = [c.id for c in area.context["page"].area.all_criteria()]
+    form = {"csrf_token": csrf_from(area.text)}
+    for criterion_id in ids:
+        form |= {f"{criterion_id}.current": "3", f"{criterion_id}.comment": ""}
+    form[f"{ids[-1]}.target"] = "9"
+
+    response = client.post(f"/p/{acme.invite}/areas/channels-media", data=form)
+
+    assert response.status_code == 422
+    assert f"{ids[-1]}.target: must be one of 0, 1, 2, 3, 4 or 5, not 9" in response.text
+    assert _stored(session, acme)[CRITERION].current == 1
+    assert f'id="c-{ids[0]}-current-3" name="{ids[0]}.current" value="3" checked' in response.text
+
+
+def test_an_unknown_area_is_404(client: TestClient, acme: Tenant) -> None:
+    response = client.get(f"/p/{acme.invite}/areas/no-such-area")
+
+    assert response.status_code == 404
+    assert "This questionnaire has no area &#39;no-such-area&#39;" in response.text
+
+
+def test_review_lists_what_is_unanswered_and_submit_locks(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    review = client.get(f"/p/{acme.invite}/review")
+    token = csrf_from(review.text)
+
+    submitted = client.post(
+        f"/p/{acme.invite}/submit", data={"csrf_token": token}, follow_redirects=False
+    )
+    after = _save(client, acme, {"criterion_id": CRITERION, "current": 5, "target": 5})
+
+    assert review.status_code == 200
+    assert sum(len(v) for v in review.context["page"].unanswered.values()) == 97
+    assert submitted.status_code == 303
+    assert after.status_code == 409 and "You submitted your answers" in after.json()["detail"]
+    session.refresh(acme.participant)
+    assert acme.participant.submitted_at is not None
+
+
+def test_the_target_below_current_hint_shows_for_a_stored_answer(
+    client: TestClient, acme: Tenant
+) -> None:
+    _save(client, acme, {"criterion_id": CRITERION, "current": 4, "target": 2})
+
+    area = client.get(f"/p/{acme.invite}/areas/channels-media")
+
+    assert area.text.count("data-hint-below>") == 1  # shown once; the others carry `hidden`

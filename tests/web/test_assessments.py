@@ -1,0 +1,192 @@
+"""Consultants create assessments, move them through draft, open and closed, and add people."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.db import accounts, repository
+from app.db.models import Assessment, AssessmentStatus, Participant
+from tests.factories import Tenant, post_form, sign_in
+
+
+def _create(client: TestClient, tenant: Tenant, **fields: str):
+    data = {"title": "2027 baseline", "framework_id": "reap-blueprint", **fields}
+    return post_form(
+        client,
+        f"/organisations/{tenant.organisation.id}/assessments",
+        data,
+        follow_redirects=False,
+    )
+
+
+def test_consultant_creates_a_draft_assessment(client: TestClient, session: Session, tenants):
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    form = client.get(f"/organisations/{own.organisation.id}/assessments/new")
+    response = _create(client, own, purpose="Where do we stand?", target_date="2028-06-30")
+
+    assert form.status_code == 200 and 'name="target_date"' in form.text
+    assert response.status_code == 303, response.text
+    created = session.get(Assessment, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert created is not None
+    assert (created.title, created.purpose, created.status, created.target_date) == (
+        "2027 baseline",
+        "Where do we stand?",
+        AssessmentStatus.DRAFT,
+        date(2028, 6, 30),
+    )
+    assert created.organisation_id == own.organisation.id
+    events = accounts.audit_events(session=session, organisation_id=own.organisation.id)
+    assert events[0].action == "created assessment"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "  "}, "Title: give the assessment a title"),
+        ({"framework_id": "no-such-framework"}, "Framework: choose one of the frameworks"),
+        ({"target_date": "30/06/2028"}, "Target date: use the form YYYY-MM-DD"),
+        ({"title": "x" * 201}, "title: String should have at most 200 characters"),
+    ],
+)
+def test_a_refused_assessment_says_which_field_and_keeps_the_input(
+    client: TestClient, session: Session, tenants, fields: dict[str, str], message: str
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    response = _create(client, own, purpose="Kept purpose", **fields)
+
+    assert response.status_code == 422
+    assert message in response.text
+    if "title" not in fields or fields["title"].strip() == "":
+        assert "Kept purpose" in response.text
+    assert len(repository.assessments_of(session=session, organisation=own.organisation)) == 1
+
+
+def test_viewer_cannot_create_an_assessment(client: TestClient, session: Session, tenants):
+    own = tenants[0]
+    sign_in(client, own.viewer.email)
+
+    assert _create(client, own).status_code == 403
+    assert len(repository.assessments_of(session=session, organisation=own.organisation)) == 1
+
+
+def _status(client: TestClient, assessment: Assessment, action: str):
+    return post_form(
+        client, f"/assessments/{assessment.id}/status", {"action": action}, follow_redirects=False
+    )
+
+
+def test_status_goes_draft_open_closed_and_back_to_open(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    seen = []
+
+    for action in ("open", "close", "reopen"):
+        assert _status(client, own.assessment, action).status_code == 303
+        session.refresh(own.assessment)
+        seen.append(own.assessment.status)
+
+    assert seen == [AssessmentStatus.OPEN, AssessmentStatus.CLOSED, AssessmentStatus.OPEN]
+
+
+def test_a_status_change_that_does_not_fit_is_refused(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    wrong_order = _status(client, own.assessment, "close")
+    unknown = _status(client, own.assessment, "delete")
+
+    assert wrong_order.status_code == 409
+    assert "This assessment is draft; it cannot close from there." in wrong_order.text
+    assert unknown.status_code == 422 and "action: must be open, close or reopen" in unknown.text
+    session.refresh(own.assessment)
+    assert own.assessment.status == AssessmentStatus.DRAFT
+
+
+def _add(client: TestClient, tenant: Tenant, **fields: str):
+    data = {"name": "Dana Kowalski", "group": "Front line", "role": "Team leader", **fields}
+    return post_form(client, f"/assessments/{tenant.assessment.id}/participants", data)
+
+
+def test_adding_a_participant_shows_their_invite_link_once(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    response = _add(client, own, email="dana@acme.test")
+
+    assert response.status_code == 200, response.text
+    link = re.search(r'id="invite-link" class="copy-field" readonly value="([^"]+)"', response.text)
+    assert link and link.group(1).startswith("http://127.0.0.1:8000/p/")
+    dana = session.exec(select(Participant).where(Participant.name == "Dana Kowalski")).one()
+    assert (dana.email, dana.group, dana.role) == ("dana@acme.test", "Front line", "Team leader")
+    assert (
+        accounts.participant_for_invite(session=session, secret=link.group(1).rsplit("/", 1)[1])
+        == dana
+    )
+    assert "Emailed" not in response.text  # no mail server is configured
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": ""}, "Name: give the participant&#39;s name"),
+        ({"email": "dana at acme"}, "Email: &#39;dana at acme&#39; is not an email address"),
+    ],
+)
+def test_a_refused_participant_is_not_added(
+    client: TestClient, session: Session, tenants, fields: dict[str, str], message: str
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    response = _add(client, own, **fields)
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert 'value="Team leader"' in response.text  # what was typed is still in the form
+    assert len(repository.participants_of(session=session, assessment=own.assessment)) == 1
+
+
+def test_overview_shows_progress_submission_and_last_activity(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    repository.set_submitted(session=session, participant=own.participant, submitted=True)
+    session.commit()
+    sign_in(client, own.consultant.email)
+
+    page = client.get(f"/assessments/{own.assessment.id}")
+
+    assert page.status_code == 200
+    row = page.context["page"].participants[0]
+    assert row.activity.answered == 1 and row.activity.last_active_at is not None
+    assert "1 of 98" in page.text
+    assert "Unlock answers" in page.text
+
+
+def test_consultant_unlocks_submitted_answers(client: TestClient, session: Session, tenants):
+    own = tenants[0]
+    repository.set_submitted(session=session, participant=own.participant, submitted=True)
+    session.commit()
+    sign_in(client, own.consultant.email)
+
+    url = f"/assessments/{own.assessment.id}/participants/{own.participant.id}/unlock"
+    response = post_form(client, url, follow_redirects=False)
+
+    assert response.status_code == 303
+    session.refresh(own.participant)
+    assert own.participant.submitted_at is None
