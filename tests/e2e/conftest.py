@@ -57,6 +57,7 @@ class LiveServer:
     url: str
     demo_email: str
     demo_password: str
+    database: Path  # the server's SQLite file, for checking what it stored
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +83,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         )
     try:
         _wait_until_healthy(url, server, log)
-        yield LiveServer(url, credentials.group(1), credentials.group(2))
+        yield LiveServer(url, credentials.group(1), credentials.group(2), data_dir / "gapwise.db")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -190,3 +190,20 @@ def test_consultant_unlocks_submitted_answers(client: TestClient, session: Sessi
     assert response.status_code == 303
     session.refresh(own.participant)
     assert own.participant.submitted_at is None
+
+
+def test_reloading_the_invite_page_adds_no_one_and_the_link_is_not_kept_for_others(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    added = _add(client, own)
+    reloaded = client.get(added.url)
+    other = client.get(f"/assessments/{own.assessment.id}/participants/{own.participant.id}/invite")
+
+    assert added.history[0].status_code == 303  # post, redirect, get
+    assert reloaded.context["page"].link == added.context["page"].link != ""
+    assert len(repository.participants_of(session=session, assessment=own.assessment)) == 2
+    assert other.context["page"].link == ""
+    assert "Issue a new link" in other.text

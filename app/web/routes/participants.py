@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from app.config import Settings
@@ -25,6 +26,9 @@ from app.web.routes.assessments import ParticipantForm, render_assessment
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+INVITE_COOKIE = "gapwise_invite"
+INVITE_SHOWN_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,11 @@ def _new_invite(
     assessment: Assessment,
     participant: Participant,
 ) -> Response:
-    """A new link replaces the old one; it is shown once, because only its hash is kept."""
+    """Issue a link (replacing the old one), email it if we can, then show it on a GET page.
+
+    Only the link's hash is stored, so the page gets it from a signed cookie that lives ten
+    minutes: a reload shows it again instead of posting the form twice.
+    """
     secret = accounts.issue_invite(session=session, participant=participant)
     record_change(
         request,
@@ -120,7 +128,43 @@ def _new_invite(
     )
     link = settings.base_url_text + request.app.url_path_for("start_answering", invite_token=secret)
     note = _mail_invite(session, settings, assessment, participant, link)
-    page = InvitePage(assessment=assessment, participant=participant, link=link, mail_note=note)
+    path = f"/assessments/{assessment.id}/participants/{participant.id}/invite"
+    shown = {"participant": participant.id, "link": link, "note": note}
+    response = RedirectResponse(path, status_code=303)
+    response.set_cookie(
+        INVITE_COOKIE,
+        _invite_serializer(settings).dumps(shown),
+        max_age=INVITE_SHOWN_SECONDS,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=settings.base_url.scheme == "https",
+    )
+    return response
+
+
+def _invite_serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="gapwise-invite-link")
+
+
+@router.get("/assessments/{assessment_id}/participants/{participant_id}/invite", name="show_invite")
+def show_invite(
+    request: Request,
+    assessment: AssessmentDep,
+    participant: ParticipantDep,
+    settings: SettingsDep,
+    user: ConsultantUser,
+) -> Response:
+    """The link just issued, or, once its ten minutes are over, a way to issue a new one."""
+    try:
+        shown = _invite_serializer(settings).loads(
+            request.cookies.get(INVITE_COOKIE, ""), max_age=INVITE_SHOWN_SECONDS
+        )
+    except BadData:
+        shown = {}
+    if shown.get("participant") != participant.id:
+        shown = {}
+    page = InvitePage(assessment, participant, shown.get("link", ""), shown.get("note", ""))
     return templates.TemplateResponse(request, "assessments/invite.html", {"page": page})
 
 
