@@ -24,6 +24,7 @@ from app.web.routes import (
     organisations,
     pages,
     participants,
+    results,
 )
 from app.web.security import install_security_headers
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         organisations,
         assessments,
         participants,
+        results,
         answering,
         account,
         admin,

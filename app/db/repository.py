@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from app.db.models import (
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 from app.domain.loading import content_hash, load_framework
+from app.domain.scoring import Response
 
 
 def store_framework(*, session: Session, framework: Framework) -> FrameworkSnapshot:
@@ -236,3 +238,32 @@ def set_submitted(*, session: Session, participant: Participant, submitted: bool
     """Submitting locks a participant's answers; a consultant can unlock them again."""
     participant.submitted_at = utc_now() if submitted else None
     session.add(participant)
+
+
+def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
+    """Every participant's answers, in the form the scoring engine takes."""
+    answers: dict[int, dict[str, AnswerChoice]] = {}
+    for a in answers_of(session=session, assessment=assessment):
+        choice = AnswerChoice(a.criterion_id, a.current, a.target, a.dont_know, a.comment)
+        answers.setdefault(a.participant_id, {})[a.criterion_id] = choice
+    return [
+        Response(p.id or 0, p.group, answers.get(p.id or 0, {}))
+        for p in participants_of(session=session, assessment=assessment)
+    ]
+
+
+def data_version(*, session: Session, assessment: Assessment) -> str:
+    """Changes whenever an answer or a participant of the assessment changes: a cache key."""
+    answers = session.exec(
+        select(func.count(), func.max(Answer.updated_at))
+        .join(Participant)
+        .where(Participant.assessment_id == assessment.id)
+    ).one()
+    people = session.exec(
+        select(func.count(), func.max(Participant.id), func.max(Participant.created_at)).where(
+            Participant.assessment_id == assessment.id
+        )
+    ).one()
+    return hashlib.sha256(
+        repr((assessment.framework_snapshot_id, answers, people)).encode()
+    ).hexdigest()[:16]

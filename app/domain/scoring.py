@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Area, Criterion, Framework, Layer
 
-# Levels between the lowest and highest view of today that make a criterion worth discussing.
-DISAGREEMENT_SPREAD = 2
+# How far, in levels, answers about today typically sit from their mean (population standard
+# deviation) before a criterion is worth discussing. Not max - min: one outlier in a big group
+# would flag nearly everything (in the demo, 94 of 98 criteria span 2 levels or more).
+DISAGREEMENT_STDEV = 1.0
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def _criterion(criterion: Criterion, responses: Sequence[Response], top: int) ->
         target=target,
         score=_score(current.mean, target.mean, top) if current and target else None,
         dont_know=dont_know,
-        disagreement=bool(current and current.n > 1 and current.spread >= DISAGREEMENT_SPREAD),
+        disagreement=bool(current and current.n > 1 and current.stdev >= DISAGREEMENT_STDEV),
     )
 
 
@@ -293,7 +295,7 @@ def disagreements(results: Results) -> list[CriterionResult]:
     return sorted((c for c in results.criteria() if c.disagreement), key=_widest_first)
 
 
-def _widest_first(criterion: CriterionResult) -> tuple[int, float, str]:
+def _widest_first(criterion: CriterionResult) -> tuple[float, int, str]:
     current = criterion.current
     assert current is not None  # only criteria with answers are flagged
-    return (-current.spread, -current.stdev, criterion.criterion_id)
+    return (-current.stdev, -current.spread, criterion.criterion_id)

@@ -137,7 +137,7 @@ def test_rankings_of_gaps_strengths_and_disagreements() -> None:
     assert [c.criterion_id for c in top_gaps(results, 2)] == ["growth-offers", "data-one-view"]
     assert [c.criterion_id for c in top_strengths(results, 1)] == ["data-one-view"]
     assert [c.criterion_id for c in disagreements(results)] == [
-        "data-one-view",  # spread 2, stdev 1 (ties broken by id)
+        "data-one-view",  # stdev 1 and spread 2 for all three: ties broken by id
         "data-quality",
         "growth-offers",
     ]

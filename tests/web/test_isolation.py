@@ -46,6 +46,7 @@ def victim_ids(session: Session, victim: Tenant) -> dict[str, object]:
         "invite_token": "not-a-real-invite-token-but-long-enough-to-look-like-one",
         "framework_id": "reap-blueprint",
         "area_id": "channels-media",
+        "chart_name": "radar",
     }
 
 

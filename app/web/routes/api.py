@@ -7,7 +7,9 @@ from pydantic import BaseModel
 
 from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
+from app.db.results import results_of
 from app.domain.framework import Framework
+from app.domain.scoring import DISAGREEMENT_STDEV, Results, Segments, disagreements
 from app.web.deps import (
     AssessmentDep,
     CurrentUser,
@@ -54,6 +56,20 @@ class AssessmentOut(BaseModel):
 
 class OrganisationDetail(OrganisationOut):
     assessments: list[AssessmentOut]
+
+
+class ResultsOut(BaseModel):
+    """The whole score tree of an assessment; see docs/methodology.md for how it is computed."""
+
+    assessment_id: int
+    data_version: str
+    participants: int  # who scored at least one criterion
+    invited: int
+    scale_maximum: int
+    disagreement_stdev: float
+    disagreements: list[str]  # flagged criterion ids, widest spread first
+    results: Results
+    segments: Segments
 
 
 @router.get("/frameworks", response_model=list[FrameworkListItem], tags=["frameworks"])
@@ -131,3 +147,29 @@ def get_organisation(organisation: OrganisationDep, session: SessionDep) -> Orga
 @router.get("/assessments/{assessment_id}", response_model=AssessmentOut, tags=["assessments"])
 def get_assessment(assessment: AssessmentDep, session: SessionDep) -> AssessmentOut:
     return _assessment_out(session, assessment)
+
+
+@router.get(
+    "/assessments/{assessment_id}/results",
+    response_model=ResultsOut,
+    tags=["assessments"],
+    summary="Scores, gaps, disagreements and group comparisons",
+)
+def get_results(assessment: AssessmentDep, session: SessionDep) -> ResultsOut:
+    """Overall, layers, areas, sub-components and criteria with current, target and gap.
+
+    A score is null where nobody gave both levels; criterion statistics (n, mean, median,
+    min, max, standard deviation) cover complete answers only, and `dont_know` counts the rest.
+    """
+    data = results_of(session=session, assessment=assessment)
+    return ResultsOut(
+        assessment_id=assessment.id or 0,
+        data_version=data.version,
+        participants=data.results.participants,
+        invited=data.invited,
+        scale_maximum=data.framework.scale.maximum,
+        disagreement_stdev=DISAGREEMENT_STDEV,
+        disagreements=[c.criterion_id for c in disagreements(data.results)],
+        results=data.results,
+        segments=data.segments,
+    )

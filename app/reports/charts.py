@@ -1,0 +1,204 @@
+"""Charts of an assessment's results as SVG or PNG bytes, drawn with matplotlib's object API.
+
+No pyplot: a `Figure` per chart, rendered by its own Agg/SVG canvas, so charts can be drawn
+from any thread of the server without touching global figure state.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from app.domain.scoring import AreaResult, Results, Segments
+
+matplotlib.use("Agg")
+matplotlib.rcParams.update(
+    {
+        "svg.fonttype": "none",  # keep labels as text: readable, searchable, smaller
+        "svg.hashsalt": "gapwise",  # the same data gives the same bytes
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+LAYER_COLOURS = ("#6b4ea2", "#0b7a75", "#c0562a", "#8a5a00", "#1f6f43")
+CURRENT = "#1c2430"
+TARGET = "#0b5f8a"
+INK = "#1c2430"
+MUTED = "#5b6675"
+
+
+def _render(figure: Figure, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if image_format == "svg" else {}
+    figure.savefig(buffer, format=image_format, bbox_inches="tight", metadata=metadata, dpi=150)
+    return buffer.getvalue()
+
+
+def _layer_colour(results: Results) -> dict[str, str]:
+    return {
+        layer.layer_id: LAYER_COLOURS[index % len(LAYER_COLOURS)]
+        for index, layer in enumerate(results.layers)
+    }
+
+
+def _wrapped(title: str, width: int = 14) -> str:
+    return "\n".join(textwrap.wrap(title, width)) or title
+
+
+def radar_chart(results: Results, maximum: int, image_format: str = "svg") -> bytes:
+    """Every area around the circle: current and target, labels coloured by layer."""
+    areas = list(results.areas())
+    colours = _layer_colour(results)
+    angles = [2 * math.pi * i / len(areas) for i in range(len(areas))]
+    figure = Figure(figsize=(7.2, 7.2))
+    axes = figure.add_subplot(projection="polar")
+    axes.set_theta_offset(math.pi / 2)
+    axes.set_theta_direction(-1)
+    for label, colour, value_of in (
+        ("Target", TARGET, lambda a: a.score.target),
+        ("Current", CURRENT, lambda a: a.score.current),
+    ):
+        values = [value_of(a) if a.score else math.nan for a in areas]  # a gap, not 0
+        axes.plot(
+            [*angles, angles[0]], [*values, values[0]], color=colour, linewidth=2, label=label
+        )
+        axes.fill([*angles, angles[0]], [*values, values[0]], color=colour, alpha=0.12)
+    axes.set_ylim(0, maximum)
+    axes.set_yticks(range(1, maximum + 1))
+    axes.set_yticklabels([str(v) for v in range(1, maximum + 1)], color=MUTED, fontsize=7)
+    axes.set_xticks(angles)
+    axes.set_xticklabels([_wrapped(a.title) for a in areas], fontsize=8.5)
+    for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
+        tick.set_color(colours[area.layer_id])
+        tick.set_fontweight("bold")
+    axes.tick_params(axis="x", pad=14)
+    axes.grid(color="#c9d0d8", linewidth=0.6)
+    axes.legend(loc="upper right", bbox_to_anchor=(1.18, 1.1), frameon=False)
+    _layer_legend(figure, results, colours)
+    return _render(figure, image_format)
+
+
+def _layer_legend(figure: Figure, results: Results, colours: dict[str, str]) -> None:
+    for index, layer in enumerate(results.layers):
+        figure.text(
+            0.02 + 0.3 * index,
+            0.01,
+            f"■ {layer.title}",
+            color=colours[layer.layer_id],
+            fontsize=9,
+            fontweight="bold",
+        )
+
+
+def layer_bars(results: Results, maximum: int, image_format: str = "svg") -> bytes:
+    """Current and target per layer, side by side."""
+    layers = [layer for layer in results.layers if layer.score is not None]
+    figure = Figure(figsize=(6.4, 0.7 + 0.75 * len(layers)))
+    axes = figure.add_subplot()
+    positions = range(len(layers))
+    currents = [layer.score.current for layer in layers if layer.score]
+    targets = [layer.score.target for layer in layers if layer.score]
+    # The y axis is inverted below, so "- 0.2" puts current above target in each pair.
+    axes.barh([p - 0.2 for p in positions], currents, height=0.38, color=CURRENT, label="Current")
+    axes.barh([p + 0.2 for p in positions], targets, height=0.38, color=TARGET, label="Target")
+    for p, current, target in zip(positions, currents, targets, strict=True):
+        axes.text(current + 0.05, p - 0.2, f"{current:.1f}", va="center", fontsize=8)
+        axes.text(target + 0.05, p + 0.2, f"{target:.1f}", va="center", fontsize=8)
+    axes.set_yticks(list(positions))
+    axes.set_yticklabels([layer.title for layer in layers])
+    axes.invert_yaxis()
+    axes.set_xlim(0, maximum)
+    axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1))
+    return _render(figure, image_format)
+
+
+def gap_ranking(results: Results, image_format: str = "svg") -> bytes:
+    """Areas by the size of their gap, widest at the top, coloured by layer."""
+    areas = sorted(
+        (a for a in results.areas() if a.score is not None),
+        key=lambda a: (-_gap(a), a.title),
+    )
+    colours = _layer_colour(results)
+    figure = Figure(figsize=(6.4, 0.6 + 0.32 * max(len(areas), 1)))
+    axes = figure.add_subplot()
+    gaps = [_gap(a) for a in areas]
+    axes.barh(range(len(areas)), gaps, color=[colours[a.layer_id] for a in areas], height=0.7)
+    for index, gap in enumerate(gaps):
+        axes.text(gap + 0.03, index, f"{gap:.2f}", va="center", fontsize=8)
+    axes.set_yticks(range(len(areas)))
+    axes.set_yticklabels([a.title for a in areas])
+    axes.invert_yaxis()
+    axes.set_xlabel("Gap (target − current), in levels")
+    axes.set_xlim(0, max([*gaps, 1.0]) * 1.15)
+    return _render(figure, image_format)
+
+
+def _gap(area: AreaResult) -> float:
+    return area.score.gap if area.score else 0.0
+
+
+def heatmap(
+    columns: Sequence[tuple[str, Results]], maximum: int, image_format: str = "svg"
+) -> bytes:
+    """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
+    first = columns[0][1] if columns else None
+    areas = list(first.areas()) if first else []
+    values = [[_current_of(results, area.area_id) for _, results in columns] for area in areas]
+    figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
+    axes = figure.add_subplot()
+    masked = [[v if v is not None else math.nan for v in row] for row in values]
+    image = axes.imshow(masked, cmap="RdYlGn", vmin=0, vmax=maximum, aspect="auto")
+    for row, line in enumerate(values):
+        for column, value in enumerate(line):
+            text = "–" if value is None else f"{value:.1f}"
+            axes.text(column, row, text, ha="center", va="center", fontsize=7.5, color=INK)
+    axes.set_yticks(range(len(areas)))
+    axes.set_yticklabels([a.title for a in areas])
+    axes.set_xticks(range(len(columns)))
+    axes.set_xticklabels([name for name, _ in columns], rotation=45, ha="right")
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    figure.colorbar(image, ax=axes, shrink=0.6, label="Current level")
+    return _render(figure, image_format)
+
+
+def _current_of(results: Results, area_id: str) -> float | None:
+    area = next(a for a in results.areas() if a.area_id == area_id)
+    return area.score.current if area.score else None
+
+
+def group_radar(segments: Segments, maximum: int, image_format: str = "svg") -> bytes:
+    """Each group's view of today, one outline per group."""
+    groups = list(segments.groups.items())
+    areas = list(groups[0][1].areas()) if groups else []
+    angles = [2 * math.pi * i / max(len(areas), 1) for i in range(len(areas))]
+    figure = Figure(figsize=(7.2, 7.2))
+    axes = figure.add_subplot(projection="polar")
+    axes.set_theta_offset(math.pi / 2)
+    axes.set_theta_direction(-1)
+    palette = ("#0b5f8a", "#c0562a", "#1f6f43", "#6b4ea2", "#8a5a00")
+    for index, (name, results) in enumerate(groups):
+        values = [a.score.current if a.score else math.nan for a in results.areas()]
+        colour = palette[index % len(palette)]
+        closed = [*values, values[0]]
+        axes.plot([*angles, angles[0]], closed, color=colour, linewidth=2, label=name)
+    axes.set_ylim(0, maximum)
+    axes.set_yticks(range(1, maximum + 1))
+    axes.set_yticklabels([str(v) for v in range(1, maximum + 1)], color=MUTED, fontsize=7)
+    axes.set_xticks(angles)
+    axes.set_xticklabels([_wrapped(a.title) for a in areas], fontsize=8.5)
+    axes.tick_params(axis="x", pad=14)
+    axes.grid(color="#c9d0d8", linewidth=0.6)
+    axes.legend(
+        loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, title="Today, by group"
+    )
+    return _render(figure, image_format)

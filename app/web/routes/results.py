@@ -1,0 +1,130 @@
+"""Results for consultants and viewers: scores, gaps, disagreements, groups, and charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.db import repository
+from app.db.models import Assessment, Organisation
+from app.db.results import AssessmentResults, results_of
+from app.domain.scoring import (
+    DISAGREEMENT_STDEV,
+    AreaResult,
+    CriterionResult,
+    disagreements,
+    top_gaps,
+    top_strengths,
+)
+from app.reports import charts
+from app.reports.cache import cached
+from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
+from app.web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+CHARTS = {
+    "radar": lambda r: charts.radar_chart(r.results, r.framework.scale.maximum),
+    "layers": lambda r: charts.layer_bars(r.results, r.framework.scale.maximum),
+    "gaps": lambda r: charts.gap_ranking(r.results),
+    "heatmap": lambda r: charts.heatmap(r.people, r.framework.scale.maximum),
+    "groups": lambda r: charts.group_radar(r.segments, r.framework.scale.maximum),
+}
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    assessment: Assessment
+    organisation: Organisation
+    data: AssessmentResults
+    top_gaps: list[CriterionResult]
+    top_strengths: list[CriterionResult]
+    disagreements: list[CriterionResult]
+    area_titles: dict[str, str]  # criterion id -> its area's title
+    disagreement_stdev: float = DISAGREEMENT_STDEV
+
+
+@router.get("/assessments/{assessment_id}/results", name="show_results")
+def show_results(
+    request: Request, assessment: AssessmentDep, session: SessionDep, user: CurrentUser
+) -> Response:
+    data = results_of(session=session, assessment=assessment)
+    page = ResultsPage(
+        assessment=assessment,
+        organisation=repository.organisation_of(session=session, assessment=assessment),
+        data=data,
+        top_gaps=top_gaps(data.results),
+        top_strengths=top_strengths(data.results),
+        disagreements=disagreements(data.results)[:10],
+        area_titles={
+            c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
+        },
+    )
+    return templates.TemplateResponse(request, "results/index.html", {"page": page})
+
+
+@dataclass(frozen=True)
+class AreaResultsPage:
+    assessment: Assessment
+    data: AssessmentResults
+    area: AreaResult
+    intent: str
+    comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
+
+
+@router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
+def show_area_results(
+    request: Request,
+    assessment: AssessmentDep,
+    area_id: str,
+    session: SessionDep,
+    user: CurrentUser,
+) -> Response:
+    data = results_of(session=session, assessment=assessment)
+    area = next((a for a in data.results.areas() if a.area_id == area_id), None)
+    if area is None:
+        raise HTTPException(status_code=404, detail=f"This assessment has no area '{area_id}'.")
+    page = AreaResultsPage(
+        assessment=assessment,
+        data=data,
+        area=area,
+        intent=next(a.intent for a in data.framework.areas() if a.id == area_id),
+        comments=_comments(session, assessment, {c.criterion_id for c in area.all_criteria()}),
+    )
+    return templates.TemplateResponse(request, "results/area.html", {"page": page})
+
+
+def _comments(
+    session: SessionDep, assessment: Assessment, criteria: set[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """Comments per criterion, shown with the writer's group rather than their name."""
+    groups = {
+        p.id: p.group or "Participant"
+        for p in repository.participants_of(session=session, assessment=assessment)
+    }
+    comments: dict[str, list[tuple[str, str]]] = {}
+    for answer in repository.answers_of(session=session, assessment=assessment):
+        if answer.comment and answer.criterion_id in criteria:
+            entry = (groups[answer.participant_id], answer.comment)
+            comments.setdefault(answer.criterion_id, []).append(entry)
+    return comments
+
+
+@router.get("/assessments/{assessment_id}/charts/{chart_name}.svg", name="show_chart")
+def show_chart(
+    assessment: AssessmentDep,
+    chart_name: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+) -> Response:
+    """A chart as SVG, drawn once per data version and then served from the disk cache."""
+    draw = CHARTS.get(chart_name)
+    if draw is None:
+        raise HTTPException(status_code=404, detail=f"There is no chart '{chart_name}'.")
+    data = results_of(session=session, assessment=assessment)
+    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
+    svg = cached(directory, f"{chart_name}.svg", data.version, lambda: draw(data))
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})

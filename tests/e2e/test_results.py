@@ -1,0 +1,35 @@
+"""A consultant opens the demo's results in Chromium: the radar is drawn and the gaps listed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LiveServer, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_demo_results_show_the_radar_and_the_top_gaps(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(live_server.demo_email)
+    page.get_by_label("Password").fill(live_server.demo_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Northwind Utilities (demo)").click()
+    page.get_by_role("link", name="Customer capability baseline").click()
+    page.get_by_role("link", name="Results").click()
+
+    expect(page.get_by_role("heading", name="Results", level=1)).to_be_visible()
+    expect(page.get_by_text("Based on 9 of 9 participants")).to_be_visible()
+    radar = page.get_by_role("img", name="Radar chart of every area, current against target")
+    expect(radar).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert radar.evaluate("img => img.complete && img.naturalWidth > 300")
+    gaps = page.locator("section", has=page.get_by_role("heading", name="Top gaps"))
+    expect(gaps.locator("tbody tr")).to_have_count(5)
+    screenshot(page, "results-desktop")
+
+    page.get_by_role("link", name="Retention").click()
+    expect(page.get_by_role("heading", name="Retention", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Understanding Defection")).to_be_visible()
+    screenshot(page, "results-area-desktop")
