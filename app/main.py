@@ -25,6 +25,7 @@ from app.web.routes import (
     pages,
     participants,
     results,
+    roadmap,
 )
 from app.web.security import install_security_headers
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assessments,
         participants,
         results,
+        roadmap,
         answering,
         account,
         admin,

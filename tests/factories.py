@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.db import accounts, repository
+from app.db import accounts, repository, roadmaps
 from app.db.models import Assessment, Organisation, Participant, Role, User
 from app.domain.answering import AnswerChoice
 
@@ -47,6 +47,9 @@ def make_tenant(session: Session, name: str) -> Tenant:
     )
     choice = AnswerChoice("cm-cross-channel-ownership", 1, 3, comment=f"secret comment of {name}")
     repository.save_answer(session=session, participant=participant, choice=choice)
+    roadmaps.add_item(
+        session=session, assessment=assessment, title=f"secret comment of {name} plan", horizon=0
+    )
     _, token = accounts.create_api_token(session=session, user=consultant, name="tests")
     invite = accounts.issue_invite(session=session, participant=participant)
     session.commit()

@@ -53,6 +53,10 @@ class Assessment(SQLModel, table=True):
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: AssessmentStatus = Field(default=AssessmentStatus.DRAFT, sa_type=String(10))
     target_date: date | None = None
+    # {area id: importance} set by the consultant for the roadmap; areas not listed weigh 1.
+    area_importance: str = Field(
+        default="{}", sa_column=Column(Text, nullable=False, default="{}", server_default="{}")
+    )
     created_at: datetime = _timestamp()
 
 
@@ -175,3 +179,28 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=60)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     address: str = Field(default="", max_length=64)
+
+
+class RoadmapStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class RoadmapItem(SQLModel, table=True):
+    """One initiative of an assessment's roadmap: drafted from the gaps, then the consultant's."""
+
+    __tablename__ = "roadmap_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    area_id: str = Field(default="", max_length=80)  # empty for an item the consultant added
+    title: str = Field(max_length=200)
+    owner: str = Field(default="", max_length=120)
+    horizon: int = 0  # index into app.domain.roadmap.HORIZONS
+    status: RoadmapStatus = Field(default=RoadmapStatus.PLANNED, sa_type=String(12))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    position: int = 0
+    updated_at: datetime = _timestamp()

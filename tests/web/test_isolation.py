@@ -9,8 +9,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.db import accounts, repository
-from app.db.models import ApiToken
+from app.db import accounts, repository, roadmaps
+from app.db.models import ApiToken, RoadmapItem
 from tests.factories import Tenant, csrf_from, sign_in
 
 SHARED = {"framework_id"}  # frameworks are the product's content, not a tenant's data
@@ -47,6 +47,9 @@ def victim_ids(session: Session, victim: Tenant) -> dict[str, object]:
         "framework_id": "reap-blueprint",
         "area_id": "channels-media",
         "chart_name": "radar",
+        "item_id": session.exec(
+            select(RoadmapItem.id).where(RoadmapItem.assessment_id == victim.assessment.id)
+        ).one(),
     }
 
 
@@ -98,6 +101,8 @@ def test_wrong_tenant_gets_404_or_403_and_no_data(
     assert accounts.members_of(session=session, organisation=victim.organisation)
     assert accounts.participant_for_invite(session=session, secret=victim.invite) is not None
     assert len(repository.answers_of(session=session, assessment=victim.assessment)) == 1
+    (item,) = roadmaps.roadmap_of(session=session, assessment=victim.assessment)
+    assert item.title == "secret comment of Globex plan"
 
 
 def test_own_container_with_the_other_tenants_inner_id_is_404(
@@ -114,7 +119,7 @@ def test_own_container_with_the_other_tenants_inner_id_is_404(
 
     walked = 0
     for method, path, params in id_routes(client):
-        if not params & {"participant_id", "user_id", "token_id"}:
+        if not params & {"participant_id", "user_id", "token_id", "item_id"}:
             continue
         walked += 1
         response = call(client, method, path.format(**mixed))

@@ -1,0 +1,83 @@
+"""Reading and writing an assessment's roadmap and the area importance behind it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, delete, select
+
+from app.db.models import Assessment, RoadmapItem, RoadmapStatus, utc_now
+from app.domain.roadmap import Initiative
+
+
+def importance_of(assessment: Assessment) -> dict[str, float]:
+    return {str(k): float(v) for k, v in json.loads(assessment.area_importance or "{}").items()}
+
+
+def set_importance(*, session: Session, assessment: Assessment, weights: dict[str, float]) -> None:
+    """Keep only weights that differ from the default 1."""
+    assessment.area_importance = json.dumps({k: v for k, v in sorted(weights.items()) if v != 1})
+    session.add(assessment)
+
+
+def roadmap_of(*, session: Session, assessment: Assessment) -> Sequence[RoadmapItem]:
+    query = select(RoadmapItem).where(RoadmapItem.assessment_id == assessment.id)
+    return session.exec(query.order_by(RoadmapItem.horizon, RoadmapItem.position)).all()
+
+
+def replace_roadmap(
+    *, session: Session, assessment: Assessment, initiatives: Sequence[Initiative]
+) -> None:
+    """Draft the roadmap afresh from the gaps; the consultant's earlier edits are replaced."""
+    session.exec(delete(RoadmapItem).where(col(RoadmapItem.assessment_id) == assessment.id))
+    for position, initiative in enumerate(initiatives):
+        session.add(
+            RoadmapItem(
+                assessment_id=assessment.id,
+                area_id=initiative.area_id,
+                title=initiative.title,
+                horizon=initiative.horizon,
+                reason=initiative.reason,
+                position=position,
+            )
+        )
+
+
+def add_item(*, session: Session, assessment: Assessment, title: str, horizon: int) -> RoadmapItem:
+    last = max((i.position for i in roadmap_of(session=session, assessment=assessment)), default=-1)
+    item = RoadmapItem(
+        assessment_id=assessment.id,
+        title=title,
+        horizon=horizon,
+        reason="Added by the consultant.",
+        position=last + 1,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def update_item(
+    *,
+    session: Session,
+    item: RoadmapItem,
+    title: str,
+    owner: str,
+    horizon: int,
+    status: RoadmapStatus,
+    notes: str,
+) -> None:
+    item.title, item.owner, item.horizon, item.status, item.notes = (
+        title,
+        owner,
+        horizon,
+        status,
+        notes,
+    )
+    item.updated_at = utc_now()
+    session.add(item)
+
+
+def delete_item(*, session: Session, item: RoadmapItem) -> None:
+    session.delete(item)
