@@ -179,5 +179,36 @@ def create_token(
     typer.echo(secret)
 
 
+@app.command()
+def report(
+    assessment_id: int,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
+    paper: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
+    prepared_by: Annotated[str, typer.Option(help="Name on the cover.")] = "Gapwise",
+) -> None:
+    """Write an assessment's board report as a PDF."""
+    from app.db.models import Assessment
+    from app.db.report_data import report_data_of
+    from app.reports.pdf import PAPER_SIZES, ReportFailed, render_pdf_in_worker
+
+    if paper not in PAPER_SIZES:
+        typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
+        raise typer.Exit(2)
+    with _database() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None:
+            typer.echo(f"gapwise: assessment: no assessment with id {assessment_id}", err=True)
+            raise typer.Exit(2)
+        data = report_data_of(
+            session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
+        )
+    try:
+        output.write_bytes(render_pdf_in_worker(data))
+    except ReportFailed as failure:
+        typer.echo(f"gapwise: {failure}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Report written to {output}")
+
+
 if __name__ == "__main__":
     app()

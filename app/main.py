@@ -24,6 +24,7 @@ from app.web.routes import (
     organisations,
     pages,
     participants,
+    reports,
     results,
     roadmap,
 )
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         participants,
         results,
         roadmap,
+        reports,
         answering,
         account,
         admin,

@@ -42,7 +42,7 @@ def _render(figure: Figure, image_format: str) -> bytes:
     return buffer.getvalue()
 
 
-def _layer_colour(results: Results) -> dict[str, str]:
+def layer_colours(results: Results) -> dict[str, str]:
     return {
         layer.layer_id: LAYER_COLOURS[index % len(LAYER_COLOURS)]
         for index, layer in enumerate(results.layers)
@@ -56,7 +56,7 @@ def _wrapped(title: str, width: int = 14) -> str:
 def radar_chart(results: Results, maximum: int, image_format: str = "svg") -> bytes:
     """Every area around the circle: current and target, labels coloured by layer."""
     areas = list(results.areas())
-    colours = _layer_colour(results)
+    colours = layer_colours(results)
     angles = [2 * math.pi * i / len(areas) for i in range(len(areas))]
     figure = Figure(figsize=(7.2, 7.2))
     axes = figure.add_subplot(projection="polar")
@@ -126,7 +126,7 @@ def gap_ranking(results: Results, image_format: str = "svg") -> bytes:
         (a for a in results.areas() if a.score is not None),
         key=lambda a: (-_gap(a), a.title),
     )
-    colours = _layer_colour(results)
+    colours = layer_colours(results)
     figure = Figure(figsize=(6.4, 0.6 + 0.32 * max(len(areas), 1)))
     axes = figure.add_subplot()
     gaps = [_gap(a) for a in areas]
@@ -201,4 +201,27 @@ def group_radar(segments: Segments, maximum: int, image_format: str = "svg") -> 
     axes.legend(
         loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, title="Today, by group"
     )
+    return _render(figure, image_format)
+
+
+HORIZON_MONTHS = ((0, 3), (3, 12), (12, 24))
+
+
+def roadmap_timeline(
+    items: Sequence[tuple[str, int, str | None]], image_format: str = "svg"
+) -> bytes:
+    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None)."""
+    figure = Figure(figsize=(7.2, 0.7 + 0.34 * max(len(items), 1)))
+    axes = figure.add_subplot()
+    for row, (_, horizon, colour) in enumerate(items):
+        start, end = HORIZON_MONTHS[min(horizon, len(HORIZON_MONTHS) - 1)]
+        axes.barh(row, end - start, left=start, height=0.6, color=colour or MUTED)
+    axes.set_yticks(range(len(items)))
+    axes.set_yticklabels([textwrap.shorten(title, 60) for title, _, _ in items], fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 24)
+    axes.set_xticks([0, 3, 12, 24])
+    axes.set_xticklabels(["now", "3 months", "12 months", "24 months"])
+    for month in (3, 12):
+        axes.axvline(month, color="#c9d0d8", linewidth=0.8, zorder=0)
     return _render(figure, image_format)

@@ -1,0 +1,184 @@
+"""The board report as a PDF: HTML and CSS templates rendered by WeasyPrint.
+
+Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs and files inside
+`static/`, so no text in a report can make the renderer touch the network or the disk. And
+`render_pdf_in_worker` runs it in a separate process with a time limit, off the web workers.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from app.config import PROJECT_ROOT
+from app.domain.framework import Framework
+from app.domain.roadmap import HORIZONS
+from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
+from app.reports import charts
+
+STATIC = (PROJECT_ROOT / "static").resolve()
+TEMPLATES = PROJECT_ROOT / "templates" / "report"
+PAPER_SIZES = ("A4", "Letter")
+TIME_LIMIT_SECONDS = 120
+QUOTES_PER_AREA = 3
+
+
+class ReportFailed(Exception):
+    """The report could not be rendered in time, or the renderer failed; the message says which."""
+
+
+@dataclass(frozen=True)
+class ReportParticipant:
+    name: str
+    group: str
+    role: str
+    answered: int
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    title: str
+    area_id: str
+    horizon: int
+    status: str
+    owner: str
+    reason: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows; plain data, so it can travel to the worker process."""
+
+    organisation: str
+    assessment: str
+    purpose: str
+    status: str
+    target_date: str
+    prepared_by: str
+    prepared_on: str
+    framework: Framework
+    results: Results
+    segments: Segments
+    roadmap: tuple[ReportItem, ...]
+    roadmap_is_draft: bool
+    participants: tuple[ReportParticipant, ...]
+    comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)
+    paper: str = "A4"
+
+
+class SafeUrlFetcher(URLFetcher):
+    """Serve `data:` URLs and files under static/; refuse everything else (network, file://).
+
+    WeasyPrint logs a refused URL and leaves the resource out; nothing else is fetched, and
+    redirects are off, so user text in a report can never reach the network or the disk.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            response: URLFetcherResponse = super().fetch(url, headers)
+            return response
+        parsed = urlparse(url)
+        if parsed.scheme == "file" and not parsed.netloc:
+            path = Path(unquote(parsed.path)).resolve()
+            if path.is_relative_to(STATIC) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        raise ValueError(f"the report may not load {url[:80]!r}")
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
+    )
+    environment.filters["one"] = lambda value: f"{value:.1f}"
+    return environment
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+def report_html(data: ReportData) -> str:
+    """The report as HTML, charts embedded as data URIs."""
+    top = data.framework.scale.maximum
+    colours = charts.layer_colours(data.results)
+    layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
+    timeline = [
+        (i.title, i.horizon, colours.get(layer_of.get(i.area_id, ""))) for i in data.roadmap
+    ]
+    images = {
+        "radar": charts.radar_chart(data.results, top),
+        "layers": charts.layer_bars(data.results, top),
+        "gaps": charts.gap_ranking(data.results),
+        "timeline": charts.roadmap_timeline(timeline),
+    }
+    if len(data.segments.groups) > 1:
+        images["groups"] = charts.group_radar(data.segments, top)
+    intents = {area.id: area.intent for area in data.framework.areas()}
+    quotes_of = {area.area_id: _quotes(area, data.comments) for area in data.results.areas()}
+    return (
+        _environment()
+        .get_template("report.html")
+        .render(
+            data=data,
+            images={name: _data_uri(svg) for name, svg in images.items()},
+            intents=intents,
+            quotes_of=quotes_of,
+            horizons=HORIZONS,
+            top_gaps=top_gaps(data.results),
+            top_strengths=top_strengths(data.results, 3),
+            disagreements=disagreements(data.results)[:5],
+            stylesheet=(STATIC / "css" / "report.css").as_uri(),
+        )
+    )
+
+
+def _quotes(
+    area: AreaResult, comments: dict[str, tuple[tuple[str, str], ...]]
+) -> list[tuple[str, str]]:
+    """A few comments on the area's criteria, each text once."""
+    chosen: dict[str, tuple[str, str]] = {}
+    for criterion in area.all_criteria():
+        for group, text in comments.get(criterion.criterion_id, ()):
+            chosen.setdefault(text.strip(), (group, text.strip()))
+    return list(chosen.values())[:QUOTES_PER_AREA]
+
+
+def render_pdf(data: ReportData) -> bytes:
+    html = HTML(
+        string=report_html(data), base_url=STATIC.as_uri() + "/", url_fetcher=SafeUrlFetcher()
+    )
+    pdf: bytes = html.write_pdf()
+    return pdf
+
+
+def render_pdf_in_worker(data: ReportData, time_limit: float = TIME_LIMIT_SECONDS) -> bytes:
+    """Render in a fresh process; a render that runs past the limit is stopped."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(render_pdf, data)
+        try:
+            return future.result(timeout=time_limit)
+        except FutureTimeout:
+            for process in list(pool._processes.values()):
+                process.terminate()
+            raise ReportFailed(
+                f"the report took longer than {time_limit:g} s and was stopped"
+            ) from None
+        except Exception as exc:  # the worker's own error, re-raised here
+            raise ReportFailed(f"the report could not be rendered: {exc}") from None

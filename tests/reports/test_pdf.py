@@ -1,0 +1,164 @@
+"""The PDF report read back with pdftotext, and its renderer kept away from network and disk."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.db import repository
+from app.db.models import Assessment
+from app.db.report_data import report_data_of
+from app.domain.answering import AnswerChoice
+from app.domain.loading import load_framework
+from app.reports.pdf import STATIC, ReportFailed, SafeUrlFetcher, render_pdf, render_pdf_in_worker
+from tests.conftest import QUESTIONNAIRES
+from tests.factories import Tenant, sign_in
+from tests.test_cli import gapwise
+
+FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())  # undo line breaks inside names
+
+
+def test_the_cli_report_of_the_demo_has_every_area_the_roadmap_and_the_participants(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    assert gapwise("demo", data_dir=data).returncode == 0
+    output = tmp_path / "demo.pdf"
+
+    result = gapwise(
+        "report", "1", "-o", str(output), "--prepared-by", "Ann Consultant", data_dir=data
+    )
+
+    assert result.returncode == 0, result.stderr
+    text = pdf_text(output.read_bytes(), tmp_path)
+    for area in FRAMEWORK.areas():
+        assert area.title in text, area.title
+    for heading in ("Executive summary", "Transformation roadmap", "Participants and method"):
+        assert heading in text
+    assert "9 participants were invited; 9 scored at least one criterion" in text
+    assert "Prepared by Ann Consultant" in text
+    assert "Raise Leadership & Direction from" in text  # an initiative, drafted from the gaps
+    assert "Page 3 of" in text
+
+
+def test_the_cli_refuses_an_unknown_assessment_or_paper(tmp_path: Path) -> None:
+    output = tmp_path / "x.pdf"
+
+    missing = gapwise("report", "42", "-o", str(output), data_dir=tmp_path)
+    paper = gapwise("report", "1", "-o", str(output), "--paper", "A3", data_dir=tmp_path)
+
+    assert missing.returncode == 2 and "no assessment with id 42" in missing.stderr
+    assert paper.returncode == 2 and "paper: use A4 or Letter, not 'A3'" in paper.stderr
+    assert not output.exists()
+
+
+class _Counter(BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server interface)
+        type(self).hits += 1
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"fetched")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def listener() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Counter.hits = 0
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_hostile_text_is_printed_as_text_and_fetches_nothing(
+    session: Session, tenants: tuple[Tenant, Tenant], listener: int, tmp_path: Path
+) -> None:
+    own = tenants[0]
+    hostile = (
+        f'<img src="http://127.0.0.1:{listener}/x">'
+        "<link rel=attachment href=file:///etc/passwd>"
+        "<script>alert(1)</script>"
+    )
+    own.organisation.name = f"Acme {hostile}"
+    session.add(own.organisation)
+    repository.save_answer(
+        session=session,
+        participant=own.participant,
+        choice=AnswerChoice("cm-cross-channel-ownership", 1, 4, comment=hostile),
+    )
+    session.commit()
+    data = report_data_of(session=session, assessment=own.assessment, prepared_by=hostile)
+
+    text = pdf_text(render_pdf(data), tmp_path)
+
+    assert _Counter.hits == 0
+    assert f'<img src="http://127.0.0.1:{listener}/x">' in text
+    assert "<script>alert(1)</script>" in text
+    assert "root:x:0:0" not in text
+
+
+def test_the_url_fetcher_serves_only_data_and_static_files(listener: int) -> None:
+    fetcher = SafeUrlFetcher()
+
+    css = fetcher.fetch((STATIC / "css" / "report.css").as_uri())
+    data = fetcher.fetch("data:text/plain;base64,aGk=")
+
+    assert css.content_type == "text/css" and b"@page" in css.read()
+    assert data.read() == b"hi"
+    for url in (
+        f"http://127.0.0.1:{listener}/x",
+        "file:///etc/passwd",
+        (STATIC / ".." / "pyproject.toml").as_uri(),
+        "file://remote-host/etc/passwd",
+        "ftp://127.0.0.1/x",
+    ):
+        with pytest.raises(ValueError, match="may not load"):
+            fetcher.fetch(url)
+    assert _Counter.hits == 0
+
+
+def test_a_render_past_its_time_limit_is_stopped(session: Session, tenants) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+
+    with pytest.raises(ReportFailed, match="took longer than 0.01 s and was stopped"):
+        render_pdf_in_worker(data, time_limit=0.01)
+
+
+def test_the_report_downloads_once_then_comes_from_the_cache(
+    client: TestClient, session: Session, settings, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.viewer.email)  # viewers take the report too
+
+    first = client.get(f"/assessments/{own.assessment.id}/report.pdf?paper=Letter")
+    cache = settings.data_dir / "cache" / f"assessment-{own.assessment.id}"
+    stored = list(cache.glob("report-Letter.pdf.*"))
+    second = client.get(f"/assessments/{own.assessment.id}/report.pdf?paper=Letter")
+    bad = client.get(f"/assessments/{own.assessment.id}/report.pdf?paper=A3")
+
+    assert first.status_code == 200 and first.headers["content-type"] == "application/pdf"
+    assert first.content.startswith(b"%PDF") and second.content == first.content
+    assert len(stored) == 1
+    assert bad.status_code == 422 and "paper" in bad.text
+    assert client.get(f"/assessments/{own.assessment.id}/report").status_code == 200
+    assert session.exec(select(Assessment)).first() is not None
