@@ -210,5 +210,60 @@ def report(
     typer.echo(f"Report written to {output}")
 
 
+@app.command()
+def export(
+    assessment_id: int,
+    export_format: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
+) -> None:
+    """Export an assessment: answers as CSV, a workbook as XLSX, or everything as JSON."""
+    from app.db.models import Assessment
+    from app.db.report_data import exported
+
+    if export_format not in ("csv", "xlsx", "json"):
+        typer.echo(f"gapwise: format: use csv, xlsx or json, not {export_format!r}", err=True)
+        raise typer.Exit(2)
+    with _database() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None:
+            typer.echo(f"gapwise: assessment: no assessment with id {assessment_id}", err=True)
+            raise typer.Exit(2)
+        content = exported(session=session, assessment=assessment, export_format=export_format)
+    output.write_bytes(content)
+    typer.echo(f"Exported to {output}")
+
+
+@app.command("import")
+def import_(
+    file: Path,
+    organisation: Annotated[
+        str, typer.Option(help="Slug of the organisation to import into; default: the file's.")
+    ] = "",
+) -> None:
+    """Restore an assessment from a JSON export (the organisation is created if missing)."""
+    import json
+
+    from app.db.transfer import ImportRefused, import_assessment
+
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+        slug = organisation or document["organisation"]["slug"]
+        name = document["organisation"]["name"] if not organisation else slug
+    except (OSError, ValueError, KeyError, TypeError) as problem:
+        typer.echo(f"gapwise: file: not a Gapwise JSON export ({problem})", err=True)
+        raise typer.Exit(2) from None
+    with _database() as session:
+        target = repository.organisation_by_slug(session=session, slug=slug)
+        if target is None:
+            target = repository.create_organisation(session=session, slug=slug, name=name)
+        try:
+            assessment = import_assessment(session=session, document=document, organisation=target)
+        except ImportRefused as refused:
+            session.rollback()
+            typer.echo(f"gapwise: {refused}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"Imported as assessment {assessment.id} in {target.name}")
+
+
 if __name__ == "__main__":
     app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlmodel import Session
@@ -9,7 +10,9 @@ from sqlmodel import Session
 from app.db import repository, roadmaps
 from app.db.models import Assessment
 from app.db.results import results_of
+from app.db.transfer import export_assessment
 from app.domain.roadmap import build_roadmap
+from app.reports.exports import ExportItem, ExportParticipant, answers_csv, answers_xlsx
 from app.reports.pdf import ReportData, ReportItem, ReportParticipant
 
 
@@ -55,4 +58,38 @@ def report_data_of(
         ),
         comments={k: tuple(v) for k, v in comments.items()},
         paper=paper,
+    )
+
+
+def export_participants(*, session: Session, assessment: Assessment) -> list[ExportParticipant]:
+    responses = repository.responses_of(session=session, assessment=assessment)
+    answers = {r.participant_id: r.answers for r in responses}
+    return [
+        ExportParticipant(p.name, p.group, p.role, dict(answers[p.id or 0]))
+        for p in repository.participants_of(session=session, assessment=assessment)
+    ]
+
+
+def export_items(*, session: Session, assessment: Assessment) -> list[ExportItem]:
+    return [
+        ExportItem(i.title, i.area_id, i.horizon, str(i.status), i.owner, i.reason, i.notes)
+        for i in roadmaps.roadmap_of(session=session, assessment=assessment)
+    ]
+
+
+def exported(*, session: Session, assessment: Assessment, export_format: str) -> bytes:
+    """The assessment as CSV (answers), XLSX (summary, scores, answers, roadmap) or JSON (all)."""
+    if export_format == "json":
+        document = export_assessment(session=session, assessment=assessment)
+        return json.dumps(document, indent=2, ensure_ascii=False).encode()
+    data = results_of(session=session, assessment=assessment)
+    people = export_participants(session=session, assessment=assessment)
+    if export_format == "csv":
+        return answers_csv(data.framework, people)
+    return answers_xlsx(
+        title=assessment.title,
+        framework=data.framework,
+        results=data.results,
+        participants=people,
+        roadmap=export_items(session=session, assessment=assessment),
     )

@@ -267,3 +267,13 @@ def data_version(*, session: Session, assessment: Assessment) -> str:
     return hashlib.sha256(
         repr((assessment.framework_snapshot_id, answers, people)).encode()
     ).hexdigest()[:16]
+
+
+def snapshot_by_hash(
+    *, session: Session, framework_key: str, content_hash: str
+) -> FrameworkSnapshot | None:
+    query = select(FrameworkSnapshot).where(
+        FrameworkSnapshot.framework_key == framework_key,
+        FrameworkSnapshot.content_hash == content_hash,
+    )
+    return session.exec(query).first()

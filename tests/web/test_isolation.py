@@ -47,6 +47,7 @@ def victim_ids(session: Session, victim: Tenant) -> dict[str, object]:
         "framework_id": "reap-blueprint",
         "area_id": "channels-media",
         "chart_name": "radar",
+        "export_format": "json",
         "item_id": session.exec(
             select(RoadmapItem.id).where(RoadmapItem.assessment_id == victim.assessment.id)
         ).one(),

@@ -1,0 +1,148 @@
+"""Answers and scores as CSV and XLSX for spreadsheets.
+
+A text cell that starts with = + - @ (or a tab or carriage return) would run as a formula in
+a spreadsheet; such cells get a leading apostrophe, so a participant's comment stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app.domain.answering import AnswerChoice
+from app.domain.framework import Framework
+from app.domain.roadmap import HORIZONS
+from app.domain.scoring import Results, Score
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ANSWER_COLUMNS = (
+    "participant", "group", "role", "layer", "area", "sub_component", "criterion_id",
+    "criterion", "current", "target", "dont_know", "comment",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExportParticipant:
+    name: str
+    group: str
+    role: str
+    answers: dict[str, AnswerChoice]
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    title: str
+    area_id: str
+    horizon: int
+    status: str
+    owner: str
+    reason: str
+    notes: str
+
+
+def neutralised(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def answer_rows(
+    framework: Framework, participants: Sequence[ExportParticipant]
+) -> list[list[object]]:
+    """One row per participant and criterion; empty cells where nothing was answered."""
+    rows = []
+    for person in participants:
+        for layer in framework.layers:
+            for area in layer.areas:
+                places = [(None, c) for c in area.criteria] + [
+                    (sub, c) for sub in area.sub_components for c in sub.criteria
+                ]
+                for sub, criterion in places:
+                    answer = person.answers.get(criterion.id)
+                    rows.append(
+                        [
+                            person.name,
+                            person.group,
+                            person.role,
+                            layer.title,
+                            area.title,
+                            sub.title if sub else "",
+                            criterion.id,
+                            criterion.text,
+                            answer.current if answer else None,
+                            answer.target if answer else None,
+                            answer.dont_know if answer else None,
+                            answer.comment if answer else "",
+                        ]  # fmt: skip
+                    )
+    return rows
+
+
+def answers_csv(framework: Framework, participants: Sequence[ExportParticipant]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ANSWER_COLUMNS)
+    for row in answer_rows(framework, participants):
+        writer.writerow(["" if v is None else neutralised(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read UTF-8
+
+
+def _levels(score: Score | None) -> list[object]:
+    if score is None:
+        return [None, None, None]
+    return [round(score.current, 3), round(score.target, 3), round(score.gap, 3)]
+
+
+def answers_xlsx(
+    *,
+    title: str,
+    framework: Framework,
+    results: Results,
+    participants: Sequence[ExportParticipant],
+    roadmap: Sequence[ExportItem],
+) -> bytes:
+    """Summary, Scores, Answers and Roadmap sheets."""
+    book = Workbook()
+    summary = book.create_sheet("Summary", 0)
+    book.remove(book.worksheets[1])  # the empty sheet every new workbook starts with
+    _append(summary, ["Assessment", title])
+    _append(summary, ["Framework", f"{framework.title} ({framework.version})"])
+    _append(summary, ["Participants who scored", results.participants])
+    _append(summary, ["", "Current", "Target", "Gap"])
+    _append(summary, ["Overall", *_levels(results.overall)])
+    for layer in results.layers:
+        _append(summary, [layer.title, *_levels(layer.score)])
+    scores = book.create_sheet("Scores")
+    _append(scores, ["Layer", "Area", "Criterion", "Current", "Target", "Gap", "n", "Don't know"])
+    for layer in results.layers:
+        for area in layer.areas:
+            _append(scores, [layer.title, area.title, "", *_levels(area.score)])
+            for c in area.all_criteria():
+                n = c.current.n if c.current else 0
+                _append(
+                    scores, [layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know]
+                )
+    answers = book.create_sheet("Answers")
+    _append(answers, list(ANSWER_COLUMNS))
+    for row in answer_rows(framework, participants):
+        _append(answers, row)
+    plan = book.create_sheet("Roadmap")
+    _append(plan, ["Initiative", "Area", "Horizon", "Status", "Owner", "Why", "Notes"])
+    for item in roadmap:
+        horizon = HORIZONS[item.horizon]
+        _append(
+            plan,
+            [item.title, item.area_id, horizon, item.status, item.owner, item.reason, item.notes],
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _append(sheet: Worksheet, row: list[object]) -> None:
+    sheet.append([neutralised(v) for v in row])

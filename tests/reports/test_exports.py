@@ -1,0 +1,142 @@
+"""Exports read back: CSV and XLSX rows, neutralised formulas, and a JSON round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlmodel import Session, func, select
+
+from app.db import repository, roadmaps
+from app.db.engine import make_engine
+from app.db.models import Assessment, Participant
+from app.db.results import results_of
+from app.domain.answering import AnswerChoice
+from app.domain.roadmap import build_roadmap
+from tests.factories import Tenant, csrf_from, sign_in
+from tests.test_cli import gapwise
+
+FORMULA = '=HYPERLINK("http://example.test","click")'
+
+
+def _with_formula_comment(session: Session, tenant: Tenant) -> None:
+    repository.save_answer(
+        session=session,
+        participant=tenant.participant,
+        choice=AnswerChoice("cm-cross-channel-ownership", 1, 3, comment=FORMULA),
+    )
+    session.commit()
+
+
+def test_csv_has_a_row_per_participant_and_criterion_and_no_live_formula(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    _with_formula_comment(session, own)
+    sign_in(client, own.viewer.email)
+
+    response = client.get(f"/assessments/{own.assessment.id}/export/csv")
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert len(rows) == 98  # one participant x 98 criteria
+    answered = next(r for r in rows if r["criterion_id"] == "cm-cross-channel-ownership")
+    assert (answered["current"], answered["target"], answered["comment"]) == (
+        "1",
+        "3",
+        "'" + FORMULA,
+    )
+    assert answered["area"] == "Channels & Media" and answered["group"] == "Leadership"
+
+
+def test_xlsx_has_four_sheets_and_neutralised_cells(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    _with_formula_comment(session, own)
+    sign_in(client, own.consultant.email)
+
+    response = client.get(f"/assessments/{own.assessment.id}/export/xlsx")
+
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Summary", "Scores", "Answers", "Roadmap"]
+    comments = [row[11] for row in book["Answers"].iter_rows(min_row=2, values_only=True)]
+    assert "'" + FORMULA in comments
+    assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
+    overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
+    assert overall[1:] == (1.0, 3.0, 2.0)
+    assert book["Roadmap"].max_row == 2  # the header and the factory's item
+
+
+def test_json_export_import_export_round_trips_between_instances(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert gapwise("demo", data_dir=first).returncode == 0
+    engine = make_engine(f"sqlite:///{first / 'gapwise.db'}")
+    with Session(engine) as session:  # give the demo a roadmap and an importance to carry
+        demo = session.exec(select(Assessment)).one()
+        roadmaps.set_importance(session=session, assessment=demo, weights={"retention": 2.0})
+        results = results_of(session=session, assessment=demo).results
+        roadmaps.replace_roadmap(
+            session=session, assessment=demo, initiatives=build_roadmap(results, {"retention": 2})
+        )
+        session.commit()
+    engine.dispose()
+    exported, again = tmp_path / "a.json", tmp_path / "b.json"
+
+    steps = [
+        gapwise("export", "1", "--format", "json", "-o", str(exported), data_dir=first),
+        gapwise("import", str(exported), data_dir=second),
+        gapwise("export", "1", "--format", "json", "-o", str(again), data_dir=second),
+    ]
+
+    assert [s.returncode for s in steps] == [0, 0, 0], [s.stderr for s in steps]
+    before, after = json.loads(exported.read_text()), json.loads(again.read_text())
+    assert after == before
+    assert len(before["answers"]) > 800 and len(before["participants"]) == 9
+    assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
+
+
+def _upload(client: TestClient, tenant: Tenant, content: bytes):
+    token = csrf_from(client.get(f"/organisations/{tenant.organisation.id}").text)
+    return client.post(
+        f"/organisations/{tenant.organisation.id}/import",
+        data={"csrf_token": token},
+        files={"file": ("export.json", content, "application/json")},
+        follow_redirects=False,
+    )
+
+
+def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    document = client.get(f"/assessments/{own.assessment.id}/export/json").json()
+    wrong_framework = {**document, "framework": {**document["framework"], "content_hash": "x"}}
+    unknown_criterion = {
+        **document,
+        "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
+    }
+    count = session.exec(select(func.count()).select_from(Participant)).one()
+
+    refusals = {
+        b"not json": "file: not JSON",
+        b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
+        json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 1.0",
+        json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
+    }
+    for content, message in refusals.items():
+        response = _upload(client, own, content)
+        assert response.status_code == 422 and message in response.text, response.text[:300]
+    assert session.exec(select(func.count()).select_from(Participant)).one() == count
+
+    restored = _upload(client, own, json.dumps(document).encode())
+
+    assert restored.status_code == 303
+    new_id = int(restored.headers["location"].rsplit("/", 1)[1])
+    copy = client.get(f"/assessments/{new_id}/export/json").json()
+    assert copy == document
