@@ -1,0 +1,31 @@
+"""A consultant downloads the demo's board report in Chromium and sees progress, then a PDF."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LiveServer
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_report_page_shows_progress_and_delivers_the_pdf(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(live_server.demo_email)
+    page.get_by_label("Password").fill(live_server.demo_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Northwind Utilities (demo)").click()
+    page.get_by_role("link", name="Customer capability baseline").click()
+    page.get_by_role("link", name="Board report (PDF)").click()
+
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("link", name="Download PDF (A4)").click()
+        expect(page.get_by_role("status")).to_contain_text("Preparing the report")
+
+    assert download.value.suggested_filename.endswith("-a4.pdf")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    expect(page.get_by_role("status")).to_contain_text("The report is ready")
