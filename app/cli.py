@@ -61,13 +61,17 @@ def migrate() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Migrate, load the questionnaires, and serve the web app."""
     from app.main import create_app
 
     settings = _settings()
     _prepare_database(settings)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+    else:  # each worker process builds its own app from the same environment
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command()
@@ -263,6 +267,38 @@ def import_(
             typer.echo(f"gapwise: {refused}", err=True)
             raise typer.Exit(2) from None
         typer.echo(f"Imported as assessment {assessment.id} in {target.name}")
+
+
+@app.command("backup")
+def backup_command(destination: Path) -> None:
+    """Back up the SQLite database, safely while the server runs (PostgreSQL: use pg_dump)."""
+    from app.db.backup import BackupRefused, backup
+
+    settings = _settings()
+    try:
+        size = backup(settings.sqlalchemy_url, destination)
+    except BackupRefused as refused:
+        typer.echo(f"gapwise: {refused}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Backed up to {destination} ({size // 1024} KiB)")
+
+
+@app.command("restore")
+def restore_command(
+    backup_file: Path,
+    replace: Annotated[bool, typer.Option(help="Overwrite a database that holds data.")] = False,
+) -> None:
+    """Restore a backup made by `gapwise backup`, then bring its schema up to date."""
+    from app.db.backup import BackupRefused, restore
+
+    settings = _settings()
+    try:
+        restore(settings.sqlalchemy_url, backup_file, replace=replace)
+    except BackupRefused as refused:
+        typer.echo(f"gapwise: {refused}", err=True)
+        raise typer.Exit(2) from None
+    _prepare_database(settings)
+    typer.echo(f"Restored from {backup_file}")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx2
 from sqlmodel import Session, func, select
 
 from app.db.engine import make_engine
@@ -125,3 +128,50 @@ def test_demo_prints_fresh_credentials_each_time(tmp_path: Path) -> None:
 
     assert "Sign in at /login as consultant@demo.gapwise.invalid with password: " in first
     assert first.splitlines()[-1] != second.splitlines()[-1]
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+
+    result = gapwise("restore", str(junk), data_dir=tmp_path / "data")
+
+    assert result.returncode == 2 and "not a Gapwise backup" in result.stderr
+
+
+def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:
+    result = gapwise(
+        "backup",
+        str(tmp_path / "b.db"),
+        data_dir=tmp_path,
+        GAPWISE_DATABASE_URL="postgresql+psycopg://gapwise@127.0.0.1/gapwise",
+    )
+
+    assert result.returncode == 2 and "pg_dump" in result.stderr
+
+
+def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environment = {**os.environ, "GAPWISE_DATA_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        answers = []
+        deadline = time.monotonic() + 60
+        while len(answers) < 10 and time.monotonic() < deadline:
+            try:
+                answers.append(
+                    httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code
+                )
+            except httpx2.TransportError:
+                time.sleep(0.3)
+        assert answers == [200] * 10
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        if server.stderr:
+            server.stderr.close()

@@ -1,0 +1,84 @@
+"""Backing up and restoring the SQLite database while the server runs (PostgreSQL: pg_dump)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+
+class BackupRefused(Exception):
+    """The backup or restore cannot be done as asked; the message says why, in one line."""
+
+
+def sqlite_path(database_url: str) -> Path:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise BackupRefused(
+            "backups of PostgreSQL are made with pg_dump and restored with pg_restore; "
+            "see docs/deployment.md"
+        )
+    return Path(url.database)
+
+
+def backup(database_url: str, destination: Path) -> int:
+    """Copy the live database consistently (SQLite's online backup); return its size in bytes."""
+    source_path = sqlite_path(database_url)
+    if destination.exists():
+        raise BackupRefused(f"{destination} already exists; choose a new file name")
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    target = sqlite3.connect(destination)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return destination.stat().st_size
+
+
+def restore(database_url: str, backup_file: Path, *, replace: bool) -> None:
+    """Copy a backup into the configured database; refuse to overwrite data unless asked."""
+    target_path = sqlite_path(database_url)
+    _check_backup(backup_file)
+    if _has_assessments(target_path) and not replace:
+        raise BackupRefused(
+            f"{target_path} already holds assessments; pass --replace to overwrite them"
+        )
+    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def _check_backup(path: Path) -> None:
+    if not path.is_file():
+        raise BackupRefused(f"{path}: no such file")
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            (verdict,) = connection.execute("PRAGMA integrity_check").fetchone()
+            connection.execute("SELECT count(*) FROM assessment").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as problem:
+        raise BackupRefused(f"{path}: not a Gapwise backup ({problem})") from None
+    if verdict != "ok":
+        raise BackupRefused(f"{path}: the backup is damaged ({verdict})")
+
+
+def _has_assessments(path: Path) -> bool:
+    if not path.exists():
+        return False
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return bool(connection.execute("SELECT count(*) FROM assessment").fetchone()[0])
+    except sqlite3.OperationalError:  # no tables yet: a fresh database
+        return False
+    finally:
+        connection.close()
