@@ -11,9 +11,9 @@ from app.db import repository, roadmaps
 from app.db.models import Assessment
 from app.db.results import results_of
 from app.db.transfer import export_assessment
-from app.domain.roadmap import build_roadmap
-from app.reports.exports import ExportItem, ExportParticipant, answers_csv, answers_xlsx
-from app.reports.pdf import ReportData, ReportItem, ReportParticipant
+from app.domain.roadmap import PlannedItem, build_roadmap
+from app.reports.exports import ExportParticipant, answers_csv, answers_xlsx
+from app.reports.pdf import ReportData, ReportParticipant
 
 
 def report_data_of(
@@ -22,21 +22,12 @@ def report_data_of(
     data = results_of(session=session, assessment=assessment)
     activity = repository.participant_activity(session=session, assessment=assessment)
     participants = repository.participants_of(session=session, assessment=assessment)
-    stored = roadmaps.roadmap_of(session=session, assessment=assessment)
-    items = [
-        ReportItem(i.title, i.area_id, i.horizon, str(i.status), i.owner, i.reason, i.notes)
-        for i in stored
-    ] or [
-        ReportItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "")
+    stored = planned_items(session=session, assessment=assessment)
+    items = stored or [
+        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "")
         for i in build_roadmap(data.results, roadmaps.importance_of(assessment))
     ]
-    groups = {p.id: p.group or "Participant" for p in participants}
-    comments: dict[str, list[tuple[str, str]]] = {}
-    for answer in repository.answers_of(session=session, assessment=assessment):
-        if answer.comment:
-            comments.setdefault(answer.criterion_id, []).append(
-                (groups[answer.participant_id], answer.comment)
-            )
+    comments = repository.comments_by_criterion(session=session, assessment=assessment)
     return ReportData(
         organisation=repository.organisation_of(session=session, assessment=assessment).name,
         assessment=assessment.title,
@@ -70,9 +61,10 @@ def export_participants(*, session: Session, assessment: Assessment) -> list[Exp
     ]
 
 
-def export_items(*, session: Session, assessment: Assessment) -> list[ExportItem]:
+def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedItem]:
+    """The stored roadmap as plain values; empty when none has been drafted."""
     return [
-        ExportItem(i.title, i.area_id, i.horizon, str(i.status), i.owner, i.reason, i.notes)
+        PlannedItem(i.title, i.area_id, i.horizon, str(i.status), i.owner, i.reason, i.notes)
         for i in roadmaps.roadmap_of(session=session, assessment=assessment)
     ]
 
@@ -91,5 +83,5 @@ def exported(*, session: Session, assessment: Assessment, export_format: str) ->
         framework=data.framework,
         results=data.results,
         participants=people,
-        roadmap=export_items(session=session, assessment=assessment),
+        roadmap=planned_items(session=session, assessment=assessment),
     )

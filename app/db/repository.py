@@ -223,10 +223,13 @@ def participant_activity(*, session: Session, assessment: Assessment) -> dict[in
 def choices_of(*, session: Session, participant: Participant) -> dict[str, AnswerChoice]:
     """The participant's answers by criterion id."""
     query = select(Answer).where(Answer.participant_id == participant.id)
-    return {
-        a.criterion_id: AnswerChoice(a.criterion_id, a.current, a.target, a.dont_know, a.comment)
-        for a in session.exec(query).all()
-    }
+    return {a.criterion_id: _choice(a) for a in session.exec(query).all()}
+
+
+def _choice(answer: Answer) -> AnswerChoice:
+    return AnswerChoice(
+        answer.criterion_id, answer.current, answer.target, answer.dont_know, answer.comment
+    )
 
 
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:
@@ -244,8 +247,7 @@ def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
     """Every participant's answers, in the form the scoring engine takes."""
     answers: dict[int, dict[str, AnswerChoice]] = {}
     for a in answers_of(session=session, assessment=assessment):
-        choice = AnswerChoice(a.criterion_id, a.current, a.target, a.dont_know, a.comment)
-        answers.setdefault(a.participant_id, {})[a.criterion_id] = choice
+        answers.setdefault(a.participant_id, {})[a.criterion_id] = _choice(a)
     return [
         Response(p.id or 0, p.group, answers.get(p.id or 0, {}))
         for p in participants_of(session=session, assessment=assessment)
@@ -277,3 +279,19 @@ def snapshot_by_hash(
         FrameworkSnapshot.content_hash == content_hash,
     )
     return session.exec(query).first()
+
+
+def comments_by_criterion(
+    *, session: Session, assessment: Assessment
+) -> dict[str, list[tuple[str, str]]]:
+    """Each criterion's comments as (the writer's group, text): groups are shown, never names."""
+    groups = {
+        p.id: p.group or "Participant"
+        for p in participants_of(session=session, assessment=assessment)
+    }
+    comments: dict[str, list[tuple[str, str]]] = {}
+    for answer in answers_of(session=session, assessment=assessment):
+        if answer.comment:
+            entry = (groups[answer.participant_id], answer.comment)
+            comments.setdefault(answer.criterion_id, []).append(entry)
+    return comments

@@ -35,6 +35,19 @@ class Initiative:
 
 
 @dataclass(frozen=True)
+class PlannedItem:
+    """A roadmap item as the consultant left it (or as drafted), for reports and exports."""
+
+    title: str
+    area_id: str
+    horizon: int  # index into HORIZONS
+    status: str
+    owner: str
+    reason: str
+    notes: str
+
+
+@dataclass(frozen=True)
 class _Candidate:
     area_id: str
     area_title: str

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
-from app.domain.roadmap import HORIZONS
+from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import Results, Score
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,17 +32,6 @@ class ExportParticipant:
     group: str
     role: str
     answers: dict[str, AnswerChoice]
-
-
-@dataclass(frozen=True)
-class ExportItem:
-    title: str
-    area_id: str
-    horizon: int
-    status: str
-    owner: str
-    reason: str
-    notes: str
 
 
 def neutralised(value: object) -> object:
@@ -104,7 +93,7 @@ def answers_xlsx(
     framework: Framework,
     results: Results,
     participants: Sequence[ExportParticipant],
-    roadmap: Sequence[ExportItem],
+    roadmap: Sequence[PlannedItem],
 ) -> bytes:
     """Summary, Scores, Answers and Roadmap sheets."""
     book = Workbook()

@@ -23,7 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
-from app.domain.roadmap import HORIZONS
+from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.reports import charts
 
@@ -49,17 +49,6 @@ class ReportParticipant:
 
 
 @dataclass(frozen=True)
-class ReportItem:
-    title: str
-    area_id: str
-    horizon: int
-    status: str
-    owner: str
-    reason: str
-    notes: str
-
-
-@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows; plain data, so it can travel to the worker process."""
 
@@ -73,7 +62,7 @@ class ReportData:
     framework: Framework
     results: Results
     segments: Segments
-    roadmap: tuple[ReportItem, ...]
+    roadmap: tuple[PlannedItem, ...]
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
     comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)

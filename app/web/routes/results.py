@@ -91,25 +91,9 @@ def show_area_results(
         data=data,
         area=area,
         intent=next(a.intent for a in data.framework.areas() if a.id == area_id),
-        comments=_comments(session, assessment, {c.criterion_id for c in area.all_criteria()}),
+        comments=repository.comments_by_criterion(session=session, assessment=assessment),
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
-
-
-def _comments(
-    session: SessionDep, assessment: Assessment, criteria: set[str]
-) -> dict[str, list[tuple[str, str]]]:
-    """Comments per criterion, shown with the writer's group rather than their name."""
-    groups = {
-        p.id: p.group or "Participant"
-        for p in repository.participants_of(session=session, assessment=assessment)
-    }
-    comments: dict[str, list[tuple[str, str]]] = {}
-    for answer in repository.answers_of(session=session, assessment=assessment):
-        if answer.comment and answer.criterion_id in criteria:
-            entry = (groups[answer.participant_id], answer.comment)
-            comments.setdefault(answer.criterion_id, []).append(entry)
-    return comments
 
 
 @router.get("/assessments/{assessment_id}/charts/{chart_name}.svg", name="show_chart")
