@@ -10,6 +10,7 @@ import io
 import math
 import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -53,34 +54,43 @@ def _wrapped(title: str, width: int = 14) -> str:
     return "\n".join(textwrap.wrap(title, width)) or title
 
 
+def _radar_axes(figure: Figure, titles: list[str], maximum: int) -> tuple[Any, list[float]]:
+    """Polar axes with one spoke per title, clockwise from the top, levels 1..maximum."""
+    angles = [2 * math.pi * i / max(len(titles), 1) for i in range(len(titles))]
+    axes = figure.add_subplot(projection="polar")
+    axes.set_theta_offset(math.pi / 2)
+    axes.set_theta_direction(-1)
+    axes.set_ylim(0, maximum)
+    axes.set_yticks(range(1, maximum + 1))
+    axes.set_yticklabels([str(v) for v in range(1, maximum + 1)], color=MUTED, fontsize=7)
+    axes.set_xticks(angles)
+    axes.set_xticklabels([_wrapped(title) for title in titles], fontsize=8.5)
+    axes.tick_params(axis="x", pad=14)
+    axes.grid(color="#c9d0d8", linewidth=0.6)
+    return axes, angles
+
+
+def _closed(values: list[float]) -> list[float]:
+    """A polygon's points with the first repeated at the end."""
+    return [*values, values[0]]
+
+
 def radar_chart(results: Results, maximum: int, image_format: str = "svg") -> bytes:
     """Every area around the circle: current and target, labels coloured by layer."""
     areas = list(results.areas())
     colours = layer_colours(results)
-    angles = [2 * math.pi * i / len(areas) for i in range(len(areas))]
     figure = Figure(figsize=(7.2, 7.2))
-    axes = figure.add_subplot(projection="polar")
-    axes.set_theta_offset(math.pi / 2)
-    axes.set_theta_direction(-1)
+    axes, angles = _radar_axes(figure, [a.title for a in areas], maximum)
     for label, colour, value_of in (
         ("Target", TARGET, lambda a: a.score.target),
         ("Current", CURRENT, lambda a: a.score.current),
     ):
         values = [value_of(a) if a.score else math.nan for a in areas]  # a gap, not 0
-        axes.plot(
-            [*angles, angles[0]], [*values, values[0]], color=colour, linewidth=2, label=label
-        )
-        axes.fill([*angles, angles[0]], [*values, values[0]], color=colour, alpha=0.12)
-    axes.set_ylim(0, maximum)
-    axes.set_yticks(range(1, maximum + 1))
-    axes.set_yticklabels([str(v) for v in range(1, maximum + 1)], color=MUTED, fontsize=7)
-    axes.set_xticks(angles)
-    axes.set_xticklabels([_wrapped(a.title) for a in areas], fontsize=8.5)
+        axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=label)
+        axes.fill(_closed(angles), _closed(values), color=colour, alpha=0.12)
     for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
         tick.set_color(colours[area.layer_id])
         tick.set_fontweight("bold")
-    axes.tick_params(axis="x", pad=14)
-    axes.grid(color="#c9d0d8", linewidth=0.6)
     axes.legend(loc="upper right", bbox_to_anchor=(1.18, 1.1), frameon=False)
     _layer_legend(figure, results, colours)
     return _render(figure, image_format)
@@ -180,24 +190,13 @@ def group_radar(segments: Segments, maximum: int, image_format: str = "svg") -> 
     """Each group's view of today, one outline per group."""
     groups = list(segments.groups.items())
     areas = list(groups[0][1].areas()) if groups else []
-    angles = [2 * math.pi * i / max(len(areas), 1) for i in range(len(areas))]
     figure = Figure(figsize=(7.2, 7.2))
-    axes = figure.add_subplot(projection="polar")
-    axes.set_theta_offset(math.pi / 2)
-    axes.set_theta_direction(-1)
+    axes, angles = _radar_axes(figure, [a.title for a in areas], maximum)
     palette = ("#0b5f8a", "#c0562a", "#1f6f43", "#6b4ea2", "#8a5a00")
     for index, (name, results) in enumerate(groups):
         values = [a.score.current if a.score else math.nan for a in results.areas()]
         colour = palette[index % len(palette)]
-        closed = [*values, values[0]]
-        axes.plot([*angles, angles[0]], closed, color=colour, linewidth=2, label=name)
-    axes.set_ylim(0, maximum)
-    axes.set_yticks(range(1, maximum + 1))
-    axes.set_yticklabels([str(v) for v in range(1, maximum + 1)], color=MUTED, fontsize=7)
-    axes.set_xticks(angles)
-    axes.set_xticklabels([_wrapped(a.title) for a in areas], fontsize=8.5)
-    axes.tick_params(axis="x", pad=14)
-    axes.grid(color="#c9d0d8", linewidth=0.6)
+        axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=name)
     axes.legend(
         loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, title="Today, by group"
     )
