@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -45,8 +46,9 @@ class Questionnaire:
     framework: Framework
     answers: dict[str, AnswerChoice]
 
-    @property
+    @cached_property
     def progress(self) -> Progress:
+        """Computed once per request: an area page reads it some twenty times."""
         return progress(self.framework, self.answers.values())
 
     @property
