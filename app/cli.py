@@ -17,7 +17,7 @@ from app.config import Settings, SettingsError, load_settings
 from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
-from app.db.models import Role
+from app.db.models import Assessment, Role
 from app.domain.loading import FrameworkFileError, load_framework
 
 app = typer.Typer(
@@ -183,6 +183,15 @@ def create_token(
     typer.echo(secret)
 
 
+def _assessment(session: Session, assessment_id: int) -> Assessment:
+    """The assessment, or a one-line message and exit status 2."""
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        typer.echo(f"gapwise: assessment: no assessment with id {assessment_id}", err=True)
+        raise typer.Exit(2)
+    return assessment
+
+
 @app.command()
 def report(
     assessment_id: int,
@@ -191,7 +200,6 @@ def report(
     prepared_by: Annotated[str, typer.Option(help="Name on the cover.")] = "Gapwise",
 ) -> None:
     """Write an assessment's board report as a PDF."""
-    from app.db.models import Assessment
     from app.db.report_data import report_data_of
     from app.reports.pdf import PAPER_SIZES, ReportFailed, render_pdf_in_worker
 
@@ -199,10 +207,7 @@ def report(
         typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
         raise typer.Exit(2)
     with _database() as session:
-        assessment = session.get(Assessment, assessment_id)
-        if assessment is None:
-            typer.echo(f"gapwise: assessment: no assessment with id {assessment_id}", err=True)
-            raise typer.Exit(2)
+        assessment = _assessment(session, assessment_id)
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
@@ -221,17 +226,13 @@ def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
 ) -> None:
     """Export an assessment: answers as CSV, a workbook as XLSX, or everything as JSON."""
-    from app.db.models import Assessment
     from app.db.report_data import exported
 
     if export_format not in ("csv", "xlsx", "json"):
         typer.echo(f"gapwise: format: use csv, xlsx or json, not {export_format!r}", err=True)
         raise typer.Exit(2)
     with _database() as session:
-        assessment = session.get(Assessment, assessment_id)
-        if assessment is None:
-            typer.echo(f"gapwise: assessment: no assessment with id {assessment_id}", err=True)
-            raise typer.Exit(2)
+        assessment = _assessment(session, assessment_id)
         content = exported(session=session, assessment=assessment, export_format=export_format)
     output.write_bytes(content)
     typer.echo(f"Exported to {output}")

@@ -14,17 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session, select  # noqa: E402
 
-from app.config import load_settings  # noqa: E402
-from app.db import repository  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
-from app.db.migrations import migrate  # noqa: E402
-from app.db.models import Assessment  # noqa: E402
 from app.db.results import results_of  # noqa: E402
-from app.demo import create_demo  # noqa: E402
 from app.reports import charts  # noqa: E402
 from app.reports.cache import cached  # noqa: E402
+from benchmarks.demo import demo_assessment  # noqa: E402
 
 RUNS = 10
 
@@ -38,14 +32,7 @@ def _ms(seconds: list[float]) -> str:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(data_dir=Path(folder))
-        engine = make_engine(settings.sqlalchemy_url)
-        migrate(engine)
-        with Session(engine) as session:
-            repository.store_questionnaires(session=session, directory=settings.questionnaires_dir)
-            create_demo(session)
-            session.commit()
-            assessment = session.exec(select(Assessment)).one()
+        with demo_assessment(Path(folder)) as (session, assessment):
             started = time.perf_counter()
             data = results_of(session=session, assessment=assessment)
             scoring = time.perf_counter() - started
@@ -55,14 +42,13 @@ def main() -> None:
             started = time.perf_counter()
             svg = charts.radar_chart(data.results, top)
             cold.append(time.perf_counter() - started)
-        directory = settings.data_dir / "cache"
+        directory = Path(folder) / "cache"
         cached(directory, "radar.svg", data.version, lambda: svg)
         warm = []
         for _ in range(RUNS):
             started = time.perf_counter()
             cached(directory, "radar.svg", data.version, lambda: b"")
             warm.append(time.perf_counter() - started)
-        engine.dispose()
     print(f"scoring the demo (9 participants, 98 criteria): {scoring * 1000:.1f} ms")
     print(f"radar SVG drawn ({len(svg) // 1024} KiB), {RUNS} runs: {_ms(cold)}")
     print(f"radar SVG from the cache, {RUNS} runs: {_ms(warm)}")

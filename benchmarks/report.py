@@ -17,17 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session, select  # noqa: E402
 
-from app.config import load_settings  # noqa: E402
-from app.db import repository  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
-from app.db.migrations import migrate  # noqa: E402
-from app.db.models import Assessment  # noqa: E402
 from app.db.report_data import report_data_of  # noqa: E402
-from app.demo import create_demo  # noqa: E402
 from app.reports.cache import cached  # noqa: E402
 from app.reports.pdf import ReportData, render_pdf  # noqa: E402
+from benchmarks.demo import demo_assessment  # noqa: E402
 
 RUNS = 3
 
@@ -54,16 +48,8 @@ def _cold(data: ReportData, image_format: str) -> list[tuple[float, int, int]]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(data_dir=Path(folder))
-        engine = make_engine(settings.sqlalchemy_url)
-        migrate(engine)
-        with Session(engine) as session:
-            repository.store_questionnaires(session=session, directory=settings.questionnaires_dir)
-            create_demo(session)
-            session.commit()
-            assessment = session.exec(select(Assessment)).one()
+        with demo_assessment(Path(folder)) as (session, assessment):
             data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
-        engine.dispose()
         for image_format in ("svg", "png"):
             runs = _cold(data, image_format)
             seconds = statistics.median(r[0] for r in runs)

@@ -27,14 +27,7 @@ def backup(database_url: str, destination: Path) -> int:
     source_path = sqlite_path(database_url)
     if destination.exists():
         raise BackupRefused(f"{destination} already exists; choose a new file name")
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-    target = sqlite3.connect(destination)
-    try:
-        with target:
-            source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    _copy(source_path, destination)
     return destination.stat().st_size
 
 
@@ -46,7 +39,12 @@ def restore(database_url: str, backup_file: Path, *, replace: bool) -> None:
         raise BackupRefused(
             f"{target_path} already holds assessments; pass --replace to overwrite them"
         )
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    _copy(backup_file, target_path)
+
+
+def _copy(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup: a consistent copy even while others write to the source."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     target = sqlite3.connect(target_path)
     try:
         with target:
