@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.config import PROJECT_ROOT, Settings, load_settings
 from app.db import repository
 from app.db.engine import make_engine
 from app.db.migrations import migrate
+from app.db.models import Assessment
+from app.demo import create_demo, reset_demo_consultant
 from app.main import create_app
-from tests.factories import Tenant, make_tenant
+from tests.factories import Tenant, make_tenant, sign_in
 
 DATA = Path(__file__).parent / "data"
 MINI_FRAMEWORK = DATA / "mini-framework.yaml"
@@ -70,3 +72,13 @@ def tenants(session: Session) -> tuple[Tenant, Tenant]:
 @pytest.fixture
 def api_token(tenants: tuple[Tenant, Tenant]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tenants[0].token}"}
+
+
+@pytest.fixture
+def demo(client: TestClient, session: Session) -> Assessment:
+    """The demo assessment (nine participants), with its consultant signed in."""
+    create_demo(session)
+    email, password = reset_demo_consultant(session)
+    session.commit()
+    sign_in(client, email, password)
+    return session.exec(select(Assessment)).one()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from app.config import PROJECT_ROOT
 
@@ -113,3 +113,19 @@ def screenshot(page: Page, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Page, server: LiveServer) -> None:
+    """Sign in as the demo consultant through the sign-in form."""
+    page.goto(server.url + "/login")
+    page.get_by_label("Email").fill(server.demo_email)
+    page.get_by_label("Password").fill(server.demo_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def open_demo_assessment(page: Page, server: LiveServer) -> None:
+    """Signed in, on the demo assessment's page, reached by its links."""
+    sign_in(page, server)
+    page.get_by_role("link", name="Northwind Utilities (demo)").click()
+    page.get_by_role("link", name="Customer capability baseline").click()

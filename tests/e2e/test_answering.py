@@ -10,24 +10,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import LiveServer, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 SAVED = "All changes saved"
 
 
-def _sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(server.demo_email)
-    page.get_by_label("Password").fill(server.demo_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def _create_assessment_and_participant(page: Page, server: LiveServer) -> str:
     """As the consultant; returns the participant's invite link."""
-    _sign_in(page, server)
+    sign_in(page, server)
     page.goto(server.url + "/organisations")
     page.get_by_role("link", name="Northwind Utilities (demo)").click()
     page.get_by_role("link", name="New assessment").click()

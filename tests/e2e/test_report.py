@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, open_demo_assessment
 
 pytestmark = pytest.mark.e2e
 
@@ -13,12 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_the_report_page_shows_progress_and_delivers_the_pdf(
     page: Page, live_server: LiveServer
 ) -> None:
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email").fill(live_server.demo_email)
-    page.get_by_label("Password").fill(live_server.demo_password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Northwind Utilities (demo)").click()
-    page.get_by_role("link", name="Customer capability baseline").click()
+    open_demo_assessment(page, live_server)
     page.get_by_role("link", name="Board report (PDF)").click()
 
     with page.expect_download(timeout=120_000) as download:

@@ -5,18 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import LiveServer, open_demo_assessment, screenshot
 
 pytestmark = pytest.mark.e2e
 
 
 def test_demo_results_show_the_radar_and_the_top_gaps(page: Page, live_server: LiveServer) -> None:
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email").fill(live_server.demo_email)
-    page.get_by_label("Password").fill(live_server.demo_password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Northwind Utilities (demo)").click()
-    page.get_by_role("link", name="Customer capability baseline").click()
+    open_demo_assessment(page, live_server)
     page.get_by_role("link", name="Results").click()
 
     expect(page.get_by_role("heading", name="Results", level=1)).to_be_visible()

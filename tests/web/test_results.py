@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 
 from app.db import repository
 from app.db.models import Answer, Assessment, Participant
-from app.demo import create_demo, reset_demo_consultant
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from tests.conftest import QUESTIONNAIRES
@@ -20,16 +19,6 @@ from tests.factories import Tenant, sign_in
 
 FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
 CHARTS = ("radar", "layers", "gaps", "heatmap", "groups")
-
-
-@pytest.fixture
-def demo(client: TestClient, session: Session) -> Assessment:
-    """The demo assessment (nine participants), with its consultant signed in."""
-    create_demo(session)
-    email, password = reset_demo_consultant(session)
-    session.commit()
-    sign_in(client, email, password)
-    return session.exec(select(Assessment)).one()
 
 
 def _by_hand(session: Session, assessment: Assessment) -> dict[str, tuple[float, float]]:

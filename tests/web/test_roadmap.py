@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.db import roadmaps
 from app.db.models import Assessment, RoadmapStatus
-from app.demo import create_demo, reset_demo_consultant
 from tests.factories import post_form, sign_in
-
-
-def _demo(client: TestClient, session: Session) -> Assessment:
-    create_demo(session)
-    email, password = reset_demo_consultant(session)
-    session.commit()
-    sign_in(client, email, password)
-    return session.exec(select(Assessment)).one()
 
 
 def _items(session: Session, assessment: Assessment):
@@ -25,9 +16,8 @@ def _items(session: Session, assessment: Assessment):
 
 
 def test_drafting_puts_foundations_first_and_keeps_importance(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, demo: Assessment
 ) -> None:
-    demo = _demo(client, session)
 
     response = post_form(
         client,
@@ -48,9 +38,8 @@ def test_drafting_puts_foundations_first_and_keeps_importance(
 
 
 def test_bad_importance_is_refused_and_nothing_changes(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, demo: Assessment
 ) -> None:
-    demo = _demo(client, session)
 
     for value, message in (("lots", "is not a number"), ("0", "must be above 0 and at most 5")):
         response = post_form(
@@ -61,8 +50,9 @@ def test_bad_importance_is_refused_and_nothing_changes(
     assert _items(session, demo) == []
 
 
-def test_consultant_edits_adds_and_drops_initiatives(client: TestClient, session: Session) -> None:
-    demo = _demo(client, session)
+def test_consultant_edits_adds_and_drops_initiatives(
+    client: TestClient, session: Session, demo: Assessment
+) -> None:
     post_form(client, f"/assessments/{demo.id}/roadmap/draft")
     first = _items(session, demo)[0]
 
