@@ -65,6 +65,11 @@ class Questionnaire:
             )
         return ""
 
+    def ensure_open(self) -> None:
+        """Refuse a change (409, with the reason) while answers cannot change."""
+        if self.locked_reason:
+            raise HTTPException(status_code=409, detail=self.locked_reason)
+
     def area(self, area_id: str) -> Area:
         for area in self.framework.areas():
             if area.id == area_id:
@@ -198,8 +203,7 @@ async def save_area(
 ) -> Response:
     """Save the whole area at once (all or nothing), then go on to the next area."""
     area = questionnaire.area(area_id)
-    if questionnaire.locked_reason:
-        raise HTTPException(status_code=409, detail=questionnaire.locked_reason)
+    questionnaire.ensure_open()
     form = await request.form()
     try:
         checked = _checked_form(questionnaire.framework, form, area)
@@ -241,8 +245,7 @@ def save_answer_json(
     answer: AnswerIn, questionnaire: QuestionnaireDep, session: SessionDep
 ) -> JSONResponse:
     """Insert or replace one answer; sending the same answer twice changes nothing."""
-    if questionnaire.locked_reason:
-        raise HTTPException(status_code=409, detail=questionnaire.locked_reason)
+    questionnaire.ensure_open()
     try:
         choice = checked_answer(questionnaire.framework, AnswerChoice(**answer.model_dump()))
     except AnswerRefused as refused:
@@ -280,8 +283,7 @@ def submit_answers(
     request: Request, questionnaire: QuestionnaireDep, session: SessionDep
 ) -> Response:
     """Lock the answers; the consultant can unlock them, and closing freezes everything."""
-    if questionnaire.locked_reason:
-        raise HTTPException(status_code=409, detail=questionnaire.locked_reason)
+    questionnaire.ensure_open()
     repository.set_submitted(session=session, participant=questionnaire.participant, submitted=True)
     session.commit()
     target = request.app.url_path_for("review_answers", invite_token=questionnaire.invite_token)
