@@ -1,4 +1,4 @@
-"""Shared fixtures: every test gets its own data folder and a real SQLite file in it."""
+"""Shared fixtures: every test gets its own data folder and database (see databases.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from app.db.migrations import migrate
 from app.db.models import Assessment
 from app.demo import create_demo, reset_demo_consultant
 from app.main import create_app
+from tests.databases import ON_POSTGRES, database_for, drop_databases_under
 from tests.factories import Tenant, make_tenant, sign_in
 
 DATA = Path(__file__).parent / "data"
@@ -34,9 +35,32 @@ def _no_gapwise_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the tests about the other database, and say how many were left out."""
+    other = "sqlite_only" if ON_POSTGRES else "postgresql_only"
+    left_out = [item for item in items if item.get_closest_marker(other)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'}"
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases(tmp_path: Path) -> Iterator[None]:
+    """A test's PostgreSQL databases go when it ends (SQLite files go with tmp_path)."""
+    yield
+    drop_databases_under(tmp_path)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return load_settings(data_dir=tmp_path / "var", questionnaires_dir=QUESTIONNAIRES)
+    data_dir = tmp_path / "var"
+    return load_settings(
+        data_dir=data_dir, database_url=database_for(data_dir), questionnaires_dir=QUESTIONNAIRES
+    )
 
 
 @pytest.fixture

@@ -10,21 +10,32 @@ import time
 from pathlib import Path
 
 import httpx2
+import pytest
 from sqlmodel import Session, func, select
 
 from app.db.engine import make_engine
 from app.db.models import Answer, Assessment, Organisation, Participant
 from app.demo import DEMO_TEAM
 from tests.conftest import QUESTIONNAIRES
+from tests.databases import database_for
+
+
+def environment(data_dir: Path, **env: str) -> dict[str, str]:
+    """The environment of a gapwise process using `data_dir` (and its database)."""
+    return {
+        **os.environ,
+        "GAPWISE_DATA_DIR": str(data_dir),
+        "GAPWISE_DATABASE_URL": database_for(data_dir),
+        **env,
+    }
 
 
 def gapwise(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "GAPWISE_DATA_DIR": str(data_dir), **env}
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
         text=True,
-        env=environment,
+        env=environment(data_dir, **env),
         timeout=120,
     )
 
@@ -77,7 +88,7 @@ def test_demo_is_created_once_with_answers_from_every_participant(tmp_path: Path
     assert first.returncode == 0, first.stderr
     assert "Demo workspace created." in first.stdout
     assert "Demo workspace already exists." in second.stdout
-    engine = make_engine(f"sqlite:///{tmp_path}/gapwise.db")
+    engine = make_engine(database_for(tmp_path))
     with Session(engine) as session:
         counts = [
             session.exec(select(func.count()).select_from(t)).one()
@@ -96,7 +107,7 @@ def test_create_admin_reads_the_password_from_stdin_and_refuses_short_ones(tmp_p
             input=password + "\n",
             capture_output=True,
             text=True,
-            env={**os.environ, "GAPWISE_DATA_DIR": str(tmp_path)},
+            env=environment(tmp_path),
             timeout=120,
         )
 
@@ -130,6 +141,7 @@ def test_demo_prints_fresh_credentials_each_time(tmp_path: Path) -> None:
     assert first.splitlines()[-1] != second.splitlines()[-1]
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
@@ -154,10 +166,9 @@ def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> Non
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    environment = {**os.environ, "GAPWISE_DATA_DIR": str(tmp_path)}
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(
-        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, env=environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
         answers = []

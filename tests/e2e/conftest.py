@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from app.config import PROJECT_ROOT
+from tests.test_cli import environment
 
 CHROMIUM = os.environ.get("GAPWISE_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = Path(os.environ.get("GAPWISE_TEST_OUTPUT", PROJECT_ROOT / "test-output"))
@@ -57,7 +58,8 @@ class LiveServer:
     url: str
     demo_email: str
     demo_password: str
-    database: Path  # the server's SQLite file, for checking what it stored
+    data_dir: Path
+    database_url: str  # for checking what the server stored
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +68,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     data_dir = tmp_path_factory.mktemp("live")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "GAPWISE_DATA_DIR": str(data_dir), "GAPWISE_BASE_URL": url}
+    env = environment(data_dir, GAPWISE_BASE_URL=url)
     command = [sys.executable, "-m", "app.cli"]
     demo = subprocess.run(
         [*command, "demo"], env=env, check=True, capture_output=True, text=True, timeout=120
@@ -83,7 +85,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         )
     try:
         _wait_until_healthy(url, server, log)
-        yield LiveServer(url, credentials.group(1), credentials.group(2), data_dir / "gapwise.db")
+        yield LiveServer(
+            url, credentials.group(1), credentials.group(2), data_dir, env["GAPWISE_DATABASE_URL"]
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -8,12 +8,12 @@ with the last levels sent.
 from __future__ import annotations
 
 import re
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import pytest
 
+from tests.databases import rows
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -101,12 +101,12 @@ def test_twenty_participants_saving_at_once_leave_one_answer_each(
     statuses = [status for result in results for status in result]
     assert len(statuses) == PARTICIPANTS * CRITERIA * 2
     assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
-    with sqlite3.connect(live_server.database) as db:
-        rows = db.execute(
-            "SELECT a.participant_id, a.criterion_id, COUNT(*), MAX(a.current), MAX(a.target) "
-            "FROM answer a JOIN participant p ON p.id = a.participant_id "
-            "WHERE p.assessment_id = ? GROUP BY a.participant_id, a.criterion_id",
-            (assessment,),
-        ).fetchall()
-    assert len(rows) == PARTICIPANTS * CRITERIA
-    assert {(count, current, target) for _, _, count, current, target in rows} == {(1, 2, 4)}
+    stored = rows(
+        live_server.database_url,
+        "SELECT a.participant_id, a.criterion_id, COUNT(*), MAX(a.current), MAX(a.target) "
+        "FROM answer a JOIN participant p ON p.id = a.participant_id "
+        "WHERE p.assessment_id = :assessment GROUP BY a.participant_id, a.criterion_id",
+        assessment=assessment,
+    )
+    assert len(stored) == PARTICIPANTS * CRITERIA
+    assert {(count, current, target) for _, _, count, current, target in stored} == {(1, 2, 4)}

@@ -17,6 +17,7 @@ from app.db.models import Assessment, Participant
 from app.db.results import results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import build_roadmap
+from tests.databases import database_for
 from tests.factories import Tenant, csrf_from, sign_in
 from tests.test_cli import gapwise
 
@@ -75,7 +76,7 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
 def test_json_export_import_export_round_trips_between_instances(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     assert gapwise("demo", data_dir=first).returncode == 0
-    engine = make_engine(f"sqlite:///{first / 'gapwise.db'}")
+    engine = make_engine(database_for(first))
     with Session(engine) as session:  # give the demo a roadmap and an importance to carry
         demo = session.exec(select(Assessment)).one()
         roadmaps.set_importance(session=session, assessment=demo, weights={"retention": 2.0})

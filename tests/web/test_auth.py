@@ -138,13 +138,12 @@ def test_next_cannot_send_the_user_to_another_site(client: TestClient, tenants) 
     assert response.headers["location"] == "/organisations"
 
 
-def test_cookie_is_secure_under_https(tmp_path, engine, tenants) -> None:
-    from app.config import load_settings
+def test_cookie_is_secure_under_https(settings, tenants) -> None:
+    from pydantic import AnyHttpUrl
+
     from app.main import create_app
 
-    settings = load_settings(
-        data_dir=engine.url.database.rsplit("/", 1)[0], base_url="https://gapwise.example"
-    )
+    settings = settings.model_copy(update={"base_url": AnyHttpUrl("https://gapwise.example")})
     with TestClient(create_app(settings), base_url="https://testserver") as client:
         token = csrf_from(client.get("/login").text)
         response = client.post(
