@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="SQLAlchemy URL; empty means an SQLite file in data_dir."
     )
+    threads: int = Field(
+        default=40,
+        ge=1,
+        le=1000,
+        description="Threads serving requests in each worker; the database pool matches it.",
+    )
     secret_key: str = Field(
         default="",
         description="Signs sessions and links; generated and kept in data_dir when unset.",

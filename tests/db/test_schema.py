@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
+from app.db.engine import SQLITE_BUSY_TIMEOUT_MS
 from app.db.migrations import migrate
 from tests.databases import ON_POSTGRES
 
@@ -37,7 +38,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: Engine) -> None:
         timeout = connection.execute(text("PRAGMA busy_timeout")).scalar()
         foreign_keys = connection.execute(text("PRAGMA foreign_keys")).scalar()
 
-    assert (mode, timeout, foreign_keys) == ("wal", 5000, 1)
+    assert (mode, timeout, foreign_keys) == ("wal", SQLITE_BUSY_TIMEOUT_MS, 1)
 
 
 def test_the_suite_runs_on_the_database_it_announces(engine: Engine) -> None:

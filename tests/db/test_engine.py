@@ -1,0 +1,77 @@
+"""SQLite writers take the lock up front and hold it only until they commit; readers hold
+nothing. The connection pool matches the threads that serve requests."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from anyio import to_thread
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.db.engine import EXTRA_CONNECTIONS
+from app.db.models import Organisation
+
+
+def _another_writer(engine: Engine, slug: str | None = None) -> bool:
+    """Whether another connection can take the write lock now (and add `slug` if given)."""
+    other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        if slug:
+            other.execute(
+                "INSERT INTO organisation (name, slug, created_at) VALUES (?, ?, datetime())",
+                (slug, slug),
+            )
+        other.execute("COMMIT")
+        return True
+    except sqlite3.OperationalError as refused:
+        assert "database is locked" in str(refused)
+        return False
+    finally:
+        other.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_write_takes_the_lock_up_front_and_holds_it_until_commit(engine: Engine) -> None:
+    with Session(engine) as session:
+        statements: list[str] = []
+        session.connection().connection.driver_connection.set_trace_callback(statements.append)
+        session.exec(select(Organisation)).all()
+        session.add(Organisation(name="Acme", slug="acme"))
+        session.flush()
+
+        assert not _another_writer(engine)
+        session.commit()
+        assert _another_writer(engine)
+    assert [s.split()[0] for s in statements] == ["SELECT", "BEGIN", "INSERT", "COMMIT"]
+    assert statements[1] == "BEGIN IMMEDIATE"
+
+
+@pytest.mark.sqlite_only
+def test_a_session_that_read_can_write_after_another_writer_committed(engine: Engine) -> None:
+    with Session(engine) as session:
+        assert session.exec(select(Organisation)).all() == []
+        assert _another_writer(engine, slug="globex")  # reading took no lock
+
+        session.add(Organisation(name="Acme", slug="acme"))
+        session.commit()  # a stale read transaction here would be refused at once
+
+        assert sorted(o.slug for o in session.exec(select(Organisation))) == ["acme", "globex"]
+
+
+def test_the_connection_pool_matches_the_threads_that_serve_requests(
+    settings: Settings,
+) -> None:
+    from app.main import create_app
+
+    settings = settings.model_copy(update={"threads": 7})
+    with TestClient(create_app(settings)) as client:
+        threads = client.portal.call(lambda: to_thread.current_default_thread_limiter())
+        pool = client.app.state.engine.pool
+
+        assert threads.total_tokens == 7
+        assert (pool.size(), pool._max_overflow) == (7, EXTRA_CONNECTIONS)
