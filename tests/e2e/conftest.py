@@ -5,19 +5,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from app.config import PROJECT_ROOT
+from tests.servers import free_port, serving
 from tests.test_cli import environment
 
 CHROMIUM = os.environ.get("GAPWISE_CHROMIUM", "/usr/bin/chromium")
@@ -33,26 +31,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server exited early:\n{log.read_text()}")
-        try:
-            if httpx2.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx2.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not become healthy within 60 s:\n{log.read_text()}")
-
-
 @dataclass(frozen=True)
 class LiveServer:
     url: str
@@ -66,7 +44,7 @@ class LiveServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`gapwise demo` then `gapwise serve` in a fresh data folder, as a newcomer would."""
     data_dir = tmp_path_factory.mktemp("live")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = environment(data_dir, GAPWISE_BASE_URL=url)
     command = [sys.executable, "-m", "app.cli"]
@@ -75,22 +53,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     credentials = re.search(r"as (\S+) with password: (\S+)", demo.stdout)
     assert credentials, demo.stdout
-    log = data_dir / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(url, server, log)
+    serve = [*command, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with serving(serve, env, f"{url}/healthz", data_dir / "server.log"):
         yield LiveServer(
             url, credentials.group(1), credentials.group(2), data_dir, env["GAPWISE_DATABASE_URL"]
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,49 @@
+"""Real servers on a free loopback port, for the end-to-end tests and the benchmarks."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2
+
+
+class ServerFailed(RuntimeError):
+    """The server exited or never answered; the message holds its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[None]:
+    """Run `command` until the block ends; the block starts once `ready_url` answers 200."""
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_ready(ready_url, server, log)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise ServerFailed(f"the server exited early:\n{log.read_text()}")
+        try:
+            if httpx2.get(url, timeout=1).status_code == 200:
+                return
+        except httpx2.TransportError:
+            pass
+        time.sleep(0.2)
+    raise ServerFailed(f"the server did not answer within 60 s:\n{log.read_text()}")

@@ -1,0 +1,164 @@
+"""A live workshop over HTTP: a consultant opens an assessment for many participants, who then
+all save answers at once. Shared by the concurrency test and benchmarks/workshop.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import httpx2
+
+from tests.databases import rows
+
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+INVITE = re.compile(r'readonly value="http://[^/]+(/p/[^"]+)"')
+STORED = (
+    "SELECT p.name, a.criterion_id, COUNT(*), MAX(a.current), MAX(a.target) "
+    "FROM answer a JOIN participant p ON p.id = a.participant_id "
+    "WHERE p.assessment_id = :assessment GROUP BY p.name, a.criterion_id"
+)
+
+
+def csrf(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def participant_name(index: int) -> str:
+    return f"Participant {index + 1:02d}"
+
+
+def sign_in(client: httpx2.Client, email: str, password: str) -> None:
+    token = csrf(client.get("/login").text)
+    client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    ).raise_for_status()
+
+
+def open_assessment(client: httpx2.Client, participants: int) -> tuple[int, list[str]]:
+    """As the signed-in consultant: a new open assessment in the first organisation, with
+    `participants` invited. Returns its id and their invite paths."""
+    organisation = re.search(r'href="/organisations/(\d+)"', client.get("/organisations").text)
+    assert organisation
+    created = client.post(
+        f"/organisations/{organisation.group(1)}/assessments",
+        data={
+            "title": "Workshop",
+            "framework_id": "reap-blueprint",
+            "csrf_token": csrf(client.get("/").text),
+        },
+    )
+    assessment = int(str(created.url).rsplit("/", 1)[1])
+    token = csrf(created.text)
+    client.post(
+        f"/assessments/{assessment}/status", data={"action": "open", "csrf_token": token}
+    ).raise_for_status()
+    links = []
+    for index in range(participants):
+        page = client.post(
+            f"/assessments/{assessment}/participants",
+            data={"name": participant_name(index), "group": "Front line", "csrf_token": token},
+        )
+        link = INVITE.search(page.text)
+        assert link, page.text[:500]
+        links.append(link.group(1))
+    return assessment, links
+
+
+def criteria_of(client: httpx2.Client) -> list[str]:
+    page = client.get("/frameworks/reap-blueprint").text
+    return re.findall(r'id="criterion-([a-z0-9.-]+)"', page)
+
+
+@dataclass
+class Load:
+    """What the participants saw: every save's latency, failures by kind, last levels kept."""
+
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    failures: Counter[str] = field(default_factory=Counter)
+    last_saved: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def saves(self) -> int:
+        return len(self.latencies)
+
+
+def save_answers(
+    base_url: str,
+    links: list[str],
+    criteria: list[str],
+    *,
+    rounds: int = 1_000_000,
+    seconds: float = float("inf"),
+) -> Load:
+    """Every participant at once: open the link, then save the criteria in turn, round after
+    round with other levels, until `rounds` are done or `seconds` have passed."""
+    load = _save_answers(base_url, links, criteria, rounds=rounds, seconds=seconds)
+    with ThreadPoolExecutor(max_workers=1) as own_thread:  # its own event loop, even beside
+        return own_thread.submit(asyncio.run, load).result()  # Playwright's
+
+
+async def _save_answers(
+    base_url: str,
+    links: list[str],
+    criteria: list[str],
+    *,
+    rounds: int = 1_000_000,
+    seconds: float = float("inf"),
+) -> Load:
+    load = Load()
+    deadline = time.perf_counter() + seconds
+    limits = httpx2.Limits(max_connections=1)  # one browser tab each
+    started = time.perf_counter()
+
+    async def participant(name: str, link: str) -> None:
+        async with httpx2.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
+            page = await client.get(link)
+            headers = {"X-CSRF-Token": csrf(page.text), "Accept": "application/json"}
+            for round_ in range(rounds):
+                for criterion in criteria:
+                    if time.perf_counter() >= deadline:
+                        return
+                    levels = (round_ % 3, round_ % 3 + 2)
+                    answer = {"criterion_id": criterion, "current": levels[0], "target": levels[1]}
+                    if await _save(client, f"{link}/answers", answer, headers, load):
+                        load.last_saved[(name, criterion)] = levels
+
+    await asyncio.gather(*(participant(participant_name(i), link) for i, link in enumerate(links)))
+    load.seconds = time.perf_counter() - started
+    return load
+
+
+async def _save(
+    client: httpx2.AsyncClient, path: str, answer: dict, headers: dict[str, str], load: Load
+) -> bool:
+    """One save, timed; a failure is counted by its kind."""
+    sent = time.perf_counter()
+    try:
+        response = await client.post(path, json=answer, headers=headers)
+    except httpx2.TransportError as error:
+        load.failures[type(error).__name__] += 1
+        return False
+    load.latencies.append(time.perf_counter() - sent)
+    if response.status_code != 200:
+        load.failures[f"HTTP {response.status_code}"] += 1
+    return response.status_code == 200
+
+
+def stored_answers(database_url: str, assessment: int) -> dict[tuple[str, str], tuple[int, ...]]:
+    """(participant, criterion) -> (rows stored, current, target), read from the database."""
+    found = rows(database_url, STORED, assessment=assessment)
+    return {(name, criterion): tuple(rest) for name, criterion, *rest in found}
+
+
+def one_answer_each(load: Load, stored: dict[tuple[str, str], tuple[int, ...]]) -> bool:
+    """Exactly one stored answer per participant and criterion, holding the last levels sent."""
+    expected = {key: (1, *levels) for key, levels in load.last_saved.items()}
+    return bool(expected) and stored == expected
