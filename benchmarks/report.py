@@ -34,7 +34,8 @@ def _render_and_measure(data: ReportData, image_format: str, queue: multiprocess
     queue.put((elapsed, peak_kib, len(pdf)))
 
 
-def _cold(data: ReportData, image_format: str) -> list[tuple[float, int, int]]:
+def cold_renders(data: ReportData, image_format: str) -> list[tuple[float, int, int]]:
+    """Render the report RUNS times, each in a fresh process: (seconds, peak KiB, bytes)."""
     context = multiprocessing.get_context("spawn")
     figures = []
     for _ in range(RUNS):
@@ -51,7 +52,7 @@ def main() -> None:
         with demo_assessment(Path(folder)) as (session, assessment):
             data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
         for image_format in ("svg", "png"):
-            runs = _cold(data, image_format)
+            runs = cold_renders(data, image_format)
             seconds = statistics.median(r[0] for r in runs)
             peak = max(r[1] for r in runs) / 1024
             size = runs[0][2] / 1024

@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import and_, case, func, or_
@@ -78,13 +77,15 @@ def latest_snapshot(*, session: Session, framework_key: str) -> FrameworkSnapsho
     return session.exec(query).first()
 
 
+# Parsed frameworks by content hash. A snapshot never changes, and there are only as many as
+# framework versions ever loaded, so nothing needs evicting.
+_frameworks: dict[str, Framework] = {}
+
+
 def framework_of(snapshot: FrameworkSnapshot) -> Framework:
-    return _parse_snapshot(snapshot.content_hash, snapshot.content)
-
-
-@lru_cache(maxsize=64)
-def _parse_snapshot(_digest: str, content: str) -> Framework:
-    return Framework.model_validate_json(content)
+    if snapshot.content_hash not in _frameworks:
+        _frameworks[snapshot.content_hash] = Framework.model_validate_json(snapshot.content)
+    return _frameworks[snapshot.content_hash]
 
 
 def organisation_by_slug(*, session: Session, slug: str) -> Organisation | None:
@@ -191,7 +192,14 @@ def assessment_of(*, session: Session, participant: Participant) -> Assessment:
 
 
 def framework_of_assessment(*, session: Session, assessment: Assessment) -> Framework:
-    snapshot = session.get(FrameworkSnapshot, assessment.framework_snapshot_id)
+    """Reads the snapshot's text (large) only when this process has not parsed it yet."""
+    snapshot_id = assessment.framework_snapshot_id
+    digest = session.exec(
+        select(FrameworkSnapshot.content_hash).where(FrameworkSnapshot.id == snapshot_id)
+    ).one()
+    if digest in _frameworks:
+        return _frameworks[digest]
+    snapshot = session.get(FrameworkSnapshot, snapshot_id)
     assert snapshot is not None  # a foreign key guarantees it
     return framework_of(snapshot)
 
@@ -221,9 +229,11 @@ def participant_activity(*, session: Session, assessment: Assessment) -> dict[in
 
 
 def choices_of(*, session: Session, participant: Participant) -> dict[str, AnswerChoice]:
-    """The participant's answers by criterion id."""
-    query = select(Answer).where(Answer.participant_id == participant.id)
-    return {a.criterion_id: _choice(a) for a in session.exec(query).all()}
+    """The participant's answers by criterion id (plain rows: every save reads them all)."""
+    query = select(
+        Answer.criterion_id, Answer.current, Answer.target, Answer.dont_know, Answer.comment
+    ).where(Answer.participant_id == participant.id)
+    return {row[0]: AnswerChoice(*row) for row in session.exec(query).all()}
 
 
 def _choice(answer: Answer) -> AnswerChoice:

@@ -1,0 +1,199 @@
+"""A live workshop: 50 participants saving answers at once, then the results and the report.
+
+Run: .venv/bin/python benchmarks/workshop.py [--participants 50] [--seconds 20]
+     scripts/with-postgres .venv/bin/python benchmarks/workshop.py   (Gapwise on PostgreSQL)
+
+Prints figures; it asserts nothing. Everything runs on loopback in a throw-away folder:
+1. `gapwise serve` (one worker, as `scripts/run` starts it). Over HTTP the consultant opens an
+   assessment and invites the participants; then all of them save answers at once for a fixed
+   time, cycling through every criterion with changing levels. Then the same load, in the same
+   run, against benchmarks/bare_upsert.py: FastAPI and sqlite3 doing the one upsert. For each:
+   saves per second, latency p50/p95/p99, failures, and whether the database holds exactly one
+   answer per participant and criterion, with the last levels each one saw confirmed.
+2. Every participant's answers completed (as the demo's people answer), then the results page
+   and its radar chart: the first view after a change, and views from the memo.
+3. The board report of that assessment over HTTP, first and cached, and a cold render's peak
+   memory measured in a fresh process (as benchmarks/report.py does for the demo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx2  # noqa: E402
+from sqlmodel import Session, select  # noqa: E402
+
+from app.db import repository  # noqa: E402
+from app.db.engine import make_engine  # noqa: E402
+from app.db.models import Assessment  # noqa: E402
+from app.db.report_data import report_data_of  # noqa: E402
+from app.demo import DemoParticipant, demo_answers  # noqa: E402
+from benchmarks.bare_upsert import add_participants  # noqa: E402
+from benchmarks.report import cold_renders  # noqa: E402
+from tests.servers import free_port, serving  # noqa: E402
+from tests.test_cli import environment  # noqa: E402
+from tests.workshop import (  # noqa: E402
+    Load,
+    criteria_of,
+    csrf,
+    one_answer_each,
+    open_assessment,
+    participant_name,
+    save_answers,
+    sign_in,
+    stored_answers,
+)
+
+PYTHON = [sys.executable, "-m"]
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--participants", type=int, default=50)
+    options.add_argument("--seconds", type=float, default=20.0)
+    arguments = options.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        _run(Path(folder), arguments.participants, arguments.seconds)
+
+
+def _run(folder: Path, participants: int, seconds: float) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = environment(folder / "gapwise", GAPWISE_BASE_URL=url)
+    database = env["GAPWISE_DATABASE_URL"]
+    demo = subprocess.run([*PYTHON, "app.cli", "demo"], env=env, capture_output=True, text=True)
+    email, password = re.findall(r"as (\S+) with password: (\S+)", demo.stdout)[0]
+    serve = [*PYTHON, "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with serving(serve, env, f"{url}/healthz", folder / "gapwise.log"):
+        consultant = httpx2.Client(base_url=url, follow_redirects=True, timeout=300)
+        sign_in(consultant, email, password)
+        assessment, links = open_assessment(consultant, participants)
+        criteria = criteria_of(consultant)
+        print(
+            f"Gapwise on {database.split(':')[0]}, {participants} participants, "
+            f"{len(criteria)} criteria, {seconds:.0f} s of saving each"
+        )
+        gapwise = save_answers(url, links, criteria, seconds=seconds)
+        gapwise_kept = one_answer_each(gapwise, stored_answers(database, assessment))
+        bare, bare_kept = _bare_endpoint(folder, participants, criteria, seconds)
+        _print_saves(("Gapwise", gapwise, gapwise_kept), ("bare endpoint", bare, bare_kept))
+        _answer_everything(database, assessment)
+        _print_results_latency(consultant, url, links[0], assessment, criteria[0])
+        _print_report(consultant, database, assessment)
+
+
+def _bare_endpoint(
+    folder: Path, participants: int, criteria: list[str], seconds: float
+) -> tuple[Load, bool]:
+    path = folder / "bare.db"
+    links = add_participants(path, [participant_name(i) for i in range(participants)])
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = "benchmarks.bare_upsert:create_app"
+    serve = [*PYTHON, "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port)]
+    env = environment(folder / "bare", BARE_DATABASE=str(path), PYTHONPATH=str(Path.cwd()))
+    with serving(serve, env, f"{url}/healthz", folder / "bare.log"):
+        load = save_answers(url, links, criteria, seconds=seconds)
+    return load, one_answer_each(load, stored_answers(f"sqlite:///{path}", 1))
+
+
+def _print_saves(*runs: tuple[str, Load, bool]) -> None:
+    print(
+        f"{'':14} {'saves':>6} {'saves/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        "  failures  one answer each"
+    )
+    for name, load, kept in runs:
+        p50, p95, p99 = _percentiles(load.latencies)
+        failures = sum(load.failures.values())
+        print(
+            f"{name:14} {load.saves:6} {load.saves / load.seconds:8.1f} {p50:7.1f} {p95:7.1f} "
+            f"{p99:7.1f}  {failures:8}  {'yes' if kept else 'NO'} ({len(load.last_saved)} kept)"
+        )
+    (_, gapwise, _), (_, bare, _) = runs
+    ratio = (gapwise.saves / gapwise.seconds) / (bare.saves / bare.seconds)
+    p50_ratio = _percentiles(gapwise.latencies)[0] / _percentiles(bare.latencies)[0]
+    print(f"Gapwise / bare: {ratio:.2f} × the throughput, {p50_ratio:.2f} × the median latency")
+
+
+def _percentiles(seconds: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+    return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
+
+
+def _answer_everything(database: str, assessment_id: int) -> None:
+    """Every participant answers every criterion, spread as the demo's people answer."""
+    engine = make_engine(database)
+    with Session(engine) as session:
+        assessment = session.exec(select(Assessment).where(Assessment.id == assessment_id)).one()
+        framework = repository.framework_of_assessment(session=session, assessment=assessment)
+        people = repository.participants_of(session=session, assessment=assessment)
+        for index, participant in enumerate(people):
+            person = DemoParticipant(participant.name, "Front line", "", (index % 9 - 4) / 5)
+            for answer in demo_answers(framework, person):
+                repository.save_answer(session=session, participant=participant, choice=answer)
+        session.commit()
+    engine.dispose()
+
+
+def _print_results_latency(
+    consultant: httpx2.Client, url: str, link: str, assessment: int, criterion: str
+) -> None:
+    participant = httpx2.Client(base_url=url, timeout=60)
+    headers = {"X-CSRF-Token": csrf(participant.get(link).text), "Accept": "application/json"}
+    for path in (
+        f"/assessments/{assessment}/results",
+        f"/assessments/{assessment}/charts/radar.svg",
+    ):
+        first, memo = [], []
+        for level in range(5):  # each round: one answer changes, then six views
+            participant.post(
+                f"{link}/answers",
+                json={"criterion_id": criterion, "current": level, "target": 5},
+                headers=headers,
+            ).raise_for_status()
+            views = [_timed(consultant, path) for _ in range(6)]
+            first.append(views[0])
+            memo.extend(views[1:])
+        print(
+            f"{path.rsplit('/', 1)[1]:>12}: first view after a change median "
+            f"{statistics.median(first) * 1000:.0f} ms (max {max(first) * 1000:.0f}), "
+            f"then median {statistics.median(memo) * 1000:.1f} ms "
+            f"(max {max(memo) * 1000:.1f}) over {len(memo)} views"
+        )
+
+
+def _timed(client: httpx2.Client, path: str) -> float:
+    started = time.perf_counter()
+    client.get(path).raise_for_status()
+    return time.perf_counter() - started
+
+
+def _print_report(consultant: httpx2.Client, database: str, assessment_id: int) -> None:
+    path = f"/assessments/{assessment_id}/report.pdf"
+    first, cached = _timed(consultant, path), min(_timed(consultant, path) for _ in range(5))
+    size = len(consultant.get(path).content) / 1024
+    print(f"report over HTTP: first {first:.2f} s, cached {cached * 1000:.1f} ms, {size:.0f} KiB")
+    engine = make_engine(database)
+    with Session(engine) as session:
+        assessment = session.exec(select(Assessment).where(Assessment.id == assessment_id)).one()
+        data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
+    engine.dispose()
+    runs = cold_renders(data, "svg")
+    print(
+        f"report cold render in a fresh process: median "
+        f"{statistics.median(r[0] for r in runs):.2f} s of {len(runs)}, "
+        f"peak memory {max(r[1] for r in runs) / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
