@@ -18,6 +18,8 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
+from app.db.engine import SQLITE_BUSY_TIMEOUT_MS
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS participant (
     id INTEGER PRIMARY KEY, assessment_id INTEGER NOT NULL, name TEXT NOT NULL,
@@ -42,11 +44,16 @@ class Answer(BaseModel):
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
-    """Tuned as Gapwise tunes SQLite: WAL, a busy timeout, BEGIN IMMEDIATE for writes."""
+    """Tuned as Gapwise tunes SQLite (app/db/engine.py): WAL, the same busy timeout, foreign
+    keys, BEGIN IMMEDIATE before writes."""
     connection = sqlite3.connect(
-        path, timeout=5, isolation_level="IMMEDIATE", check_same_thread=False
+        path,
+        timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+        isolation_level="IMMEDIATE",
+        check_same_thread=False,
     )
     connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA foreign_keys=ON")
     connection.execute("PRAGMA synchronous=NORMAL")
     return connection
 

@@ -27,9 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
 
 import httpx2  # noqa: E402
+from sqlalchemy import make_url  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from app.db import repository  # noqa: E402
@@ -39,8 +40,8 @@ from app.db.report_data import report_data_of  # noqa: E402
 from app.demo import DemoParticipant, demo_answers  # noqa: E402
 from benchmarks.bare_upsert import add_participants  # noqa: E402
 from benchmarks.report import cold_renders  # noqa: E402
-from tests.servers import free_port, serving  # noqa: E402
-from tests.test_cli import environment  # noqa: E402
+from tests.databases import database_for  # noqa: E402
+from tests.servers import environment, free_port, serving  # noqa: E402
 from tests.workshop import (  # noqa: E402
     Load,
     criteria_of,
@@ -54,6 +55,7 @@ from tests.workshop import (  # noqa: E402
 )
 
 PYTHON = [sys.executable, "-m"]
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
@@ -69,8 +71,10 @@ def _run(folder: Path, participants: int, seconds: float) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = environment(folder / "gapwise", GAPWISE_BASE_URL=url)
-    database = env["GAPWISE_DATABASE_URL"]
-    demo = subprocess.run([*PYTHON, "app.cli", "demo"], env=env, capture_output=True, text=True)
+    database = database_for(folder / "gapwise")
+    demo = subprocess.run(
+        [*PYTHON, "app.cli", "demo"], env=env, capture_output=True, text=True, check=True
+    )
     email, password = re.findall(r"as (\S+) with password: (\S+)", demo.stdout)[0]
     serve = [*PYTHON, "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with serving(serve, env, f"{url}/healthz", folder / "gapwise.log"):
@@ -79,13 +83,13 @@ def _run(folder: Path, participants: int, seconds: float) -> None:
         assessment, links = open_assessment(consultant, participants)
         criteria = criteria_of(consultant)
         print(
-            f"Gapwise on {database.split(':')[0]}, {participants} participants, "
-            f"{len(criteria)} criteria, {seconds:.0f} s of saving each"
+            f"{participants} participants, {len(criteria)} criteria, {seconds:.0f} s of saving each"
         )
         gapwise = save_answers(url, links, criteria, seconds=seconds)
         gapwise_kept = one_answer_each(gapwise, stored_answers(database, assessment))
         bare, bare_kept = _bare_endpoint(folder, participants, criteria, seconds)
-        _print_saves(("Gapwise", gapwise, gapwise_kept), ("bare endpoint", bare, bare_kept))
+        gapwise_name = f"Gapwise, {make_url(database).get_backend_name()}"
+        _print_saves((gapwise_name, gapwise, gapwise_kept), ("bare, sqlite", bare, bare_kept))
         _answer_everything(database, assessment)
         _print_results_latency(consultant, url, links[0], assessment, criteria[0])
         _print_report(consultant, database, assessment)
@@ -100,7 +104,7 @@ def _bare_endpoint(
     url = f"http://127.0.0.1:{port}"
     app = "benchmarks.bare_upsert:create_app"
     serve = [*PYTHON, "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port)]
-    env = environment(folder / "bare", BARE_DATABASE=str(path), PYTHONPATH=str(Path.cwd()))
+    env = environment(folder / "bare", BARE_DATABASE=str(path), PYTHONPATH=str(PROJECT_ROOT))
     with serving(serve, env, f"{url}/healthz", folder / "bare.log"):
         load = save_answers(url, links, criteria, seconds=seconds)
     return load, one_answer_each(load, stored_answers(f"sqlite:///{path}", 1))
@@ -108,15 +112,20 @@ def _bare_endpoint(
 
 def _print_saves(*runs: tuple[str, Load, bool]) -> None:
     print(
-        f"{'':14} {'saves':>6} {'saves/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-        "  failures  one answer each"
+        f"{'':19} {'saves':>6} {'saves/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        "  failures  one answer each  driver CPU"
     )
     for name, load, kept in runs:
+        if load.saves < 2:
+            print(f"{name:19} no saves confirmed; failures: {dict(load.failures)}")
+            return
         p50, p95, p99 = _percentiles(load.latencies)
         failures = sum(load.failures.values())
         print(
-            f"{name:14} {load.saves:6} {load.saves / load.seconds:8.1f} {p50:7.1f} {p95:7.1f} "
-            f"{p99:7.1f}  {failures:8}  {'yes' if kept else 'NO'} ({len(load.last_saved)} kept)"
+            f"{name:19} {load.saves:6} {load.saves / load.seconds:8.1f} {p50:7.1f} {p95:7.1f} "
+            f"{p99:7.1f}  {failures:8}  {'yes' if kept else 'NO':>3} "
+            f"({len(load.last_saved):4} kept)  "
+            f"{load.driver_cpu_seconds:.1f} s of {load.seconds:.1f} s"
         )
     (_, gapwise, _), (_, bare, _) = runs
     ratio = (gapwise.saves / gapwise.seconds) / (bare.saves / bare.seconds)

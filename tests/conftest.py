@@ -36,12 +36,16 @@ def _no_gapwise_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave out the tests about the other database, and say how many were left out."""
-    other = "sqlite_only" if ON_POSTGRES else "postgresql_only"
-    left_out = [item for item in items if item.get_closest_marker(other)]
+    """In the PostgreSQL run, leave out the tests about SQLite itself (pytest counts them)."""
+    left_out = [item for item in items if ON_POSTGRES and item.get_closest_marker("sqlite_only")]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker(other)]
+        items[:] = [item for item in items if item not in left_out]
+
+
+def pytest_sessionfinish() -> None:
+    """Drop the databases still left (a live server's), should the server outlive the run."""
+    drop_databases_under(Path("/"))
 
 
 def pytest_report_header() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -10,6 +11,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
+
+from tests.databases import ON_POSTGRES, database_for
+
+
+def environment(data_dir: Path, **env: str) -> dict[str, str]:
+    """The environment of a gapwise process using `data_dir`. On SQLite the database is the
+    default file in it, as for a newcomer; in the PostgreSQL run, the folder's own database."""
+    database = {"GAPWISE_DATABASE_URL": database_for(data_dir)} if ON_POSTGRES else {}
+    return {**os.environ, "GAPWISE_DATA_DIR": str(data_dir), **database, **env}
 
 
 class ServerFailed(RuntimeError):
@@ -32,7 +42,10 @@ def serving(command: list[str], env: dict[str, str], ready_url: str, log: Path) 
         yield
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +16,7 @@ from app.db.models import Answer, Assessment, Organisation, Participant
 from app.demo import DEMO_TEAM
 from tests.conftest import QUESTIONNAIRES
 from tests.databases import database_for
-
-
-def environment(data_dir: Path, **env: str) -> dict[str, str]:
-    """The environment of a gapwise process using `data_dir` (and its database)."""
-    return {
-        **os.environ,
-        "GAPWISE_DATA_DIR": str(data_dir),
-        "GAPWISE_DATABASE_URL": database_for(data_dir),
-        **env,
-    }
+from tests.servers import environment, free_port
 
 
 def gapwise(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -163,9 +152,7 @@ def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:
 
 
 def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(
         command, env=environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -1,9 +1,11 @@
 """The database engine: SQLite tuned for concurrent readers and one writer, or PostgreSQL.
 
-On SQLite, reads run outside any transaction and a write opens one with BEGIN IMMEDIATE: it
-takes the write lock up front, waits its turn for up to the busy timeout, and holds the lock
-only until its commit. A transaction that began by reading and then wrote could not wait: if
-another writer had committed meanwhile, SQLite would refuse it at once ("database is locked").
+On SQLite, reads run outside any transaction (WAL: they never wait), and sqlite3 opens a
+transaction only before the first write, with BEGIN IMMEDIATE: the write lock is taken before
+anything is written, never by upgrading a transaction that began by reading, and it is held
+until the commit. Other writers wait for it (polling, up to the busy timeout).
+Keep it that way: a savepoint (begin_nested) or a per-connection isolation_level option would
+quietly turn this off.
 """
 
 from __future__ import annotations
@@ -12,23 +14,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, create_engine
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000  # a save queues behind a burst of others rather than fail
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # a save waits behind a burst of others rather than fail
 DEFAULT_CONNECTIONS = 40  # anyio's default thread pool, which runs the routes
-EXTRA_CONNECTIONS = 10  # for requests that hold a connection while no thread runs them
+POSTGRESQL_EXTRA_CONNECTIONS = 10
 
 
 def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:
-    """An engine whose pool has a connection for every thread that serves requests."""
-    pool = {"pool_size": connections, "max_overflow": EXTRA_CONNECTIONS}
+    """An engine whose pool keeps a connection for every thread that serves requests.
+
+    A request holds its connection from its first query to its end, also while it waits for
+    a thread, so more requests than threads can hold one. SQLite connections are cheap and
+    open without limit beyond that; PostgreSQL's count against the server's max_connections.
+    """
     if url.startswith("sqlite"):
         # sqlite3 itself says BEGIN IMMEDIATE before the first INSERT, UPDATE or DELETE.
         driver = {"check_same_thread": False, "isolation_level": "IMMEDIATE"}
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        pool = {} if in_memory else {"pool_size": connections, "max_overflow": -1}
         engine = create_engine(url, connect_args=driver, **pool)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
+    pool = {"pool_size": connections, "max_overflow": POSTGRESQL_EXTRA_CONNECTIONS}
     return create_engine(url, pool_pre_ping=True, **pool)
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.config import Settings
 from app.db import accounts, repository
@@ -34,11 +35,18 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+async def get_form(request: Request) -> FormData:
+    """The posted form, read on the event loop, so that routes writing to the database can be
+    sync and run in a thread: a write waiting for SQLite's lock must never block the loop."""
+    return await request.form()
+
+
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+FormDep = Annotated[FormData, Depends(get_form)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from app.config import PROJECT_ROOT
-from tests.servers import free_port, serving
-from tests.test_cli import environment
+from tests.databases import database_for
+from tests.servers import environment, free_port, serving
 
 CHROMIUM = os.environ.get("GAPWISE_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = Path(os.environ.get("GAPWISE_TEST_OUTPUT", PROJECT_ROOT / "test-output"))
@@ -56,7 +56,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     serve = [*command, "serve", "--host", "127.0.0.1", "--port", str(port)]
     with serving(serve, env, f"{url}/healthz", data_dir / "server.log"):
         yield LiveServer(
-            url, credentials.group(1), credentials.group(2), data_dir, env["GAPWISE_DATABASE_URL"]
+            url, credentials.group(1), credentials.group(2), data_dir, database_for(data_dir)
         )
 
 

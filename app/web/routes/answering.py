@@ -29,7 +29,7 @@ from app.domain.answering import (
     unanswered,
 )
 from app.domain.framework import Area, Framework
-from app.web.deps import InvitedParticipant, SessionDep
+from app.web.deps import FormDep, InvitedParticipant, SessionDep
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -198,13 +198,16 @@ def _checked_form(framework: Framework, form: FormData, area: Area) -> list[Answ
 
 
 @router.post("/p/{invite_token}/areas/{area_id}", name="save_area")
-async def save_area(
-    request: Request, questionnaire: QuestionnaireDep, area_id: str, session: SessionDep
+def save_area(
+    request: Request,
+    questionnaire: QuestionnaireDep,
+    area_id: str,
+    session: SessionDep,
+    form: FormDep,
 ) -> Response:
     """Save the whole area at once (all or nothing), then go on to the next area."""
     area = questionnaire.area(area_id)
     questionnaire.ensure_open()
-    form = await request.form()
     try:
         checked = _checked_form(questionnaire.framework, form, area)
     except AnswerRefused as refused:

@@ -57,7 +57,7 @@ class ImportPage:
 
 
 @router.post("/organisations/{organisation_id}/import", name="import_assessment")
-async def import_upload(
+def import_upload(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
@@ -65,7 +65,7 @@ async def import_upload(
     file: UploadFile,
 ) -> Response:
     """Restore an assessment from a Gapwise JSON export into this organisation."""
-    raw = await file.read(MAX_IMPORT_BYTES + 1)
+    raw = file.file.read(MAX_IMPORT_BYTES + 1)
     try:
         if len(raw) > MAX_IMPORT_BYTES:
             raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")

@@ -19,6 +19,7 @@ from app.web.deps import (
     ConsultantUser,
     CurrentUser,
     DbId,
+    FormDep,
     SessionDep,
     record_change,
 )
@@ -88,14 +89,18 @@ def _importance_from(form: dict[str, str], area_ids: list[str]) -> dict[str, flo
 
 
 @router.post("/assessments/{assessment_id}/roadmap/draft", name="draft_roadmap")
-async def draft_roadmap(
-    request: Request, assessment: AssessmentDep, session: SessionDep, user: ConsultantUser
+def draft_roadmap(
+    request: Request,
+    assessment: AssessmentDep,
+    session: SessionDep,
+    user: ConsultantUser,
+    form: FormDep,
 ) -> Response:
     """Set area importance and draft the roadmap from the gaps (replacing the current one)."""
     results = results_of(session=session, assessment=assessment).results
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    fields = {k: str(v) for k, v in form.items()}
     try:
-        weights = _importance_from(form, [a.area_id for a in results.areas()])
+        weights = _importance_from(fields, [a.area_id for a in results.areas()])
     except ValueError as problem:
         return _render(request, session, assessment, True, message=str(problem))
     roadmaps.set_importance(session=session, assessment=assessment, weights=weights)
