@@ -109,12 +109,7 @@ def save_answers(
 
 
 async def _save_answers(
-    base_url: str,
-    links: list[str],
-    criteria: list[str],
-    *,
-    rounds: int = 1_000_000,
-    seconds: float = float("inf"),
+    base_url: str, links: list[str], criteria: list[str], *, rounds: int, seconds: float
 ) -> Load:
     load = Load()
     deadline = time.perf_counter() + seconds
