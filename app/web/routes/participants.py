@@ -118,14 +118,7 @@ def _new_invite(
     minutes: a reload shows it again instead of posting the form twice.
     """
     secret = accounts.issue_invite(session=session, participant=participant)
-    record_change(
-        request,
-        session,
-        "issued invite",
-        user,
-        organisation_id=assessment.organisation_id,
-        detail=participant.name,
-    )
+    _record(request, session, user, assessment, participant, "issued invite")
     link = settings.base_url_text + request.app.url_path_for("start_answering", invite_token=secret)
     note = _mail_invite(session, settings, assessment, participant, link)
     path = f"/assessments/{assessment.id}/participants/{participant.id}/invite"
@@ -168,6 +161,29 @@ def show_invite(
     return templates.TemplateResponse(request, "assessments/invite.html", {"page": page})
 
 
+def _record(
+    request: Request,
+    session: Session,
+    user: User,
+    assessment: Assessment,
+    participant: Participant,
+    action: str,
+) -> None:
+    """Write the audit line for a change to one participant (named in it), and commit."""
+    record_change(
+        request,
+        session,
+        action,
+        user,
+        organisation_id=assessment.organisation_id,
+        detail=participant.name,
+    )
+
+
+def _back_to(assessment: Assessment) -> Response:
+    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+
+
 def _mail_invite(
     session: Session,
     settings: Settings,
@@ -205,15 +221,8 @@ def revoke_invite(
     user: ConsultantUser,
 ) -> Response:
     accounts.revoke_invites(session=session, participant=participant)
-    record_change(
-        request,
-        session,
-        "revoked invite",
-        user,
-        organisation_id=assessment.organisation_id,
-        detail=participant.name,
-    )
-    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+    _record(request, session, user, assessment, participant, "revoked invite")
+    return _back_to(assessment)
 
 
 @router.post(
@@ -228,12 +237,5 @@ def unlock_answers(
 ) -> Response:
     """Undo a participant's submit so they can change their answers again."""
     repository.set_submitted(session=session, participant=participant, submitted=False)
-    record_change(
-        request,
-        session,
-        "unlocked answers",
-        user,
-        organisation_id=assessment.organisation_id,
-        detail=participant.name,
-    )
-    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+    _record(request, session, user, assessment, participant, "unlocked answers")
+    return _back_to(assessment)
