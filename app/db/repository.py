@@ -228,18 +228,21 @@ def participant_activity(*, session: Session, assessment: Assessment) -> dict[in
     return {pid: Activity(n, last) for pid, n, last in session.exec(query).all()}
 
 
+# An answer's columns in AnswerChoice's order. Choices are read as plain rows, not ORM objects:
+# every save reads all of a participant's answers, every results view all of an assessment's.
+_CHOICE_COLUMNS = (
+    Answer.criterion_id,
+    Answer.current,
+    Answer.target,
+    Answer.dont_know,
+    Answer.comment,
+)
+
+
 def choices_of(*, session: Session, participant: Participant) -> dict[str, AnswerChoice]:
-    """The participant's answers by criterion id (plain rows: every save reads them all)."""
-    query = select(
-        Answer.criterion_id, Answer.current, Answer.target, Answer.dont_know, Answer.comment
-    ).where(Answer.participant_id == participant.id)
+    """The participant's answers by criterion id."""
+    query = select(*_CHOICE_COLUMNS).where(Answer.participant_id == participant.id)
     return {row[0]: AnswerChoice(*row) for row in session.exec(query).all()}
-
-
-def _choice(answer: Answer) -> AnswerChoice:
-    return AnswerChoice(
-        answer.criterion_id, answer.current, answer.target, answer.dont_know, answer.comment
-    )
 
 
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:
@@ -255,9 +258,15 @@ def set_submitted(*, session: Session, participant: Participant, submitted: bool
 
 def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
     """Every participant's answers, in the form the scoring engine takes."""
+    query = (
+        select(Answer.participant_id, *_CHOICE_COLUMNS)
+        .join(Participant)
+        .where(Participant.assessment_id == assessment.id)
+        .order_by(Answer.participant_id, Answer.criterion_id)
+    )
     answers: dict[int, dict[str, AnswerChoice]] = {}
-    for a in answers_of(session=session, assessment=assessment):
-        answers.setdefault(a.participant_id, {})[a.criterion_id] = _choice(a)
+    for participant_id, *choice in session.exec(query).all():
+        answers.setdefault(participant_id, {})[choice[0]] = AnswerChoice(*choice)
     return [
         Response(p.id or 0, p.group, answers.get(p.id or 0, {}))
         for p in participants_of(session=session, assessment=assessment)
