@@ -7,8 +7,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from app.db import accounts, repository
 from app.db.models import Assessment, AuditEvent, Organisation, Role, User
@@ -39,6 +40,7 @@ class OrganisationPage:
     members: list[User]
     can_manage: bool
     message: str = ""
+    saved: str = ""  # what was just saved, for the confirmation
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def create_organisation(
 
 
 def _organisation_page(
-    session: SessionDep, organisation: Organisation, user: User, message: str = ""
+    session: SessionDep, organisation: Organisation, user: User, message: str = "", saved: str = ""
 ) -> OrganisationPage:
     return OrganisationPage(
         organisation=organisation,
@@ -104,14 +106,29 @@ def _organisation_page(
         members=list(accounts.members_of(session=session, organisation=organisation)),
         can_manage=_can_manage(user),
         message=message,
+        saved=saved,
+    )
+
+
+def render_organisation(
+    request: Request, session: Session, organisation: Organisation, user: User, message: str
+) -> Response:
+    """The organisation's page again with what was wrong with a form (422)."""
+    page = _organisation_page(session, organisation, user, message)
+    return templates.TemplateResponse(
+        request, "organisations/detail.html", {"page": page}, status_code=422
     )
 
 
 @router.get("/organisations/{organisation_id}", name="show_organisation")
 def show_organisation(
-    request: Request, organisation: OrganisationDep, session: SessionDep, user: CurrentUser
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    user: CurrentUser,
+    saved: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    page = _organisation_page(session, organisation, user)
+    page = _organisation_page(session, organisation, user, saved=saved)
     return templates.TemplateResponse(request, "organisations/detail.html", {"page": page})
 
 
@@ -128,10 +145,7 @@ def add_member(
         message = (
             f"Email: no account uses '{email}'. Create the account first (gapwise create-user)."
         )
-        page = _organisation_page(session, organisation, user, message)
-        return templates.TemplateResponse(
-            request, "organisations/detail.html", {"page": page}, status_code=422
-        )
+        return render_organisation(request, session, organisation, user, message)
     accounts.add_membership(session=session, user=member, organisation=organisation)
     record_change(
         request, session, "added member", user, organisation_id=organisation.id, detail=member.email

@@ -1,0 +1,134 @@
+"""Branding: the consultancy's name, accent colour and logo (admins), a client's logo
+(consultants), and the logos themselves for pages to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import branding
+from app.db.models import Branding, Logo, Organisation
+from app.reports.branding import DEFAULT_ACCENT, BrandingRefused, clean_colour, clean_name
+from app.reports.logos import MAX_UPLOAD_BYTES, LogoImage, LogoRefused, clean_logo
+from app.web.deps import (
+    AdminUser,
+    ConsultantUser,
+    CurrentUser,
+    OrganisationDep,
+    SessionDep,
+    record_change,
+)
+from app.web.routes.organisations import render_organisation
+from app.web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class BrandingPage:
+    branding: Branding
+    default_accent: str = DEFAULT_ACCENT
+    message: str = ""
+    saved: bool = False
+
+
+def _uploaded(file: UploadFile | None, field: str) -> LogoImage | None:
+    """The cleaned logo from a form's file field; None when no file was chosen."""
+    if file is None or not file.filename:
+        return None
+    return clean_logo(file.file.read(MAX_UPLOAD_BYTES + 1), field)
+
+
+@router.get("/admin/branding", name="show_branding")
+def show_branding(
+    request: Request, session: SessionDep, user: AdminUser, saved: bool = False
+) -> Response:
+    page = BrandingPage(branding.branding_row(session=session), saved=saved)
+    return templates.TemplateResponse(request, "admin/branding.html", {"page": page})
+
+
+@router.post("/admin/branding", name="save_branding")
+def save_branding(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    consultancy_name: Annotated[str, Form(max_length=1000)] = "",
+    accent_colour: Annotated[str, Form(max_length=100)] = "",
+    logo: UploadFile | None = None,
+    remove_logo: Annotated[bool, Form()] = False,
+) -> Response:
+    """Name and colour always; the logo when a file is chosen, or removed when asked."""
+    try:
+        name, colour = clean_name(consultancy_name), clean_colour(accent_colour)
+        image = _uploaded(logo, "logo")
+    except (BrandingRefused, LogoRefused) as refused:
+        row = branding.branding_row(session=session)
+        page = BrandingPage(row, message=str(refused))
+        return templates.TemplateResponse(
+            request, "admin/branding.html", {"page": page}, status_code=422
+        )
+    branding.save_branding(session=session, consultancy_name=name, accent_colour=colour)
+    if image is not None or remove_logo:
+        branding.set_consultancy_logo(session=session, image=image)
+    record_change(request, session, "changed branding", user, detail=name or "(no name)")
+    return RedirectResponse("/admin/branding?saved=true", status_code=303)
+
+
+def _organisation_back(organisation: Organisation, saved: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"/organisations/{organisation.id}?saved={saved}#branding", status_code=303
+    )
+
+
+@router.post("/organisations/{organisation_id}/logo", name="upload_client_logo")
+def upload_client_logo(
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    user: ConsultantUser,
+    logo: UploadFile | None = None,
+) -> Response:
+    try:
+        image = _uploaded(logo, "logo")
+        if image is None:
+            raise LogoRefused("logo: choose a PNG or JPEG file to upload")
+    except LogoRefused as refused:
+        return render_organisation(request, session, organisation, user, str(refused))
+    branding.set_client_logo(session=session, organisation=organisation, image=image)
+    record_change(request, session, "changed client logo", user, organisation_id=organisation.id)
+    return _organisation_back(organisation, "logo")
+
+
+@router.post("/organisations/{organisation_id}/logo/remove", name="remove_client_logo")
+def remove_client_logo(
+    request: Request, organisation: OrganisationDep, session: SessionDep, user: ConsultantUser
+) -> Response:
+    branding.set_client_logo(session=session, organisation=organisation, image=None)
+    record_change(request, session, "removed client logo", user, organisation_id=organisation.id)
+    return _organisation_back(organisation, "logo-removed")
+
+
+def _logo_response(request: Request, logo: Logo | None) -> Response:
+    """The stored bytes, revalidated by digest; they were re-encoded on upload."""
+    if logo is None:
+        raise HTTPException(status_code=404, detail="There is no logo here.")
+    etag = f'"{logo.digest}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(logo.content, media_type=logo.media_type, headers=headers)
+
+
+@router.get("/branding/logo", name="consultancy_logo")
+def consultancy_logo(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    row = branding.branding_row(session=session)
+    return _logo_response(request, branding.logo_by_id(session=session, logo_id=row.logo_id))
+
+
+@router.get("/organisations/{organisation_id}/logo", name="client_logo")
+def client_logo(request: Request, organisation: OrganisationDep, session: SessionDep) -> Response:
+    logo = branding.logo_by_id(session=session, logo_id=organisation.logo_id)
+    return _logo_response(request, logo)
