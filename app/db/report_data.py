@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.db import repository, roadmaps
+from app.db import branding, repository, roadmaps
 from app.db.models import Assessment
 from app.db.results import results_of
 from app.db.transfer import export_assessment
@@ -28,8 +28,9 @@ def report_data_of(
         for i in build_roadmap(data.results, roadmaps.importance_of(assessment))
     ]
     comments = repository.comments_by_criterion(session=session, assessment=assessment)
+    organisation = repository.organisation_of(session=session, assessment=assessment)
     return ReportData(
-        organisation=repository.organisation_of(session=session, assessment=assessment).name,
+        organisation=organisation.name,
         assessment=assessment.title,
         purpose=assessment.purpose,
         status=str(assessment.status),
@@ -48,6 +49,8 @@ def report_data_of(
             for p in participants
         ),
         comments={k: tuple(v) for k, v in comments.items()},
+        narrative=repository.narrative_of(assessment),
+        brand=branding.brand_of(session=session, organisation=organisation),
         paper=paper,
     )
 

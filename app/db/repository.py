@@ -24,6 +24,7 @@ from app.db.models import (
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 from app.domain.loading import content_hash, load_framework
+from app.domain.narrative import Narrative
 from app.domain.scoring import Response
 
 
@@ -248,6 +249,18 @@ def choices_of(*, session: Session, participant: Participant) -> dict[str, Answe
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:
     assessment.status = status
     session.add(assessment)
+
+
+def set_narrative(*, session: Session, assessment: Assessment, narrative: Narrative) -> None:
+    """Store the consultant's texts (already cleaned) with the assessment."""
+    assessment.narrative = narrative.narrative
+    assessment.key_messages = narrative.key_messages
+    assessment.recommendations = narrative.recommendations
+    session.add(assessment)
+
+
+def narrative_of(assessment: Assessment) -> Narrative:
+    return Narrative(assessment.narrative, assessment.key_messages, assessment.recommendations)
 
 
 def set_submitted(*, session: Session, participant: Participant, submitted: bool) -> None:

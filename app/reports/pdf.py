@@ -22,10 +22,13 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
+from app.domain import narrative
 from app.domain.framework import Framework
+from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.reports import charts
+from app.reports.branding import Brand
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
@@ -67,6 +70,8 @@ class ReportData:
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
     comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)
+    narrative: Narrative = Narrative()
+    brand: Brand = Brand()
     paper: str = "A4"
 
 
@@ -98,6 +103,7 @@ def _environment() -> Environment:
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
     )
     environment.filters["one"] = lambda value: f"{value:.1f}"
+    environment.filters["narrative_blocks"] = narrative.blocks
     return environment
 
 

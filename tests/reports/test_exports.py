@@ -16,6 +16,7 @@ from app.db.engine import make_engine
 from app.db.models import Assessment, Participant
 from app.db.results import results_of
 from app.domain.answering import AnswerChoice
+from app.domain.narrative import Narrative
 from app.domain.roadmap import build_roadmap
 from tests.databases import database_for
 from tests.factories import Tenant, csrf_from, sign_in
@@ -52,6 +53,10 @@ def test_csv_has_a_row_per_participant_and_criterion_and_no_live_formula(
         "'" + FORMULA,
     )
     assert answered["area"] == "Channels & Media" and answered["group"] == "Leadership"
+    assert (
+        "filename*=UTF-8''Acme%20%E2%80%94%20Acme%20baseline%20%E2%80%94%20answers"
+        in (response.headers["content-disposition"])
+    )
 
 
 def test_xlsx_has_four_sheets_and_neutralised_cells(
@@ -80,6 +85,8 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     with Session(engine) as session:  # give the demo a roadmap and an importance to carry
         demo = session.exec(select(Assessment)).one()
         roadmaps.set_importance(session=session, assessment=demo, weights={"retention": 2.0})
+        narrative = Narrative("Where we stand.", "- One\n- Two", "Start with data.")
+        repository.set_narrative(session=session, assessment=demo, narrative=narrative)
         results = results_of(session=session, assessment=demo).results
         roadmaps.replace_roadmap(
             session=session, assessment=demo, initiatives=build_roadmap(results, {"retention": 2})
@@ -99,6 +106,7 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     assert after == before
     assert len(before["answers"]) > 800 and len(before["participants"]) == 9
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
+    assert before["assessment"]["narrative"]["key_messages"] == "- One\n- Two"
 
 
 def _upload(client: TestClient, tenant: Tenant, content: bytes):
@@ -122,6 +130,10 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         **document,
         "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
     }
+    too_long = {
+        **document,
+        "assessment": {**document["assessment"], "narrative": {"narrative": "z" * 6001}},
+    }
     count = session.exec(select(func.count()).select_from(Participant)).one()
 
     refusals = {
@@ -129,6 +141,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
         json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 1.0",
         json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
+        json.dumps(too_long).encode(): "assessment.narrative: 6001 characters; use at most 6000",
     }
     for content, message in refusals.items():
         response = _upload(client, own, content)

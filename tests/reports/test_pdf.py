@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -159,6 +160,11 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
     assert first.status_code == 200 and first.headers["content-type"] == "application/pdf"
     assert first.content.startswith(b"%PDF") and second.content == first.content
     assert len(stored) == 1
+    assert first.headers["content-disposition"] == (
+        f'attachment; filename="Acme - Acme baseline - US Letter - {date.today()}.pdf"; '
+        f"filename*=UTF-8''Acme%20%E2%80%94%20Acme%20baseline%20%E2%80%94%20US%20Letter"
+        f"%20%E2%80%94%20{date.today()}.pdf"
+    )
     assert bad.status_code == 422 and "paper" in bad.text
     assert client.get(f"/assessments/{own.assessment.id}/report").status_code == 200
     assert session.exec(select(Assessment)).first() is not None

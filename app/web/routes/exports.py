@@ -20,6 +20,7 @@ from app.web.deps import (
     SessionDep,
     record_change,
 )
+from app.web.downloads import download, file_name
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -29,6 +30,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+EXPORT_NAMES = {"csv": "answers", "xlsx": "", "json": "Gapwise export"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
@@ -42,12 +44,8 @@ def export(
     content = report_data.exported(
         session=session, assessment=assessment, export_format=export_format
     )
-    filename = f"gapwise-assessment-{assessment.id}.{export_format}"
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[export_format],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    name = file_name(session, assessment, export_format, what=EXPORT_NAMES[export_format])
+    return download(content, MEDIA_TYPES[export_format], name)
 
 
 @dataclass(frozen=True)

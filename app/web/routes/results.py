@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
+from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
+from app.domain.narrative import Narrative
 from app.domain.scoring import (
     DISAGREEMENT_STDEV,
     AreaResult,
@@ -43,6 +45,8 @@ class ResultsPage:
     top_strengths: list[CriterionResult]
     disagreements: list[CriterionResult]
     area_titles: dict[str, str]  # criterion id -> its area's title
+    narrative: Narrative
+    narrative_labels: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
     disagreement_stdev: float = DISAGREEMENT_STDEV
 
 
@@ -61,6 +65,7 @@ def show_results(
         area_titles={
             c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
         },
+        narrative=repository.narrative_of(assessment),
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
 
