@@ -27,7 +27,8 @@ RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE)
     [
         (["Northwind Utilities", "Customer capability baseline"], "pdf",
          "Northwind Utilities — Customer capability baseline — 2026-11-23.pdf"),
-        (["Acme / R&D", "Q4: \"baseline\"?", ""], "xlsx", "Acme R&D — Q4 baseline — 2026-11-23.xlsx"),
+        (["Acme / R&D", "Q4: \"baseline\"?", ""], "xlsx",
+         "Acme R&D — Q4 baseline — 2026-11-23.xlsx"),
         (["..", "  ", "\x00\x1b[31m"], "csv", "[31m — 2026-11-23.csv"),
         (["Zürich Ämter", "Ünïcödé ✓"], "pptx", "Zürich Ämter — Ünïcödé ✓ — 2026-11-23.pptx"),
         (["CON", "nul"], "pdf", "CON — nul — 2026-11-23.pdf"),
