@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -168,3 +169,24 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
     assert bad.status_code == 422 and "paper" in bad.text
     assert client.get(f"/assessments/{own.assessment.id}/report").status_code == 200
     assert session.exec(select(Assessment)).first() is not None
+
+
+def test_the_pdf_is_tagged_with_its_title_and_language(
+    session: Session, tenants, tmp_path: Path
+) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(data))
+
+    def pdfinfo(*options: str) -> str:
+        command = ["pdfinfo", *options, str(path)]
+        return subprocess.run(command, capture_output=True, check=True, text=True).stdout
+
+    info = pdfinfo()
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    assert re.search(r"^Title:\s+Acme baseline · Acme$", info, re.MULTILINE)
+    assert "<dc:language><rdf:Bag><rdf:li>en-GB</rdf:li>" in pdfinfo("-meta")
+    assert 'pdfuaid:part="1"' in pdfinfo("-meta")
+    structure = pdfinfo("-struct")
+    assert "Document" in structure and "H1" in structure and "Table" in structure
+    assert "Figure" in structure
