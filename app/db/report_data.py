@@ -12,8 +12,9 @@ from app.db.models import Assessment
 from app.db.results import results_of
 from app.db.transfer import export_assessment
 from app.domain.roadmap import PlannedItem, build_roadmap
-from app.reports.exports import ExportParticipant, answers_csv, answers_xlsx
+from app.reports.exports import ExportParticipant, answers_csv
 from app.reports.pdf import ReportData, ReportParticipant
+from app.reports.workbook import WorkbookData, assessment_workbook
 
 
 def report_data_of(
@@ -81,10 +82,14 @@ def exported(*, session: Session, assessment: Assessment, export_format: str) ->
     people = export_participants(session=session, assessment=assessment)
     if export_format == "csv":
         return answers_csv(data.framework, people)
-    return answers_xlsx(
+    organisation = repository.organisation_of(session=session, assessment=assessment)
+    workbook = WorkbookData(
+        organisation=organisation.name,
         title=assessment.title,
+        prepared_on=date.today().isoformat(),
         framework=data.framework,
         results=data.results,
         participants=people,
         roadmap=planned_items(session=session, assessment=assessment),
     )
+    return assessment_workbook(workbook)

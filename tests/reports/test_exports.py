@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, func, select
@@ -14,6 +15,7 @@ from sqlmodel import Session, func, select
 from app.db import repository, roadmaps
 from app.db.engine import make_engine
 from app.db.models import Assessment, Participant
+from app.db.report_data import exported
 from app.db.results import results_of
 from app.domain.answering import AnswerChoice
 from app.domain.narrative import Narrative
@@ -74,8 +76,65 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     assert "'" + FORMULA in comments
     assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
-    assert overall[1:] == (1.0, 3.0, 2.0)
+    assert overall[2:] == (1.0, 3.0, 2.0)
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
+
+
+def test_the_workbook_opens_tidy(tmp_path: Path) -> None:
+    """Frozen headers, filters, widths from content, one decimal shown, exact values kept."""
+    assert gapwise("demo", data_dir=tmp_path).returncode == 0
+    engine = make_engine(database_for(tmp_path))
+    with Session(engine) as session:
+        demo = session.exec(select(Assessment)).one()
+        content = exported(session=session, assessment=demo, export_format="xlsx")
+        results = results_of(session=session, assessment=demo).results
+        roadmaps.replace_roadmap(
+            session=session, assessment=demo, initiatives=build_roadmap(results, {})
+        )
+        with_roadmap = exported(session=session, assessment=demo, export_format="xlsx")
+    engine.dispose()
+    book = load_workbook(io.BytesIO(with_roadmap))
+    headers = {"Summary": 7, "Scores": 1, "Answers": 1, "Roadmap": 1}
+    for name, row in headers.items():
+        sheet = book[name]
+        assert sheet.freeze_panes == f"A{row + 1}", name
+        assert sheet.auto_filter.ref.startswith(f"A{row}:"), name
+        assert sheet.auto_filter.ref.endswith(str(sheet.max_row)), name
+        assert all(cell.font.bold for cell in sheet[row] if cell.value), name
+    scores = book["Scores"]
+    assert [c.value for c in scores[1]][:6] == [
+        "Layer",
+        "Area",
+        "Criterion",
+        "Current",
+        "Target",
+        "Gap",
+    ]
+    criterion_row = scores[3]
+    exact = criterion_row[3].value
+    assert criterion_row[3].number_format == "0.0" and exact != round(exact, 1)
+    expected = next(
+        c.score.current
+        for a in results.areas()
+        for c in a.all_criteria()
+        if c.text == criterion_row[2].value
+    )
+    assert exact == pytest.approx(expected, rel=1e-14)  # exact, to the 15 digits Excel keeps
+    widths = {letter: scores.column_dimensions[letter].width for letter in "ABCD"}
+    assert widths["A"] == len("Foundations") + 2  # the longest layer name
+    assert widths["C"] == 60 + 2 and criterion_row[2].alignment.wrap_text  # long text wraps
+    assert widths["D"] == len("Current") + 2
+    roadmap = book["Roadmap"]
+    assert [c.value for c in roadmap[1]][:4] == ["Initiative", "Layer", "Area", "Horizon"]
+    first = [c.value for c in roadmap[2]]
+    area_titles = {a.title for a in results.areas()}
+    assert first[1] in {layer.title for layer in results.layers} and first[2] in area_titles
+    summary = book["Summary"]
+    assert [c.value for c in summary[1]][:2] == ["Organisation", "Northwind Utilities (demo)"]
+    rows = list(summary.iter_rows(min_row=8, values_only=True))
+    assert len(rows) == 1 + len(results.layers) + len(area_titles)
+    assert {r[1] for r in rows if r[1]} == area_titles
+    assert load_workbook(io.BytesIO(content))["Roadmap"].max_row == 1  # headers only, no roadmap
 
 
 def test_json_export_import_export_round_trips_between_instances(tmp_path: Path) -> None:
