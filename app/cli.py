@@ -192,31 +192,60 @@ def _assessment(session: Session, assessment_id: int) -> Assessment:
     return assessment
 
 
-@app.command()
-def report(
-    assessment_id: int,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
-    paper: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
-    prepared_by: Annotated[str, typer.Option(help="Name on the cover.")] = "Gapwise",
+def _write_deliverable(
+    assessment_id: int, output: Path, prepared_by: str, render_name: str, paper: str = "A4"
 ) -> None:
-    """Write an assessment's board report as a PDF."""
+    """Gather the assessment's data, draw it in a worker process, write it to `output`."""
     from app.db.report_data import report_data_of
-    from app.reports.pdf import PAPER_SIZES, ReportFailed, render_pdf_in_worker
+    from app.reports.deck import render_deck
+    from app.reports.pdf import render_pdf
+    from app.reports.worker import ReportFailed, render_in_worker
 
-    if paper not in PAPER_SIZES:
-        typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
-        raise typer.Exit(2)
+    render = {"pdf": render_pdf, "deck": render_deck}[render_name]
     with _database() as session:
         assessment = _assessment(session, assessment_id)
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
     try:
-        output.write_bytes(render_pdf_in_worker(data))
+        output.write_bytes(render_in_worker(render, data))
     except ReportFailed as failure:
         typer.echo(f"gapwise: {failure}", err=True)
         raise typer.Exit(1) from None
+    except OSError as problem:
+        typer.echo(f"gapwise: output: cannot write {output}: {problem.strerror}", err=True)
+        raise typer.Exit(2) from None
+
+
+PreparedBy = Annotated[str, typer.Option(help="Name on the cover.")]
+
+
+@app.command()
+def report(
+    assessment_id: int,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
+    paper: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
+    prepared_by: PreparedBy = "Gapwise",
+) -> None:
+    """Write an assessment's board report as a PDF."""
+    from app.reports.pdf import PAPER_SIZES
+
+    if paper not in PAPER_SIZES:
+        typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
+        raise typer.Exit(2)
+    _write_deliverable(assessment_id, output, prepared_by, "pdf", paper)
     typer.echo(f"Report written to {output}")
+
+
+@app.command()
+def deck(
+    assessment_id: int,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .pptx.")],
+    prepared_by: PreparedBy = "Gapwise",
+) -> None:
+    """Write an assessment's slide deck (16:9 PowerPoint)."""
+    _write_deliverable(assessment_id, output, prepared_by, "deck")
+    typer.echo(f"Deck written to {output}")
 
 
 @app.command()

@@ -2,16 +2,14 @@
 
 Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs and files inside
 `static/`, so no text in a report can make the renderer touch the network or the disk. And
-`render_pdf_in_worker` runs it in a separate process with a time limit, off the web workers.
+`render_pdf_in_worker` runs it in a separate process with a time limit, off the web workers
+(app/reports/worker.py).
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,20 +30,16 @@ from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.reports import charts
 from app.reports.branding import Brand
+from app.reports.worker import TIME_LIMIT_SECONDS, render_in_worker
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
 PAPER_SIZES = ("A4", "Letter")
-TIME_LIMIT_SECONDS = 120
 QUOTES_PER_AREA = 3
 # Charts go into the PDF as SVG. benchmarks/report.py finds render time the same as PNG within
 # run-to-run noise, but the PDF five times smaller (119 vs 611 KiB), less memory, sharp print.
 CHART_FORMAT = "svg"
 PDF_VARIANT = "pdf/ua-1"  # tagged, so screen readers can read the report
-
-
-class ReportFailed(Exception):
-    """The report could not be rendered in time, or the renderer failed; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +112,8 @@ def _data_uri(image: bytes, image_format: str) -> str:
     return f"data:{MIME[image_format]};base64," + base64.b64encode(image).decode()
 
 
-def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
-    """The report as HTML, charts embedded as data URIs."""
+def report_charts(data: ReportData, image_format: str = CHART_FORMAT) -> dict[str, bytes]:
+    """The charts the report and the deck show, by name."""
     top = data.framework.scale.maximum
     colours = charts.layer_colours(data.results)
     layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
@@ -134,6 +128,12 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     }
     if len(data.segments.groups) > 1:
         images["groups"] = charts.group_radar(data.segments, top, image_format)
+    return images
+
+
+def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
+    """The report as HTML, charts embedded as data URIs."""
+    images = report_charts(data, image_format)
     intents = {area.id: area.intent for area in data.framework.areas()}
     quotes_of = {area.area_id: _quotes(area, data.comments) for area in data.results.areas()}
     return (
@@ -198,16 +198,4 @@ def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
 
 def render_pdf_in_worker(data: ReportData, time_limit: float = TIME_LIMIT_SECONDS) -> bytes:
     """Render in a fresh process; a render that runs past the limit is stopped."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(render_pdf, data)
-        try:
-            return future.result(timeout=time_limit)
-        except FutureTimeout:
-            for process in list(pool._processes.values()):
-                process.terminate()
-            raise ReportFailed(
-                f"the report took longer than {time_limit:g} s and was stopped"
-            ) from None
-        except Exception as exc:  # the worker's own error, re-raised here
-            raise ReportFailed(f"the report could not be rendered: {exc}") from None
+    return render_in_worker(render_pdf, data, time_limit)

@@ -19,7 +19,8 @@ from app.db.models import Assessment
 from app.db.report_data import report_data_of
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
-from app.reports.pdf import STATIC, ReportFailed, SafeUrlFetcher, render_pdf, render_pdf_in_worker
+from app.reports.pdf import STATIC, SafeUrlFetcher, render_pdf, render_pdf_in_worker
+from app.reports.worker import ReportFailed
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in
 from tests.test_cli import gapwise

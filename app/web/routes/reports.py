@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
@@ -11,13 +12,16 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from app.config import Settings
 from app.db import branding, repository, roadmaps
 from app.db.models import Assessment, Organisation, Role, User
 from app.db.report_data import report_data_of
 from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
 from app.domain.narrative import MAX_CHARACTERS, Narrative, NarrativeRefused, clean_narrative
 from app.reports.cache import cached
-from app.reports.pdf import ReportFailed, render_pdf_in_worker
+from app.reports.deck import PPTX, render_deck
+from app.reports.pdf import ReportData, render_pdf
+from app.reports.worker import ReportFailed, render_in_worker
 from app.web.deps import (
     AssessmentDep,
     ConsultantUser,
@@ -150,6 +154,32 @@ def _report_version(session: SessionDep, assessment: Assessment, prepared_by: st
     return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
+def _drawn(
+    session: Session,
+    settings: Settings,
+    assessment: Assessment,
+    user: User,
+    name: str,
+    render: Callable[[ReportData], bytes],
+    paper: str = "A4",
+) -> bytes:
+    """Drawn in a separate worker process with a time limit, then served from the cache."""
+    prepared_by = user.name or user.email
+    version = _report_version(session, assessment, prepared_by)
+
+    def draw() -> bytes:
+        data = report_data_of(
+            session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
+        )
+        return render_in_worker(render, data)
+
+    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
+    try:
+        return cached(directory, name, version, draw)
+    except ReportFailed as failure:
+        raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
+
+
 @router.get("/assessments/{assessment_id}/report.pdf", name="download_report")
 def download_report(
     assessment: AssessmentDep,
@@ -158,20 +188,14 @@ def download_report(
     user: CurrentUser,
     paper: Annotated[Paper, Query()] = "A4",
 ) -> Response:
-    """Drawn in a separate worker process with a time limit, then served from the cache."""
-    prepared_by = user.name or user.email
-    version = _report_version(session, assessment, prepared_by)
-
-    def render() -> bytes:
-        data = report_data_of(
-            session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
-        )
-        return render_pdf_in_worker(data)
-
-    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
-    try:
-        pdf = cached(directory, f"report-{paper}.pdf", version, render)
-    except ReportFailed as failure:
-        raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
+    pdf = _drawn(session, settings, assessment, user, f"report-{paper}.pdf", render_pdf, paper)
     what = "US Letter" if paper == "Letter" else ""
     return download(pdf, "application/pdf", file_name(session, assessment, "pdf", what=what))
+
+
+@router.get("/assessments/{assessment_id}/deck.pptx", name="download_deck")
+def download_deck(
+    assessment: AssessmentDep, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> Response:
+    deck = _drawn(session, settings, assessment, user, "deck.pptx", render_deck)
+    return download(deck, PPTX, file_name(session, assessment, "pptx"))
