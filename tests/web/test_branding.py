@@ -98,7 +98,10 @@ def test_consultant_uploads_a_client_logo_shown_in_the_header(
     assert Image.open(io.BytesIO(served.content)).size == (100, 200)
     results = client.get(f"/assessments/{tenants[0].assessment.id}/results")
     assert f"/organisations/{acme.id}/logo" in results.text
-    removed = post_form(client, f"{url}/remove", follow_redirects=False)
+    unconfirmed = post_form(client, f"{url}/remove", follow_redirects=False)
+    assert unconfirmed.status_code == 422 and "confirm: tick the box" in unconfirmed.text
+    assert client.get(url).status_code == 200
+    removed = post_form(client, f"{url}/remove", {"confirm": "yes"}, follow_redirects=False)
     assert removed.status_code == 303
     assert client.get(url).status_code == 404
 

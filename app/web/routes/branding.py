@@ -104,8 +104,16 @@ def upload_client_logo(
 
 @router.post("/organisations/{organisation_id}/logo/remove", name="remove_client_logo")
 def remove_client_logo(
-    request: Request, organisation: OrganisationDep, session: SessionDep, user: ConsultantUser
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    user: ConsultantUser,
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    """Asks first: the form's checkbox must be ticked."""
+    if confirm != "yes":
+        message = "confirm: tick the box to remove the logo"
+        return render_organisation(request, session, organisation, user, message)
     branding.set_client_logo(session=session, organisation=organisation, image=None)
     record_change(request, session, "removed client logo", user, organisation_id=organisation.id)
     return _organisation_back(organisation, "logo-removed")
