@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.db.models import Branding, Logo, Organisation, utc_now
-from app.reports.branding import DEFAULT_ACCENT, Brand
-from app.reports.logos import LogoImage
+from app.domain.branding import DEFAULT_ACCENT, Brand, LogoImage
 
 BRANDING_ID = 1  # the one row, created by the migration
 

@@ -11,15 +11,15 @@ frames are all left behind. EXIF orientation is applied first, so the logo stays
 
 from __future__ import annotations
 
-import hashlib
 import io
 import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from app.domain.branding import LogoImage
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 25_000_000  # 5000 × 5000: far beyond a logo, far below a bomb
@@ -33,20 +33,6 @@ ALLOWED = "a PNG or JPEG image up to 2 MB and 5000 × 5000 pixels (SVG is not ac
 
 class LogoRefused(ValueError):
     """The upload is not a logo we accept; the message names the field and what is allowed."""
-
-
-@dataclass(frozen=True)
-class LogoImage:
-    """A cleaned logo: what is stored and drawn."""
-
-    media_type: str
-    width: int
-    height: int
-    content: bytes
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
 
 
 def clean_logo(raw: bytes, field: str = "logo") -> LogoImage:

@@ -24,12 +24,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.domain import narrative
+from app.domain.branding import Brand
 from app.domain.framework import Framework
 from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.reports import charts
-from app.reports.branding import Brand
 from app.reports.worker import TIME_LIMIT_SECONDS, render_in_worker
 
 STATIC = (PROJECT_ROOT / "static").resolve()

@@ -19,7 +19,7 @@ from pptx.slide import Slide
 from pptx.text.text import _Paragraph
 from pptx.util import Emu, Inches, Pt
 
-from app.reports.logos import LogoImage
+from app.domain.branding import LogoImage
 
 FONT = "DejaVu Sans"  # the charts' font, so a slide reads as one piece
 INK = "1c2430"

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import branding
 from app.db.models import Branding, Logo, Organisation
-from app.reports.branding import DEFAULT_ACCENT, BrandingRefused, clean_colour, clean_name
-from app.reports.logos import MAX_UPLOAD_BYTES, LogoImage, LogoRefused, clean_logo
+from app.domain.branding import DEFAULT_ACCENT, BrandingRefused, LogoImage, clean_colour, clean_name
+from app.reports.logos import MAX_UPLOAD_BYTES, LogoRefused, clean_logo
 from app.web.deps import (
     AdminUser,
     ConsultantUser,

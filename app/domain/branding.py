@@ -11,15 +11,28 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from app.reports.logos import LogoImage
-
 DEFAULT_ACCENT = "#0b5f8a"
 DEFAULT_NAME = "Gapwise"
 INK = "#1c2430"
 WHITE = "#ffffff"
+BLACK = "#000000"
 READABLE = 4.5  # WCAG AA contrast for body text
 MAX_NAME = 120
 COLOUR = re.compile(r"#[0-9a-f]{6}")
+
+
+@dataclass(frozen=True)
+class LogoImage:
+    """A logo as stored and drawn: already cleaned (app/reports/logos.py)."""
+
+    media_type: str
+    width: int
+    height: int
+    content: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
 
 
 class BrandingRefused(ValueError):
@@ -45,8 +58,11 @@ class Brand:
 
     @property
     def on_accent(self) -> str:
-        """White or ink: the text colour for an accent background."""
-        return WHITE if contrast(WHITE, self.accent) >= contrast(INK, self.accent) else INK
+        """The text colour for an accent background: white, else ink, else black."""
+        for colour in (WHITE, INK):
+            if contrast(colour, self.accent) >= READABLE:
+                return colour
+        return max((WHITE, BLACK), key=lambda colour: contrast(colour, self.accent))
 
     @property
     def version(self) -> str:
