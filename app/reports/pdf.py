@@ -30,6 +30,7 @@ from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.reports import charts
+from app.reports.dots import Track, area_dots
 from app.reports.worker import TIME_LIMIT_SECONDS, render_in_worker
 
 STATIC = (PROJECT_ROOT / "static").resolve()
@@ -105,7 +106,7 @@ def _environment() -> Environment:
     return environment
 
 
-MIME = {"svg": "image/svg+xml", "png": "image/png"}
+MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
 
 
 def _data_uri(image: bytes, image_format: str) -> str:
@@ -136,6 +137,12 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     images = report_charts(data, image_format)
     intents = {area.id: area.intent for area in data.framework.areas()}
     quotes_of = {area.area_id: _quotes(area, data.comments) for area in data.results.areas()}
+    levels = data.framework.scale.values
+    logos = {
+        name: _data_uri(logo.content, logo.media_type.split("/")[1])
+        for name, logo in (("consultancy", data.brand.logo), ("client", data.brand.client_logo))
+        if logo is not None
+    }
     return (
         _environment()
         .get_template("report.html")
@@ -148,6 +155,9 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_gaps=top_gaps(data.results),
             top_strengths=top_strengths(data.results, 3),
             disagreements=disagreements(data.results)[:5],
+            dots={a.area_id: area_dots(a, levels) for a in data.results.areas()},
+            track=Track.of(levels),
+            logos=logos,
             stylesheet=(STATIC / "css" / "report.css").as_uri(),
         )
     )
