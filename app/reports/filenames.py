@@ -27,18 +27,24 @@ def safe_part(text: str) -> str:
 
 
 def download_name(parts: list[str], day: date, extension: str) -> str:
-    """The parts that are not empty, then the date, joined by dashes, with the extension."""
+    """The parts that are not empty, then the date, joined by dashes, with the extension.
+
+    A long name loses the end of its parts, never the date or the extension.
+    """
     cleaned = [p for p in (safe_part(part) for part in parts) if p]
-    stem = SEPARATOR.join([*cleaned, day.isoformat()])
-    return f"{_shortened(stem, MAX_BYTES - len(extension) - 1)}.{extension}"
+    tail = f"{day.isoformat()}.{extension}"
+    budget = MAX_BYTES - len((SEPARATOR + tail).encode())
+    head = _shortened(SEPARATOR.join(cleaned), budget)
+    if _RESERVED.match(head):
+        head = f"_{head}"
+    return f"{head}{SEPARATOR}{tail}" if head else tail
 
 
-def _shortened(stem: str, limit: int) -> str:
-    """The stem cut at a character boundary to `limit` UTF-8 bytes, and never reserved."""
-    while len(stem.encode()) > limit:
-        stem = stem[:-1]
-    stem = stem.rstrip(" .—-") or "download"
-    return f"_{stem}" if _RESERVED.match(stem) else stem
+def _shortened(text: str, limit: int) -> str:
+    """The text cut at a character boundary to `limit` UTF-8 bytes, without a dangling end."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text.rstrip(" .—-")
 
 
 def ascii_fallback(name: str) -> str:
