@@ -16,6 +16,9 @@ from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from app.domain.scoring import AreaResult, Results, Segments
 
@@ -32,6 +35,13 @@ matplotlib.rcParams.update(
 )
 
 LAYER_COLOURS = ("#6b4ea2", "#0b7a75", "#c0562a", "#8a5a00", "#1f6f43")
+# Groups are told apart by colour and line style, in colours no layer uses: blue, black,
+# maroon, navy. tests/reports/test_chart_colours.py checks them against the layer colours
+# under simulated colour-vision deficiencies.
+GROUP_COLOURS = ("#3a86ff", "#000000", "#790606", "#060679")
+GROUP_LINES = ("solid", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)))
+RADAR_SIZE = (5.6, 5.6)  # inches: with its labels, the width of a page's text
+GROUP_RADAR_SIZE = (4.8, 4.8)  # fits on one page under the gap ranking
 CURRENT = "#1c2430"
 TARGET = "#0b5f8a"
 INK = "#1c2430"
@@ -39,6 +49,19 @@ MUTED = "#5b6675"
 
 
 _dpi: ContextVar[int] = ContextVar("dpi", default=150)
+_text_scale: ContextVar[float] = ContextVar("text_scale", default=1.0)
+MIN_POINTS = 8.0  # no chart text is printed smaller
+
+
+@contextmanager
+def legible(scale: float) -> Iterator[None]:
+    """Draw chart text `scale` times larger inside the block: for screens and slides, where
+    a chart is seen from further away than a printed page."""
+    token = _text_scale.set(scale)
+    try:
+        yield
+    finally:
+        _text_scale.reset(token)
 
 
 @contextmanager
@@ -51,7 +74,21 @@ def resolution(dpi: int) -> Iterator[None]:
         _dpi.reset(token)
 
 
+def _size_text(figure: Figure) -> None:
+    """Every text of the figure at least MIN_POINTS, then scaled for where it is shown.
+
+    Charts are drawn at the size they are printed (the report shows them at their natural
+    size), so a font size here is the size on paper.
+    """
+    scale = _text_scale.get()
+    figure.draw_without_rendering()  # makes the tick labels, which exist only once drawn
+    for text in figure.findobj(Text):
+        if text.get_text():
+            text.set_fontsize(max(float(text.get_fontsize()), MIN_POINTS) * scale)
+
+
 def _render(figure: Figure, image_format: str) -> bytes:
+    _size_text(figure)
     buffer = io.BytesIO()
     metadata = {"Date": None} if image_format == "svg" else {}
     figure.savefig(
@@ -96,7 +133,7 @@ def radar_chart(results: Results, maximum: int, image_format: str = "svg") -> by
     """Every area around the circle: current and target, labels coloured by layer."""
     areas = list(results.areas())
     colours = layer_colours(results)
-    figure = Figure(figsize=(7.2, 7.2))
+    figure = Figure(figsize=RADAR_SIZE)
     axes, angles = _radar_axes(figure, [a.title for a in areas], maximum)
     for label, colour, value_of in (
         ("Target", TARGET, lambda a: a.score.target),
@@ -108,27 +145,32 @@ def radar_chart(results: Results, maximum: int, image_format: str = "svg") -> by
     for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
         tick.set_color(colours[area.layer_id])
         tick.set_fontweight("bold")
-    axes.legend(loc="upper right", bbox_to_anchor=(1.18, 1.1), frameon=False)
-    _layer_legend(figure, results, colours)
+    _key_under(axes, results, colours)
     return _render(figure, image_format)
 
 
-def _layer_legend(figure: Figure, results: Results, colours: dict[str, str]) -> None:
-    for index, layer in enumerate(results.layers):
-        figure.text(
-            0.02 + 0.3 * index,
-            0.01,
-            f"■ {layer.title}",
-            color=colours[layer.layer_id],
-            fontsize=9,
-            fontweight="bold",
-        )
+def _key_under(axes: Any, results: Results, colours: dict[str, str]) -> None:
+    """One key under the radar, clear of the area names: the two lines, then the layers."""
+    handles = [
+        Line2D([], [], color=CURRENT, linewidth=2, label="Current"),
+        Line2D([], [], color=TARGET, linewidth=2, label="Target"),
+        *(Patch(color=colours[layer.layer_id], label=layer.title) for layer in results.layers),
+    ]
+    axes.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncols=min(len(handles), 5),
+        frameon=False,
+        handlelength=1.5,
+        columnspacing=1.2,
+    )
 
 
 def layer_bars(results: Results, maximum: int, image_format: str = "svg") -> bytes:
     """Current and target per layer, side by side."""
     layers = [layer for layer in results.layers if layer.score is not None]
-    figure = Figure(figsize=(6.4, 0.7 + 0.75 * len(layers)))
+    figure = Figure(figsize=(4.2, 0.7 + 0.6 * len(layers)))
     axes = figure.add_subplot()
     positions = range(len(layers))
     currents = [layer.score.current for layer in layers if layer.score]
@@ -154,7 +196,7 @@ def gap_ranking(results: Results, image_format: str = "svg") -> bytes:
         key=lambda a: (-_gap(a), a.title),
     )
     colours = layer_colours(results)
-    figure = Figure(figsize=(6.4, 0.6 + 0.32 * max(len(areas), 1)))
+    figure = Figure(figsize=(5.6, 0.6 + 0.3 * max(len(areas), 1)))
     axes = figure.add_subplot()
     gaps = [_gap(a) for a in areas]
     axes.barh(range(len(areas)), gaps, color=[colours[a.layer_id] for a in areas], height=0.7)
@@ -203,19 +245,30 @@ def _current_of(results: Results, area_id: str) -> float | None:
     return area.score.current if area.score else None
 
 
+def group_style(index: int) -> tuple[str, Any]:
+    """The colour and line style of the index-th group; past four, styles repeat with new pairs."""
+    colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
+    return colour, GROUP_LINES[(index + index // len(GROUP_COLOURS)) % len(GROUP_LINES)]
+
+
 def group_radar(segments: Segments, maximum: int, image_format: str = "svg") -> bytes:
     """Each group's view of today, one outline per group."""
     groups = list(segments.groups.items())
     areas = list(groups[0][1].areas()) if groups else []
-    figure = Figure(figsize=(7.2, 7.2))
+    figure = Figure(figsize=GROUP_RADAR_SIZE)
     axes, angles = _radar_axes(figure, [a.title for a in areas], maximum)
-    palette = ("#0b5f8a", "#c0562a", "#1f6f43", "#6b4ea2", "#8a5a00")
     for index, (name, results) in enumerate(groups):
         values = [a.score.current if a.score else math.nan for a in results.areas()]
-        colour = palette[index % len(palette)]
-        axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=name)
-    axes.legend(
-        loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, title="Today, by group"
+        colour, style = group_style(index)
+        axes.plot(_closed(angles), _closed(values), color=colour, linestyle=style, linewidth=2,
+                  label=name)  # fmt: skip
+    axes.legend(  # under the chart, clear of the area names
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncols=min(len(groups), 4),
+        frameon=False,
+        title="Today, by group",
+        handlelength=3,
     )
     return _render(figure, image_format)
 
@@ -226,18 +279,23 @@ HORIZON_MONTHS = ((0, 3), (3, 12), (12, 24))
 def roadmap_timeline(
     items: Sequence[tuple[str, int, str | None]], image_format: str = "svg"
 ) -> bytes:
-    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None)."""
-    figure = Figure(figsize=(7.2, 0.7 + 0.34 * max(len(items), 1)))
+    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None).
+
+    Titles wrap onto as many lines as they need instead of being cut short."""
+    labels = [_wrapped(title, 30) for title, _, _ in items]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure = Figure(figsize=(5.0, 0.6 + 0.2 * max(lines, 1) + 0.1 * len(items)))
     axes = figure.add_subplot()
     for row, (_, horizon, colour) in enumerate(items):
         start, end = HORIZON_MONTHS[min(horizon, len(HORIZON_MONTHS) - 1)]
         axes.barh(row, end - start, left=start, height=0.6, color=colour or MUTED)
     axes.set_yticks(range(len(items)))
-    axes.set_yticklabels([textwrap.shorten(title, 60) for title, _, _ in items], fontsize=8)
+    axes.set_yticklabels(labels, fontsize=8, linespacing=1.1)
     axes.invert_yaxis()
     axes.set_xlim(0, 24)
     axes.set_xticks([0, 3, 12, 24])
-    axes.set_xticklabels(["now", "3 months", "12 months", "24 months"])
+    axes.set_xticklabels(["now", "3", "12", "24"])
+    axes.set_xlabel("Months from now")
     for month in (3, 12):
         axes.axvline(month, color="#c9d0d8", linewidth=0.8, zorder=0)
     return _render(figure, image_format)

@@ -50,6 +50,7 @@ SLIDE_WIDTH_EMU = 12_192_000  # PowerPoint's own 16:9 size, 13⅓ × 7½ inches
 WIDTH, HEIGHT = SLIDE_WIDTH_EMU / 914_400, 7.5
 MARGIN = 0.6
 BODY = Box(MARGIN, 1.55, WIDTH - 2 * MARGIN, HEIGHT - 1.55 - 0.75)
+SLIDE_TEXT_SCALE = 1.5  # chart text read from the back of a room
 DPI = 300  # chart images stay above 200 dpi however far a slide enlarges them
 SUMMARY_BUDGET = 900  # characters of narrative per summary slide at 16 pt
 TABLE_ROWS = 9
@@ -72,7 +73,7 @@ class _Deck:
         self.presentation = Presentation()
         self.presentation.slide_width = Emu(SLIDE_WIDTH_EMU)
         self.presentation.slide_height = Inches(HEIGHT)
-        with charts.resolution(DPI):
+        with charts.resolution(DPI), charts.legible(SLIDE_TEXT_SCALE):
             self.images = report_charts(data, "png")
 
     def save(self) -> bytes:
@@ -163,7 +164,7 @@ class _Deck:
         for index, page in enumerate(pages):
             title = "Executive summary" + (" (continued)" if index else "")
             slide = self.slide(title)
-            column = Box(MARGIN, BODY.top, 7.4, BODY.height)
+            column = Box(MARGIN, BODY.top, 7.1, BODY.height)
             if page:
                 _blocks(slide, column, page)
             else:
@@ -194,24 +195,24 @@ class _Deck:
 
     def _figures(self, slide: Slide) -> None:
         """Three figure cards and, below them, the key messages (or the widest gaps)."""
-        overall, left = self.data.results.overall, MARGIN + 7.9
+        overall, left = self.data.results.overall, MARGIN + 7.6
         values = (overall.current, overall.target, overall.gap) if overall else (None,) * 3
         for index, (label, value) in enumerate(
             zip(("Today", "Target", "Gap"), values, strict=True)
         ):
             shown = "–" if value is None else (f"{value:+.1f}" if label == "Gap" else _one(value))
-            card = Box(left + index * 1.65, BODY.top, 1.5, 1.15)
+            card = Box(left + index * 1.5, BODY.top, 1.38, 1.15)
             self._card(slide, card, label, shown, accent=label == "Gap")
         messages = _items(self.data.narrative.key_messages)
         heading = "Key messages" if messages else "Widest gaps"
         items = messages[:5] or [c.text for c in top_gaps(self.data.results, 3)]
         text(
             slide,
-            Box(left, BODY.top + 1.45, 4.8, 0.35),
+            Box(left, BODY.top + 1.45, 4.4, 0.35),
             [heading.upper()],
             Style(11, self.brand.accent_text, True),
         )
-        bullets(slide, Box(left, BODY.top + 1.85, 4.8, BODY.height - 1.9), items, Style(13))
+        bullets(slide, Box(left, BODY.top + 1.85, 4.4, BODY.height - 1.9), items, Style(13))
 
     def _card(self, slide: Slide, box: Box, label: str, value: str, *, accent: bool) -> None:
         fill, ink = (self.brand.accent, self.brand.on_accent) if accent else (WASH, INK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, HTTPException, Request
@@ -34,6 +35,16 @@ CHARTS = {
     "heatmap": lambda r: charts.heatmap(r.people, r.framework.scale.maximum),
     "groups": lambda r: charts.group_radar(r.segments, r.framework.scale.maximum),
 }
+
+
+# Chart text on a page reads like the page's own text (16 px) at desktop widths, where the
+# charts are shown at about their natural size; see tests/e2e/test_results.py.
+SCREEN_TEXT_SCALE = 1.45
+
+
+def _for_screen(draw: Callable[[AssessmentResults], bytes], data: AssessmentResults) -> bytes:
+    with charts.legible(SCREEN_TEXT_SCALE):
+        return draw(data)
 
 
 @dataclass(frozen=True)
@@ -115,5 +126,5 @@ def show_chart(
         raise HTTPException(status_code=404, detail=f"There is no chart '{chart_name}'.")
     data = results_of(session=session, assessment=assessment)
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
-    svg = cached(directory, f"{chart_name}.svg", data.version, lambda: draw(data))
+    svg = cached(directory, f"{chart_name}.svg", data.version, lambda: _for_screen(draw, data))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
