@@ -13,11 +13,12 @@ from sqlmodel import Session, func, select
 
 from app.db import repository, roadmaps
 from app.db.engine import make_engine
-from app.db.models import Assessment, Participant
+from app.db.models import Assessment, FrameworkSnapshot, Participant
 from app.db.results import results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import build_roadmap
 from tests.databases import database_for
+from tests.domain.test_criterion_help import REAP_1_0_HASH
 from tests.factories import Tenant, csrf_from, sign_in
 from tests.test_cli import gapwise
 
@@ -44,7 +45,7 @@ def test_csv_has_a_row_per_participant_and_criterion_and_no_live_formula(
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    assert len(rows) == 98  # one participant x 98 criteria
+    assert len(rows) == 106  # one participant x 106 criteria
     answered = next(r for r in rows if r["criterion_id"] == "cm-cross-channel-ownership")
     assert (answered["current"], answered["target"], answered["comment"]) == (
         "1",
@@ -127,7 +128,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     refusals = {
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
-        json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 1.0",
+        json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 2.0",
         json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
     }
     for content, message in refusals.items():
@@ -141,3 +142,35 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     new_id = int(restored.headers["location"].rsplit("/", 1)[1])
     copy = client.get(f"/assessments/{new_id}/export/json").json()
     assert copy == document
+
+
+def test_an_export_of_a_version_1_0_assessment_still_imports(
+    client: TestClient, session: Session, tenants
+) -> None:
+    """Exports carry the content hash; version 1.0 must keep the hash it shipped with."""
+    own = tenants[0]
+    old = session.exec(
+        select(FrameworkSnapshot).where(
+            FrameworkSnapshot.framework_key == "reap-blueprint", FrameworkSnapshot.version == "1.0"
+        )
+    ).one()
+    assessment = repository.create_assessment(
+        session=session, organisation=own.organisation, snapshot=old, title="2024 baseline"
+    )
+    ann = repository.add_participant(session=session, assessment=assessment, name="Ann")
+    choice = AnswerChoice("ld-current-and-target-view", 2, 4)  # a 1.0 criterion 2.0 dropped
+    repository.save_answer(session=session, participant=ann, choice=choice)
+    session.commit()
+    sign_in(client, own.consultant.email)
+
+    document = client.get(f"/assessments/{assessment.id}/export/json").json()
+    restored = _upload(client, own, json.dumps(document).encode())
+
+    assert document["framework"] == {
+        "id": "reap-blueprint",
+        "version": "1.0",
+        "content_hash": REAP_1_0_HASH,
+    }
+    assert restored.status_code == 303, restored.text
+    copy = session.get(Assessment, int(restored.headers["location"].rsplit("/", 1)[1]))
+    assert copy is not None and copy.framework_snapshot_id == old.id

@@ -42,7 +42,7 @@ def test_start_page_explains_the_scale_and_the_time(client: TestClient, acme: Te
 
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
-    for text in ("Welcome, Acme participant", "98 statements", "about 50 minutes", "Optimised"):
+    for text in ("Welcome, Acme participant", "106 statements", "about 55 minutes", "Optimised"):
         assert text in page.text
     assert "Continue with Leadership &amp; Direction" in page.text  # one answer already given
 
@@ -57,7 +57,7 @@ def test_autosave_stores_one_answer_and_reports_progress(
 
     assert first.status_code == 200, first.text
     assert first.json() == again.json()
-    assert first.json()["answered"] == 2 and first.json()["total"] == 98
+    assert first.json()["answered"] == 2 and first.json()["total"] == 106
     assert first.json()["areas"]["leadership-direction"] == 1
     assert _stored(session, acme)["ld-customer-strategy"] == AnswerChoice(
         "ld-customer-strategy", 2, 4, comment="Seen"
@@ -205,7 +205,7 @@ def test_review_lists_what_is_unanswered_and_submit_locks(
     after = _save(client, acme, {"criterion_id": CRITERION, "current": 5, "target": 5})
 
     assert review.status_code == 200
-    assert sum(len(v) for v in review.context["page"].unanswered.values()) == 97
+    assert sum(len(v) for v in review.context["page"].unanswered.values()) == 105
     assert submitted.status_code == 303
     assert after.status_code == 409 and "You submitted your answers" in after.json()["detail"]
     session.refresh(acme.participant)
