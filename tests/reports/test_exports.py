@@ -13,13 +13,13 @@ from sqlmodel import Session, func, select
 
 from app.db import repository, roadmaps
 from app.db.engine import make_engine
-from app.db.models import Assessment, FrameworkSnapshot, Participant
+from app.db.models import Assessment, Participant
 from app.db.results import results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import build_roadmap
 from tests.databases import database_for
 from tests.domain.test_criterion_help import REAP_1_0_HASH
-from tests.factories import Tenant, csrf_from, sign_in
+from tests.factories import Tenant, csrf_from, make_1_0_assessment, reap_1_0, sign_in
 from tests.test_cli import gapwise
 
 FORMULA = '=HYPERLINK("http://example.test","click")'
@@ -149,14 +149,7 @@ def test_an_export_of_a_version_1_0_assessment_still_imports(
 ) -> None:
     """Exports carry the content hash; version 1.0 must keep the hash it shipped with."""
     own = tenants[0]
-    old = session.exec(
-        select(FrameworkSnapshot).where(
-            FrameworkSnapshot.framework_key == "reap-blueprint", FrameworkSnapshot.version == "1.0"
-        )
-    ).one()
-    assessment = repository.create_assessment(
-        session=session, organisation=own.organisation, snapshot=old, title="2024 baseline"
-    )
+    assessment = make_1_0_assessment(session, own)
     ann = repository.add_participant(session=session, assessment=assessment, name="Ann")
     choice = AnswerChoice("ld-current-and-target-view", 2, 4)  # a 1.0 criterion 2.0 dropped
     repository.save_answer(session=session, participant=ann, choice=choice)
@@ -173,4 +166,4 @@ def test_an_export_of_a_version_1_0_assessment_still_imports(
     }
     assert restored.status_code == 303, restored.text
     copy = session.get(Assessment, int(restored.headers["location"].rsplit("/", 1)[1]))
-    assert copy is not None and copy.framework_snapshot_id == old.id
+    assert copy is not None and copy.framework_snapshot_id == reap_1_0(session).id
