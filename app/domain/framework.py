@@ -146,6 +146,10 @@ class Framework(_Frozen):
     def criterion_ids(self) -> frozenset[str]:
         return frozenset(criterion.id for criterion in self.criteria())
 
+    def improvement_actions(self) -> dict[str, str]:
+        """Criterion id -> what moves it up one level, for criteria that say."""
+        return {c.id: c.action for c in self.criteria() if c.action}
+
     @property
     def area_count(self) -> int:
         return sum(1 for _ in self.areas())

@@ -72,6 +72,7 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
     assert overall[1:] == (1.0, 3.0, 2.0)
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
+    assert book["Roadmap"]["H1"].value == "Actions"
 
 
 def test_json_export_import_export_round_trips_between_instances(tmp_path: Path) -> None:
@@ -81,9 +82,12 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     with Session(engine) as session:  # give the demo a roadmap and an importance to carry
         demo = session.exec(select(Assessment)).one()
         roadmaps.set_importance(session=session, assessment=demo, weights={"retention": 2.0})
-        results = results_of(session=session, assessment=demo).results
+        data = results_of(session=session, assessment=demo)
+        results, framework = data.results, data.framework
         roadmaps.replace_roadmap(
-            session=session, assessment=demo, initiatives=build_roadmap(results, {"retention": 2})
+            session=session,
+            assessment=demo,
+            initiatives=build_roadmap(results, {"retention": 2}, framework.improvement_actions()),
         )
         session.commit()
     engine.dispose()
@@ -100,6 +104,7 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     assert after == before
     assert len(before["answers"]) > 800 and len(before["participants"]) == 9
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
+    assert all(len(item["actions"]) == 3 for item in before["roadmap"])
 
 
 def _upload(client: TestClient, tenant: Tenant, content: bytes):
@@ -123,9 +128,15 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         **document,
         "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
     }
+
+    def with_actions(actions: object) -> str:
+        return json.dumps({**document, "roadmap": [{**document["roadmap"][0], "actions": actions}]})
+
     count = session.exec(select(func.count()).select_from(Participant)).one()
 
     refusals = {
+        with_actions(5).encode(): "roadmap: actions must be a list of texts",
+        with_actions(["x" * 4001]).encode(): "roadmap: actions must be at most 4000 characters",
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
         json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 2.0",
@@ -167,3 +178,20 @@ def test_an_export_of_a_version_1_0_assessment_still_imports(
     assert restored.status_code == 303, restored.text
     copy = session.get(Assessment, int(restored.headers["location"].rsplit("/", 1)[1]))
     assert copy is not None and copy.framework_snapshot_id == reap_1_0(session).id
+
+
+def test_an_export_made_before_roadmap_actions_existed_still_imports(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    document = client.get(f"/assessments/{own.assessment.id}/export/json").json()
+    for item in document["roadmap"]:
+        del item["actions"]
+
+    restored = _upload(client, own, json.dumps(document).encode())
+
+    assert restored.status_code == 303, restored.text
+    copy = session.get(Assessment, int(restored.headers["location"].rsplit("/", 1)[1]))
+    (item,) = roadmaps.roadmap_of(session=session, assessment=copy)
+    assert item.title == "secret comment of Acme plan" and roadmaps.actions_of(item) == ()
