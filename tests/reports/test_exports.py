@@ -117,12 +117,20 @@ def _upload(client: TestClient, tenant: Tenant, content: bytes):
     )
 
 
+def _signed_in_export(client: TestClient, tenant: Tenant, assessment_id: int) -> dict:
+    sign_in(client, tenant.consultant.email)
+    return client.get(f"/assessments/{assessment_id}/export/json").json()
+
+
+def _imported(session: Session, response) -> Assessment | None:
+    return session.get(Assessment, int(response.headers["location"].rsplit("/", 1)[1]))
+
+
 def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     client: TestClient, session: Session, tenants
 ) -> None:
     own = tenants[0]
-    sign_in(client, own.consultant.email)
-    document = client.get(f"/assessments/{own.assessment.id}/export/json").json()
+    document = _signed_in_export(client, own, own.assessment.id)
     wrong_framework = {**document, "framework": {**document["framework"], "content_hash": "x"}}
     unknown_criterion = {
         **document,
@@ -165,9 +173,8 @@ def test_an_export_of_a_version_1_0_assessment_still_imports(
     choice = AnswerChoice("ld-current-and-target-view", 2, 4)  # a 1.0 criterion 2.0 dropped
     repository.save_answer(session=session, participant=ann, choice=choice)
     session.commit()
-    sign_in(client, own.consultant.email)
 
-    document = client.get(f"/assessments/{assessment.id}/export/json").json()
+    document = _signed_in_export(client, own, assessment.id)
     restored = _upload(client, own, json.dumps(document).encode())
 
     assert document["framework"] == {
@@ -176,7 +183,7 @@ def test_an_export_of_a_version_1_0_assessment_still_imports(
         "content_hash": REAP_1_0_HASH,
     }
     assert restored.status_code == 303, restored.text
-    copy = session.get(Assessment, int(restored.headers["location"].rsplit("/", 1)[1]))
+    copy = _imported(session, restored)
     assert copy is not None and copy.framework_snapshot_id == reap_1_0(session).id
 
 
@@ -184,14 +191,13 @@ def test_an_export_made_before_roadmap_actions_existed_still_imports(
     client: TestClient, session: Session, tenants
 ) -> None:
     own = tenants[0]
-    sign_in(client, own.consultant.email)
-    document = client.get(f"/assessments/{own.assessment.id}/export/json").json()
+    document = _signed_in_export(client, own, own.assessment.id)
     for item in document["roadmap"]:
         del item["actions"]
 
     restored = _upload(client, own, json.dumps(document).encode())
 
     assert restored.status_code == 303, restored.text
-    copy = session.get(Assessment, int(restored.headers["location"].rsplit("/", 1)[1]))
+    copy = _imported(session, restored)
     (item,) = roadmaps.roadmap_of(session=session, assessment=copy)
     assert item.title == "secret comment of Acme plan" and roadmaps.actions_of(item) == ()
