@@ -47,7 +47,13 @@ def test_start_page_explains_the_scale_and_the_time(client: TestClient, acme: Te
 
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
-    for text in ("Welcome, Acme participant", "106 statements", "about 55 minutes", "Optimised"):
+    for text in (
+        "Welcome, Acme participant",
+        "106 statements",
+        "about 55 minutes",
+        "Optimised",
+        "Each statement, as written, describes level 4 (Embedded)",
+    ):
         assert text in page.text
     assert "Continue with Leadership &amp; Direction" in page.text  # one answer already given
 
