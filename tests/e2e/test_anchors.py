@@ -71,8 +71,15 @@ def test_a_tap_on_a_phone_shows_what_the_level_means(
     expect(criterion.locator('[data-anchor-line="target"]')).to_have_text(
         f"Target 5 · Optimised: {ANCHORS[5]}"
     )
+    expect(criterion.locator('[data-anchor-line="target"]')).not_to_have_class("is-preview")
     criterion.evaluate("fieldset => fieldset.scrollIntoView({block: 'start'})")
     screenshot(answering, "answering-anchors-phone", full_page=False)
+
+    dont_know = criterion.get_by_label("Don’t know")
+    dont_know.evaluate("box => box.scrollIntoView({block: 'center'})")  # clear of the save bar
+    dont_know.tap()  # clears both levels, so both lines go
+    expect(criterion.locator("[data-anchor-prompt]")).to_be_visible()
+    expect(criterion.locator('[data-anchor-line="current"]')).to_be_hidden()
 
 
 def test_without_javascript_every_level_is_described_as_text(
