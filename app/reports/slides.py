@@ -105,10 +105,13 @@ def panel(slide: Slide, box: Box, fill: str, *, rounded: bool = False) -> None:
         shape.adjustments[0] = 0.08
 
 
+MIN_DPI = 200  # a picture is never enlarged past this: it stays sharp when projected
+
+
 def picture(slide: Slide, image: bytes, box: Box, alt: str, *, centre: bool = True) -> None:
     """A raster image fitted inside the box, keeping its shape, with alt text."""
     width, height = _pixel_size(image)
-    scale = min(box.width / width, box.height / height)
+    scale = min(box.width / width, box.height / height, 1 / MIN_DPI)
     shown = Box(box.left, box.top, width * scale, height * scale)
     if centre:
         shown = Box(

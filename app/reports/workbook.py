@@ -113,10 +113,21 @@ def _roadmap(sheet: Worksheet, data: WorkbookData) -> None:
             item.owner,
             item.reason,
             item.notes,
+            "\n".join(item.actions),
         ]
         for item in data.roadmap
     ]
-    headers = ["Initiative", "Layer", "Area", "Horizon", "Status", "Owner", "Why", "Notes"]
+    headers = [
+        "Initiative",
+        "Layer",
+        "Area",
+        "Horizon",
+        "Status",
+        "Owner",
+        "Why",
+        "Notes",
+        "Actions",
+    ]
     _table(sheet, headers, rows)
 
 
