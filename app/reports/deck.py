@@ -9,14 +9,13 @@ high-resolution images; every word is editable text.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from app.domain.narrative import Bullets, Paragraph, blocks
+from app.domain.narrative import blocks
 from app.domain.roadmap import HORIZONS
 from app.domain.scoring import (
     CriterionResult,
@@ -38,6 +37,9 @@ from app.reports.slides import (
     Style,
     bullets,
     logo,
+    narrative_column,
+    narrative_lines,
+    paginate,
     panel,
     picture,
     rgb,
@@ -160,13 +162,13 @@ class _Deck:
 
     def summary_slides(self) -> None:
         """The narrative (or, without one, the purpose and figures), then key messages."""
-        pages = _paginate(blocks(self.data.narrative.narrative), SUMMARY_BUDGET) or [()]
+        pages = paginate(blocks(self.data.narrative.narrative), SUMMARY_BUDGET) or [()]
         for index, page in enumerate(pages):
             title = "Executive summary" + (" (continued)" if index else "")
             slide = self.slide(title)
             column = Box(MARGIN, BODY.top, 7.1, BODY.height)
             if page:
-                _blocks(slide, column, page)
+                narrative_column(slide, column, page)
             else:
                 lines = [self.data.purpose, *self._findings()]
                 text(slide, column, [line for line in lines if line], Style(18))
@@ -203,7 +205,7 @@ class _Deck:
             shown = "–" if value is None else (f"{value:+.1f}" if label == "Gap" else _one(value))
             card = Box(left + index * 1.5, BODY.top, 1.38, 1.15)
             self._card(slide, card, label, shown, accent=label == "Gap")
-        messages = _items(self.data.narrative.key_messages)
+        messages = narrative_lines(self.data.narrative.key_messages)
         heading = "Key messages" if messages else "Widest gaps"
         items = messages[:5] or [c.text for c in top_gaps(self.data.results, 3)]
         text(
@@ -241,17 +243,8 @@ class _Deck:
         subtitle = "Today {}, target {}, gap {} levels".format(*_levels(layer.score))
         slide = self.slide(layer.title, subtitle if layer.score else "No answers yet")
         rows = [[area.title, *_levels(area.score)] for area in layer.areas]
-        height = min(0.45 * (len(rows) + 1), BODY.height)
         widths = [3.9, 1.0, 1.0, 1.0]
-        table(
-            slide,
-            Box(MARGIN, BODY.top, sum(widths), height),
-            ["Area", "Today", "Target", "Gap"],
-            rows,
-            widths,
-            size=14,
-            numeric=(1, 2, 3),
-        )
+        _grid(slide, ["Area", "Today", "Target", "Gap"], rows, widths, 0.45, 14, (1, 2, 3))
         in_layer = [c for a in layer.areas for c in a.all_criteria()]
         gaps = [c for c in top_gaps(self.data.results, 50) if c in in_layer][:4]
         left = MARGIN + sum(widths) + 0.5
@@ -281,17 +274,8 @@ class _Deck:
             c.criterion_id: a.title for a in self.data.results.areas() for c in a.all_criteria()
         }
         rows = [[c.text, area_of[c.criterion_id], *_spread(c)] for c in found]
-        widths = [6.4, 2.6, 1.0, 1.0, 1.1]
-        height = min(0.52 * (len(rows) + 1), BODY.height)
-        table(
-            slide,
-            Box(MARGIN, BODY.top, sum(widths), height),
-            ["Criterion", "Area", "Lowest", "Highest", "Std dev"],
-            rows,
-            widths,
-            size=12,
-            numeric=(2, 3, 4),
-        )
+        header = ["Criterion", "Area", "Lowest", "Highest", "Std dev"]
+        _grid(slide, header, rows, [6.4, 2.6, 1.0, 1.0, 1.1], 0.52, 12, (2, 3, 4))
 
     def roadmap_slides(self) -> None:
         if not self.data.roadmap:
@@ -312,22 +296,14 @@ class _Deck:
             suffix = f" ({index + 1} of {len(pages)})" if len(pages) > 1 else ""
             slide = self.slide("Roadmap initiatives" + suffix, note)
             rows = [[i.title, HORIZONS[i.horizon], i.owner or "—", i.status] for i in page]
-            widths = [6.6, 2.0, 2.1, 1.4]
-            height = min(0.5 * (len(rows) + 1), BODY.height)
-            table(
-                slide,
-                Box(MARGIN, BODY.top, sum(widths), height),
-                ["Initiative", "Horizon", "Owner", "Status"],
-                rows,
-                widths,
-                size=13,
-            )
+            header = ["Initiative", "Horizon", "Owner", "Status"]
+            _grid(slide, header, rows, [6.6, 2.0, 2.1, 1.4], 0.5, 13)
 
     def next_steps_slide(self) -> None:
         slide = self.slide("Next steps")
         recommendations = blocks(self.data.narrative.recommendations)
         if recommendations:
-            _blocks(slide, BODY, recommendations[:6])
+            narrative_column(slide, BODY, recommendations[:6])
             return
         first = [i.title for i in self.data.roadmap if i.horizon == 0]
         items = [
@@ -338,49 +314,26 @@ class _Deck:
         bullets(slide, Box(MARGIN, BODY.top, 9, BODY.height), items[:7], Style(20))
 
 
+def _grid(
+    slide: Slide,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    row_height: float,
+    size: float,
+    numeric: tuple[int, ...] = (),
+) -> None:
+    """A table at the top left of the slide's body, as tall as its rows need."""
+    height = min(row_height * (len(rows) + 1), BODY.height)
+    box = Box(MARGIN, BODY.top, sum(widths), height)
+    table(slide, box, header, rows, widths, size=size, numeric=numeric)
+
+
 def _spread(criterion: CriterionResult) -> list[str]:
     stats = criterion.current
     if stats is None:
         return ["–", "–", "–"]
     return [str(stats.minimum), str(stats.maximum), f"{stats.stdev:.2f}"]
-
-
-def _items(text_: str) -> list[str]:
-    """Every bullet and paragraph of a text, as one list of lines."""
-    lines: list[str] = []
-    for block in blocks(text_):
-        lines.extend(block.items if isinstance(block, Bullets) else [block.text])
-    return lines
-
-
-def _paginate(
-    all_blocks: Sequence[Paragraph | Bullets], budget: int
-) -> list[tuple[Paragraph | Bullets, ...]]:
-    """Blocks grouped into pages of about `budget` characters; a block is never split."""
-    pages: list[list[Paragraph | Bullets]] = []
-    used = budget
-    for block in all_blocks:
-        size = sum(map(len, block.items)) if isinstance(block, Bullets) else len(block.text)
-        if used + size > budget and (used or not pages):
-            pages.append([])
-            used = 0
-        pages[-1].append(block)
-        used += size
-    return [tuple(page) for page in pages]
-
-
-def _blocks(slide: Slide, box: Box, page: Sequence[Paragraph | Bullets]) -> None:
-    """Paragraphs and bullet lists stacked in a column, each in its own text box."""
-    top = box.top
-    for block in page:
-        lines = block.items if isinstance(block, Bullets) else (block.text,)
-        height = 0.34 * sum(1 + len(line) // 62 for line in lines) + 0.15
-        inner = Box(box.left, top, box.width, min(height, box.top + box.height - top))
-        if isinstance(block, Bullets):
-            bullets(slide, inner, block.items, Style(16))
-        else:
-            text(slide, inner, [block.text], Style(16))
-        top += height
 
 
 def render_deck(data: ReportData) -> bytes:

@@ -20,6 +20,7 @@ from pptx.text.text import _Paragraph
 from pptx.util import Emu, Inches, Pt
 
 from app.domain.branding import LogoImage
+from app.domain.narrative import Bullets, Paragraph, blocks
 
 FONT = "DejaVu Sans"  # the charts' font, so a slide reads as one piece
 INK = "1c2430"
@@ -171,3 +172,41 @@ def table(
             align = PP_ALIGN.RIGHT if column in numeric else PP_ALIGN.LEFT
             colour = MUTED if row_index == 0 else INK
             _run(frame.paragraphs[0], value, Style(size, colour, row_index == 0, align))
+
+
+def narrative_lines(text_: str) -> list[str]:
+    """Every bullet and paragraph of a text, as one list of lines."""
+    lines: list[str] = []
+    for block in blocks(text_):
+        lines.extend(block.items if isinstance(block, Bullets) else [block.text])
+    return lines
+
+
+def paginate(
+    all_blocks: Sequence[Paragraph | Bullets], budget: int
+) -> list[tuple[Paragraph | Bullets, ...]]:
+    """Blocks grouped into pages of about `budget` characters; a block is never split."""
+    pages: list[list[Paragraph | Bullets]] = []
+    used = budget
+    for block in all_blocks:
+        size = sum(map(len, block.items)) if isinstance(block, Bullets) else len(block.text)
+        if used + size > budget and (used or not pages):
+            pages.append([])
+            used = 0
+        pages[-1].append(block)
+        used += size
+    return [tuple(page) for page in pages]
+
+
+def narrative_column(slide: Slide, box: Box, page: Sequence[Paragraph | Bullets]) -> None:
+    """Paragraphs and bullet lists stacked in a column, each in its own text box."""
+    top = box.top
+    for block in page:
+        lines = block.items if isinstance(block, Bullets) else (block.text,)
+        height = 0.34 * sum(1 + len(line) // 62 for line in lines) + 0.15
+        inner = Box(box.left, top, box.width, min(height, box.top + box.height - top))
+        if isinstance(block, Bullets):
+            bullets(slide, inner, block.items, Style(16))
+        else:
+            text(slide, inner, [block.text], Style(16))
+        top += height

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import Results, Score
-from app.reports.exports import ExportParticipant, answer_rows, neutralised
+from app.reports.exports import ANSWER_COLUMNS, ExportParticipant, answer_rows, neutralised
 
 ONE_DECIMAL = "0.0"
 MAX_WIDTH = 60  # characters; longer text wraps
@@ -28,10 +28,10 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 SCORE_HEADERS = ("Current", "Target", "Gap")
 AREA_ROW = "Area as a whole"
-ANSWER_HEADERS = (
-    "Participant", "Group", "Role", "Layer", "Area", "Sub-component", "Criterion id",
-    "Criterion", "Current", "Target", "Don't know", "Comment",
-)  # fmt: skip
+_SPELLED = {"sub_component": "Sub-component", "dont_know": "Don't know"}
+ANSWER_HEADERS = tuple(
+    _SPELLED.get(name, name.replace("_", " ").capitalize()) for name in ANSWER_COLUMNS
+)
 
 
 @dataclass(frozen=True)
