@@ -6,7 +6,8 @@ fresh process (as the server does), so its peak memory is that process's own.
 
 --against FOLDER times the PDF of an older checkout too (e.g. `git archive main | tar -x -C
 FOLDER`), in the same run and interleaved with this one's, so both see the same machine load:
-the figure that says whether a change made the report slower. --png adds charts drawn as PNG.
+the figure that says whether a change made the report slower. CPU time is printed beside the
+time: on a shared, busy machine it is the steadier of the two. --png adds charts drawn as PNG.
 """
 
 from __future__ import annotations
@@ -43,17 +44,17 @@ else:
 with tempfile.TemporaryDirectory() as folder:
     with demo_assessment(Path(folder)) as (session, assessment):
         data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     content = render(data)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     Path(sys.argv[3]).write_bytes(content)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps([elapsed, peak, len(content)]))
+print(json.dumps([elapsed, peak, len(content), cpu]))
 """
 
 
 def cold_render(tree: Path, kind: str, output: Path, image_format: str = "svg") -> list[float]:
-    """One render in a fresh process inside `tree`: [seconds, peak KiB, bytes]."""
+    """One render in a fresh process inside `tree`: [seconds, peak KiB, bytes, CPU seconds]."""
     result = subprocess.run(
         [sys.executable, "-c", RENDER, kind, image_format, str(output)],
         cwd=tree,
@@ -67,10 +68,11 @@ def cold_render(tree: Path, kind: str, output: Path, image_format: str = "svg") 
 
 def summary(label: str, runs: list[list[float]], unit: str) -> str:
     seconds = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[3] for r in runs)
     peak = max(r[1] for r in runs) / 1024
     return (
         f"{label}: median {seconds:.2f} s of {len(runs)} "
-        f"(min {min(r[0] for r in runs):.2f}), peak memory {peak:.0f} MiB, "
+        f"(min {min(r[0] for r in runs):.2f}), CPU {cpu:.2f} s, peak memory {peak:.0f} MiB, "
         f"{unit} {runs[0][2] / 1024:.0f} KiB"
     )
 
@@ -103,10 +105,12 @@ def main() -> None:
         for label, figures in runs.items():
             print(summary(f"PDF cold render ({label})", figures, "PDF"))
         if options.against:
-            ratio = statistics.median(r[0] for r in runs["this tree"]) / statistics.median(
-                r[0] for r in runs["--against"]
-            )
-            print(f"PDF render time, this tree / --against: {ratio:.2f}")
+            for index, what in ((0, "time"), (3, "CPU time")):
+                ours, theirs = (
+                    statistics.median(r[index] for r in runs[label])
+                    for label in ("this tree", "--against")
+                )
+                print(f"PDF render {what}, this tree / --against: {ours / theirs:.2f}")
         if options.png:
             png_runs = [cold_render(ROOT, "pdf", pdf, "png") for _ in range(runs_each)]
             print(summary("PDF cold render, charts as PNG", png_runs, "PDF"))

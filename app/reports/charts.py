@@ -41,7 +41,7 @@ LAYER_COLOURS = ("#6b4ea2", "#0b7a75", "#c0562a", "#8a5a00", "#1f6f43")
 GROUP_COLOURS = ("#3a86ff", "#000000", "#790606", "#060679")
 GROUP_LINES = ("solid", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)))
 RADAR_SIZE = (5.6, 5.6)  # inches: with its labels, the width of a page's text
-GROUP_RADAR_SIZE = (4.8, 4.8)  # fits on one page under the gap ranking
+GROUP_RADAR_SIZE = (4.3, 4.3)  # with its key, fits on one page under the gap ranking
 CURRENT = "#1c2430"
 TARGET = "#0b5f8a"
 INK = "#1c2430"
@@ -78,12 +78,19 @@ def _size_text(figure: Figure) -> None:
     """Every text of the figure at least MIN_POINTS, then scaled for where it is shown.
 
     Charts are drawn at the size they are printed (the report shows them at their natural
-    size), so a font size here is the size on paper.
+    size), so a font size here is the size on paper. Tick labels are sized through their
+    axis, which also sizes any it makes while drawing.
     """
     scale = _text_scale.get()
-    figure.draw_without_rendering()  # makes the tick labels, which exist only once drawn
+    ticks: set[int] = set()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            labels = [t for t in axis.get_ticklabels() if t.get_text()]
+            ticks.update(id(t) for t in labels)
+            size = min((float(t.get_fontsize()) for t in labels), default=MIN_POINTS)
+            axis.set_tick_params(labelsize=max(size, MIN_POINTS) * scale)
     for text in figure.findobj(Text):
-        if text.get_text():
+        if text.get_text() and id(text) not in ticks:
             text.set_fontsize(max(float(text.get_fontsize()), MIN_POINTS) * scale)
 
 

@@ -1,31 +1,30 @@
-"""An area's criteria as a dot/range plot drawn in HTML and CSS: today, target, and the spread.
+"""An area's criteria as a dot/range plot: today, target, and the spread of today's answers.
 
-Each criterion gets a track across the scale: a bar from the lowest to the highest level
-given for today, a dot at today's mean and a ring at the target's. Drawn by the report's
-own HTML, so its text is the report's text (same font, never under 8 pt), it costs the
-renderer next to nothing, and a screen reader reads the numbers beside it in the table.
+Each criterion's row carries a small track across the scale, drawn at the right of its text
+cell: a bar from the lowest to the highest level given for today, a dot at today's mean and
+a ring at the target's. Each track is a tiny SVG (a dozen numbers) used as the cell's
+background, so the table keeps its columns and the renderer draws a picture instead of
+laying out boxes (benchmarks/report.py: boxes made the whole report a quarter slower). The
+tick labels above the tracks are the report's own text; the numbers beside each track are
+in the table, for anyone who cannot see it.
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from app.domain.scoring import AreaResult, CriterionResult
 
-
-@dataclass(frozen=True)
-class Dots:
-    """Positions as percentages of the track's width."""
-
-    spread_left: float
-    spread_width: float
-    today: float
-    target: float
+WIDTH, HEIGHT = 300, 34  # tenths of a millimetre: the track is 30 × 3.4 mm
+PAD = 15  # the track starts and ends 1.5 mm in, so a dot at either end is whole
+SPREAD = "#c9d0d8"
+TODAY = "#1c2430"
 
 
 @dataclass(frozen=True)
 class Track:
-    """The scale under the dots: where each level's tick sits, in percent."""
+    """The scale under the dots: where each level's tick sits, in percent of the track."""
 
     ticks: tuple[tuple[float, str], ...]
 
@@ -39,21 +38,30 @@ def _percent(value: float, low: int, high: int) -> float:
     return round(100 * (value - low) / ((high - low) or 1), 2)
 
 
-def dots_of(criterion: CriterionResult, levels: tuple[int, ...]) -> Dots | None:
-    """Where one criterion's marks go on the track; None when nobody scored it."""
+def _x(percent: float) -> float:
+    return round(PAD + percent * (WIDTH - 2 * PAD) / 100, 1)
+
+
+def dots_svg(criterion: CriterionResult, levels: tuple[int, ...], accent: str) -> str | None:
+    """The criterion's track as an SVG data URI; None when nobody scored it."""
     if criterion.score is None or criterion.current is None:
         return None
     low, high = levels[0], levels[-1]
-    left = _percent(criterion.current.minimum, low, high)
-    right = _percent(criterion.current.maximum, low, high)
-    return Dots(
-        spread_left=left,
-        spread_width=round(right - left, 2),
-        today=_percent(criterion.score.current, low, high),
-        target=_percent(criterion.score.target, low, high),
+    left = _x(_percent(criterion.current.minimum, low, high))
+    right = _x(_percent(criterion.current.maximum, low, high))
+    today = _x(_percent(criterion.score.current, low, high))
+    target = _x(_percent(criterion.score.target, low, high))
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}">'
+        f'<path d="M{PAD} 17H{WIDTH - PAD}" stroke="{SPREAD}" stroke-width="1.8"/>'
+        f'<path d="M{left} 17H{right}" stroke="{SPREAD}" stroke-width="20" '
+        f'stroke-linecap="round"/>'
+        f'<circle cx="{target}" cy="17" r="10.5" fill="#fff" stroke="{accent}" stroke-width="3"/>'
+        f'<circle cx="{today}" cy="17" r="12" fill="{TODAY}"/></svg>'
     )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def area_dots(area: AreaResult, levels: tuple[int, ...]) -> dict[str, Dots | None]:
-    """Every criterion of the area by id."""
-    return {c.criterion_id: dots_of(c, levels) for c in area.all_criteria()}
+def area_dots(area: AreaResult, levels: tuple[int, ...], accent: str) -> dict[str, str | None]:
+    """Every criterion of the area's track, by criterion id."""
+    return {c.criterion_id: dots_svg(c, levels, accent) for c in area.all_criteria()}
