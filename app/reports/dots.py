@@ -4,9 +4,9 @@ Each criterion's row carries a small track across the scale, drawn at the right 
 cell: a bar from the lowest to the highest level given for today, a dot at today's mean and
 a ring at the target's. Each track is a tiny SVG (a dozen numbers) used as the cell's
 background, so the table keeps its columns and the renderer draws a picture instead of
-laying out boxes (benchmarks/report.py: boxes made the whole report a quarter slower). The
-tick labels above the tracks are the report's own text; the numbers beside each track are
-in the table, for anyone who cannot see it.
+laying out boxes (profiled against main: boxes made the whole report a quarter slower). A
+tick marks each level; the scale's two ends are written in the header as the report's own
+text; the numbers beside each track are in the table, for anyone who cannot see it.
 """
 
 from __future__ import annotations
@@ -20,18 +20,37 @@ WIDTH, HEIGHT = 300, 34  # tenths of a millimetre: the track is 30 × 3.4 mm
 PAD = 15  # the track starts and ends 1.5 mm in, so a dot at either end is whole
 SPREAD = "#c9d0d8"
 TODAY = "#1c2430"
+MAX_TICKS = 11  # a tick per level up to 0-10; on a longer scale only its ends, not a grey comb
+
+
+DIGIT = 1.795  # mm: a DejaVu Sans digit at 8 pt (all digits are as wide)
+TRACK = 27.0  # mm from the lowest level's mark to the highest's
 
 
 @dataclass(frozen=True)
-class Track:
-    """The scale under the dots: where each level's tick sits, in percent of the track."""
+class Scale:
+    """The two ends of the track, written above it in the table's header: one justified
+    line exactly as wide as the track plus half of each number, so each sits over its end."""
 
-    ticks: tuple[tuple[float, str], ...]
+    low: str
+    high: str
 
     @classmethod
-    def of(cls, levels: tuple[int, ...]) -> Track:
-        low, high = levels[0], levels[-1]
-        return cls(tuple((_percent(v, low, high), str(v)) for v in levels))
+    def of(cls, levels: tuple[int, ...]) -> Scale:
+        return cls(str(levels[0]), str(levels[-1]))
+
+    @property
+    def width(self) -> float:
+        """mm: the track, plus half of each end's number."""
+        return round(TRACK + (len(self.low) + len(self.high)) * DIGIT / 2, 2)
+
+    @property
+    def margin(self) -> float:
+        """mm the line reaches into the header cell's right padding (34 mm in report.css):
+        to the track's end, 1.5 mm from the cell's edge, less half the last number. The
+        extra 1.4 mm was measured on the rendered page: WeasyPrint sets a float in a table
+        cell that much further left than the box model says."""
+        return round(34 - 1.5 + 1.4 - len(self.high) * DIGIT / 2, 2)
 
 
 def _percent(value: float, low: int, high: int) -> float:
@@ -51,9 +70,11 @@ def dots_svg(criterion: CriterionResult, levels: tuple[int, ...], accent: str) -
     right = _x(_percent(criterion.current.maximum, low, high))
     today = _x(_percent(criterion.score.current, low, high))
     target = _x(_percent(criterion.score.target, low, high))
+    marked = levels if len(levels) <= MAX_TICKS else (low, high)
+    ticks = "".join(f"M{_x(_percent(v, low, high))} 11V23" for v in marked)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}">'
-        f'<path d="M{PAD} 17H{WIDTH - PAD}" stroke="{SPREAD}" stroke-width="1.8"/>'
+        f'<path d="M{PAD} 17H{WIDTH - PAD}{ticks}" stroke="{SPREAD}" stroke-width="1.8"/>'
         f'<path d="M{left} 17H{right}" stroke="{SPREAD}" stroke-width="20" '
         f'stroke-linecap="round"/>'
         f'<circle cx="{target}" cy="17" r="10.5" fill="#fff" stroke="{accent}" stroke-width="3"/>'

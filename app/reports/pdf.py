@@ -30,7 +30,7 @@ from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.reports import charts
-from app.reports.dots import Track, area_dots
+from app.reports.dots import Scale, area_dots
 from app.reports.worker import TIME_LIMIT_SECONDS, render_in_worker
 
 STATIC = (PROJECT_ROOT / "static").resolve()
@@ -156,7 +156,7 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_strengths=top_strengths(data.results, 3),
             disagreements=disagreements(data.results)[:5],
             dots={a.area_id: area_dots(a, levels, data.brand.accent) for a in data.results.areas()},
-            track=Track.of(levels),
+            scale=Scale.of(levels),
             logos=logos,
             stylesheet=(STATIC / "css" / "report.css").as_uri(),
         )
