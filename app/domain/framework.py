@@ -1,20 +1,26 @@
-"""What a framework (questionnaire) is: a scale and layers of areas holding criteria.
+"""What a framework (questionnaire) is: a scale, answer sets, and layers of areas holding criteria.
 
-Plain data, frozen once loaded. The YAML files in `questionnaires/` are validated against
-these models; see docs/questionnaire-format.md.
+Plain data, frozen once loaded. The YAML files in `questionnaires/` (and uploaded ones) are
+validated against these models; see docs/questionnaire-format.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.domain.levels import SCALE, AnswerLevels, Option
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Weight = Annotated[float, Field(gt=0)]
-Source = Literal["blueprint", "derived"]
+# blueprint: paraphrases a point of the published framework; derived: drafted by the file's
+# authors from an area's described scope; quoted: the published text itself (see attribution).
+Source = Literal["blueprint", "derived", "quoted"]
+MAX_LAYERS = 8  # beyond eight, layer colours can no longer be told apart
 
 
 class _Frozen(BaseModel):
@@ -22,7 +28,7 @@ class _Frozen(BaseModel):
 
 
 class Level(_Frozen):
-    """One maturity level: its value, a short label and what you would observe."""
+    """One maturity level of the framework's scale: its value, a short label, what you observe."""
 
     value: int
     label: Text
@@ -46,14 +52,44 @@ class Scale(_Frozen):
         return self.levels[-1].value
 
 
+class AnswerLevel(_Frozen):
+    """One answer of an answer set: values need not be whole or evenly spaced (0, 0.25, 1)."""
+
+    value: float
+    label: Text
+    description: Text | None = None
+
+
+class AnswerSet(_Frozen):
+    """Named answers a criterion may use instead of the framework's scale."""
+
+    title: Text | None = None
+    levels: tuple[AnswerLevel, ...] = Field(min_length=2)
+
+
+def _whole_keys(anchors: dict[float, str] | None) -> dict[float, str] | None:
+    """Anchor keys 3 and 3.0 are the same level: store them one way, so hashes are stable."""
+    if anchors is None:
+        return None
+    return {(int(k) if float(k).is_integer() else float(k)): v for k, v in anchors.items()}
+
+
 class Criterion(_Frozen):
-    """One "what good looks like" statement scored for current and target."""
+    """One statement scored for current and target, on the scale or on an answer set."""
 
     id: Id
     text: Text
-    guidance: Text | None = None
+    guidance: Text | None = None  # accepted from older files; `hint` is the newer field
     weight: Weight = 1.0
     source: Source | None = None
+    answer_set: Id | None = None  # the name of one of the framework's answer sets
+    anchors: dict[float, Text] | None = None  # level value -> what the criterion looks like there
+    quality: tuple[Text, ...] = ()  # conditions that must hold for the statement's level
+    hint: Text | None = None  # one sentence for participants
+    evidence: tuple[Text, ...] = ()  # the consultant's evidence prompts
+    action: Text | None = None  # an improvement action for the roadmap
+
+    _whole_anchor_keys = field_validator("anchors")(_whole_keys)
 
 
 class SubComponent(_Frozen):
@@ -87,13 +123,41 @@ class Layer(_Frozen):
     areas: tuple[Area, ...] = Field(min_length=1)
 
 
+class Wording(_Frozen):
+    """What this framework calls its parts; pages, emails and reports take their words here."""
+
+    assessment: Text = "Maturity assessment"  # what an assessment against it is (report cover)
+    statement: Text = "statement"  # one criterion, as participants read it
+    statements: Text = "statements"  # "You rate 12 <statements>"
+    statements_heading: Text = "Criteria"  # the heading above an area's criteria
+    intent: Text = "Intent"  # the label of an area's intent
+    layer: Text = "layer"
+    layers: Text = "layers"
+    sequence_reason: Text | None = None  # why sequenced layers go in order (roadmap reasons)
+
+
+class Attribution(_Frozen):
+    """Whose work the file quotes or paraphrases, and under what licence."""
+
+    title: Text
+    licence: Text
+    authors: Text | None = None
+    url: Text | None = None
+    licence_url: Text | None = None
+    notice: Text | None = None  # changes made, trademarks, how to credit
+
+
 class Framework(_Frozen):
     id: Id
     version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     title: Text
     description: Text | None = None
+    wording: Wording = Wording()
+    attribution: Attribution | None = None
+    layers_sequenced: bool = False  # the roadmap starts earlier layers first only when true
     scale: Scale
-    layers: tuple[Layer, ...] = Field(min_length=1)
+    answer_sets: dict[Id, AnswerSet] = {}
+    layers: tuple[Layer, ...] = Field(min_length=1, max_length=MAX_LAYERS)
 
     def areas(self) -> Iterator[Area]:
         for layer in self.layers:
@@ -104,7 +168,11 @@ class Framework(_Frozen):
             yield from area.all_criteria()
 
     def criterion_ids(self) -> frozenset[str]:
-        return frozenset(criterion.id for criterion in self.criteria())
+        return frozenset(self.criteria_by_id)
+
+    @cached_property
+    def criteria_by_id(self) -> dict[str, Criterion]:
+        return {criterion.id: criterion for criterion in self.criteria()}
 
     @property
     def area_count(self) -> int:
@@ -113,3 +181,40 @@ class Framework(_Frozen):
     @property
     def criterion_count(self) -> int:
         return sum(1 for _ in self.criteria())
+
+    @cached_property
+    def answer_levels(self) -> dict[str, AnswerLevels]:
+        """The scale (key `scale`) and each answer set, as the options a participant picks."""
+        scale = AnswerLevels(
+            SCALE,
+            "Scale",
+            tuple(
+                Option(level.value, float(level.value), level.label, level.description)
+                for level in self.scale.levels
+            ),
+        )
+        sets = {
+            name: AnswerLevels(
+                name,
+                answer_set.title or name,
+                tuple(
+                    Option(code, level.value, level.label, level.description)
+                    for code, level in enumerate(answer_set.levels)
+                ),
+            )
+            for name, answer_set in self.answer_sets.items()
+        }
+        return {SCALE: scale, **sets}
+
+    def levels_of(self, criterion: Criterion) -> AnswerLevels:
+        """What the criterion is answered on: its answer set, or else the framework's scale."""
+        return self.answer_levels[criterion.answer_set or SCALE]
+
+    def shared_levels(self, criteria: Iterable[Criterion] | None = None) -> AnswerLevels | None:
+        """The one set of levels all these criteria (default: all) use, or None when mixed."""
+        keys = {c.answer_set or SCALE for c in (self.criteria() if criteria is None else criteria)}
+        return self.answer_levels[keys.pop()] if len(keys) == 1 else None
+
+    @property
+    def uses_answer_sets(self) -> bool:
+        return any(c.answer_set for c in self.criteria())

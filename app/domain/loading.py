@@ -1,9 +1,10 @@
-"""Read a questionnaire file into a Framework, or say precisely what is wrong with it."""
+"""Read a questionnaire file into a Framework, or say precisely what is wrong with it: every
+problem in one run, each with the path inside the file and its line."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,20 +12,22 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from app.domain.consistency import Loc, consistency_problems, format_loc
 from app.domain.framework import Framework
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file: where (a path like `layers[1].areas[0].id`) and what."""
+    """One thing wrong with a file: where (a path like `layers[1].areas[0].id`, a line) and what."""
 
     file: str
     path: str
     message: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
 class FrameworkFileError(Exception):
@@ -47,15 +50,17 @@ def load_framework(path: Path | str) -> Framework:
 
 def parse_framework(text: str, name: str = "<text>") -> Framework:
     """Validate YAML text as a framework; `name` is used in the messages."""
-    data = _parse_yaml(text, name)
+    root, data = _parse_yaml(text, name)
+    problems: list[Problem] = []
+    framework = None
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
         errors = [e for e in exc.errors() if not _is_cascade(e)]
-        raise FrameworkFileError([_problem_from_error(name, e) for e in errors]) from None
-    problems = [Problem(name, p, m) for p, m in _consistency_problems(framework)]
-    if problems:
-        raise FrameworkFileError(problems)
+        problems += [_problem_from_error(name, root, e) for e in errors]
+    problems += [_located(name, root, loc, m) for loc, m in consistency_problems(data)]
+    if problems or framework is None:
+        raise FrameworkFileError(sorted(problems, key=lambda p: p.line or 0))
     return framework
 
 
@@ -64,25 +69,65 @@ def content_hash(framework: Framework) -> str:
     return hashlib.sha256(framework.model_dump_json().encode()).hexdigest()
 
 
-def _parse_yaml(text: str, name: str) -> dict[str, Any]:
+class _SafeLoader(yaml.SafeLoader):
+    """Safe YAML, and no aliases: `*name` can multiply a small file into a huge document."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a framework file", mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _parse_yaml(text: str, name: str) -> tuple[yaml.Node, dict[str, Any]]:
+    loader = _SafeLoader(text)
     try:
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkFileError([Problem(name, where, f"invalid YAML: {reason}")]) from None
-    if not isinstance(data, dict):
+        where = f" (column {mark.column + 1})" if mark else ""
+        raise FrameworkFileError(
+            [Problem(name, "", f"invalid YAML{where}: {reason}", line)]
+        ) from None
+    except RecursionError:
+        raise FrameworkFileError([Problem(name, "", "the YAML is nested too deeply")]) from None
+    finally:
+        loader.dispose()
+    if root is None or not isinstance(data, dict):
         message = "the file must hold a mapping with id, version, title, scale and layers"
         raise FrameworkFileError([Problem(name, "", message)])
-    return data
+    return root, data
 
 
-def _format_path(loc: Sequence[int | str]) -> str:
-    text = ""
+def _node_at(root: yaml.Node, loc: Loc) -> tuple[int | None, yaml.Node | None]:
+    """The line of `loc` in the file (of its key, for a mapping entry) and its node, if any."""
+    node: yaml.Node | None = root
+    line = None
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part):
+                    line, child = key.start_mark.line + 1, value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+                line = child.start_mark.line + 1
+        node = child
+    return line, node
+
+
+def _located(name: str, root: yaml.Node, loc: Loc, message: str) -> Problem:
+    return Problem(name, format_loc(loc), message, _node_at(root, loc)[0])
 
 
 _MESSAGES = {
@@ -90,6 +135,10 @@ _MESSAGES = {
     "extra_forbidden": "unknown field",
     "string_pattern_mismatch": "not a valid id: use lower-case letters, digits, '-' and '.'",
     "string_too_short": "must not be empty",
+    "model_type": "must be a mapping of fields (name: value lines)",
+    "dict_type": "must be a mapping (name: value lines)",
+    "tuple_type": "must be a list (lines starting with '- ')",
+    "list_type": "must be a list (lines starting with '- ')",
 }
 
 
@@ -100,59 +149,34 @@ def _is_cascade(error: Any) -> bool:
     return bool(len(error["input"]) >= error["ctx"]["min_length"])
 
 
-def _problem_from_error(name: str, error: Any) -> Problem:
+def _problem_from_error(name: str, root: yaml.Node, error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    line, node = _node_at(root, loc)
+    return Problem(name, format_loc(loc), _message(error, node), line)
+
+
+def _message(error: Any, node: yaml.Node | None) -> str:
     kind = error["type"]
-    message = _MESSAGES.get(kind, error["msg"])
+    if kind == "string_type" and isinstance(error["input"], bool | int | float):
+        return _not_text(error["input"], node)
+    if kind in ("int_from_float", "int_parsing") and error["loc"][:1] == ("scale",):
+        return (
+            "scale levels are whole numbers; for answers like 0.25 define an answer set "
+            "and name it in the criteria's answer_set (see docs/questionnaire-format.md)"
+        )
     if kind == "too_short":
-        message = f"must list at least {error['ctx']['min_length']} item(s)"
-    return Problem(name, _format_path(error["loc"]), message)
+        return f"must list at least {error['ctx']['min_length']} item(s)"
+    if kind == "too_long":
+        return f"must list at most {error['ctx']['max_length']} item(s)"
+    return _MESSAGES.get(kind, str(error["msg"]))
 
 
-def _consistency_problems(framework: Framework) -> Iterator[tuple[str, str]]:
-    yield from _scale_problems(framework)
-    yield from _empty_area_problems(framework)
-    yield from _duplicate_id_problems(framework)
-
-
-def _scale_problems(framework: Framework) -> Iterator[tuple[str, str]]:
-    values = framework.scale.values
-    for i, value in enumerate(values):
-        if value in values[:i]:
-            yield f"scale.levels[{i}].value", f"duplicate level {value}"
-        elif i and value < values[i - 1]:
-            yield f"scale.levels[{i}].value", "levels must be listed from lowest to highest"
-    wgll = framework.scale.wgll_level
-    if wgll is not None and wgll not in values:
-        known = ", ".join(str(v) for v in values)
-        yield "scale.wgll_level", f"unknown level {wgll} (the scale has {known})"
-
-
-def _empty_area_problems(framework: Framework) -> Iterator[tuple[str, str]]:
-    for li, layer in enumerate(framework.layers):
-        for ai, area in enumerate(layer.areas):
-            if next(area.all_criteria(), None) is None:
-                yield f"layers[{li}].areas[{ai}]", f"area '{area.id}' has no criteria"
-
-
-def _ids_with_paths(framework: Framework) -> Iterator[tuple[str, str]]:
-    for li, layer in enumerate(framework.layers):
-        at = f"layers[{li}]"
-        yield layer.id, f"{at}.id"
-        for ai, area in enumerate(layer.areas):
-            yield area.id, f"{at}.areas[{ai}].id"
-            for ci, criterion in enumerate(area.criteria):
-                yield criterion.id, f"{at}.areas[{ai}].criteria[{ci}].id"
-            for si, sub in enumerate(area.sub_components):
-                sub_at = f"{at}.areas[{ai}].sub_components[{si}]"
-                yield sub.id, f"{sub_at}.id"
-                for ci, criterion in enumerate(sub.criteria):
-                    yield criterion.id, f"{sub_at}.criteria[{ci}].id"
-
-
-def _duplicate_id_problems(framework: Framework) -> Iterator[tuple[str, str]]:
-    first_seen: dict[str, str] = {}
-    for id_, path in _ids_with_paths(framework):
-        if id_ in first_seen:
-            yield path, f"duplicate id '{id_}' (first used at {first_seen[id_]})"
-        else:
-            first_seen[id_] = path
+def _not_text(value: object, node: yaml.Node | None) -> str:
+    """YAML 1.1 turns an unquoted No, Yes, On or Off into a boolean, and 1.0 into a number."""
+    written = str(node.value) if isinstance(node, yaml.ScalarNode) else str(value)
+    if isinstance(value, bool):
+        return (
+            f"YAML reads an unquoted {written} as {str(value).lower()} (YAML 1.1 treats "
+            f'yes/no/on/off/true/false as booleans), not as text: write "{written}" in quotes'
+        )
+    return f'must be text, but YAML read {written} as a number: write "{written}" in quotes'

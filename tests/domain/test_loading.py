@@ -16,9 +16,10 @@ def mini() -> dict:
 
 
 def problems_of(data: dict) -> list[str]:
+    """Every problem found, as `file: path: message` (lines are checked in their own tests)."""
     with pytest.raises(FrameworkFileError) as caught:
-        parse_framework(yaml.safe_dump(data), "mine.yaml")
-    return [str(p) for p in caught.value.problems]
+        parse_framework(yaml.safe_dump(data, sort_keys=False), "mine.yaml")
+    return [f"{p.file}: {p.path}: {p.message}" for p in caught.value.problems]
 
 
 def test_valid_file_loads_with_defaults_and_counts() -> None:
@@ -105,7 +106,7 @@ def test_missing_fields_are_each_reported() -> None:
         (
             lambda d: d["layers"][0]["areas"][0]["criteria"][0].update(source="book"),
             "mine.yaml: layers[0].areas[0].criteria[0].source: "
-            "Input should be 'blueprint' or 'derived'",
+            "Input should be 'blueprint', 'derived' or 'quoted'",
         ),
         (
             lambda d: d["layers"][0]["areas"][0]["criteria"][1].update(weight=0),
@@ -137,7 +138,7 @@ def test_invalid_yaml_says_where() -> None:
         parse_framework("id: x\nlayers: [\n", "mine.yaml")
 
     (problem,) = caught.value.problems
-    assert str(problem).startswith("mine.yaml: line 3, column 1: invalid YAML:")
+    assert str(problem).startswith("mine.yaml:3: invalid YAML (column 1):")
 
 
 def test_file_that_is_not_a_mapping() -> None:

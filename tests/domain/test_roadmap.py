@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
+import pytest
+
+from app.domain.framework import Framework
+from app.domain.loading import load_framework, parse_framework
 from app.domain.roadmap import HORIZONS, build_roadmap, horizon_at
 from app.domain.scoring import AreaResult, LayerResult, Results, Score
+from tests.conftest import DATA
 
 LAYERS = [("foundations", "Foundations"), ("enabling", "Enabling"), ("execution", "Execution")]
+
+
+def _framework(sequenced: bool) -> Framework:
+    """Three layers on a 0-5 scale, in the stack REAP declares (or not)."""
+    criterion = "criteria: [{id: c-%s, text: Something.}]"
+    areas = {
+        "foundations": ["data", "culture"],
+        "enabling": ["insight"],
+        "execution": ["retention"],
+    }
+    layers = "\n".join(
+        f"  - id: {layer_id}\n    title: {title}\n    areas:\n"
+        + "".join(
+            f"      - {{id: {a}, title: {a.title()}, intent: x, {criterion % a}}}\n"
+            for a in areas[layer_id]
+        )
+        for layer_id, title in LAYERS
+    )
+    levels = ", ".join(f"{{value: {v}, label: L{v}, description: x}}" for v in range(6))
+    return parse_framework(
+        f"id: stack\nversion: '1'\ntitle: Stack\nlayers_sequenced: {str(sequenced).lower()}\n"
+        "wording: {sequence_reason: foundations support or limit every area above them}\n"
+        f"scale: {{levels: [{levels}]}}\nlayers:\n{layers}"
+    )
+
+
+STACK = _framework(sequenced=True)
 
 
 def _results(areas: dict[str, list[tuple[str, float, float]]]) -> Results:
@@ -18,7 +50,7 @@ def _results(areas: dict[str, list[tuple[str, float, float]]]) -> Results:
                 title=area_id.title(),
                 layer_id=layer_id,
                 weight=1.0,
-                score=Score(current, target, target - current, current * 20, target * 20),
+                score=Score(current * 20, target * 20, "scale", current, target, target - current),
                 criteria=(),
                 sub_components=(),
             )
@@ -38,11 +70,11 @@ COMPETING = _results(
 
 
 def test_close_priorities_start_from_the_foundations() -> None:
-    roadmap = build_roadmap(COMPETING)
+    roadmap = build_roadmap(COMPETING, framework=STACK)
 
     # 2.0, 2.1 and 2.4 all fall in the band [2.0, 2.5): layer order decides; culture's 0.3 is noise
     assert [i.area_id for i in roadmap] == ["data", "insight", "retention"]
-    assert [round(i.priority, 9) for i in roadmap] == [2.0, 2.1, 2.4]
+    assert [round(i.priority, 9) for i in roadmap] == [40, 42, 48]  # in points of the range
     assert roadmap[0].title == "Raise Data from 1.0 to 3.0"
     assert roadmap[0].reason == (
         "Gap of 2.0 levels in the Foundations layer; "
@@ -52,7 +84,7 @@ def test_close_priorities_start_from_the_foundations() -> None:
 
 
 def test_importance_moves_an_area_ahead_of_the_foundations() -> None:
-    roadmap = build_roadmap(COMPETING, importance={"retention": 2.0})
+    roadmap = build_roadmap(COMPETING, importance={"retention": 2.0}, framework=STACK)
 
     # retention: 2.4 x 2 = 4.8, band [4.5, 5.0), ahead of the others' band [2.0, 2.5)
     assert [i.area_id for i in roadmap] == ["retention", "data", "insight"]
@@ -66,7 +98,9 @@ def test_a_wider_gap_in_a_higher_layer_still_goes_first_when_priorities_do_not_c
         {"foundations": [("data", 2.0, 2.6)], "execution": [("retention", 1.0, 4.0)]}
     )
 
-    assert [i.area_id for i in build_roadmap(results)] == ["retention", "data"]  # 3.0 vs 0.6
+    roadmap = build_roadmap(results, framework=STACK)
+
+    assert [i.area_id for i in roadmap] == ["retention", "data"]  # 3.0 vs 0.6
 
 
 def test_horizons_fill_three_then_four_then_the_rest() -> None:
@@ -75,5 +109,42 @@ def test_horizons_fill_three_then_four_then_the_rest() -> None:
 
 
 def test_the_same_results_give_the_same_roadmap() -> None:
-    assert build_roadmap(COMPETING) == build_roadmap(COMPETING)
-    assert build_roadmap(_results({})) == []
+    assert build_roadmap(COMPETING, framework=STACK) == build_roadmap(COMPETING, framework=STACK)
+    assert build_roadmap(_results({}), framework=STACK) == []
+
+
+def test_unsequenced_layers_order_by_priority_alone_and_say_nothing_of_layers() -> None:
+    roadmap = build_roadmap(COMPETING, framework=_framework(sequenced=False))
+
+    assert [i.area_id for i in roadmap] == ["retention", "insight", "data"]  # 48, 42, 40 points
+    assert [i.reason for i in roadmap] == [
+        "Gap of 2.4 levels in the Execution layer.",
+        "Gap of 2.1 levels in the Enabling layer.",
+        "Gap of 2.0 levels in the Foundations layer.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("gap_points", "included"), [(10.0, True), (0.1 * 100 - 1e-12, True), (9.9, False)]
+)
+def test_the_minimum_gap_is_a_tenth_of_the_range_whatever_the_scale(
+    gap_points: float, included: bool
+) -> None:
+    area = AreaResult(
+        "data", "Data", "foundations", 1.0, Score(20.0, 20.0 + gap_points, None), (), ()
+    )
+    results = Results(1, None, (LayerResult("foundations", "Foundations", None, (area,)),))
+
+    assert bool(build_roadmap(results, framework=STACK)) is included
+
+
+def test_a_mixed_area_is_raised_in_percent_and_its_gap_given_in_points() -> None:
+    library = load_framework(DATA / "library-1.0.yaml")
+    mixed = AreaResult("stock", "Stock", "collections", 1.0, Score(37.5, 100.0, None), (), ())
+    layer = LayerResult("collections", "Collections", None, (mixed,))
+    results = Results(1, None, (layer,))
+
+    (initiative,) = build_roadmap(results, framework=library)
+
+    assert initiative.title == "Raise Stock from 38 % to 100 %"
+    assert initiative.reason == "Gap of 62 percentage points in the Collections service line."

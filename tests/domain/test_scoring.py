@@ -128,7 +128,7 @@ def test_groups_are_scored_separately_and_ranked_by_difference() -> None:
         ("growth", "Front line", "Leadership"),  # 2 against 0
         ("data", "Leadership", "Front line"),  # 5/3 against 1
     ]
-    assert isclose(segments.differences[0].difference, 2.0)
+    assert isclose(segments.differences[0].difference, 100 * 2 / 3)  # 2 levels of 0-3, in points
 
 
 def test_rankings_of_gaps_strengths_and_disagreements() -> None:
