@@ -18,7 +18,11 @@ def _timestamp(**kwargs: object) -> object:
 
 
 class FrameworkSnapshot(SQLModel, table=True):
-    """A framework exactly as loaded from its file; never updated once stored."""
+    """A framework exactly as loaded from its file or upload; its content never changes.
+
+    Retiring a version only stops it being offered for new assessments and upgrades;
+    assessments that use it keep it.
+    """
 
     __tablename__ = "framework_snapshot"
     __table_args__ = (UniqueConstraint("framework_key", "version", "content_hash"),)
@@ -30,6 +34,7 @@ class FrameworkSnapshot(SQLModel, table=True):
     title: str = Field(max_length=200)
     content: str = Field(sa_column=Column(Text, nullable=False))
     loaded_at: datetime = _timestamp()
+    retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Organisation(SQLModel, table=True):
@@ -72,7 +77,11 @@ class Participant(SQLModel, table=True):
 
 
 class Answer(SQLModel, table=True):
-    """One participant's view of one criterion: current and target level, or don't know."""
+    """One participant's view of one criterion: current and target level, or don't know.
+
+    `current` and `target` are codes (app/domain/levels.py): the level's value on the
+    framework's scale, or the answer's position (0 = first) in the criterion's answer set.
+    """
 
     __table_args__ = (UniqueConstraint("participant_id", "criterion_id"),)
 
@@ -84,6 +93,25 @@ class Answer(SQLModel, table=True):
     dont_know: bool = False
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = _timestamp()
+
+
+class ArchivedAnswer(SQLModel, table=True):
+    """An answer set aside when its assessment moved to a newer framework version, because the
+    criterion was removed, reworded or is answered on other levels. Kept as history."""
+
+    __tablename__ = "archived_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    criterion_id: str = Field(max_length=80)
+    framework_version: str = Field(max_length=40)  # the version the answer was given on
+    reason: str = Field(max_length=20)  # removed | reworded | levels changed
+    current: int | None = None
+    target: int | None = None
+    dont_know: bool = False
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answered_at: datetime = Field(sa_type=DateTime(timezone=True))
+    archived_at: datetime = _timestamp()
 
 
 class Role(StrEnum):

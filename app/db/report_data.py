@@ -25,7 +25,9 @@ def report_data_of(
     stored = planned_items(session=session, assessment=assessment)
     items = stored or [
         PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "")
-        for i in build_roadmap(data.results, roadmaps.importance_of(assessment))
+        for i in build_roadmap(
+            data.results, roadmaps.importance_of(assessment), framework=data.framework
+        )
     ]
     comments = repository.comments_by_criterion(session=session, assessment=assessment)
     return ReportData(

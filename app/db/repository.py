@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,22 +24,36 @@ from app.db.models import (
 )
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
-from app.domain.loading import content_hash, load_framework
+from app.domain.loading import FrameworkFileError, Problem, content_hash, load_framework
 from app.domain.scoring import Response
 
 
-def store_framework(*, session: Session, framework: Framework) -> FrameworkSnapshot:
-    """Store the framework as a snapshot unless this exact content is already stored."""
+def store_framework(
+    *, session: Session, framework: Framework, source: str = "<upload>"
+) -> FrameworkSnapshot:
+    """Store the framework as a snapshot unless this version is already stored.
+
+    A version already stored with other content is refused (FrameworkFileError naming
+    `source`): one version number must always mean one text.
+    """
     digest = content_hash(framework)
-    existing = session.exec(
+    same_version = session.exec(
         select(FrameworkSnapshot).where(
             FrameworkSnapshot.framework_key == framework.id,
             FrameworkSnapshot.version == framework.version,
-            FrameworkSnapshot.content_hash == digest,
         )
-    ).first()
-    if existing:
-        return existing
+    ).all()
+    for existing in same_version:
+        # Hashes of older snapshots were taken before newer optional fields existed: compare
+        # the content as this code reads it, not only the hash stored with it.
+        if existing.content_hash == digest or content_hash(framework_of(existing)) == digest:
+            return existing
+    if same_version:
+        message = (
+            f"version {framework.version} of '{framework.id}' is already stored with different "
+            "content; give the changed file a new version"
+        )
+        raise FrameworkFileError([Problem(source, "version", message)])
     snapshot = FrameworkSnapshot(
         framework_key=framework.id,
         version=framework.version,
@@ -52,28 +67,36 @@ def store_framework(*, session: Session, framework: Framework) -> FrameworkSnaps
 
 
 def store_questionnaires(*, session: Session, directory: Path) -> list[FrameworkSnapshot]:
-    """Load every `*.yaml` in the folder; a broken file raises FrameworkFileError."""
-    frameworks = [load_framework(path) for path in sorted(directory.glob("*.yaml"))]
-    return [store_framework(session=session, framework=f) for f in frameworks]
+    """Load every `*.yaml` in the folder; a broken or clashing file raises FrameworkFileError."""
+    paths = sorted(directory.glob("*.yaml"))
+    frameworks = [(load_framework(path), str(path)) for path in paths]
+    return [store_framework(session=session, framework=f, source=s) for f, s in frameworks]
 
 
-def latest_snapshots(*, session: Session) -> Sequence[FrameworkSnapshot]:
-    """The most recently loaded snapshot of each framework, by title."""
-    newest = (
-        select(func.max(FrameworkSnapshot.id))
-        .group_by(col(FrameworkSnapshot.framework_key))
-        .scalar_subquery()
-    )
+def _offered(query: Any, offered_only: bool) -> Any:
+    return query.where(col(FrameworkSnapshot.retired_at).is_(None)) if offered_only else query
+
+
+def latest_snapshots(
+    *, session: Session, offered_only: bool = False
+) -> Sequence[FrameworkSnapshot]:
+    """The most recently stored snapshot of each framework, by title; with `offered_only`,
+    the newest version not retired (frameworks with every version retired are left out)."""
+    newest = _offered(
+        select(func.max(FrameworkSnapshot.id)).group_by(col(FrameworkSnapshot.framework_key)),
+        offered_only,
+    ).scalar_subquery()
     query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(newest))
     return session.exec(query.order_by(FrameworkSnapshot.title)).all()
 
 
-def latest_snapshot(*, session: Session, framework_key: str) -> FrameworkSnapshot | None:
-    query = (
-        select(FrameworkSnapshot)
-        .where(FrameworkSnapshot.framework_key == framework_key)
-        .order_by(col(FrameworkSnapshot.id).desc())
-    )
+def latest_snapshot(
+    *, session: Session, framework_key: str, offered_only: bool = False
+) -> FrameworkSnapshot | None:
+    query = _offered(
+        select(FrameworkSnapshot).where(FrameworkSnapshot.framework_key == framework_key),
+        offered_only,
+    ).order_by(col(FrameworkSnapshot.id).desc())
     return session.exec(query).first()
 
 
