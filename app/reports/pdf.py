@@ -23,9 +23,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
+from app.domain.levels import number
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.reports import charts
+from app.reports.figures import Figures
+from app.reports.method import method_of
+from app.reports.prose import prose
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
@@ -35,6 +39,7 @@ QUOTES_PER_AREA = 3
 # Charts go into the PDF as SVG. benchmarks/report.py finds render time the same as PNG within
 # run-to-run noise, but the PDF five times smaller (119 vs 611 KiB), less memory, sharp print.
 CHART_FORMAT = "svg"
+STYLESHEETS = ("palette.css", "report.css")
 
 
 class ReportFailed(Exception):
@@ -97,7 +102,8 @@ def _environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
     )
-    environment.filters["one"] = lambda value: f"{value:.1f}"
+    environment.filters["prose"] = prose
+    environment.filters["level"] = number
     return environment
 
 
@@ -110,20 +116,20 @@ def _data_uri(image: bytes, image_format: str) -> str:
 
 def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     """The report as HTML, charts embedded as data URIs."""
-    top = data.framework.scale.maximum
+    framework = data.framework
     colours = charts.layer_colours(data.results)
     layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
     timeline = [
         (i.title, i.horizon, colours.get(layer_of.get(i.area_id, ""))) for i in data.roadmap
     ]
     images = {
-        "radar": charts.radar_chart(data.results, top, image_format),
-        "layers": charts.layer_bars(data.results, top, image_format),
-        "gaps": charts.gap_ranking(data.results, image_format),
+        "radar": charts.radar_chart(data.results, framework, image_format),
+        "layers": charts.layer_bars(data.results, framework, image_format),
+        "gaps": charts.gap_ranking(data.results, framework, image_format),
         "timeline": charts.roadmap_timeline(timeline, image_format),
     }
     if len(data.segments.groups) > 1:
-        images["groups"] = charts.group_radar(data.segments, top, image_format)
+        images["groups"] = charts.group_radar(data.segments, framework, image_format)
     intents = {area.id: area.intent for area in data.framework.areas()}
     quotes_of = {area.area_id: _quotes(area, data.comments) for area in data.results.areas()}
     return (
@@ -138,7 +144,10 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_gaps=top_gaps(data.results),
             top_strengths=top_strengths(data.results, 3),
             disagreements=disagreements(data.results)[:5],
-            stylesheet=(STATIC / "css" / "report.css").as_uri(),
+            figures=Figures(framework),
+            method=method_of(framework),
+            wording=framework.wording,
+            stylesheets=[(STATIC / "css" / name).as_uri() for name in STYLESHEETS],
         )
     )
 

@@ -69,7 +69,7 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     assert "'" + FORMULA in comments
     assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
-    assert overall[1:] == (1.0, 3.0, 2.0)
+    assert overall[1:] == (1.0, 3.0, 2.0, 20.0, 60.0)  # levels, then percent of 0-5
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
 
 
@@ -80,10 +80,9 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     with Session(engine) as session:  # give the demo a roadmap and an importance to carry
         demo = session.exec(select(Assessment)).one()
         roadmaps.set_importance(session=session, assessment=demo, weights={"retention": 2.0})
-        results = results_of(session=session, assessment=demo).results
-        roadmaps.replace_roadmap(
-            session=session, assessment=demo, initiatives=build_roadmap(results, {"retention": 2})
-        )
+        data = results_of(session=session, assessment=demo)
+        initiatives = build_roadmap(data.results, {"retention": 2}, framework=data.framework)
+        roadmaps.replace_roadmap(session=session, assessment=demo, initiatives=initiatives)
         session.commit()
     engine.dispose()
     exported, again = tmp_path / "a.json", tmp_path / "b.json"
@@ -122,13 +121,19 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         **document,
         "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
     }
+    bad_level = {**document, "answers": [{**document["answers"][0], "current": 9}]}
     count = session.exec(select(func.count()).select_from(Participant)).one()
 
     refusals = {
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
-        json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 1.0",
-        json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
+        json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 1.1",
+        json.dumps(
+            unknown_criterion
+        ).encode(): "answers[0].criterion_id: &#39;no-such-criterion&#39;"
+        " is not a criterion of this questionnaire",
+        json.dumps(bad_level).encode(): "answers[0].current: must be one of 0, 1, 2, 3, 4 or 5, "
+        "not 9",
     }
     for content, message in refusals.items():
         response = _upload(client, own, content)

@@ -47,8 +47,12 @@ def test_the_cli_report_of_the_demo_has_every_area_the_roadmap_and_the_participa
     text = pdf_text(output.read_bytes(), tmp_path)
     for area in FRAMEWORK.areas():
         assert area.title in text, area.title
-    for heading in ("Executive summary", "Transformation roadmap", "Participants and method"):
+    for heading in ("Executive summary", "Roadmap", "Participants and method"):
         assert heading in text
+    # REAP's own words come from its file: the cover, the method's layer order, the reasons
+    assert "C U S T O M E R C A PA B I L I T Y" in text  # the cover's letter-spaced kicker
+    assert "earlier layers come first (Foundations → Enabling → Execution)" in text
+    assert "foundations support or limit every area above them" in text
     assert "9 participants were invited; 9 scored at least one criterion" in text
     assert "Prepared by Ann Consultant" in text
     assert "Raise Leadership & Direction from" in text  # an initiative, drafted from the gaps
