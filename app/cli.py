@@ -21,7 +21,8 @@ from app.db.models import Assessment, Role
 from app.domain.loading import FrameworkFileError, load_framework
 
 app = typer.Typer(
-    help="Gapwise: capability assessment against the REAP blueprint.", no_args_is_help=True
+    help="Gapwise: maturity assessments against any framework, gaps and roadmaps.",
+    no_args_is_help=True,
 )
 
 

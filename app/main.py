@@ -22,6 +22,7 @@ from app.web.routes import (
     auth,
     docs,
     exports,
+    frameworks,
     health,
     organisations,
     pages,
@@ -29,13 +30,13 @@ from app.web.routes import (
     reports,
     results,
     roadmap,
+    upgrades,
 )
 from app.web.security import install_security_headers
 
 DESCRIPTION = (
-    "Gapwise measures an organisation's customer-management capability against a framework "
-    "(by default the REAP Customer-Centric Blueprint), current and target, and turns the gap "
-    "into a roadmap."
+    "Gapwise measures an organisation's capability against a maturity framework, current and "
+    "target, and turns the gap into a roadmap."
 )
 
 
@@ -64,9 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     routers = (
         pages,
+        frameworks,
         auth,
         organisations,
         assessments,
+        upgrades,
         participants,
         results,
         roadmap,

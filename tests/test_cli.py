@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from app.db.engine import make_engine
 from app.db.models import Answer, Assessment, Organisation, Participant
 from app.demo import DEMO_TEAM
-from tests.conftest import QUESTIONNAIRES
+from tests.conftest import DATA, QUESTIONNAIRES
 from tests.databases import database_for
 from tests.servers import environment, free_port
 
@@ -45,10 +45,50 @@ def test_validate_rejects_a_broken_copy_with_a_precise_message(tmp_path: Path) -
 
     result = gapwise("validate", str(broken), data_dir=tmp_path)
 
+    line = text.splitlines().index("  - id: enabling") + 1
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"{broken}: layers[1].id: duplicate id 'foundations' (first used at layers[0].id)"
+        f"{broken}:{line}: layers[1].id: duplicate id 'foundations' (first used at layers[0].id)"
     )
+
+
+def test_validate_lists_every_problem_of_a_file_in_one_run(tmp_path: Path) -> None:
+    broken = DATA / "library-broken.yaml"
+
+    result = gapwise("validate", str(broken), data_dir=tmp_path)
+
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1
+    assert [line.split(": ")[0] for line in lines] == [
+        f"{broken}:{n}" for n in (4, 10, 14, 19, 21, 26, 28, 29, 31)
+    ]
+    assert "YAML reads an unquoted No as false" in lines[2]
+
+
+def test_help_speaks_of_any_framework(tmp_path: Path) -> None:
+    result = gapwise("--help", data_dir=tmp_path)
+
+    assert "any framework" in result.stdout and "REAP" not in result.stdout
+
+
+def test_migrate_refuses_a_changed_file_that_kept_its_version(tmp_path: Path) -> None:
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    mini = (DATA / "mini-framework.yaml").read_text()
+    (folder / "mini.yaml").write_text(mini)
+    assert (
+        gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder)).returncode
+        == 0
+    )
+    (folder / "mini.yaml").write_text(mini.replace("One view of each customer.", "One view."))
+
+    result = gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder))
+
+    assert result.returncode == 1
+    assert (
+        f"{folder}/mini.yaml: version: version 1 of 'mini' is already stored with different "
+        "content; give the changed file a new version"
+    ) in result.stderr
 
 
 def test_invalid_setting_stops_with_one_line(tmp_path: Path) -> None:
@@ -67,7 +107,7 @@ def test_migrate_refuses_a_broken_questionnaire_folder(tmp_path: Path) -> None:
     result = gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder))
 
     assert result.returncode == 1
-    assert f"{folder}/bad.yaml: version: missing field" in result.stderr
+    assert f"{folder}/bad.yaml:1: version: missing field" in result.stderr
 
 
 def test_demo_is_created_once_with_answers_from_every_participant(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.config import Settings
-from app.db import accounts, repository
+from app.db import accounts, frameworks, repository
 from app.db.models import (
     Assessment,
     FrameworkSnapshot,
@@ -99,6 +99,43 @@ ConsultantUser = Annotated[User, Depends(get_consultant)]
 AdminUser = Annotated[User, Depends(get_admin)]
 
 
+# Who may manage frameworks: named checks in one place, for templates and routes alike, until
+# the permission policy table takes them in. Frameworks are shared by the whole instance.
+def may_upload_framework(user: User | None) -> bool:
+    return user is not None and user.role in (Role.ADMIN, Role.CONSULTANT)
+
+
+def may_retire_framework_version(user: User | None) -> bool:
+    return user is not None and user.role == Role.ADMIN
+
+
+def may_upgrade_assessment(user: User | None) -> bool:
+    return user is not None and user.role in (Role.ADMIN, Role.CONSULTANT)
+
+
+def get_framework_uploader(user: CurrentUser) -> User:
+    if not may_upload_framework(user):
+        raise HTTPException(status_code=403, detail="Only consultants and admins can upload.")
+    return user
+
+
+def get_version_retirer(user: CurrentUser) -> User:
+    if not may_retire_framework_version(user):
+        raise HTTPException(status_code=403, detail="Only admins can retire a version.")
+    return user
+
+
+def get_assessment_upgrader(user: CurrentUser) -> User:
+    if not may_upgrade_assessment(user):
+        raise HTTPException(status_code=403, detail="Only consultants and admins can do this.")
+    return user
+
+
+FrameworkUploader = Annotated[User, Depends(get_framework_uploader)]
+VersionRetirer = Annotated[User, Depends(get_version_retirer)]
+AssessmentUpgrader = Annotated[User, Depends(get_assessment_upgrader)]
+
+
 def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkSnapshot:
     """The newest loaded version of a framework, or 404."""
     snapshot = repository.latest_snapshot(session=session, framework_key=framework_id)
@@ -108,6 +145,21 @@ def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkS
 
 
 FrameworkSnapshotDep = Annotated[FrameworkSnapshot, Depends(get_framework_snapshot)]
+
+
+def get_framework_version(
+    framework_id: str, snapshot_id: DbId, session: SessionDep
+) -> FrameworkSnapshot:
+    """One stored version of a framework, or 404."""
+    snapshot = frameworks.snapshot_of(
+        session=session, framework_key=framework_id, snapshot_id=snapshot_id
+    )
+    if snapshot is None:
+        raise HTTPException(status_code=404, detail="This framework has no such version.")
+    return snapshot
+
+
+FrameworkVersionDep = Annotated[FrameworkSnapshot, Depends(get_framework_version)]
 
 NOT_FOUND = "There is nothing at this address, or you do not have access to it."
 

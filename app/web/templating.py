@@ -9,6 +9,8 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT
+from app.domain.levels import number
+from app.reports.prose import prose, word_diff
 from app.web.csrf import csrf_token_for
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
@@ -49,3 +51,6 @@ def paragraphs(text: str | None) -> list[str]:
 
 
 templates.env.filters["paragraphs"] = paragraphs
+templates.env.filters["prose"] = prose  # paragraphs and lists of a framework's longer texts
+templates.env.filters["level"] = number  # a level value as people write it: 3, 0.25
+templates.env.globals["word_diff"] = word_diff

@@ -9,7 +9,7 @@ from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
 from app.db.results import results_of
 from app.domain.framework import Framework
-from app.domain.scoring import DISAGREEMENT_STDEV, Results, Segments, disagreements
+from app.domain.scoring import DISAGREEMENT_SHARE, Results, Segments, disagreements
 from app.web.deps import (
     AssessmentDep,
     CurrentUser,
@@ -65,7 +65,11 @@ class ResultsOut(BaseModel):
     data_version: str
     participants: int  # who scored at least one criterion
     invited: int
+    scale_minimum: int
     scale_maximum: int
+    # A criterion is flagged when the standard deviation of today's answers reaches this share
+    # of its range; `disagreement_stdev` is that threshold in levels of the framework's scale.
+    disagreement_share: float
     disagreement_stdev: float
     disagreements: list[str]  # flagged criterion ids, widest spread first
     results: Results
@@ -160,6 +164,9 @@ def get_results(assessment: AssessmentDep, session: SessionDep) -> ResultsOut:
 
     A score is null where nobody gave both levels; criterion statistics (n, mean, median,
     min, max, standard deviation) cover complete answers only, and `dont_know` counts the rest.
+    `current_percent` and `target_percent` place a score in its range (0 at the lowest level);
+    `current`, `target` and `gap` are in levels and null where the parts are answered on
+    different levels (`levels` names the shared scale or answer set).
     """
     data = results_of(session=session, assessment=assessment)
     return ResultsOut(
@@ -167,8 +174,11 @@ def get_results(assessment: AssessmentDep, session: SessionDep) -> ResultsOut:
         data_version=data.version,
         participants=data.results.participants,
         invited=data.invited,
+        scale_minimum=data.framework.scale.minimum,
         scale_maximum=data.framework.scale.maximum,
-        disagreement_stdev=DISAGREEMENT_STDEV,
+        disagreement_share=DISAGREEMENT_SHARE,
+        disagreement_stdev=DISAGREEMENT_SHARE
+        * (data.framework.scale.maximum - data.framework.scale.minimum),
         disagreements=[c.criterion_id for c in disagreements(data.results)],
         results=data.results,
         segments=data.segments,

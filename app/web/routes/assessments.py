@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from app.db import repository
+from app.db import frameworks, repository
 from app.db.models import (
     Assessment,
     AssessmentStatus,
@@ -77,6 +77,7 @@ class AssessmentPage:
     assessment: Assessment
     organisation: Organisation
     framework_title: str
+    framework_version: str
     criterion_count: int
     participants: list[ParticipantRow]
     groups: list[str]
@@ -84,6 +85,20 @@ class AssessmentPage:
     mail_enabled: bool
     form: ParticipantForm = field(default_factory=ParticipantForm)
     message: str = ""
+    upgrade_to: FrameworkSnapshot | None = None
+    notice: str = ""
+
+
+def _upgraded_notice(summary: str) -> str:
+    """The outcome of an upgrade, from `?upgraded=kept.revisit.removed` on the redirect."""
+    parts = summary.split(".")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) < 7 for p in parts):
+        return ""
+    kept, revisit, removed = (int(p) for p in parts)
+    return (
+        f"Upgraded: {kept} answers carried over; {revisit} set aside for participants to "
+        f"answer again; {removed} to removed criteria kept in the history."
+    )
 
 
 def _render_new(
@@ -93,7 +108,7 @@ def _render_new(
     form: AssessmentForm,
     message: str = "",
 ) -> Response:
-    frameworks = list(repository.latest_snapshots(session=session))
+    frameworks = list(repository.latest_snapshots(session=session, offered_only=True))
     page = NewAssessmentPage(organisation, frameworks, form, message)
     return templates.TemplateResponse(
         request, "assessments/new.html", {"page": page}, status_code=422 if message else 200
@@ -104,16 +119,18 @@ def _render_new(
 def new_assessment(
     request: Request, organisation: OrganisationDep, session: SessionDep, user: ConsultantUser
 ) -> Response:
-    return _render_new(
-        request, session, organisation, AssessmentForm(framework_id="reap-blueprint")
-    )
+    offered = repository.latest_snapshots(session=session, offered_only=True)
+    only = offered[0].framework_key if len(offered) == 1 else ""  # never a silent default
+    return _render_new(request, session, organisation, AssessmentForm(framework_id=only))
 
 
 def _problem(session: Session, form: AssessmentForm) -> str:
     """What is wrong with the form, naming the field; empty when it can be saved."""
     if not form.title:
         return "Title: give the assessment a title (up to 200 characters)."
-    if repository.latest_snapshot(session=session, framework_key=form.framework_id) is None:
+    if not repository.latest_snapshot(
+        session=session, framework_key=form.framework_id, offered_only=True
+    ):
         return "Framework: choose one of the frameworks listed."
     if form.target_date:
         try:
@@ -138,7 +155,9 @@ def create_assessment(
     message = _problem(session, form)
     if message:
         return _render_new(request, session, organisation, form, message)
-    snapshot = repository.latest_snapshot(session=session, framework_key=form.framework_id)
+    snapshot = repository.latest_snapshot(
+        session=session, framework_key=form.framework_id, offered_only=True
+    )
     assert snapshot is not None  # checked by _problem
     assessment = repository.create_assessment(
         session=session,
@@ -177,6 +196,7 @@ def render_assessment(
         assessment=assessment,
         organisation=repository.organisation_of(session=session, assessment=assessment),
         framework_title=framework.title,
+        framework_version=framework.version,
         criterion_count=framework.criterion_count,
         participants=[
             ParticipantRow(p, activity.get(p.id or 0, Activity(0, None))) for p in participants
@@ -186,6 +206,8 @@ def render_assessment(
         mail_enabled=mail,
         form=form or ParticipantForm(),
         message=message,
+        upgrade_to=frameworks.upgrade_target(session=session, assessment=assessment),
+        notice=_upgraded_notice(request.query_params.get("upgraded", "")),
     )
     status = 422 if message else 200
     return templates.TemplateResponse(

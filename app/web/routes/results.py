@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
+from app.domain.framework import Area
 from app.domain.scoring import (
-    DISAGREEMENT_STDEV,
     AreaResult,
     CriterionResult,
     disagreements,
@@ -20,17 +20,19 @@ from app.domain.scoring import (
 )
 from app.reports import charts
 from app.reports.cache import cached
+from app.reports.figures import Figures
+from app.reports.method import Method, method_of
 from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 CHARTS = {
-    "radar": lambda r: charts.radar_chart(r.results, r.framework.scale.maximum),
-    "layers": lambda r: charts.layer_bars(r.results, r.framework.scale.maximum),
-    "gaps": lambda r: charts.gap_ranking(r.results),
-    "heatmap": lambda r: charts.heatmap(r.people, r.framework.scale.maximum),
-    "groups": lambda r: charts.group_radar(r.segments, r.framework.scale.maximum),
+    "radar": lambda r: charts.radar_chart(r.results, r.framework),
+    "layers": lambda r: charts.layer_bars(r.results, r.framework),
+    "gaps": lambda r: charts.gap_ranking(r.results, r.framework),
+    "heatmap": lambda r: charts.heatmap(r.people, r.framework),
+    "groups": lambda r: charts.group_radar(r.segments, r.framework),
 }
 
 
@@ -43,7 +45,8 @@ class ResultsPage:
     top_strengths: list[CriterionResult]
     disagreements: list[CriterionResult]
     area_titles: dict[str, str]  # criterion id -> its area's title
-    disagreement_stdev: float = DISAGREEMENT_STDEV
+    figures: Figures
+    method: Method
 
 
 @router.get("/assessments/{assessment_id}/results", name="show_results")
@@ -61,6 +64,8 @@ def show_results(
         area_titles={
             c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
         },
+        figures=Figures(data.framework),
+        method=method_of(data.framework),
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
 
@@ -70,8 +75,9 @@ class AreaResultsPage:
     assessment: Assessment
     data: AssessmentResults
     area: AreaResult
-    intent: str
+    framework_area: Area
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
+    figures: Figures
 
 
 @router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
@@ -90,8 +96,9 @@ def show_area_results(
         assessment=assessment,
         data=data,
         area=area,
-        intent=next(a.intent for a in data.framework.areas() if a.id == area_id),
+        framework_area=next(a for a in data.framework.areas() if a.id == area_id),
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
+        figures=Figures(data.framework),
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
 

@@ -14,6 +14,8 @@ from app.db.models import Assessment, RoadmapItem, RoadmapStatus, Role
 from app.db.results import results_of
 from app.domain.roadmap import HORIZONS, build_roadmap
 from app.domain.scoring import AreaResult
+from app.reports.figures import Figures
+from app.reports.method import Method, method_of
 from app.web.deps import (
     AssessmentDep,
     ConsultantUser,
@@ -37,6 +39,8 @@ class RoadmapPage:
     areas: list[AreaResult]
     importance: dict[str, float]
     can_manage: bool
+    figures: Figures
+    method: Method
     horizons: tuple[str, ...] = HORIZONS
     statuses: tuple[str, ...] = tuple(RoadmapStatus)
     message: str = ""
@@ -45,12 +49,15 @@ class RoadmapPage:
 def _render(
     request: Request, session: Session, assessment: Assessment, can_manage: bool, message: str = ""
 ) -> Response:
+    data = results_of(session=session, assessment=assessment)
     page = RoadmapPage(
         assessment=assessment,
         items=list(roadmaps.roadmap_of(session=session, assessment=assessment)),
-        areas=list(results_of(session=session, assessment=assessment).results.areas()),
+        areas=list(data.results.areas()),
         importance=roadmaps.importance_of(assessment),
         can_manage=can_manage,
+        figures=Figures(data.framework),
+        method=method_of(data.framework),
         message=message,
     )
     status = 422 if message else 200
@@ -97,14 +104,15 @@ def draft_roadmap(
     form: FormDep,
 ) -> Response:
     """Set area importance and draft the roadmap from the gaps (replacing the current one)."""
-    results = results_of(session=session, assessment=assessment).results
+    data = results_of(session=session, assessment=assessment)
+    results = data.results
     fields = {k: str(v) for k, v in form.items()}
     try:
         weights = _importance_from(fields, [a.area_id for a in results.areas()])
     except ValueError as problem:
         return _render(request, session, assessment, True, message=str(problem))
     roadmaps.set_importance(session=session, assessment=assessment, weights=weights)
-    initiatives = build_roadmap(results, weights)
+    initiatives = build_roadmap(results, weights, framework=data.framework)
     roadmaps.replace_roadmap(session=session, assessment=assessment, initiatives=initiatives)
     record_change(
         request,
