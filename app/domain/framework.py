@@ -215,6 +215,8 @@ class Framework(_Frozen):
         keys = {c.answer_set or SCALE for c in (self.criteria() if criteria is None else criteria)}
         return self.answer_levels[keys.pop()] if len(keys) == 1 else None
 
-    @property
-    def uses_answer_sets(self) -> bool:
-        return any(c.answer_set for c in self.criteria())
+    def levels_for_figures(self, key: str | None) -> AnswerLevels | None:
+        """The levels a score is written in, given the key of the levels its parts share: the
+        scale's when they are all on the scale; None means in percent of the range (an answer
+        set's values are for scoring, its labels for answering)."""
+        return self.answer_levels[SCALE] if key == SCALE else None

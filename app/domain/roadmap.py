@@ -131,9 +131,8 @@ class _Writer:
 
     def _levels(self, score: Score, value: float | None) -> str | None:
         """A figure in the score's levels, or None when its parts use different levels."""
-        if score.levels is None or value is None:
-            return None
-        return f"{value:.{self.framework.answer_levels[score.levels].decimals}f}"
+        levels = self.framework.levels_for_figures(score.levels)
+        return None if levels is None or value is None else f"{value:.{levels.decimals}f}"
 
     def _figure(self, score: Score, value: float | None, percent: float) -> str:
         return self._levels(score, value) or f"{percent:.0f} %"

@@ -22,6 +22,7 @@ class Placed:
     area_id: str
     sub_component_id: str
     where: str  # "Layer › Area › Sub-component"
+    levels: str  # what it is answered on: "the scale" or the answer set's title
 
     @property
     def place(self) -> tuple[str, str, str]:
@@ -62,14 +63,19 @@ class FrameworkDiff:
 
 
 def placed_criteria(framework: Framework) -> Iterator[Placed]:
+    def placed(criterion: Criterion, layer: str, area: str, sub: str, where: str) -> Placed:
+        levels = framework.levels_of(criterion)
+        answered_on = "the scale" if levels.is_scale else f"“{levels.title}”"
+        return Placed(criterion, layer, area, sub, where, answered_on)
+
     for layer in framework.layers:
         for area in layer.areas:
             for criterion in area.criteria:
-                yield Placed(criterion, layer.id, area.id, "", f"{layer.title} › {area.title}")
+                yield placed(criterion, layer.id, area.id, "", f"{layer.title} › {area.title}")
             for sub in area.sub_components:
                 where = f"{layer.title} › {area.title} › {sub.title}"
                 for criterion in sub.criteria:
-                    yield Placed(criterion, layer.id, area.id, sub.id, where)
+                    yield placed(criterion, layer.id, area.id, sub.id, where)
 
 
 def _same_text(a: str, b: str) -> bool:

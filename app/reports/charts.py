@@ -192,7 +192,7 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
 def gap_ranking(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
     """Areas by the size of their gap, widest at the top, coloured by layer: in levels when
     every criterion shares them, else in percentage points of the range."""
-    in_levels = framework.shared_levels() is not None
+    in_levels = Figures(framework).shared is not None
     areas = sorted(
         (a for a in results.areas() if a.score is not None),
         key=lambda a: (-_gap(a, in_levels), a.title),

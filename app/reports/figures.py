@@ -16,7 +16,7 @@ class Figures:
     framework: Framework
 
     def levels(self, score: Score) -> AnswerLevels | None:
-        return self.framework.answer_levels[score.levels] if score.levels else None
+        return self.framework.levels_for_figures(score.levels)
 
     def _level(self, score: Score, value: float | None) -> str | None:
         levels = self.levels(score)
@@ -43,7 +43,7 @@ class Figures:
         return f"{(high.current or 0) - (low.current or 0):.{levels.decimals}f}"
 
     def gap_unit(self, score: Score) -> str:
-        return "levels" if score.levels else "percentage points"
+        return "levels" if self.levels(score) else "of the range"
 
     def span(self, score: Score) -> str:
         """What a figure in levels is out of: `of 5` from 0, else `on 1–5`; empty when mixed."""
@@ -56,23 +56,23 @@ class Figures:
 
     @property
     def shared(self) -> AnswerLevels | None:
-        """The levels every criterion uses, or None when the framework mixes them."""
-        return self.framework.shared_levels()
-
-    def amount(self, share: float) -> str:
-        """A share of the range in words: `half a level` on 0–5, `20 % of the range` mixed."""
-        shared = self.shared
-        if shared is None:
-            return f"{100 * share:.0f} % of the answer range"
-        return levels_phrase(share * shared.range)
+        """The scale, when every criterion is answered on it; None: figures are in percent."""
+        shared = self.framework.shared_levels()
+        return self.framework.levels_for_figures(shared.key if shared else None)
 
     @property
     def disagreement(self) -> str:
-        return self.amount(DISAGREEMENT_SHARE)
+        """The flagging threshold in words: `one level` on 0–5, else a share of the range."""
+        if self.shared is None:
+            return f"{100 * DISAGREEMENT_SHARE:.0f} % of the criterion's range"
+        return levels_phrase(DISAGREEMENT_SHARE * self.shared.range)
 
     @property
     def min_gap(self) -> str:
-        return self.amount(MIN_GAP_POINTS / 100)
+        """The roadmap's smallest gap in words: `half a level` on 0–5, else in points."""
+        if self.shared is None:
+            return f"{MIN_GAP_POINTS:.0f} percentage points"
+        return levels_phrase(MIN_GAP_POINTS / 100 * self.shared.range)
 
 
 def percent(value: float) -> str:

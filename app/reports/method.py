@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.framework import Framework
-from app.domain.levels import number
+from app.domain.levels import AnswerLevels, number
 from app.reports.figures import Figures
 
 
@@ -40,7 +40,7 @@ def _answers(framework: Framework) -> str:
     elif shared is not None:
         on = f"from the answers “{shared.title}” ({shared.span()})"
     else:
-        sets = ", ".join(f"“{s.title}” ({s.span()})" for s in _used_sets(framework))
+        sets = " or ".join(f"“{s.title}” ({s.span()})" for s in _used_sets(framework))
         on = f"on the {scale.span()} scale or, where a {wording.statement} says so, on {sets}"
     return (
         f"Each participant gave two answers per {wording.statement} {on}: where the "
@@ -49,18 +49,17 @@ def _answers(framework: Framework) -> str:
     )
 
 
-def _used_sets(framework: Framework) -> list[object]:
+def _used_sets(framework: Framework) -> list[AnswerLevels]:
     used = {c.answer_set for c in framework.criteria() if c.answer_set}
     return [framework.answer_levels[name] for name in sorted(used)]
 
 
 def _scores(framework: Framework) -> str:
-    shared = framework.shared_levels()
-    layers = framework.wording.layers
+    shared = Figures(framework).shared
     rollup = (
         "an area's is the weighted mean of its criteria (weights from the framework), "
-        f"one of the {layers} the mean of its areas, and the overall index the weighted mean "
-        "of all areas"
+        f"each {framework.wording.layer}'s the mean of its areas, and the overall index the "
+        "weighted mean of all areas"
     )
     if shared is not None:
         return (
@@ -71,8 +70,9 @@ def _scores(framework: Framework) -> str:
     return (
         "A criterion's score is the mean of the answers' values, placed in its own range "
         f"(0 % at its lowest answer, 100 % at its highest); {rollup}, all in those "
-        "percentages, because the criteria are answered on different levels. Gaps are in "
-        "percentage points; figures in levels appear only where every part shares them."
+        "percentages, because the criteria are not all answered on one scale. Gaps are in "
+        "percentage points; figures in levels appear only where every part is answered on "
+        "the scale."
     )
 
 

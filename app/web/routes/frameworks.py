@@ -258,6 +258,7 @@ def show_framework_diff(
     request: Request,
     framework_id: str,
     session: SessionDep,
+    user: OptionalUser,
     old: Annotated[int, Query(alias="from", ge=1, le=2**63 - 1)],
     new: Annotated[int, Query(alias="to", ge=1, le=2**63 - 1)],
 ) -> Response:
