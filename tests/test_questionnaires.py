@@ -94,3 +94,25 @@ def test_scale_is_zero_to_five_with_observable_descriptions() -> None:
 def test_description_credits_the_author_and_does_not_claim_the_tool() -> None:
     assert "Doug Leather" in REAP.description
     assert "not the author's own" in REAP.description
+
+
+def test_the_example_in_the_format_documentation_is_a_valid_framework() -> None:
+    import re
+
+    from app.config import PROJECT_ROOT
+    from app.domain.loading import parse_framework
+
+    text = (PROJECT_ROOT / "docs" / "questionnaire-format.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+
+    assert example is not None
+    framework = parse_framework(example.group(1), "docs/questionnaire-format.md")
+    assert framework.answer_sets["coverage"].levels[1].value == 0.25
+    assert framework.wording.intent == "Aim" and framework.attribution is not None
+
+
+def test_reap_says_in_its_own_file_what_it_calls_things_and_that_its_layers_are_a_stack() -> None:
+    assert REAP.layers_sequenced is True
+    assert REAP.wording.intent == "Transformation intent"
+    assert REAP.wording.assessment == "Customer capability assessment"
+    assert REAP.wording.statements_heading == "What good looks like"

@@ -318,11 +318,16 @@ def _differences(groups: Mapping[str, Results]) -> tuple[GroupDifference, ...]:
         if len(views) > 1
         for high, low in [(max(views, key=_view_order), min(views, key=_view_order))]
     ]
-    return tuple(sorted(differences, key=lambda d: (-d.difference, d.area_id)))
+    return tuple(sorted(differences, key=lambda d: (-_even(d.difference), d.area_id)))
+
+
+def _even(value: float) -> float:
+    """Rounded past float noise, so equal gaps tie (and ties go by id) as they did in levels."""
+    return round(value, 9)
 
 
 def _view_order(view: tuple[float, str, str, Score]) -> tuple[float, str]:
-    return view[0], view[1]
+    return _even(view[0]), view[1]
 
 
 def _scored(results: Results) -> list[tuple[CriterionResult, Score]]:
@@ -331,13 +336,15 @@ def _scored(results: Results) -> list[tuple[CriterionResult, Score]]:
 
 def top_gaps(results: Results, count: int = 5) -> list[CriterionResult]:
     """The criteria with the widest gap (share of their range) between target and current."""
-    ranked = sorted(_scored(results), key=lambda p: (-p[1].gap_points, p[0].criterion_id))
+    ranked = sorted(_scored(results), key=lambda p: (-_even(p[1].gap_points), p[0].criterion_id))
     return [criterion for criterion, _ in ranked[:count]]
 
 
 def top_strengths(results: Results, count: int = 5) -> list[CriterionResult]:
     """The criteria rated highest today (share of their range), highest first."""
-    ranked = sorted(_scored(results), key=lambda p: (-p[1].current_percent, p[0].criterion_id))
+    ranked = sorted(
+        _scored(results), key=lambda p: (-_even(p[1].current_percent), p[0].criterion_id)
+    )
     return [criterion for criterion, _ in ranked[:count]]
 
 
@@ -351,4 +358,4 @@ def _widest_first(criterion: CriterionResult) -> tuple[float, float, str]:
     current = criterion.current
     assert current is not None  # only criteria with answers are flagged
     share = 1 / criterion.level_range
-    return (-current.stdev * share, -current.spread * share, criterion.criterion_id)
+    return (-_even(current.stdev * share), -_even(current.spread * share), criterion.criterion_id)
