@@ -124,6 +124,14 @@ def test_a_framework_of_its_own_is_uploaded_answered_reported_and_upgraded(
             screenshot(answering, "answering-answer-sets-desktop")
         answering.locator(".answers__footer button[type=submit]").click()
     expect(answering.get_by_text("Every criterion has an answer.")).to_be_visible()
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    on_phone = phone.new_page()
+    on_phone.goto(link + "/areas/stock")
+    expect(on_phone.locator("#c-stock-catalogue-current-1")).to_be_checked()
+    width = on_phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways at 375 px: {width} px wide"
+    screenshot(on_phone, "answering-answer-sets-phone")
+    phone.close()
 
     # Results: percentages from each range; levels only where the parts share them.
     page.goto(assessment_url + "/results")

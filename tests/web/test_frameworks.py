@@ -376,3 +376,60 @@ def test_two_upgrades_at_once_move_the_assessment_once(engine: Engine, tenants) 
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(ArchivedAnswer)).one() == 6
         assert session.exec(select(func.count()).select_from(Answer)).one() == 2 + 14  # + tenants
+
+
+def test_exports_and_the_api_speak_values_labels_and_percent_for_answer_sets(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    assessment, _ = _library_assessment(session, own)  # everyone gave each set's 2nd answer
+    sign_in(client, own.consultant.email)
+
+    rows = client.get(f"/assessments/{assessment.id}/export/csv").content.decode("utf-8-sig")
+    results = client.get(f"/api/v1/assessments/{assessment.id}/results").json()
+
+    catalogue = next(line for line in rows.splitlines() if ",stock-catalogue," in line)
+    assert catalogue.endswith(
+        ',0.25,0.25,False,Ann on stock-catalogue,"Yes, for some","Yes, for some"'
+    )
+    weeding = next(line for line in rows.splitlines() if ",stock-weeding," in line)
+    assert ",2,2,False," in weeding and weeding.endswith(",Emerging,Emerging")
+    stock = next(
+        a
+        for layer in results["results"]["layers"]
+        for a in layer["areas"]
+        if a["area_id"] == "stock"
+    )
+    assert stock["score"]["levels"] is None and stock["score"]["current"] is None  # mixed
+    assert stock["score"]["current_percent"] == 25.0  # (25 % on 1-5 at 2, 25 % at 0.25) / 2
+    assert (results["scale_minimum"], results["scale_maximum"]) == (1, 5)
+    assert results["disagreement_stdev"] == pytest.approx(0.8)
+
+
+def test_an_upgraded_assessment_moves_to_another_instance_with_its_history(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    assessment, _ = _library_assessment(session, own)
+    old = session.get(FrameworkSnapshot, assessment.framework_snapshot_id)
+    new = repository.store_framework(
+        session=session, framework=parse_framework(LIBRARY_11.decode())
+    )
+    diff = diff_frameworks(repository.framework_of(old), repository.framework_of(new))  # type: ignore[arg-type]
+    frameworks.upgrade_assessment(session=session, assessment=assessment, snapshot=new, diff=diff)
+    session.commit()
+    sign_in(client, own.consultant.email)
+    document = client.get(f"/assessments/{assessment.id}/export/json").json()
+    token = csrf_from(client.get(f"/organisations/{own.organisation.id}").text)
+
+    imported = client.post(
+        f"/organisations/{own.organisation.id}/import",
+        data={"csrf_token": token},
+        files={"file": ("a.json", client.get(f"/assessments/{assessment.id}/export/json").content)},
+        follow_redirects=False,
+    )
+
+    assert document["version"] == 2 and len(document["archived_answers"]) == 6
+    assert imported.status_code == 303, imported.text
+    copy_id = imported.headers["location"].rsplit("/", 1)[1]
+    assert client.get(f"/assessments/{copy_id}/export/json").json() == document
