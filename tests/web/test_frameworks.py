@@ -235,14 +235,30 @@ def _library_assessment(session: Session, tenant: Tenant) -> tuple[Assessment, l
     return assessment, people
 
 
+def _with_version_11_uploaded(
+    client: TestClient, session: Session, tenant: Tenant
+) -> tuple[Assessment, FrameworkSnapshot]:
+    """The library assessment on 1.0, and 1.1 uploaded by the tenant's consultant."""
+    assessment, _ = _library_assessment(session, tenant)
+    sign_in(client, tenant.consultant.email)
+    upload(client, LIBRARY_11)
+    return assessment, max(snapshots(session), key=lambda s: s.id or 0)
+
+
+def _upgraded(session: Session, assessment: Assessment) -> None:
+    """Move the assessment to library 1.1 directly, as the upgrade page does."""
+    old = session.get(FrameworkSnapshot, assessment.framework_snapshot_id)
+    new = repository.store_framework(
+        session=session, framework=parse_framework(LIBRARY_11.decode())
+    )
+    diff = diff_frameworks(repository.framework_of(old), repository.framework_of(new))  # type: ignore[arg-type]
+    frameworks.upgrade_assessment(session=session, assessment=assessment, snapshot=new, diff=diff)
+
+
 def test_an_upgrade_keeps_unchanged_answers_and_sets_aside_the_rest(
     client: TestClient, session: Session, tenants
 ) -> None:
-    own = tenants[0]
-    assessment, _ = _library_assessment(session, own)
-    sign_in(client, own.consultant.email)
-    upload(client, LIBRARY_11)
-    new = max(snapshots(session), key=lambda s: s.id or 0)
+    assessment, new = _with_version_11_uploaded(client, session, tenants[0])
 
     overview = client.get(f"/assessments/{assessment.id}").text
     confirm = client.get(f"/assessments/{assessment.id}/upgrade")
@@ -313,10 +329,7 @@ def test_an_upgrade_is_refused_when_closed_stale_or_not_allowed(
     client: TestClient, session: Session, tenants
 ) -> None:
     own = tenants[0]
-    assessment, _ = _library_assessment(session, own)
-    sign_in(client, own.consultant.email)
-    upload(client, LIBRARY_11)
-    new = max(snapshots(session), key=lambda s: s.id or 0)
+    assessment, new = _with_version_11_uploaded(client, session, own)
     url = f"/assessments/{assessment.id}/upgrade"
 
     stale = post_form(client, url, {"to": str(new.id + 1)})

@@ -181,8 +181,13 @@ def upload_framework(
     if done == "uploaded":
         detail = f"{framework.id} {framework.version} ({filename})"
         record_change(request, session, "uploaded framework", user, detail=detail)
+    return _back_to_version(request, snapshot, done)
+
+
+def _back_to_version(request: Request, snapshot: FrameworkSnapshot, done: str) -> Response:
+    """303 to the version's page, which says what was just `done`."""
     path = request.app.url_path_for(
-        "show_framework_version", framework_id=framework.id, snapshot_id=snapshot.id
+        "show_framework_version", framework_id=snapshot.framework_key, snapshot_id=snapshot.id
     )
     return RedirectResponse(f"{path}?done={done}", status_code=303)
 
@@ -247,10 +252,7 @@ def retire_framework_version(
         frameworks.retire(session=session, snapshot=snapshot)
         detail = f"{snapshot.framework_key} {snapshot.version}"
         record_change(request, session, "retired framework version", user, detail=detail)
-    path = request.app.url_path_for(
-        "show_framework_version", framework_id=snapshot.framework_key, snapshot_id=snapshot.id
-    )
-    return RedirectResponse(f"{path}?done=retired", status_code=303)
+    return _back_to_version(request, snapshot, "retired")
 
 
 @router.get("/frameworks/{framework_id}/diff", name="show_framework_diff")
