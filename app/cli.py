@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy import inspect, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.auth.secrets import MIN_PASSWORD_LENGTH
@@ -75,23 +77,60 @@ def serve(
         uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
 
 
+@contextmanager
+def _stored_frameworks() -> Iterator[Session | None]:
+    """A read-only look at the configured database's frameworks; None when there is none yet."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        yield None  # checking files needs no settings; comparing them does
+        return
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        yield None  # never create a database file just to look into it
+        return
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with engine.connect() as connection:
+            has_table = inspect(connection).has_table("framework_snapshot")
+    except SQLAlchemyError:
+        has_table = False
+    try:
+        if not has_table:
+            yield None
+            return
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _check(path: Path, stored: Session | None) -> str:
+    """One file's summary line; FrameworkFileError lists what is wrong with it."""
+    framework = load_framework(path)
+    if stored is not None:  # a changed file must not reuse a stored version number
+        repository.stored_version(session=stored, framework=framework, source=str(path))
+    return f"{path}: ok ({framework.area_count} areas, {framework.criterion_count} criteria)"
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Questionnaire YAML files.")],
 ) -> None:
-    """Check questionnaire files; print every problem with its file and path."""
+    """Check questionnaire files; print every problem with its file, line and path.
+
+    Where the configured database exists, a file is also refused if its version is stored
+    there with other content.
+    """
     failed = False
-    for path in files:
-        try:
-            framework = load_framework(path)
-        except FrameworkFileError as exc:
-            failed = True
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
-            continue
-        typer.echo(
-            f"{path}: ok ({framework.area_count} areas, {framework.criterion_count} criteria)"
-        )
+    with _stored_frameworks() as stored:
+        for path in files:
+            try:
+                typer.echo(_check(path, stored))
+            except FrameworkFileError as exc:
+                failed = True
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
     if failed:
         raise typer.Exit(1)
 

@@ -15,7 +15,7 @@ from app.db.engine import make_engine
 from app.db.models import Answer, Assessment, Organisation, Participant
 from app.demo import DEMO_TEAM
 from tests.conftest import DATA, QUESTIONNAIRES
-from tests.databases import database_for
+from tests.databases import ON_POSTGRES, database_for
 from tests.servers import environment, free_port
 
 
@@ -213,3 +213,27 @@ def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> Non
         server.wait(timeout=20)
         if server.stderr:
             server.stderr.close()
+
+
+def test_validate_compares_with_the_versions_stored_in_the_database(tmp_path: Path) -> None:
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    mini = (DATA / "mini-framework.yaml").read_text()
+    (folder / "mini.yaml").write_text(mini)
+    changed = tmp_path / "mini-changed.yaml"
+    changed.write_text(mini.replace("One view of each customer.", "One view."))
+    before = gapwise("validate", str(changed), data_dir=tmp_path)  # no database yet
+    assert (
+        gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder)).returncode
+        == 0
+    )
+
+    after = gapwise("validate", str(changed), str(folder / "mini.yaml"), data_dir=tmp_path)
+
+    assert before.returncode == 0, before.stderr
+    assert after.returncode == 1
+    assert after.stderr.strip() == (
+        f"{changed}: version: version 1 of 'mini' is already stored with different content; "
+        "give the changed file a new version"
+    )
+    assert f"{folder / 'mini.yaml'}: ok" in after.stdout

@@ -28,13 +28,13 @@ from app.domain.loading import FrameworkFileError, Problem, content_hash, load_f
 from app.domain.scoring import Response
 
 
-def store_framework(
+def stored_version(
     *, session: Session, framework: Framework, source: str = "<upload>"
-) -> FrameworkSnapshot:
-    """Store the framework as a snapshot unless this version is already stored.
+) -> FrameworkSnapshot | None:
+    """The snapshot already holding this version with this content, or None for a new version.
 
-    A version already stored with other content is refused (FrameworkFileError naming
-    `source`): one version number must always mean one text.
+    A version stored with other content raises FrameworkFileError naming `source`: one
+    version number must always mean one text.
     """
     digest = content_hash(framework)
     same_version = session.exec(
@@ -54,10 +54,20 @@ def store_framework(
             "content; give the changed file a new version"
         )
         raise FrameworkFileError([Problem(source, "version", message)])
+    return None
+
+
+def store_framework(
+    *, session: Session, framework: Framework, source: str = "<upload>"
+) -> FrameworkSnapshot:
+    """Store the framework as a snapshot unless this version is already stored (see above)."""
+    existing = stored_version(session=session, framework=framework, source=source)
+    if existing is not None:
+        return existing
     snapshot = FrameworkSnapshot(
         framework_key=framework.id,
         version=framework.version,
-        content_hash=digest,
+        content_hash=content_hash(framework),
         title=framework.title,
         content=framework.model_dump_json(),
     )

@@ -244,6 +244,7 @@ def _snapshot(session: Session, reference: dict[str, str]) -> FrameworkSnapshot:
     if snapshot is None:
         raise ImportRefused(
             f"framework: '{reference['id']}' version {reference['version']} with this exact "
-            "content is not loaded here; add its questionnaire file and run gapwise migrate"
+            "content is not stored here; upload that version on the Frameworks page (or add its "
+            "file to questionnaires/ and run gapwise migrate)"
         )
     return snapshot
