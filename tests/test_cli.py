@@ -223,6 +223,7 @@ def test_validate_compares_with_the_versions_stored_in_the_database(tmp_path: Pa
     changed = tmp_path / "mini-changed.yaml"
     changed.write_text(mini.replace("One view of each customer.", "One view."))
     before = gapwise("validate", str(changed), data_dir=tmp_path)  # no database yet
+    assert ON_POSTGRES or not (tmp_path / "gapwise.db").exists()  # looking creates nothing
     assert (
         gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder)).returncode
         == 0
