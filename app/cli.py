@@ -20,7 +20,12 @@ from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
 from app.db.models import Assessment, Role
-from app.domain.loading import FrameworkFileError, load_framework
+from app.domain.loading import (
+    FrameworkFileError,
+    Problem,
+    completeness_problems,
+    load_framework,
+)
 
 app = typer.Typer(
     help="Gapwise: maturity assessments against any framework, gaps and roadmaps.",
@@ -105,17 +110,32 @@ def _stored_frameworks() -> Iterator[Session | None]:
         engine.dispose()
 
 
-def _check(path: Path, stored: Session | None) -> str:
-    """One file's summary line; FrameworkFileError lists what is wrong with it."""
+def _check(path: Path, stored: Session | None, *, complete: bool) -> tuple[str, list[Problem]]:
+    """One file's summary line and, with `complete`, the criteria lacking help; a file that
+    cannot be used raises FrameworkFileError listing what is wrong with it."""
     framework = load_framework(path)
     if stored is not None:  # a changed file must not reuse a stored version number
         repository.stored_version(session=stored, framework=framework, source=str(path))
-    return f"{path}: ok ({framework.area_count} areas, {framework.criterion_count} criteria)"
+    lacking = completeness_problems(framework, str(path))
+    missing = lacking if complete else []
+    helped = framework.criterion_count - len(lacking)
+    summary = (
+        f"{path}: {'incomplete' if missing else 'ok'} ({framework.area_count} areas, "
+        f"{framework.criterion_count} criteria, {helped} with anchors, hint and action)"
+    )
+    return summary, missing
 
 
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Questionnaire YAML files.")],
+    complete: Annotated[
+        bool,
+        typer.Option(
+            "--complete",
+            help="Also require level anchors, a hint and an action on every criterion.",
+        ),
+    ] = False,
 ) -> None:
     """Check questionnaire files; print every problem with its file, line and path.
 
@@ -126,11 +146,16 @@ def validate(
     with _stored_frameworks() as stored:
         for path in files:
             try:
-                typer.echo(_check(path, stored))
+                summary, missing = _check(path, stored, complete=complete)
             except FrameworkFileError as exc:
                 failed = True
                 for problem in exc.problems:
                     typer.echo(str(problem), err=True)
+                continue
+            for problem in missing:
+                typer.echo(str(problem), err=True)
+            failed = failed or bool(missing)
+            typer.echo(summary)
     if failed:
         raise typer.Exit(1)
 

@@ -1,7 +1,7 @@
 """framework versions can be retired; answers set aside by an upgrade are archived
 
 Revision ID: bd29ad2281c5
-Revises: 8afee35041ed
+Revises: 1daeb593fa28
 Create Date: 2026-11-30 10:36:58.377247
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "bd29ad2281c5"
-down_revision: str | None = "8afee35041ed"
+down_revision: str | None = "1daeb593fa28"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,14 +17,18 @@ from app.db.models import (
     Participant,
     utc_now,
 )
-from app.domain.framework import Framework
+from app.domain.framework import Framework, version_key
 from app.domain.versions import FrameworkDiff
 
 
-def snapshots_of(*, session: Session, framework_key: str) -> Sequence[FrameworkSnapshot]:
-    """Every stored version of a framework, newest first."""
+def snapshots_of(*, session: Session, framework_key: str) -> list[FrameworkSnapshot]:
+    """Every stored version of a framework, the latest first (`version_key`, then load order)."""
     query = select(FrameworkSnapshot).where(FrameworkSnapshot.framework_key == framework_key)
-    return session.exec(query.order_by(col(FrameworkSnapshot.id).desc())).all()
+    return sorted(
+        session.exec(query).all(),
+        key=lambda s: (version_key(s.version), s.id or 0),
+        reverse=True,
+    )
 
 
 def snapshot_of(
@@ -54,13 +58,19 @@ def retire(*, session: Session, snapshot: FrameworkSnapshot) -> None:
 
 
 def upgrade_target(*, session: Session, assessment: Assessment) -> FrameworkSnapshot | None:
-    """The newest version offered that is newer than the one the assessment uses, if any."""
+    """The latest version offered, when it is later than the one the assessment uses."""
     current = session.get(FrameworkSnapshot, assessment.framework_snapshot_id)
     assert current is not None  # a foreign key guarantees it
-    newest = repository.latest_snapshot(
+    latest = repository.latest_snapshot(
         session=session, framework_key=current.framework_key, offered_only=True
     )
-    return newest if newest is not None and (newest.id or 0) > (current.id or 0) else None
+    if latest is None or latest.id == current.id:
+        return None
+    later = (version_key(latest.version), latest.id or 0) > (
+        version_key(current.version),
+        current.id or 0,
+    )
+    return latest if later else None
 
 
 @dataclass(frozen=True)

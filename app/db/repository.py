@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import and_, case, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,7 +22,7 @@ from app.db.models import (
     utc_now,
 )
 from app.domain.answering import AnswerChoice
-from app.domain.framework import Framework
+from app.domain.framework import Framework, version_key
 from app.domain.loading import FrameworkFileError, Problem, content_hash, load_framework
 from app.domain.scoring import Response
 
@@ -83,31 +82,43 @@ def store_questionnaires(*, session: Session, directory: Path) -> list[Framework
     return [store_framework(session=session, framework=f, source=s) for f, s in frameworks]
 
 
-def _offered(query: Any, offered_only: bool) -> Any:
-    return query.where(col(FrameworkSnapshot.retired_at).is_(None)) if offered_only else query
+def _latest_ids(
+    session: Session, framework_key: str | None = None, *, offered_only: bool = False
+) -> list[int]:
+    """The id of each framework's latest snapshot: highest version, then the last one loaded;
+    with `offered_only`, among the versions not retired.
+
+    Versions compare as people read them (`version_key`: 1.10 after 1.9), never by load
+    order alone, so loading an older file after a newer one cannot make it "latest".
+    """
+    query = select(FrameworkSnapshot.id, FrameworkSnapshot.framework_key, FrameworkSnapshot.version)
+    if framework_key is not None:
+        query = query.where(FrameworkSnapshot.framework_key == framework_key)
+    if offered_only:
+        query = query.where(col(FrameworkSnapshot.retired_at).is_(None))
+    best: dict[str, tuple[tuple[tuple[int, int | str], ...], int]] = {}
+    for snapshot_id, key, version in session.exec(query):
+        rank = (version_key(version), snapshot_id or 0)
+        best[key] = max(best.get(key, rank), rank)
+    return [snapshot_id for _, snapshot_id in best.values()]
 
 
 def latest_snapshots(
     *, session: Session, offered_only: bool = False
 ) -> Sequence[FrameworkSnapshot]:
-    """The most recently stored snapshot of each framework, by title; with `offered_only`,
-    the newest version not retired (frameworks with every version retired are left out)."""
-    newest = _offered(
-        select(func.max(FrameworkSnapshot.id)).group_by(col(FrameworkSnapshot.framework_key)),
-        offered_only,
-    ).scalar_subquery()
-    query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(newest))
+    """The latest snapshot of each framework (see `_latest_ids`), by title; with
+    `offered_only`, frameworks whose every version is retired are left out."""
+    ids = _latest_ids(session, offered_only=offered_only)
+    query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(ids))
     return session.exec(query.order_by(FrameworkSnapshot.title)).all()
 
 
 def latest_snapshot(
     *, session: Session, framework_key: str, offered_only: bool = False
 ) -> FrameworkSnapshot | None:
-    query = _offered(
-        select(FrameworkSnapshot).where(FrameworkSnapshot.framework_key == framework_key),
-        offered_only,
-    ).order_by(col(FrameworkSnapshot.id).desc())
-    return session.exec(query).first()
+    """The snapshot new assessments of this framework use (see `_latest_ids`)."""
+    ids = _latest_ids(session, framework_key, offered_only=offered_only)
+    return session.get(FrameworkSnapshot, ids[0]) if ids else None
 
 
 # Parsed frameworks by content hash. A snapshot never changes, and there are only as many as

@@ -111,6 +111,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
                 "status": str(i.status),
                 "reason": i.reason,
                 "notes": i.notes,
+                "actions": list(roadmaps.actions_of(i)),
                 "position": i.position,
             }
             for i in roadmaps.roadmap_of(session=session, assessment=assessment)
@@ -190,6 +191,8 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
                 status=RoadmapStatus(item["status"]),
                 reason=item["reason"],
                 notes=item["notes"],
+                # Exports made before actions existed have none.
+                actions=_actions(item.get("actions", [])),
                 position=int(item["position"]),
             )
         )
@@ -231,6 +234,13 @@ def _archived(row: dict[str, Any], people: dict[int, int | None]) -> ArchivedAns
         answered_at=_moment(row["answered_at"]) or utc_now(),
         archived_at=_moment(row["archived_at"]) or utc_now(),
     )
+
+
+def _actions(value: object) -> str:
+    try:
+        return roadmaps.imported_actions(value)
+    except ValueError as problem:
+        raise ImportRefused(str(problem)) from None
 
 
 def _moment(text: str | None) -> datetime | None:

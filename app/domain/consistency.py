@@ -12,7 +12,7 @@ from typing import Any
 
 from app.domain.levels import SCALE, number
 
-Loc = tuple[int | str, ...]
+Loc = tuple[int | float | str, ...]
 Found = tuple[Loc, str]
 
 
@@ -150,9 +150,9 @@ def _anchor_problems(at: Loc, anchors: object, values: list[float], what: str) -
     listed = ", ".join(number(v) for v in values)
     for key in anchors:
         value = _number(key)
-        if value is None or value not in values:
+        if value is not None and value not in values:  # a key that is no number: see pydantic's
             message = f"{key} is not a level of {what} (its levels are {listed})"
-            yield (*at, "anchors", str(key)), message
+            yield (*at, "anchors", key), message
 
 
 def _sourced(data: Mapping[str, Any]) -> Iterator[tuple[Loc, object]]:
@@ -179,8 +179,13 @@ def _attribution_problems(data: Mapping[str, Any]) -> Iterator[Found]:
 
 
 def format_loc(loc: Loc) -> str:
-    """`layers[1].areas[0].id` from ("layers", 1, "areas", 0, "id")."""
+    """`layers[1].areas[0].id` from ("layers", 1, "areas", 0, "id"); a level key is `[3]`."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if part == "[key]":  # pydantic's marker for a bad mapping key: the key is named already
+            continue
+        if isinstance(part, int | float) and not isinstance(part, bool):
+            text += f"[{number(part)}]"
+        else:
+            text += f".{part}" if text else str(part)
     return text

@@ -6,9 +6,10 @@ validated against these models; see docs/questionnaire-format.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -21,6 +22,15 @@ Weight = Annotated[float, Field(gt=0)]
 # authors from an area's described scope; quoted: the published text itself (see attribution).
 Source = Literal["blueprint", "derived", "quoted"]
 MAX_LAYERS = 8  # beyond eight, layer colours can no longer be told apart
+Hint = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Action = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+
+def added_later(default: Any = None, **constraints: Any) -> Any:
+    """A field the format gained after files were written: optional, and left out of the dump
+    while it holds its default, so a file without it keeps its content hash (and exports of it
+    still import)."""
+    return Field(default=default, exclude_if=lambda value: value == default, **constraints)
 
 
 class _Frozen(BaseModel):
@@ -75,21 +85,43 @@ def _whole_keys(anchors: dict[float, str] | None) -> dict[float, str] | None:
 
 
 class Criterion(_Frozen):
-    """One statement scored for current and target, on the scale or on an answer set."""
+    """One statement scored for current and target, on the scale or on an answer set.
+
+    The statement as written describes the scale's `wgll_level`; `anchors` say what the
+    criterion looks like at other levels (keyed by the values of its own scale or answer set).
+    `hint` is for the participant, `evidence` for the consultant (older files call a single
+    evidence prompt `guidance`), `action` is what moves the criterion up one level.
+    """
 
     id: Id
     text: Text
-    guidance: Text | None = None  # accepted from older files; `hint` is the newer field
+    guidance: Text | None = None
     weight: Weight = 1.0
     source: Source | None = None
-    answer_set: Id | None = None  # the name of one of the framework's answer sets
-    anchors: dict[float, Text] | None = None  # level value -> what the criterion looks like there
-    quality: tuple[Text, ...] = ()  # conditions that must hold for the statement's level
-    hint: Text | None = None  # one sentence for participants
-    evidence: tuple[Text, ...] = ()  # the consultant's evidence prompts
-    action: Text | None = None  # an improvement action for the roadmap
+    answer_set: Id | None = added_later()  # the name of one of the framework's answer sets
+    anchors: dict[float, Text] | None = added_later()
+    quality: tuple[Text, ...] | None = added_later(min_length=2)
+    hint: Hint | None = added_later()
+    evidence: tuple[Text, ...] | None = added_later(min_length=1)
+    action: Action | None = added_later()
 
     _whole_anchor_keys = field_validator("anchors")(_whole_keys)
+
+    @property
+    def evidence_prompts(self) -> tuple[str, ...]:
+        """What a consultant looks for, from `evidence` or an older file's `guidance`."""
+        if self.evidence:
+            return self.evidence
+        return (self.guidance,) if self.guidance else ()
+
+    def anchor(self, level: float) -> str | None:
+        """What this criterion looks like at `level`, if the file says."""
+        return (self.anchors or {}).get(level)
+
+
+def sentence_count(text: str) -> int:
+    """Sentences in a short text: ends of sentence followed by a space or the end."""
+    return len(re.findall(r"[.!?](?:\s|$)", text.strip())) or 1
 
 
 class SubComponent(_Frozen):
@@ -152,11 +184,11 @@ class Framework(_Frozen):
     version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     title: Text
     description: Text | None = None
-    wording: Wording = Wording()
-    attribution: Attribution | None = None
-    layers_sequenced: bool = False  # the roadmap starts earlier layers first only when true
+    wording: Wording = added_later(Wording())
+    attribution: Attribution | None = added_later()
+    layers_sequenced: bool = added_later(False)  # earlier layers first in the roadmap if true
     scale: Scale
-    answer_sets: dict[Id, AnswerSet] = {}
+    answer_sets: dict[Id, AnswerSet] = added_later({})
     layers: tuple[Layer, ...] = Field(min_length=1, max_length=MAX_LAYERS)
 
     def areas(self) -> Iterator[Area]:
@@ -173,6 +205,10 @@ class Framework(_Frozen):
     @cached_property
     def criteria_by_id(self) -> dict[str, Criterion]:
         return {criterion.id: criterion for criterion in self.criteria()}
+
+    def improvement_actions(self) -> dict[str, str]:
+        """Criterion id -> what moves it up one level, for criteria that say."""
+        return {c.id: c.action for c in self.criteria() if c.action}
 
     @property
     def area_count(self) -> int:
@@ -220,3 +256,14 @@ class Framework(_Frozen):
         scale's when they are all on the scale; None means in percent of the range (an answer
         set's values are for scoring, its labels for answering)."""
         return self.answer_levels[SCALE] if key == SCALE else None
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Order versions as people read them: 1.10 after 1.9 after 1.0, 2.0 after all of them.
+
+    Parts are split on "." and "-"; numbers compare as numbers, a text part (such as "draft")
+    sorts before any number in the same place, and a version that adds parts to another comes
+    after it (2.0, then 2.0-draft, then 2.0.1).
+    """
+    parts = re.split(r"[.\-]", version.strip())
+    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in parts)

@@ -4,7 +4,7 @@ problem in one run, each with the path inside the file and its line."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from app.domain.consistency import Loc, consistency_problems, format_loc
-from app.domain.framework import Framework
+from app.domain.framework import Criterion, Framework, sentence_count
+from app.domain.levels import number
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def parse_framework(text: str, name: str = "<text>") -> Framework:
         errors = [e for e in exc.errors() if not _is_cascade(e)]
         problems += [_problem_from_error(name, root, e) for e in errors]
     problems += [_located(name, root, loc, m) for loc, m in consistency_problems(data)]
+    if framework is not None and not problems:  # rules on the help fields need valid fields
+        problems += [_located(name, root, loc, m) for loc, m in _help_problems(framework)]
     if problems or framework is None:
         raise FrameworkFileError(sorted(problems, key=lambda p: p.line or 0))
     return framework
@@ -135,6 +138,7 @@ _MESSAGES = {
     "extra_forbidden": "unknown field",
     "string_pattern_mismatch": "not a valid id: use lower-case letters, digits, '-' and '.'",
     "string_too_short": "must not be empty",
+    "float_parsing": "not a level: use one of the level values",
     "model_type": "must be a mapping of fields (name: value lines)",
     "dict_type": "must be a mapping (name: value lines)",
     "tuple_type": "must be a list (lines starting with '- ')",
@@ -168,6 +172,8 @@ def _message(error: Any, node: yaml.Node | None) -> str:
         return f"must list at least {error['ctx']['min_length']} item(s)"
     if kind == "too_long":
         return f"must list at most {error['ctx']['max_length']} item(s)"
+    if kind == "string_too_long":
+        return f"too long: at most {error['ctx']['max_length']} characters"
     return _MESSAGES.get(kind, str(error["msg"]))
 
 
@@ -180,3 +186,69 @@ def _not_text(value: object, node: yaml.Node | None) -> str:
             f'yes/no/on/off/true/false as booleans), not as text: write "{written}" in quotes'
         )
     return f'must be text, but YAML read {written} as a number: write "{written}" in quotes'
+
+
+def _criteria_with_locs(framework: Framework) -> Iterator[tuple[Criterion, Loc]]:
+    for li, layer in enumerate(framework.layers):
+        for ai, area in enumerate(layer.areas):
+            at: Loc = ("layers", li, "areas", ai)
+            for ci, criterion in enumerate(area.criteria):
+                yield criterion, (*at, "criteria", ci)
+            for si, sub in enumerate(area.sub_components):
+                for ci, criterion in enumerate(sub.criteria):
+                    yield criterion, (*at, "sub_components", si, "criteria", ci)
+
+
+MIN_ANCHORS = 3  # fewer leaves most of the levels to guesswork
+
+
+def _help_problems(framework: Framework) -> Iterator[tuple[Loc, str]]:
+    """Anchors, hint and evidence that a participant or consultant could not use as written."""
+    for criterion, at in _criteria_with_locs(framework):
+        if criterion.guidance and criterion.evidence:
+            yield (*at, "guidance"), "give evidence or guidance (its older name), not both"
+        if criterion.hint and sentence_count(criterion.hint) > 1:
+            message = "keep the hint to one sentence: a participant has about 30 seconds"
+            yield (*at, "hint"), message
+        if criterion.anchors is not None:
+            for loc, message in _anchor_problems(criterion, framework):
+                yield (*at, *loc), message
+
+
+def _anchor_problems(criterion: Criterion, framework: Framework) -> Iterator[tuple[Loc, str]]:
+    """At least three levels (fewer on a short scale), the top one included, the WGLL one not:
+    the statement itself describes the level `wgll_level` names. Levels are those of the
+    criterion's own scale or answer set (an answer set has no WGLL level)."""
+    anchors = criterion.anchors or {}
+    levels = framework.levels_of(criterion)
+    wgll = framework.scale.wgll_level if levels.is_scale else None
+    describable = [v for v in levels.values if v != wgll]
+    wanted = min(MIN_ANCHORS, len(describable))
+    if len(anchors) < wanted:
+        listed = ", ".join(number(v) for v in sorted(anchors)) or "none"
+        yield ("anchors",), f"describe at least {wanted} levels (found {listed})"
+    top = levels.maximum
+    if top != wgll and top not in anchors:
+        message = f"describe the top level {number(top)} too: it is the one most misread"
+        yield ("anchors",), message
+    if wgll is not None and wgll in anchors:
+        message = (
+            f"leave level {wgll} out: the statement as written describes it (scale.wgll_level)"
+        )
+        yield ("anchors", wgll), message
+
+
+HELP_FIELDS = ("anchors", "hint", "action")
+
+
+def completeness_problems(framework: Framework, name: str) -> list[Problem]:
+    """Criteria without anchors, a hint or an action: what `gapwise validate --complete` refuses."""
+    problems = []
+    for criterion, at in _criteria_with_locs(framework):
+        missing = [field for field in HELP_FIELDS if getattr(criterion, field) is None]
+        if missing:
+            message = (
+                f"'{criterion.id}' has no {', '.join(missing)} (--complete asks for all three)"
+            )
+            problems.append(Problem(name, format_loc(at), message))
+    return problems

@@ -4,7 +4,9 @@ One initiative per area whose gap is worth closing. Priority is gap x importance
 consultant sets per area, default 1). Gaps are measured as a share of the range the area is
 answered on, so a 1-5 scale, a 0-5 scale and an answer set from 0 to 1 are judged alike.
 Only a framework that declares its layers sequenced gets the earlier layer first where
-priorities compete; otherwise layers say nothing about order.
+priorities compete; otherwise layers say nothing about order. Each initiative lists the
+improvement actions of its criteria with the largest gaps, so the first draft already says
+what to do.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 from app.domain.framework import Framework
 from app.domain.levels import number
-from app.domain.scoring import Results, Score
+from app.domain.scoring import AreaResult, Results, Score
 
 HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
 # Both in percentage points of the range: 10 points is half a level on a 0-5 scale.
@@ -24,6 +26,7 @@ PRIORITY_BAND_POINTS = 10.0  # priorities this close compete; a sequenced framew
 # earlier layer then goes first
 HORIZON_CAPACITY = (3, 4)  # initiatives started in the first and second horizons; the rest later
 _TOLERANCE = 1e-9  # float noise: a gap of exactly the minimum counts
+ACTIONS_PER_INITIATIVE = 3  # more reads as a list of everything, not a plan
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Initiative:
     priority: float  # gap in percentage points x importance
     horizon: int  # index into HORIZONS
     reason: str
+    actions: tuple[str, ...] = ()  # improvement actions of the criteria with the largest gaps
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class PlannedItem:
     owner: str
     reason: str
     notes: str
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class _Candidate:
     layer_title: str
     score: Score
     importance: float
+    actions: tuple[str, ...]
 
     @property
     def priority(self) -> float:
@@ -70,8 +76,10 @@ class _Candidate:
 def build_roadmap(
     results: Results, importance: Mapping[str, float] | None = None, *, framework: Framework
 ) -> list[Initiative]:
-    """Initiatives in the order to start them, each with a horizon and the reason it is there."""
+    """Initiatives in the order to start them, each with a horizon, the reason it is there and
+    the improvement actions (from the framework) of its criteria with the largest gaps."""
     weights = importance or {}
+    actions = framework.improvement_actions()
     candidates = [
         _Candidate(
             area.area_id,
@@ -81,6 +89,7 @@ def build_roadmap(
             layer.title,
             area.score,
             weights.get(area.area_id, 1.0),
+            largest_gap_actions(area, actions),
         )
         for index, layer in enumerate(results.layers)
         for area in layer.areas
@@ -100,9 +109,25 @@ def build_roadmap(
             priority=candidate.priority,
             horizon=horizon_at(position),
             reason=writer.reason(candidate, ordered[:position]),
+            actions=candidate.actions,
         )
         for position, candidate in enumerate(ordered)
     ]
+
+
+def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[str, ...]:
+    """The actions of the area's criteria with the largest gaps (at least the minimum gap),
+    largest first as shares of each criterion's range, ties in questionnaire order; criteria
+    without an action are passed over."""
+    gaps = [
+        (criterion.score.gap_points, position, actions[criterion.criterion_id])
+        for position, criterion in enumerate(area.all_criteria())
+        if criterion.score is not None
+        and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
+        and criterion.criterion_id in actions
+    ]
+    ranked = sorted(gaps, key=lambda gap: (-round(gap[0], 9), gap[1]))
+    return tuple(action for _, _, action in ranked[:ACTIONS_PER_INITIATIVE])
 
 
 def _sequenced_order(candidate: _Candidate) -> tuple[int, int, float, str]:

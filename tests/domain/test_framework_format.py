@@ -37,7 +37,7 @@ def test_the_broken_library_file_reports_every_problem_in_one_run_with_lines() -
         (19, "layers[0].colour"),
         (21, "layers[0].areas[0].intent"),
         (26, "layers[0].areas[0].criteria[0].source"),
-        (28, "layers[0].areas[0].criteria[0].anchors.7"),
+        (28, "layers[0].areas[0].criteria[0].anchors[7]"),
         (29, "layers[0].areas[0].criteria[1].id"),
         (31, "layers[0].areas[0].criteria[1].answer_set"),
     ]
@@ -117,9 +117,9 @@ def test_anchors_are_keyed_by_the_levels_of_the_criterions_own_scale_or_answer_s
     criteria[1].update(answer_set="yes-no", anchors={1: "Yes.", 2: "Twice yes."})
 
     assert [(path, message) for _, path, message in problems(dumped(data))] == [
-        ("layers[0].areas[0].criteria[0].anchors.4",
+        ("layers[0].areas[0].criteria[0].anchors[4]",
          "4 is not a level of the scale (its levels are 0, 1, 2, 3)"),
-        ("layers[0].areas[0].criteria[1].anchors.2",
+        ("layers[0].areas[0].criteria[1].anchors[2]",
          "2 is not a level of answer set 'yes-no' (its levels are 0, 1)"),
     ]  # fmt: skip
 
@@ -155,19 +155,24 @@ def test_the_library_framework_resolves_its_levels() -> None:
     assert LIBRARY.levels_of(catalogue).values == (0, 0.25, 0.5, 1)
     assert LIBRARY.levels_of(catalogue).codes == (0, 1, 2, 3)  # stored: the answer's position
     assert LIBRARY.levels_of(weeding).codes == (1, 2, 3, 4, 5)  # stored: the level's value
-    assert catalogue.anchors == {0: "Subject search finds nothing.", 1: "Every item has "
-                                 "subject headings."}  # fmt: skip
+    assert catalogue.anchor(0.5) == "Half the catalogue has subject headings."
+    assert sorted(catalogue.anchors or {}) == [0, 0.5, 1]
     assert LIBRARY.shared_levels() is None
     assert LIBRARY.shared_levels(weeding for _ in range(2)).key == "scale"  # type: ignore[union-attr]
     assert (LIBRARY.wording.intent, LIBRARY.wording.layers) == ("Aim", "service lines")
     assert LIBRARY.layers_sequenced is False and len(LIBRARY.layers) == 5
 
 
-def test_anchor_keys_written_3_or_3_0_are_the_same_level_and_the_same_content() -> None:
+def test_anchor_keys_written_2_or_2_0_are_the_same_level_and_the_same_content() -> None:
     data = mini()
-    data["layers"][0]["areas"][0]["criteria"][0]["anchors"] = {3: "Everything."}
+    anchors = {0: "Nothing.", 1: "Some.", 2: "Most."}  # mini's top level 3 is its WGLL level
+    data["layers"][0]["areas"][0]["criteria"][0]["anchors"] = anchors
     whole = parse_framework(dumped(data))
-    data["layers"][0]["areas"][0]["criteria"][0]["anchors"] = {3.0: "Everything."}
+    data["layers"][0]["areas"][0]["criteria"][0]["anchors"] = {
+        0.0: "Nothing.",
+        1: "Some.",
+        2.0: "Most.",
+    }
     written_as_float = parse_framework(dumped(data))
 
     assert content_hash(whole) == content_hash(written_as_float)

@@ -6,8 +6,15 @@ import pytest
 
 from app.domain.framework import Framework
 from app.domain.loading import load_framework, parse_framework
-from app.domain.roadmap import HORIZONS, build_roadmap, horizon_at
-from app.domain.scoring import AreaResult, LayerResult, Results, Score
+from app.domain.roadmap import HORIZONS, build_roadmap, horizon_at, largest_gap_actions
+from app.domain.scoring import (
+    AreaResult,
+    CriterionResult,
+    LayerResult,
+    Results,
+    Score,
+    SubComponentResult,
+)
 from tests.conftest import DATA
 
 LAYERS = [("foundations", "Foundations"), ("enabling", "Enabling"), ("execution", "Execution")]
@@ -148,3 +155,61 @@ def test_a_mixed_area_is_raised_in_percent_and_its_gap_given_in_points() -> None
 
     assert initiative.title == "Raise Stock from 38 % to 100 %"
     assert initiative.reason == "Gap of 62 percentage points in the Collections service line."
+
+
+def _criterion(criterion_id: str, gap: float | None) -> CriterionResult:
+    score = None if gap is None else Score(20, 20 + gap * 20, "scale", 1.0, 1.0 + gap, gap)
+    return CriterionResult(
+        criterion_id, criterion_id, 1.0, "scale", 5.0, None, None, score, 0, False
+    )
+
+
+def _area_with(gaps: dict[str, float | None]) -> AreaResult:
+    criteria = tuple(_criterion(criterion_id, gap) for criterion_id, gap in gaps.items())
+    score = Score(20, 60, "scale", 1.0, 3.0, 2.0)
+    sub_component = SubComponentResult("data-sub", "Sub", None, criteria[2:])
+    return AreaResult("data", "Data", "foundations", 1.0, score, criteria[:2], (sub_component,))
+
+
+ACTIONS = {f"c{n}": f"Do {n}." for n in range(1, 7)}
+
+
+@pytest.mark.parametrize(
+    ("gaps", "expected"),
+    [
+        # largest first, across the area's own criteria and its sub-components; three at most
+        ({"c1": 1.0, "c2": 2.5, "c3": 0.5, "c4": 3.0, "c5": 1.5}, ("Do 4.", "Do 2.", "Do 5.")),
+        # equal gaps keep the questionnaire's order
+        ({"c1": 2.0, "c2": 2.0, "c3": 2.0, "c4": 2.0}, ("Do 1.", "Do 2.", "Do 3.")),
+        # a gap under half a level (10 points of 0-5), or no score at all, asks for no action
+        ({"c1": 0.4, "c2": None, "c3": 0.5}, ("Do 3.",)),
+        # a criterion without an action is passed over, not left as a hole
+        ({"c1": 3.0, "unhelped": 2.9, "c3": 1.0}, ("Do 1.", "Do 3.")),
+        ({"c1": -1.0, "c2": 0.0}, ()),
+    ],
+)
+def test_an_initiative_lists_the_actions_of_its_largest_gaps(
+    gaps: dict[str, float | None], expected: tuple[str, ...]
+) -> None:
+    assert largest_gap_actions(_area_with(gaps), ACTIONS) == expected
+
+
+def test_drafted_initiatives_carry_their_area_s_actions() -> None:
+    layer = LayerResult("foundations", "Foundations", None, (_area_with({"c1": 1.0, "c2": 2.0}),))
+    results = Results(participants=3, overall=None, layers=(layer,))
+
+    (initiative,) = build_roadmap(results, framework=_with_actions())
+
+    assert initiative.actions == ("Do 2.", "Do 1.")
+    assert build_roadmap(results, framework=STACK)[0].actions == ()  # a framework without any
+
+
+def _with_actions() -> Framework:
+    """One layer, one area, criteria c1 and c2 with the actions of ACTIONS."""
+    criteria = ", ".join(f"{{id: c{n}, text: T, action: Do {n}.}}" for n in (1, 2))
+    levels = ", ".join(f"{{value: {v}, label: L{v}, description: x}}" for v in range(6))
+    return parse_framework(
+        f"id: acts\nversion: '1'\ntitle: A\nscale: {{levels: [{levels}]}}\nlayers: [{{id: "
+        f"foundations, title: Foundations, areas: [{{id: data, title: Data, intent: x, "
+        f"criteria: [{criteria}]}}]}}]"
+    )

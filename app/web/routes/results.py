@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
-from app.domain.framework import Area
+from app.domain.framework import Area, Criterion
 from app.domain.scoring import (
     AreaResult,
     CriterionResult,
@@ -78,6 +78,7 @@ class AreaResultsPage:
     framework_area: Area
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
     figures: Figures
+    criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
 
 
 @router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
@@ -99,6 +100,7 @@ def show_area_results(
         framework_area=next(a for a in data.framework.areas() if a.id == area_id),
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
         figures=Figures(data.framework),
+        criteria={c.id: c for c in data.framework.criteria()},
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
 
