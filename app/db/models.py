@@ -8,6 +8,8 @@ from enum import StrEnum
 from sqlalchemy import Column, DateTime, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -84,12 +86,6 @@ class Answer(SQLModel, table=True):
     dont_know: bool = False
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = _timestamp()
-
-
-class Role(StrEnum):
-    ADMIN = "admin"  # runs the instance; sees every organisation
-    CONSULTANT = "consultant"  # creates organisations and assessments, invites, sees results
-    VIEWER = "viewer"  # a client lead: reads results and reports of their organisations
 
 
 class User(SQLModel, table=True):

@@ -18,8 +18,9 @@ from app.web.deps import (
     SessionDep,
     SettingsDep,
 )
+from app.web.transactions import UnitOfWorkRoute
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/v1")
 
 
 class FrameworkListItem(BaseModel):

@@ -6,23 +6,18 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-from fastapi import APIRouter, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 
 from app.db import report_data
 from app.db.models import Organisation
 from app.db.transfer import ImportRefused, import_assessment
-from app.web.deps import (
-    AssessmentDep,
-    ConsultantUser,
-    CurrentUser,
-    OrganisationDep,
-    SessionDep,
-    record_change,
-)
+from app.domain.policy import Action
+from app.web.deps import AssessmentDep, AuditDep, OrganisationDep, SessionDep, allowed
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -37,7 +32,6 @@ def export(
     assessment: AssessmentDep,
     export_format: Literal["csv", "xlsx", "json"],
     session: SessionDep,
-    user: CurrentUser,
 ) -> Response:
     content = report_data.exported(
         session=session, assessment=assessment, export_format=export_format
@@ -56,12 +50,16 @@ class ImportPage:
     message: str
 
 
-@router.post("/organisations/{organisation_id}/import", name="import_assessment")
+@router.post(
+    "/organisations/{organisation_id}/import",
+    name="import_assessment",
+    dependencies=[allowed(Action.MANAGE_ASSESSMENTS)],
+)
 def import_upload(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     file: UploadFile,
 ) -> Response:
     """Restore an assessment from a Gapwise JSON export into this organisation."""
@@ -84,11 +82,8 @@ def import_upload(
         return templates.TemplateResponse(
             request, "exports/import_refused.html", {"page": page}, status_code=422
         )
-    record_change(
-        request,
-        session,
+    audit(
         "imported assessment",
-        user,
         organisation_id=organisation.id,
         detail=assessment.title,
     )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import HTTPException, Query, Request
+from fastapi.responses import Response
 
 from app.db import repository, roadmaps
 from app.db.models import Assessment
@@ -17,8 +17,9 @@ from app.reports.cache import cached
 from app.reports.pdf import ReportFailed, render_pdf_in_worker
 from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 Paper = Literal["A4", "Letter"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
 
 from app.db import repository
 from app.db.models import Assessment, Organisation
@@ -22,8 +22,9 @@ from app.reports import charts
 from app.reports.cache import cached
 from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 CHARTS = {
     "radar": lambda r: charts.radar_chart(r.results, r.framework.scale.maximum),
