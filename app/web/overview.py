@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.db import repository
 from app.db.models import Assessment, Organisation, Participant
 from app.db.repository import Activity
+from app.reports.registry import EXPORTS, ExportFormat
 from app.web.templating import templates
 
 
@@ -38,6 +39,7 @@ class AssessmentPage:
     participants: list[ParticipantRow]
     groups: list[str]
     mail_enabled: bool
+    exports: list[ExportFormat] = field(default_factory=lambda: list(EXPORTS.values()))
     form: ParticipantForm = field(default_factory=ParticipantForm)
     message: str = ""
 

@@ -4,42 +4,41 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Literal
 
-from fastapi import Request, UploadFile
+from fastapi import HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from app.db import report_data
 from app.db.models import Organisation
 from app.db.transfer import ImportRefused, import_assessment
 from app.domain.policy import Action
+from app.report_data import exported
+from app.reports.registry import EXPORTS
 from app.web.deps import AssessmentDep, AuditDep, OrganisationDep, SessionDep, allowed
 from app.web.templating import templates
 from app.web.transactions import page_router
 
 router = page_router()
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @router.get("/assessments/{assessment_id}/export/{export_format}", name="export_assessment")
 def export(
     assessment: AssessmentDep,
-    export_format: Literal["csv", "xlsx", "json"],
+    export_format: str,
     session: SessionDep,
 ) -> Response:
-    content = report_data.exported(
-        session=session, assessment=assessment, export_format=export_format
-    )
-    filename = f"gapwise-assessment-{assessment.id}.{export_format}"
+    chosen = EXPORTS.get(export_format)
+    if chosen is None:
+        known = ", ".join(EXPORTS)
+        raise HTTPException(
+            status_code=404, detail=f"There is no export format '{export_format}' ({known})."
+        )
+    content = exported(session=session, assessment=assessment, export_format=chosen)
+    filename = f"gapwise-assessment-{assessment.id}.{chosen.name}"
     return Response(
         content,
-        media_type=MEDIA_TYPES[export_format],
+        media_type=chosen.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
