@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -55,11 +56,21 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def get_optional_user(request: Request, session: SessionDep) -> User | None:
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="A personal API token (create one on your account page), sent as "
+    "`Authorization: Bearer gw_…`. Signed-in browsers may use their session instead.",
+)
+
+
+def get_optional_user(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> User | None:
     """A Bearer API token when one is sent (cookies are then ignored), else the session cookie."""
-    authorization = request.headers.get("authorization", "")
-    if authorization.startswith("Bearer "):
-        found = accounts.user_for_api_token(session=session, secret=authorization[7:].strip())
+    if bearer is not None:
+        found = accounts.user_for_api_token(session=session, secret=bearer.credentials.strip())
         if found is None:
             raise HTTPException(
                 status_code=401, detail="The API token is not valid or was revoked."
@@ -71,8 +82,8 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
             with session_scope(request.app.state.engine) as bookkeeping:
                 accounts.note_token_use(session=bookkeeping, token_id=token.id or 0)
         return user
-    token = request.cookies.get(SESSION_COOKIE)
-    user = accounts.user_for_session(session=session, token=token) if token else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    user = accounts.user_for_session(session=session, token=cookie) if cookie else None
     request.state.user = user
     return user
 

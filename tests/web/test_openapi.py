@@ -17,6 +17,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from tests.web.test_isolation import flatten
+
 SNAPSHOT = Path(__file__).parent / "openapi.json"
 
 
@@ -42,3 +44,10 @@ def test_the_api_answers_with_its_own_models_only(client: TestClient) -> None:
         if not name.endswith("Public") and name not in ("HTTPValidationError", "ValidationError")
     ]
     assert foreign == []
+
+
+def test_route_names_are_unique_across_the_app(client: TestClient) -> None:
+    """url_for('name') must not depend on which router was included first."""
+    names = [route.name for route in flatten(client.app.routes) if hasattr(route, "name")]
+
+    assert [name for name in set(names) if names.count(name) > 1] == []

@@ -13,7 +13,7 @@ from app.web.transactions import UnitOfWorkRoute
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="Whether the server and its database answer")
 def check_health(session: SessionDep) -> JSONResponse:
     """200 when the database answers a query, 503 otherwise."""
     try:
