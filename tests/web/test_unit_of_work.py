@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 import app
 from app.config import Settings
 from app.db import accounts, repository
-from app.db.models import AuditEvent, Organisation
+from app.db.models import ApiToken, AuditEvent, Organisation
 from app.main import create_app
 from app.web.deps import SessionDep
 from app.web.transactions import UnitOfWorkRoute, page_router
@@ -97,3 +97,18 @@ def test_only_the_unit_of_work_commits(path: Path) -> None:
     }
     if path.name not in COMMIT_POINTS:
         assert "commit" not in calls, f"{path.name} commits: leave that to the unit of work"
+
+
+def test_an_api_read_notes_the_token_use_at_most_once_a_minute(
+    client: TestClient, session: Session, tenants
+) -> None:
+    """Noting a token's use is its own short write, and rare: API reads stay reads."""
+    headers = {"Authorization": f"Bearer {tenants[0].token}"}
+    used = select(ApiToken.last_used_at).where(ApiToken.user_id == tenants[0].consultant.id)
+
+    client.get("/api/v1/organisations", headers=headers)
+    first = session.exec(used).one()
+    client.get("/api/v1/organisations", headers=headers)
+    again = session.exec(used).one()
+
+    assert first is not None and again == first
