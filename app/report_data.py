@@ -30,16 +30,26 @@ from app.reports.registry import ExportFormat
 def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedItem]:
     """The stored roadmap as plain values; empty when none has been drafted."""
     return [
-        PlannedItem(i.title, i.area_id, i.horizon, str(i.status), i.owner, i.reason, i.notes)
+        PlannedItem(
+            i.title,
+            i.area_id,
+            i.horizon,
+            str(i.status),
+            i.owner,
+            i.reason,
+            i.notes,
+            roadmaps.actions_of(i),
+        )
         for i in roadmaps.roadmap_of(session=session, assessment=assessment)
     ]
 
 
-def _proposed(assessment: Assessment, results: Results) -> list[PlannedItem]:
+def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedItem]:
     """The roadmap the gaps propose, shown while none has been drafted."""
+    actions = data.framework.improvement_actions()
     return [
-        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "")
-        for i in build_roadmap(results, roadmaps.importance_of(assessment))
+        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "", i.actions)
+        for i in build_roadmap(data.results, roadmaps.importance_of(assessment), actions)
     ]
 
 
@@ -58,7 +68,7 @@ class ChartData:
 def chart_data_of(*, session: Session, assessment: Assessment) -> ChartData:
     data = results_of(session=session, assessment=assessment)
     stored = planned_items(session=session, assessment=assessment)
-    roadmap = stored or _proposed(assessment, data.results)
+    roadmap = stored or _proposed(assessment, data)
     return ChartData(
         data.version, data.framework, data.results, data.segments, data.people, tuple(roadmap)
     )
@@ -91,7 +101,7 @@ def report_data_of(
         results=data.results,
         segments=data.segments,
         people=data.people,
-        roadmap=tuple(stored or _proposed(assessment, data.results)),
+        roadmap=tuple(stored or _proposed(assessment, data)),
         roadmap_is_draft=not stored,
         participants=tuple(
             ReportParticipant(

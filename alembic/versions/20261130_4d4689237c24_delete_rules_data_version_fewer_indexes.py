@@ -8,7 +8,7 @@ SQLite rewrites a table to change its foreign keys (batch mode). app.db.migratio
 foreign keys off for that, or rewriting a parent table would cascade into its children.
 
 Revision ID: 4d4689237c24
-Revises: 8afee35041ed
+Revises: 1daeb593fa28
 Create Date: 2026-11-30 10:40:59.722838
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4d4689237c24"
-down_revision: str | None = "8afee35041ed"
+down_revision: str | None = "1daeb593fa28"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

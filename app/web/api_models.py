@@ -36,6 +36,11 @@ class CriterionPublic(_Public):
     guidance: str | None = None
     weight: float = 1.0
     source: Literal["blueprint", "derived"] | None = None
+    anchors: dict[int, str] | None = None  # what the criterion looks like at other levels
+    quality: list[str] | None = None
+    hint: str | None = None  # for the participant
+    evidence: list[str] | None = None  # what a consultant looks for
+    action: str | None = None  # what moves the criterion up one level
 
 
 class SubComponentPublic(_Public):

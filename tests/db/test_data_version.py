@@ -131,6 +131,7 @@ WRITES: dict[str, Callable[[Session, Assessment, Participant], object]] = {
         horizon=2,
         status=RoadmapStatus.DONE,
         notes="",
+        actions=["Write it down"],
     ),
     "drop a roadmap item": lambda s, a, p: roadmaps.delete_item(
         session=s, item=roadmaps.roadmap_of(session=s, assessment=a)[0]

@@ -22,7 +22,7 @@ from app.db.models import (
 )
 from tests.factories import Tenant
 
-BEFORE_THE_RULES = "8afee35041ed"
+BEFORE_THE_RULES = "1daeb593fa28"
 
 
 def _count(session: Session, model: type, **where: object) -> int:
