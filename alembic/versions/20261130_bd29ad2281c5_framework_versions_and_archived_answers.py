@@ -1,7 +1,7 @@
 """framework versions can be retired; answers set aside by an upgrade are archived
 
 Revision ID: bd29ad2281c5
-Revises: 1daeb593fa28
+Revises: 4d4689237c24
 Create Date: 2026-11-30 10:36:58.377247
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "bd29ad2281c5"
-down_revision: str | None = "1daeb593fa28"
+down_revision: str | None = "4d4689237c24"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -32,10 +32,7 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("archived_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["participant_id"],
-            ["participant.id"],
-        ),
+        sa.ForeignKeyConstraint(["participant_id"], ["participant.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("archived_answer", schema=None) as batch_op:

@@ -108,6 +108,7 @@ def upgrade_assessment(
     )
     if moved.rowcount != 1:
         raise UpgradeConflict("the assessment was upgraded by someone else just now")
+    repository.mark_changed(session=session, assessment_id=assessment.id)
     session.refresh(assessment)
     counts = {"kept": 0, "to_revisit": 0, "removed": 0}
     for answer in repository.answers_of(session=session, assessment=assessment):

@@ -8,29 +8,30 @@ from pathlib import PurePath
 from typing import Annotated
 
 import yaml
-from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import HTTPException, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.db import frameworks, repository
 from app.db.models import FrameworkSnapshot
 from app.domain.framework import Framework
 from app.domain.loading import FrameworkFileError, Problem, parse_framework
+from app.domain.policy import Action
 from app.domain.versions import FrameworkDiff, diff_frameworks
 from app.web.deps import (
+    AuditDep,
     FrameworkSnapshotDep,
-    FrameworkUploader,
     FrameworkVersionDep,
     OptionalUser,
     SessionDep,
-    VersionRetirer,
-    may_retire_framework_version,
-    may_upload_framework,
-    record_change,
+    allowed,
 )
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
+UPLOAD = allowed(Action.UPLOAD_FRAMEWORKS)
+RETIRE = allowed(Action.RETIRE_FRAMEWORK_VERSIONS)
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # a large framework (90 criteria with guidance) is ~150 KB
 
@@ -50,7 +51,6 @@ class FrameworkEntry:
 @dataclass(frozen=True)
 class FrameworksPage:
     entries: list[FrameworkEntry]
-    can_upload: bool
     max_upload_kib: int = MAX_UPLOAD_BYTES // 1024
 
 
@@ -67,7 +67,6 @@ class FrameworkPage:
     snapshot: FrameworkSnapshot
     versions: list[VersionRow]
     sources: set[str]  # the `source` values the file uses, for the legend
-    can_retire: bool
     notice: str = ""
     is_newest: bool = True
 
@@ -91,11 +90,12 @@ def _versions(session: Session, framework_key: str) -> list[VersionRow]:
 
 @router.get("/frameworks", name="list_frameworks")
 def list_frameworks(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """Every framework, its latest version first; the upload form for those who may upload."""
     entries = [
         FrameworkEntry(repository.framework_of(s), _versions(session, s.framework_key))
         for s in repository.latest_snapshots(session=session)
     ]
-    page = FrameworksPage(entries, can_upload=may_upload_framework(user))
+    page = FrameworksPage(entries)
     return templates.TemplateResponse(request, "frameworks/index.html", {"page": page})
 
 
@@ -106,9 +106,7 @@ def _sources(framework: Framework) -> set[str]:
     return {source for source in found if source}
 
 
-def _render_version(
-    request: Request, session: Session, snapshot: FrameworkSnapshot, user: OptionalUser
-) -> Response:
+def _render_version(request: Request, session: Session, snapshot: FrameworkSnapshot) -> Response:
     framework = repository.framework_of(snapshot)
     versions = _versions(session, snapshot.framework_key)
     notices = {
@@ -121,7 +119,6 @@ def _render_version(
         snapshot=snapshot,
         versions=versions,
         sources=_sources(framework),
-        can_retire=may_retire_framework_version(user),
         notice=notices.get(request.query_params.get("done", ""), ""),
         is_newest=versions[0].snapshot.id == snapshot.id,
     )
@@ -132,14 +129,14 @@ def _render_version(
 def show_framework(
     request: Request, snapshot: FrameworkSnapshotDep, session: SessionDep, user: OptionalUser
 ) -> Response:
-    return _render_version(request, session, snapshot, user)
+    return _render_version(request, session, snapshot)
 
 
 @router.get("/frameworks/{framework_id}/versions/{snapshot_id}", name="show_framework_version")
 def show_framework_version(
     request: Request, snapshot: FrameworkVersionDep, session: SessionDep, user: OptionalUser
 ) -> Response:
-    return _render_version(request, session, snapshot, user)
+    return _render_version(request, session, snapshot)
 
 
 def _refused(request: Request, filename: str, problems: list[Problem]) -> Response:
@@ -164,23 +161,22 @@ def _read_upload(file: UploadFile, filename: str) -> str:
         raise FrameworkFileError([Problem(filename, "", message)]) from None
 
 
-@router.post("/frameworks/upload", name="upload_framework")
+@router.post("/frameworks/upload", name="upload_framework", dependencies=[UPLOAD])
 def upload_framework(
-    request: Request, session: SessionDep, user: FrameworkUploader, file: UploadFile
+    request: Request, session: SessionDep, audit: AuditDep, file: UploadFile
 ) -> Response:
-    """Validate and store an uploaded framework file; nothing is stored when it has problems."""
+    """Validate and store an uploaded framework file; nothing is stored when it has problems
+    (a file is read and checked whole before anything is written)."""
     filename = PurePath(file.filename or "upload.yaml").name[:120] or "upload.yaml"
     try:
         framework = parse_framework(_read_upload(file, filename), filename)
         known = {s.id for s in frameworks.snapshots_of(session=session, framework_key=framework.id)}
         snapshot = repository.store_framework(session=session, framework=framework, source=filename)
     except FrameworkFileError as error:
-        session.rollback()
         return _refused(request, filename, list(error.problems))
     done = "known" if snapshot.id in known else "uploaded"
     if done == "uploaded":
-        detail = f"{framework.id} {framework.version} ({filename})"
-        record_change(request, session, "uploaded framework", user, detail=detail)
+        audit("uploaded framework", detail=f"{framework.id} {framework.version} ({filename})")
     return _back_to_version(request, snapshot, done)
 
 
@@ -231,9 +227,10 @@ class RetirePage:
 @router.get(
     "/frameworks/{framework_id}/versions/{snapshot_id}/retire",
     name="confirm_retire_framework_version",
+    dependencies=[RETIRE],
 )
 def confirm_retire_framework_version(
-    request: Request, snapshot: FrameworkVersionDep, session: SessionDep, user: VersionRetirer
+    request: Request, snapshot: FrameworkVersionDep, session: SessionDep
 ) -> Response:
     """Retiring cannot be undone here, so it is asked for first, even without JavaScript."""
     counts = frameworks.assessment_counts(session=session, framework_key=snapshot.framework_key)
@@ -242,16 +239,17 @@ def confirm_retire_framework_version(
 
 
 @router.post(
-    "/frameworks/{framework_id}/versions/{snapshot_id}/retire", name="retire_framework_version"
+    "/frameworks/{framework_id}/versions/{snapshot_id}/retire",
+    name="retire_framework_version",
+    dependencies=[RETIRE],
 )
 def retire_framework_version(
-    request: Request, snapshot: FrameworkVersionDep, session: SessionDep, user: VersionRetirer
+    request: Request, snapshot: FrameworkVersionDep, session: SessionDep, audit: AuditDep
 ) -> Response:
     """No new assessment or upgrade can choose it; assessments that use it keep it."""
     if snapshot.retired_at is None:
         frameworks.retire(session=session, snapshot=snapshot)
-        detail = f"{snapshot.framework_key} {snapshot.version}"
-        record_change(request, session, "retired framework version", user, detail=detail)
+        audit("retired framework version", detail=f"{snapshot.framework_key} {snapshot.version}")
     return _back_to_version(request, snapshot, "retired")
 
 

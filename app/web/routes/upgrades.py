@@ -10,17 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.db import frameworks, repository
 from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot
+from app.domain.policy import Action
 from app.domain.versions import FrameworkDiff, diff_frameworks
-from app.web.deps import AssessmentDep, AssessmentUpgrader, SessionDep, record_change
+from app.web.deps import AssessmentDep, AuditDep, SessionDep, allowed
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
+UPGRADE = allowed(Action.UPGRADE_ASSESSMENTS)
 
 
 @dataclass(frozen=True)
@@ -53,20 +56,19 @@ def _plan(session: Session, assessment: Assessment) -> UpgradePage:
     return UpgradePage(assessment, current, target, diff, revisit, removed, refusal)
 
 
-@router.get("/assessments/{assessment_id}/upgrade", name="confirm_upgrade")
-def confirm_upgrade(
-    request: Request, assessment: AssessmentDep, session: SessionDep, user: AssessmentUpgrader
-) -> Response:
+@router.get("/assessments/{assessment_id}/upgrade", name="confirm_upgrade", dependencies=[UPGRADE])
+def confirm_upgrade(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
     page = _plan(session, assessment)
     return templates.TemplateResponse(request, "assessments/upgrade.html", {"page": page})
 
 
-@router.post("/assessments/{assessment_id}/upgrade", name="upgrade_assessment")
+@router.post(
+    "/assessments/{assessment_id}/upgrade", name="upgrade_assessment", dependencies=[UPGRADE]
+)
 def upgrade_assessment(
-    request: Request,
     assessment: AssessmentDep,
     session: SessionDep,
-    user: AssessmentUpgrader,
+    audit: AuditDep,
     to: Annotated[int, Form(ge=1, le=2**63 - 1)],
 ) -> Response:
     """Upgrade to the version the confirmation page showed, and to no other."""
@@ -84,7 +86,6 @@ def upgrade_assessment(
             session=session, assessment=assessment, snapshot=plan.target, diff=plan.diff
         )
     except frameworks.UpgradeConflict:
-        session.rollback()
         raise HTTPException(
             status_code=409, detail="This assessment was upgraded just now by someone else."
         ) from None
@@ -92,13 +93,6 @@ def upgrade_assessment(
         f"{assessment.title}: {plan.current.version} → {plan.target.version}; {outcome.kept} "
         f"answers kept, {outcome.to_revisit} to revisit, {outcome.removed} removed (archived)"
     )
-    record_change(
-        request,
-        session,
-        "upgraded assessment",
-        user,
-        organisation_id=assessment.organisation_id,
-        detail=detail,
-    )
+    audit("upgraded assessment", organisation_id=assessment.organisation_id, detail=detail)
     summary = f"{outcome.kept}.{outcome.to_revisit}.{outcome.removed}"
     return RedirectResponse(f"/assessments/{assessment.id}?upgraded={summary}", status_code=303)
