@@ -64,6 +64,23 @@ def _reports_rendered_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.web.routes.reports.render_pdf_in_worker", render_here)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With parallel workers (`-n 2 --dist loadgroup`) the end-to-end tests share one worker,
+    so one live server and one Chromium serve them all, as in a serial run; every other test
+    goes wherever a worker is free. (xdist_group marks would say the same, but under pytest
+    9.2 xdist no longer sees them: pytest-xdist issue 1386.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class EndToEndTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "e2e" if nodeid.startswith("tests/e2e/") else nodeid
+
+    return EndToEndTogether(config, log)  # type: ignore[arg-type]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """In the PostgreSQL run, leave out the tests about SQLite itself (pytest counts them)."""
     left_out = [item for item in items if ON_POSTGRES and item.get_closest_marker("sqlite_only")]
