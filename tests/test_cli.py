@@ -19,7 +19,7 @@ from app.db.models import Answer, Assessment, Organisation, Participant
 from app.demo import DEMO_TEAM
 from tests.conftest import QUESTIONNAIRES
 from tests.databases import database_for
-from tests.servers import environment, free_port
+from tests.servers import START_TIMEOUT_SECONDS, environment, free_port
 
 
 def gapwise(
@@ -168,7 +168,7 @@ def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> Non
     )
     try:
         answers = []
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while len(answers) < 10 and time.monotonic() < deadline:
             try:
                 answers.append(
