@@ -97,14 +97,15 @@ def draft_roadmap(
     form: FormDep,
 ) -> Response:
     """Set area importance and draft the roadmap from the gaps (replacing the current one)."""
-    results = results_of(session=session, assessment=assessment).results
+    data = results_of(session=session, assessment=assessment)
+    results = data.results
     fields = {k: str(v) for k, v in form.items()}
     try:
         weights = _importance_from(fields, [a.area_id for a in results.areas()])
     except ValueError as problem:
         return _render(request, session, assessment, True, message=str(problem))
     roadmaps.set_importance(session=session, assessment=assessment, weights=weights)
-    initiatives = build_roadmap(results, weights)
+    initiatives = build_roadmap(results, weights, data.framework.improvement_actions())
     roadmaps.replace_roadmap(session=session, assessment=assessment, initiatives=initiatives)
     record_change(
         request,
@@ -164,6 +165,7 @@ def update_roadmap_item(
     horizon: Horizon = 0,
     owner: Annotated[str, Form(max_length=120)] = "",
     notes: Annotated[str, Form(max_length=4000)] = "",
+    actions: Annotated[str, Form(max_length=roadmaps.MAX_ACTIONS_LENGTH)] = "",
 ) -> Response:
     roadmaps.update_item(
         session=session,
@@ -173,6 +175,7 @@ def update_roadmap_item(
         horizon=horizon,
         status=status,
         notes=notes.strip(),
+        actions=actions.splitlines(),
     )
     record_change(
         request,
