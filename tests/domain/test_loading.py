@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app.domain.framework import version_key
 from app.domain.loading import (
     FrameworkFileError,
     Problem,
@@ -238,3 +239,24 @@ def test_every_problem_is_one_line_of_the_error() -> None:
         "mine.yaml: layers[0].areas[0].intent: missing field\n"
         "mine.yaml: layers[1].areas[0].intent: missing field"
     )
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        ("1.0", "1.9"),
+        ("1.9", "1.10"),  # numbers compare as numbers, not as text
+        ("1.10", "2.0"),
+        ("2.0", "2.0-draft"),  # a version that adds a part comes after it
+        ("2.0-draft", "2.0.1"),  # a text part sorts before a number in the same place
+        ("2.0-alpha", "2.0-beta"),
+        (" 2.0 ", "2.0.0"),  # surrounding spaces do not count
+    ],
+)
+def test_versions_are_ordered_as_people_read_them(older: str, newer: str) -> None:
+    assert version_key(older) < version_key(newer)
+    assert sorted([newer, older], key=version_key) == [older, newer]
+
+
+def test_version_key_of_a_version_with_numbers_and_text() -> None:
+    assert version_key(" 2.10-rc ") == ((1, 2), (1, 10), (0, "rc"))
