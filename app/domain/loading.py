@@ -85,8 +85,9 @@ class _SafeLoader(yaml.SafeLoader):
 
 
 def _parse_yaml(text: str, name: str) -> tuple[yaml.Node, dict[str, Any]]:
-    loader = _SafeLoader(text)
+    loader = None
     try:
+        loader = _SafeLoader(text)  # the reader refuses some characters already here
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
@@ -100,7 +101,8 @@ def _parse_yaml(text: str, name: str) -> tuple[yaml.Node, dict[str, Any]]:
     except RecursionError:
         raise FrameworkFileError([Problem(name, "", "the YAML is nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None or not isinstance(data, dict):
         message = "the file must hold a mapping with id, version, title, scale and layers"
         raise FrameworkFileError([Problem(name, "", message)])
