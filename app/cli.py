@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
+from sqlalchemy import inspect, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.auth.secrets import MIN_PASSWORD_LENGTH
@@ -18,10 +20,19 @@ from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
 from app.db.models import Assessment, Role
-from app.domain.loading import FrameworkFileError, completeness_problems, load_framework
+from app.domain.loading import (
+    FrameworkFileError,
+    Problem,
+    completeness_problems,
+    load_framework,
+)
+
+T = TypeVar("T")
+IMAGE_FORMATS = ("svg", "png")
 
 app = typer.Typer(
-    help="Gapwise: capability assessment against the REAP blueprint.", no_args_is_help=True
+    help="Gapwise: maturity assessments against any framework, gaps and roadmaps.",
+    no_args_is_help=True,
 )
 
 
@@ -74,6 +85,50 @@ def serve(
         uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
 
 
+@contextmanager
+def _stored_frameworks() -> Iterator[Session | None]:
+    """A read-only look at the configured database's frameworks; None when there is none yet."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        yield None  # checking files needs no settings; comparing them does
+        return
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        yield None  # never create a database file just to look into it
+        return
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with engine.connect() as connection:
+            has_table = inspect(connection).has_table("framework_snapshot")
+    except SQLAlchemyError:
+        has_table = False
+    try:
+        if not has_table:
+            yield None
+            return
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _check(path: Path, stored: Session | None, *, complete: bool) -> tuple[str, list[Problem]]:
+    """One file's summary line and, with `complete`, the criteria lacking help; a file that
+    cannot be used raises FrameworkFileError listing what is wrong with it."""
+    framework = load_framework(path)
+    if stored is not None:  # a changed file must not reuse a stored version number
+        repository.stored_version(session=stored, framework=framework, source=str(path))
+    lacking = completeness_problems(framework, str(path))
+    missing = lacking if complete else []
+    helped = framework.criterion_count - len(lacking)
+    summary = (
+        f"{path}: {'incomplete' if missing else 'ok'} ({framework.area_count} areas, "
+        f"{framework.criterion_count} criteria, {helped} with anchors, hint and action)"
+    )
+    return summary, missing
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Questionnaire YAML files.")],
@@ -85,25 +140,25 @@ def validate(
         ),
     ] = False,
 ) -> None:
-    """Check questionnaire files; print every problem with its file and path."""
+    """Check questionnaire files; print every problem with its file, line and path.
+
+    Where the configured database exists, a file is also refused if its version is stored
+    there with other content.
+    """
     failed = False
-    for path in files:
-        try:
-            framework = load_framework(path)
-        except FrameworkFileError as exc:
-            failed = True
-            for problem in exc.problems:
+    with _stored_frameworks() as stored:
+        for path in files:
+            try:
+                summary, missing = _check(path, stored, complete=complete)
+            except FrameworkFileError as exc:
+                failed = True
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
+                continue
+            for problem in missing:
                 typer.echo(str(problem), err=True)
-            continue
-        missing = completeness_problems(framework, str(path)) if complete else []
-        for problem in missing:
-            typer.echo(str(problem), err=True)
-        failed = failed or bool(missing)
-        helped = framework.criterion_count - len(completeness_problems(framework, str(path)))
-        typer.echo(
-            f"{path}: {'incomplete' if missing else 'ok'} ({framework.area_count} areas, "
-            f"{framework.criterion_count} criteria, {helped} with anchors, hint and action)"
-        )
+            failed = failed or bool(missing)
+            typer.echo(summary)
     if failed:
         raise typer.Exit(1)
 
@@ -205,23 +260,12 @@ def _assessment(session: Session, assessment_id: int) -> Assessment:
     return assessment
 
 
-def _write_deliverable(
-    assessment_id: int, output: Path, prepared_by: str, render_name: str, paper: str = "A4"
-) -> None:
-    """Gather the assessment's data, draw it in a worker process, write it to `output`."""
-    from app.db.report_data import report_data_of
-    from app.reports.deck import render_deck
-    from app.reports.pdf import render_pdf
-    from app.reports.worker import ReportFailed, render_in_worker
+def _write(output: Path, produce: Callable[[], bytes]) -> None:
+    """Write what `produce` makes to `output`: a failed render or write is one line, no trace."""
+    from app.reports.worker import ReportFailed
 
-    render = {"pdf": render_pdf, "deck": render_deck}[render_name]
-    with _database() as session:
-        assessment = _assessment(session, assessment_id)
-        data = report_data_of(
-            session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
-        )
     try:
-        output.write_bytes(render_in_worker(render, data))
+        output.write_bytes(produce())
     except ReportFailed as failure:
         typer.echo(f"gapwise: {failure}", err=True)
         raise typer.Exit(1) from None
@@ -241,13 +285,38 @@ def report(
     prepared_by: PreparedBy = "Gapwise",
 ) -> None:
     """Write an assessment's board report as a PDF."""
-    from app.reports.pdf import PAPER_SIZES
+    from app.report_data import report_data_of
+    from app.reports import worker
+    from app.reports.pdf import PAPER_SIZES, render_pdf
 
     if paper not in PAPER_SIZES:
         typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
         raise typer.Exit(2)
-    _write_deliverable(assessment_id, output, prepared_by, "pdf", paper)
+    with _database() as session:
+        assessment = _assessment(session, assessment_id)
+        data = report_data_of(
+            session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
+        )
+    _write(output, lambda: worker.render_in_worker(render_pdf, data))
     typer.echo(f"Report written to {output}")
+
+
+def _export(assessment_id: int, export_format: str, output: Path, prepared_by: str) -> None:
+    from app.report_data import exported
+    from app.reports.registry import EXPORTS
+
+    chosen = _registered(EXPORTS, export_format, "format")
+    with _database() as session:
+        assessment = _assessment(session, assessment_id)
+        _write(
+            output,
+            lambda: exported(
+                session=session,
+                assessment=assessment,
+                export_format=chosen,
+                prepared_by=prepared_by,
+            ),
+        )
 
 
 @app.command()
@@ -256,28 +325,53 @@ def deck(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .pptx.")],
     prepared_by: PreparedBy = "Gapwise",
 ) -> None:
-    """Write an assessment's slide deck (16:9 PowerPoint)."""
-    _write_deliverable(assessment_id, output, prepared_by, "deck")
+    """Write an assessment's slide deck (16:9 PowerPoint); the same as export --format pptx."""
+    _export(assessment_id, "pptx", output, prepared_by)
     typer.echo(f"Deck written to {output}")
 
 
 @app.command()
 def export(
     assessment_id: int,
-    export_format: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")],
+    export_format: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, json, pptx... (a wrong one lists them).")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
+    prepared_by: PreparedBy = "Gapwise",
 ) -> None:
-    """Export an assessment: answers as CSV, a workbook as XLSX, or everything as JSON."""
-    from app.db.report_data import exported
+    """Export an assessment: answers as CSV, a workbook, everything as JSON, or a slide deck."""
+    _export(assessment_id, export_format, output, prepared_by)
+    typer.echo(f"Exported to {output}")
 
-    if export_format not in ("csv", "xlsx", "json"):
-        typer.echo(f"gapwise: format: use csv, xlsx or json, not {export_format!r}", err=True)
+
+@app.command()
+def chart(
+    assessment_id: int,
+    name: Annotated[str, typer.Option(help="radar, gaps... (a wrong one lists them).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the image.")],
+    image_format: Annotated[str, typer.Option("--format", help="svg or png.")] = "svg",
+) -> None:
+    """Draw one of an assessment's charts as SVG or PNG."""
+    from app.report_data import chart_data_of
+    from app.reports.registry import CHARTS
+
+    chosen = _registered(CHARTS, name, "name")
+    if image_format not in IMAGE_FORMATS:
+        typer.echo(f"gapwise: format: use svg or png, not {image_format!r}", err=True)
         raise typer.Exit(2)
     with _database() as session:
-        assessment = _assessment(session, assessment_id)
-        content = exported(session=session, assessment=assessment, export_format=export_format)
-    output.write_bytes(content)
-    typer.echo(f"Exported to {output}")
+        data = chart_data_of(session=session, assessment=_assessment(session, assessment_id))
+    output.write_bytes(chosen.draw(data, image_format))
+    typer.echo(f"Chart written to {output}")
+
+
+def _registered(registry: dict[str, T], name: str, option: str) -> T:
+    """The registry's entry, or a one-line message naming the ones there are and exit 2."""
+    if name not in registry:
+        known = ", ".join(registry)
+        typer.echo(f"gapwise: {option}: use one of {known}, not {name!r}", err=True)
+        raise typer.Exit(2)
+    return registry[name]
 
 
 @app.command("import")

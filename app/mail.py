@@ -29,7 +29,7 @@ def invite_message(
     message.set_content(
         f"Hello {name},\n\n"
         f'{organisation} has asked you to take part in "{assessment}".\n'
-        "For each statement you give two levels: where the organisation is today, and\n"
+        "For each statement you give two answers: where the organisation is today, and\n"
         "where it should be by the target date. Your answers are saved as you go,\n"
         "and this link brings you back to where you stopped:\n\n"
         f"{link}\n\n"

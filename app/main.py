@@ -23,6 +23,7 @@ from app.web.routes import (
     branding,
     docs,
     exports,
+    frameworks,
     health,
     organisations,
     pages,
@@ -30,13 +31,13 @@ from app.web.routes import (
     reports,
     results,
     roadmap,
+    upgrades,
 )
 from app.web.security import install_security_headers
 
 DESCRIPTION = (
-    "Gapwise measures an organisation's customer-management capability against a framework "
-    "(by default the REAP Customer-Centric Blueprint), current and target, and turns the gap "
-    "into a roadmap."
+    "Gapwise measures an organisation's capability against a maturity framework, current and "
+    "target, and turns the gap into a roadmap."
 )
 
 
@@ -56,18 +57,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,  # Swagger UI and ReDoc load CDN scripts; our /docs is routes/docs.py
+        docs_url=None,  # FastAPI's own pages load Swagger UI from a CDN; ours is routes/docs.py
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.mount(docs.ASSETS_PATH, StaticFiles(directory=docs.SWAGGER_UI), name="api_docs_assets")
     routers = (
         pages,
+        frameworks,
         auth,
         organisations,
         assessments,
+        upgrades,
         participants,
         results,
         roadmap,

@@ -34,7 +34,10 @@ import json, resource, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, ".")
 from benchmarks.demo import demo_assessment
-from app.db.report_data import report_data_of
+try:
+    from app.report_data import report_data_of
+except ImportError:  # a checkout from before it moved
+    from app.db.report_data import report_data_of
 kind, image_format = sys.argv[1], sys.argv[2]
 if kind == "deck":
     from app.reports.deck import render_deck as render

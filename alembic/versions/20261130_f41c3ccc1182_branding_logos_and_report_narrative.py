@@ -3,7 +3,7 @@
 Logos are stored as bytes in the database so that backups and moves carry them.
 
 Revision ID: f41c3ccc1182
-Revises: 1daeb593fa28
+Revises: bd29ad2281c5
 Create Date: 2026-11-30 10:45:59.678010
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "f41c3ccc1182"
-down_revision: str | None = "1daeb593fa28"
+down_revision: str | None = "bd29ad2281c5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -38,10 +38,7 @@ def upgrade() -> None:
         sa.Column("accent_colour", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
         sa.Column("logo_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["logo_id"],
-            ["logo.id"],
-        ),
+        sa.ForeignKeyConstraint(["logo_id"], ["logo.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
     )
     # The instance's one branding row exists from the start: saving it is always an update.
@@ -58,7 +55,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("logo_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key("fk_organisation_logo_id_logo", "logo", ["logo_id"], ["id"])
+        batch_op.create_foreign_key(
+            "fk_organisation_logo_id_logo", "logo", ["logo_id"], ["id"], ondelete="SET NULL"
+        )
 
 
 def downgrade() -> None:

@@ -1,4 +1,17 @@
-"""Every table Gapwise stores, in one module."""
+"""Every table Gapwise stores, in one module.
+
+What a delete takes with it (each foreign key's `ondelete`; the database applies it, on SQLite
+too, where every connection turns foreign keys on):
+- an organisation: its assessments (and everything below them) and its memberships;
+- an assessment: its participants, their answers and invite links, and its roadmap;
+- a participant: their answers, archived answers and invite links (removal and erasure
+  requests);
+- a user: their memberships, sessions and API tokens;
+- audit events are never deleted with what they describe: the link is set to NULL, the
+  actor's email and the detail text stay;
+- a framework snapshot cannot be deleted while an assessment uses it (RESTRICT);
+- a logo: the branding or organisation showing it shows none (SET NULL).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +20,8 @@ from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
 
 
 def utc_now() -> datetime:
@@ -23,18 +38,23 @@ def _text_column() -> Column[str]:
 
 
 class FrameworkSnapshot(SQLModel, table=True):
-    """A framework exactly as loaded from its file; never updated once stored."""
+    """A framework exactly as loaded from its file or upload; its content never changes.
+
+    Retiring a version only stops it being offered for new assessments and upgrades;
+    assessments that use it keep it.
+    """
 
     __tablename__ = "framework_snapshot"
     __table_args__ = (UniqueConstraint("framework_key", "version", "content_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    framework_key: str = Field(index=True, max_length=80)
+    framework_key: str = Field(max_length=80)  # the unique constraint indexes it
     version: str = Field(max_length=40)
     content_hash: str = Field(max_length=64)
     title: str = Field(max_length=200)
     content: str = Field(sa_column=Column(Text, nullable=False))
     loaded_at: datetime = _timestamp()
+    retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Logo(SQLModel, table=True):
@@ -58,7 +78,7 @@ class Branding(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     consultancy_name: str = Field(default="", max_length=120)
     accent_colour: str = Field(default="", max_length=7)  # "#rrggbb"; empty: Gapwise's own
-    logo_id: int | None = Field(default=None, foreign_key="logo.id")
+    logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
     updated_at: datetime = _timestamp()
 
 
@@ -66,7 +86,8 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=200)
-    logo_id: int | None = Field(default=None, foreign_key="logo.id")  # the client's logo
+    # the client's logo
+    logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
     created_at: datetime = _timestamp()
 
 
@@ -78,8 +99,8 @@ class AssessmentStatus(StrEnum):
 
 class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    framework_snapshot_id: int = Field(foreign_key="framework_snapshot.id")
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    framework_snapshot_id: int = Field(foreign_key="framework_snapshot.id", ondelete="RESTRICT")
     title: str = Field(max_length=200)
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: AssessmentStatus = Field(default=AssessmentStatus.DRAFT, sa_type=String(10))
@@ -92,12 +113,15 @@ class Assessment(SQLModel, table=True):
     narrative: str = Field(default="", sa_column=_text_column())
     key_messages: str = Field(default="", sa_column=_text_column())
     recommendations: str = Field(default="", sa_column=_text_column())
+    # Bumped in the same transaction as every write that changes what its pages, charts,
+    # exports or report show (see repository.mark_changed): the key of every cache of them.
+    data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = _timestamp()
 
 
 class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
     group: str = Field(default="", max_length=80)
@@ -107,12 +131,17 @@ class Participant(SQLModel, table=True):
 
 
 class Answer(SQLModel, table=True):
-    """One participant's view of one criterion: current and target level, or don't know."""
+    """One participant's view of one criterion: current and target level, or don't know.
+
+    `current` and `target` are codes (app/domain/levels.py): the level's value on the
+    framework's scale, or the answer's position (0 = first) in the criterion's answer set.
+    """
 
     __table_args__ = (UniqueConstraint("participant_id", "criterion_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    participant_id: int = Field(foreign_key="participant.id", index=True)
+    # The unique constraint (participant_id, criterion_id) indexes participant_id.
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE")
     criterion_id: str = Field(max_length=80)
     current: int | None = None
     target: int | None = None
@@ -121,10 +150,23 @@ class Answer(SQLModel, table=True):
     updated_at: datetime = _timestamp()
 
 
-class Role(StrEnum):
-    ADMIN = "admin"  # runs the instance; sees every organisation
-    CONSULTANT = "consultant"  # creates organisations and assessments, invites, sees results
-    VIEWER = "viewer"  # a client lead: reads results and reports of their organisations
+class ArchivedAnswer(SQLModel, table=True):
+    """An answer set aside when its assessment moved to a newer framework version, because the
+    criterion was removed, reworded or is answered on other levels. Kept as history."""
+
+    __tablename__ = "archived_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", index=True)
+    criterion_id: str = Field(max_length=80)
+    framework_version: str = Field(max_length=40)  # the version the answer was given on
+    reason: str = Field(max_length=20)  # removed | reworded | levels changed
+    current: int | None = None
+    target: int | None = None
+    dont_know: bool = False
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answered_at: datetime = Field(sa_type=DateTime(timezone=True))
+    archived_at: datetime = _timestamp()
 
 
 class User(SQLModel, table=True):
@@ -143,8 +185,9 @@ class Membership(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    # The unique constraint (user_id, organisation_id) indexes user_id.
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
 
 
@@ -155,7 +198,7 @@ class UserSession(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -171,7 +214,7 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     prefix: str = Field(max_length=16)
     name: str = Field(max_length=120)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -184,7 +227,7 @@ class InviteToken(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
-    participant_id: int = Field(foreign_key="participant.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -208,9 +251,13 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _timestamp(index=True)
-    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    actor_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
     actor: str = Field(default="", max_length=320)
-    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="SET NULL", index=True
+    )
     action: str = Field(max_length=60)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     address: str = Field(default="", max_length=64)
@@ -229,7 +276,7 @@ class RoadmapItem(SQLModel, table=True):
     __tablename__ = "roadmap_item"
 
     id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
     area_id: str = Field(default="", max_length=80)  # empty for an item the consultant added
     title: str = Field(max_length=200)
     owner: str = Field(default="", max_length=120)

@@ -1,4 +1,9 @@
-"""Reading and writing Gapwise's data. Routes and commands go through these functions."""
+"""Reading and writing Gapwise's data. Routes and commands go through these functions.
+
+Nothing here commits: the request (app/web/transactions.py) or the CLI command does, once.
+Every function that changes what an assessment's pages, charts, exports or report show
+calls `mark_changed` in the same transaction, so its data version moves with the change.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, delete, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -23,27 +28,51 @@ from app.db.models import (
 )
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework, version_key
-from app.domain.loading import content_hash, load_framework
+from app.domain.loading import FrameworkFileError, Problem, content_hash, load_framework
 from app.domain.narrative import Narrative
 from app.domain.scoring import Response
 
 
-def store_framework(*, session: Session, framework: Framework) -> FrameworkSnapshot:
-    """Store the framework as a snapshot unless this exact content is already stored."""
+def stored_version(
+    *, session: Session, framework: Framework, source: str = "<upload>"
+) -> FrameworkSnapshot | None:
+    """The snapshot already holding this version with this content, or None for a new version.
+
+    A version stored with other content raises FrameworkFileError naming `source`: one
+    version number must always mean one text.
+    """
     digest = content_hash(framework)
-    existing = session.exec(
+    same_version = session.exec(
         select(FrameworkSnapshot).where(
             FrameworkSnapshot.framework_key == framework.id,
             FrameworkSnapshot.version == framework.version,
-            FrameworkSnapshot.content_hash == digest,
         )
-    ).first()
-    if existing:
+    ).all()
+    for existing in same_version:
+        # Hashes of older snapshots were taken before newer optional fields existed: compare
+        # the content as this code reads it, not only the hash stored with it.
+        if existing.content_hash == digest or content_hash(framework_of(existing)) == digest:
+            return existing
+    if same_version:
+        message = (
+            f"version {framework.version} of '{framework.id}' is already stored with different "
+            "content; give the changed file a new version"
+        )
+        raise FrameworkFileError([Problem(source, "version", message)])
+    return None
+
+
+def store_framework(
+    *, session: Session, framework: Framework, source: str = "<upload>"
+) -> FrameworkSnapshot:
+    """Store the framework as a snapshot unless this version is already stored (see above)."""
+    existing = stored_version(session=session, framework=framework, source=source)
+    if existing is not None:
         return existing
     snapshot = FrameworkSnapshot(
         framework_key=framework.id,
         version=framework.version,
-        content_hash=digest,
+        content_hash=content_hash(framework),
         title=framework.title,
         content=framework.model_dump_json(),
     )
@@ -53,13 +82,17 @@ def store_framework(*, session: Session, framework: Framework) -> FrameworkSnaps
 
 
 def store_questionnaires(*, session: Session, directory: Path) -> list[FrameworkSnapshot]:
-    """Load every `*.yaml` in the folder; a broken file raises FrameworkFileError."""
-    frameworks = [load_framework(path) for path in sorted(directory.glob("*.yaml"))]
-    return [store_framework(session=session, framework=f) for f in frameworks]
+    """Load every `*.yaml` in the folder; a broken or clashing file raises FrameworkFileError."""
+    paths = sorted(directory.glob("*.yaml"))
+    frameworks = [(load_framework(path), str(path)) for path in paths]
+    return [store_framework(session=session, framework=f, source=s) for f, s in frameworks]
 
 
-def _latest_ids(session: Session, framework_key: str | None = None) -> list[int]:
-    """The id of each framework's latest snapshot: highest version, then the last one loaded.
+def _latest_ids(
+    session: Session, framework_key: str | None = None, *, offered_only: bool = False
+) -> list[int]:
+    """The id of each framework's latest snapshot: highest version, then the last one loaded;
+    with `offered_only`, among the versions not retired.
 
     Versions compare as people read them (`version_key`: 1.10 after 1.9), never by load
     order alone, so loading an older file after a newer one cannot make it "latest".
@@ -67,6 +100,8 @@ def _latest_ids(session: Session, framework_key: str | None = None) -> list[int]
     query = select(FrameworkSnapshot.id, FrameworkSnapshot.framework_key, FrameworkSnapshot.version)
     if framework_key is not None:
         query = query.where(FrameworkSnapshot.framework_key == framework_key)
+    if offered_only:
+        query = query.where(col(FrameworkSnapshot.retired_at).is_(None))
     best: dict[str, tuple[tuple[tuple[int, int | str], ...], int]] = {}
     for snapshot_id, key, version in session.exec(query):
         rank = (version_key(version), snapshot_id or 0)
@@ -74,16 +109,21 @@ def _latest_ids(session: Session, framework_key: str | None = None) -> list[int]
     return [snapshot_id for _, snapshot_id in best.values()]
 
 
-def latest_snapshots(*, session: Session) -> Sequence[FrameworkSnapshot]:
-    """The latest snapshot of each framework (see `_latest_ids`), by title."""
-    ids = _latest_ids(session)
+def latest_snapshots(
+    *, session: Session, offered_only: bool = False
+) -> Sequence[FrameworkSnapshot]:
+    """The latest snapshot of each framework (see `_latest_ids`), by title; with
+    `offered_only`, frameworks whose every version is retired are left out."""
+    ids = _latest_ids(session, offered_only=offered_only)
     query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(ids))
     return session.exec(query.order_by(FrameworkSnapshot.title)).all()
 
 
-def latest_snapshot(*, session: Session, framework_key: str) -> FrameworkSnapshot | None:
+def latest_snapshot(
+    *, session: Session, framework_key: str, offered_only: bool = False
+) -> FrameworkSnapshot | None:
     """The snapshot new assessments of this framework use (see `_latest_ids`)."""
-    ids = _latest_ids(session, framework_key)
+    ids = _latest_ids(session, framework_key, offered_only=offered_only)
     return session.get(FrameworkSnapshot, ids[0]) if ids else None
 
 
@@ -107,6 +147,31 @@ def create_organisation(*, session: Session, slug: str, name: str) -> Organisati
     session.add(organisation)
     session.flush()
     return organisation
+
+
+def mark_changed(*, session: Session, assessment_id: int | None) -> None:
+    """Move the assessment's data version on: in SQL, so concurrent writers each count."""
+    session.execute(
+        update(Assessment)
+        .where(col(Assessment.id) == assessment_id)
+        .values(data_version=col(Assessment.data_version) + 1)
+    )
+
+
+def data_version(assessment: Assessment) -> str:
+    """The key of every cache of the assessment's outputs, as loaded with the assessment.
+
+    Read it before the data it stands for (loading the assessment does): a write committed
+    in between then leaves newer data under an older key, never older data under a newer one.
+    The creation time tells apart an assessment that reuses a deleted one's id.
+    """
+    key = (
+        assessment.id,
+        assessment.created_at.replace(tzinfo=None).isoformat(),
+        assessment.framework_snapshot_id,
+        assessment.data_version,
+    )
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
 def create_assessment(
@@ -146,7 +211,38 @@ def add_participant(
     )
     session.add(participant)
     session.flush()
+    mark_changed(session=session, assessment_id=assessment.id)
     return participant
+
+
+def update_participant(
+    *,
+    session: Session,
+    participant: Participant,
+    name: str,
+    email: str | None,
+    group: str,
+    role: str,
+) -> None:
+    participant.name, participant.email, participant.group, participant.role = (
+        name,
+        email,
+        group,
+        role,
+    )
+    session.add(participant)
+    mark_changed(session=session, assessment_id=participant.assessment_id)
+
+
+def delete_participant(*, session: Session, participant: Participant) -> None:
+    """Remove the participant; the database removes their answers and invite links with them."""
+    session.execute(delete(Participant).where(col(Participant.id) == participant.id))
+    mark_changed(session=session, assessment_id=participant.assessment_id)
+
+
+def delete_assessment(*, session: Session, assessment: Assessment) -> None:
+    """Remove the assessment; the database removes its participants, answers and roadmap."""
+    session.execute(delete(Assessment).where(col(Assessment.id) == assessment.id))
 
 
 def save_answer(*, session: Session, participant: Participant, choice: AnswerChoice) -> None:
@@ -167,6 +263,7 @@ def save_answer(*, session: Session, participant: Participant, choice: AnswerCho
             index_elements=["participant_id", "criterion_id"], set_=values
         )
     )
+    mark_changed(session=session, assessment_id=participant.assessment_id)
 
 
 def answers_of(*, session: Session, assessment: Assessment) -> Sequence[Answer]:
@@ -258,6 +355,7 @@ def choices_of(*, session: Session, participant: Participant) -> dict[str, Answe
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:
     assessment.status = status
     session.add(assessment)
+    mark_changed(session=session, assessment_id=assessment.id)
 
 
 def set_narrative(*, session: Session, assessment: Assessment, narrative: Narrative) -> None:
@@ -266,6 +364,7 @@ def set_narrative(*, session: Session, assessment: Assessment, narrative: Narrat
     assessment.key_messages = narrative.key_messages
     assessment.recommendations = narrative.recommendations
     session.add(assessment)
+    mark_changed(session=session, assessment_id=assessment.id)
 
 
 def narrative_of(assessment: Assessment) -> Narrative:
@@ -276,6 +375,7 @@ def set_submitted(*, session: Session, participant: Participant, submitted: bool
     """Submitting locks a participant's answers; a consultant can unlock them again."""
     participant.submitted_at = utc_now() if submitted else None
     session.add(participant)
+    mark_changed(session=session, assessment_id=participant.assessment_id)
 
 
 def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
@@ -293,23 +393,6 @@ def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
         Response(p.id or 0, p.group, answers.get(p.id or 0, {}))
         for p in participants_of(session=session, assessment=assessment)
     ]
-
-
-def data_version(*, session: Session, assessment: Assessment) -> str:
-    """Changes whenever an answer or a participant of the assessment changes: a cache key."""
-    answers = session.exec(
-        select(func.count(), func.max(Answer.updated_at))
-        .join(Participant)
-        .where(Participant.assessment_id == assessment.id)
-    ).one()
-    people = session.exec(
-        select(func.count(), func.max(Participant.id), func.max(Participant.created_at)).where(
-            Participant.assessment_id == assessment.id
-        )
-    ).one()
-    return hashlib.sha256(
-        repr((assessment.framework_snapshot_id, answers, people)).encode()
-    ).hexdigest()[:16]
 
 
 def snapshot_by_hash(

@@ -15,6 +15,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from app.domain.levels import number
 from app.domain.narrative import blocks
 from app.domain.roadmap import HORIZONS
 from app.domain.scoring import (
@@ -26,7 +27,9 @@ from app.domain.scoring import (
     top_strengths,
 )
 from app.reports import charts
-from app.reports.pdf import ReportData, report_charts
+from app.reports.figures import Figures
+from app.reports.pdf import ReportData
+from app.reports.registry import CHARTS
 from app.reports.slides import (
     FONT,
     INK,
@@ -47,7 +50,6 @@ from app.reports.slides import (
     text,
 )
 
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 SLIDE_WIDTH_EMU = 12_192_000  # PowerPoint's own 16:9 size, 13⅓ × 7½ inches
 WIDTH, HEIGHT = SLIDE_WIDTH_EMU / 914_400, 7.5
 MARGIN = 0.6
@@ -56,27 +58,33 @@ SLIDE_TEXT_SCALE = 1.5  # chart text read from the back of a room
 DPI = 300  # chart images stay above 200 dpi however far a slide enlarges them
 SUMMARY_BUDGET = 900  # characters of narrative per summary slide at 16 pt
 TABLE_ROWS = 9
-
-
-def _one(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _levels(score: Score | None) -> list[str]:
-    if score is None:
-        return ["–", "–", "–"]
-    return [_one(score.current), _one(score.target), f"{score.gap:+.1f}"]
+CHART_SLIDES = (  # the registered charts shown on slides of their own, and each slide's title
+    ("radar", "Capability at a glance"),
+    ("layers", "{Layers}"),
+    ("gaps", "Where the gaps are"),
+)
 
 
 class _Deck:
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.brand = data.brand
+        self.figures = Figures(data.framework)
         self.presentation = Presentation()
         self.presentation.slide_width = Emu(SLIDE_WIDTH_EMU)
         self.presentation.slide_height = Inches(HEIGHT)
+        drawn = [*(name for name, _ in CHART_SLIDES), "timeline"]
         with charts.resolution(DPI), charts.legible(SLIDE_TEXT_SCALE):
-            self.images = report_charts(data, "png")
+            self.images = {
+                name: CHARTS[name].draw(data, "png") for name in drawn if CHARTS[name].shown(data)
+            }
+
+    def levels(self, score: Score | None) -> list[str]:
+        """Today, target and gap as written everywhere (in levels, or percent when mixed)."""
+        if score is None:
+            return ["–", "–", "–"]
+        f = self.figures
+        return [f.current(score), f.target(score), f.gap(score)]
 
     def save(self) -> bytes:
         buffer = io.BytesIO()
@@ -129,13 +137,13 @@ class _Deck:
         panel(slide, Box(0.28, HEIGHT - 1.3, WIDTH - 0.28, 1.3), WASH)
         if brand.client_logo:
             logo(slide, brand.client_logo, Box(1.0, 0.8, 3.2, 1.1), f"{data.organisation} logo")
-        kicker = f"{data.framework.title} · assessment"
+        kicker = f"{data.framework.wording.assessment} · {data.framework.title}"
         text(slide, Box(1.0, 2.3, 10.5, 0.4), [kicker.upper()], Style(13, brand.accent_text, True))
         text(slide, Box(1.0, 2.75, 11, 1.6), [data.assessment], Style(40, INK, True))
         text(slide, Box(1.0, 4.35, 11, 0.6), [data.organisation], Style(22, MUTED))
         if data.results.overall:
             overall = data.results.overall
-            figure = f"{_one(overall.current)} → {_one(overall.target)}"
+            figure = f"{self.figures.current(overall)} → {self.figures.target(overall)}"
             text(
                 slide,
                 Box(WIDTH - 4.6, 0.8, 4.0, 0.3),
@@ -177,32 +185,33 @@ class _Deck:
 
     def _findings(self) -> list[str]:
         """Without a narrative: where the organisation stands, in three plain sentences."""
-        results, top = self.data.results, self.data.framework.scale.maximum
-        if results.overall is None:
+        results, f = self.data.results, self.figures
+        overall = results.overall
+        if overall is None:
             return ["No criterion has been scored yet."]
         layers = ", ".join(
-            f"{layer.title} {_one(layer.score.current)} → {_one(layer.score.target)}"
+            f"{layer.title} {f.current(layer.score)} → {f.target(layer.score)}"
             for layer in results.layers
             if layer.score
         )
-        strengths = [c.text.rstrip(".") for c in top_strengths(results, 1)]
+        span = f.span(overall) or "of the range"
         lines = [
-            f"Today the organisation stands at {_one(results.overall.current)} of {top}; "
-            f"it aims for {_one(results.overall.target)}.",
-            f"By layer, today → target: {layers}.",
+            f"Today the organisation stands at {f.current(overall)} {span}; "
+            f"it aims for {f.target(overall)}.",
+            f"By {self.data.framework.wording.layer}, today → target: {layers}.",
         ]
+        strengths = [c.text.rstrip(".") for c in top_strengths(results, 1)]
         if strengths:
             lines.append(f"Strongest today: {strengths[0]}.")
         return lines
 
     def _figures(self, slide: Slide) -> None:
         """Three figure cards and, below them, the key messages (or the widest gaps)."""
-        overall, left = self.data.results.overall, MARGIN + 7.6
-        values = (overall.current, overall.target, overall.gap) if overall else (None,) * 3
-        for index, (label, value) in enumerate(
+        left = MARGIN + 7.6
+        values = self.levels(self.data.results.overall)
+        for index, (label, shown) in enumerate(
             zip(("Today", "Target", "Gap"), values, strict=True)
         ):
-            shown = "–" if value is None else (f"{value:+.1f}" if label == "Gap" else _one(value))
             card = Box(left + index * 1.5, BODY.top, 1.38, 1.15)
             self._card(slide, card, label, shown, accent=label == "Gap")
         messages = narrative_lines(self.data.narrative.key_messages)
@@ -228,21 +237,32 @@ class _Deck:
         )
         text(slide, Box(box.left + 0.15, box.top + 0.4, inner, 0.65), [value], Style(28, ink, True))
 
-    def chart_slide(self, name: str, title: str, caption: str, alt: str) -> None:
-        slide = self.slide(title)
-        chart = Box(MARGIN, BODY.top, 8.6, BODY.height)
-        picture(slide, self.images[name], chart, alt)
-        text(
-            slide,
-            Box(MARGIN + 9.0, BODY.top + 0.2, 3.5, BODY.height - 0.2),
-            [caption],
-            Style(14, MUTED),
-        )
+    def chart_slides(self) -> None:
+        """The registered charts, each on its own slide with its caption beside it."""
+        framework = self.data.framework
+        wording = framework.wording
+        layers = wording.layers[:1].upper() + wording.layers[1:]
+        for name, title in CHART_SLIDES:
+            chart = CHARTS[name]
+            if name not in self.images:
+                continue
+            slide = self.slide(title.format(Layers=layers))
+            box = Box(MARGIN, BODY.top, 8.6, BODY.height)
+            picture(slide, self.images[name], box, chart.title_for(framework))
+            text(
+                slide,
+                Box(MARGIN + 9.0, BODY.top + 0.2, 3.5, BODY.height - 0.2),
+                [chart.caption_for(framework)],
+                Style(14, MUTED),
+            )
 
     def layer_slide(self, layer: LayerResult) -> None:
-        subtitle = "Today {}, target {}, gap {} levels".format(*_levels(layer.score))
-        slide = self.slide(layer.title, subtitle if layer.score else "No answers yet")
-        rows = [[area.title, *_levels(area.score)] for area in layer.areas]
+        score, subtitle = layer.score, "No answers yet"
+        if score:
+            today, target, gap = self.levels(score)
+            subtitle = f"Today {today}, target {target}, gap {gap} {self.figures.gap_unit(score)}"
+        slide = self.slide(layer.title, subtitle)
+        rows = [[area.title, *self.levels(area.score)] for area in layer.areas]
         widths = [3.9, 1.0, 1.0, 1.0]
         _grid(slide, ["Area", "Today", "Target", "Gap"], rows, widths, 0.45, 14, (1, 2, 3))
         in_layer = [c for a in layer.areas for c in a.all_criteria()]
@@ -254,8 +274,9 @@ class _Deck:
             ["WIDEST GAPS HERE"],
             Style(11, self.brand.accent_text, True),
         )
+        f = self.figures
         items = [
-            f"{c.text} ({_one(c.score.current)} → {_one(c.score.target)})" for c in gaps if c.score
+            f"{c.text} ({f.current(c.score)} → {f.target(c.score)})" for c in gaps if c.score
         ] or ["No criterion here has been scored yet."]
         bullets(
             slide,
@@ -279,17 +300,18 @@ class _Deck:
 
     def roadmap_slides(self) -> None:
         if not self.data.roadmap:
-            slide = self.slide("Transformation roadmap")
+            slide = self.slide("Roadmap")
             text(
                 slide,
                 BODY,
-                ["No area has a gap of half a level or more, so no initiative is proposed."],
+                [f"No area has a gap of {self.figures.min_gap} or more, so none is proposed."],
                 Style(18),
             )
             return
         note = "Drafted from the gaps; to be reviewed" if self.data.roadmap_is_draft else ""
-        slide = self.slide("Transformation roadmap", note)
-        picture(slide, self.images["timeline"], BODY, "Roadmap timeline")
+        slide = self.slide("Roadmap", note)
+        alt = CHARTS["timeline"].title_for(self.data.framework)
+        picture(slide, self.images["timeline"], BODY, alt)
         items = list(self.data.roadmap)
         pages = [items[i : i + TABLE_ROWS] for i in range(0, len(items), TABLE_ROWS)]
         for index, page in enumerate(pages):
@@ -333,7 +355,7 @@ def _spread(criterion: CriterionResult) -> list[str]:
     stats = criterion.current
     if stats is None:
         return ["–", "–", "–"]
-    return [str(stats.minimum), str(stats.maximum), f"{stats.stdev:.2f}"]
+    return [number(stats.minimum), number(stats.maximum), f"{stats.stdev:.2f}"]
 
 
 def render_deck(data: ReportData) -> bytes:
@@ -341,26 +363,7 @@ def render_deck(data: ReportData) -> bytes:
     deck = _Deck(data)
     deck.title_slide()
     deck.summary_slides()
-    top = data.framework.scale.maximum
-    deck.chart_slide(
-        "radar",
-        "Capability at a glance",
-        f"Every area on the 0–{top} scale: today (dark) and target (blue). Area "
-        "names are coloured by layer.",
-        "Radar chart of every area, today and target",
-    )
-    deck.chart_slide(
-        "layers",
-        "Layers",
-        "Each layer is the mean of its areas.",
-        "Bar chart of each layer, today and target",
-    )
-    deck.chart_slide(
-        "gaps",
-        "Where the gaps are",
-        "Areas ranked by the gap between target and today, coloured by layer.",
-        "Areas ranked by gap",
-    )
+    deck.chart_slides()
     for layer in data.results.layers:
         deck.layer_slide(layer)
     deck.disagreement_slide()

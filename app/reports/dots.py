@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from app.domain.framework import Framework
+from app.domain.levels import SCALE, AnswerLevels, number
 from app.domain.scoring import AreaResult, CriterionResult
 
 WIDTH, HEIGHT = 300, 34  # tenths of a millimetre: the track is 30 × 3.4 mm
@@ -36,8 +38,14 @@ class Scale:
     high: str
 
     @classmethod
-    def of(cls, levels: tuple[int, ...]) -> Scale:
-        return cls(str(levels[0]), str(levels[-1]))
+    def of(cls, area: AreaResult, framework: Framework) -> Scale:
+        """The levels' ends when the area's criteria are all on the scale; else the range's
+        (each track then spans its own criterion's levels)."""
+        by_id = framework.criteria_by_id
+        shared = framework.shared_levels(by_id[c.criterion_id] for c in area.all_criteria())
+        if shared is None or shared.key != SCALE:
+            return cls("0 %", "100 %")
+        return cls(number(shared.minimum), number(shared.maximum))
 
     @property
     def width(self) -> float:
@@ -53,25 +61,26 @@ class Scale:
         return round(34 - 1.5 + 1.4 - len(self.high) * DIGIT / 2, 2)
 
 
-def _percent(value: float, low: int, high: int) -> float:
-    return round(100 * (value - low) / ((high - low) or 1), 2)
+def _percent(value: float, levels: AnswerLevels) -> float:
+    return round(100 * levels.fraction(value), 2) if levels.range else 0.0
 
 
 def _x(percent: float) -> float:
     return round(PAD + percent * (WIDTH - 2 * PAD) / 100, 1)
 
 
-def dots_svg(criterion: CriterionResult, levels: tuple[int, ...], accent: str) -> str | None:
-    """The criterion's track as an SVG data URI; None when nobody scored it."""
-    if criterion.score is None or criterion.current is None:
+def dots_svg(criterion: CriterionResult, levels: AnswerLevels, accent: str) -> str | None:
+    """The criterion's track on its own levels, as an SVG data URI; None when nobody scored it."""
+    score, current = criterion.score, criterion.current
+    if score is None or current is None or score.current is None or score.target is None:
         return None
-    low, high = levels[0], levels[-1]
-    left = _x(_percent(criterion.current.minimum, low, high))
-    right = _x(_percent(criterion.current.maximum, low, high))
-    today = _x(_percent(criterion.score.current, low, high))
-    target = _x(_percent(criterion.score.target, low, high))
-    marked = levels if len(levels) <= MAX_TICKS else (low, high)
-    ticks = "".join(f"M{_x(_percent(v, low, high))} 11V23" for v in marked)
+    left = _x(_percent(current.minimum, levels))
+    right = _x(_percent(current.maximum, levels))
+    today = _x(_percent(score.current, levels))
+    target = _x(_percent(score.target, levels))
+    values = levels.values
+    marked = values if len(values) <= MAX_TICKS else (values[0], values[-1])
+    ticks = "".join(f"M{_x(_percent(v, levels))} 11V23" for v in marked)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}">'
         f'<path d="M{PAD} 17H{WIDTH - PAD}{ticks}" stroke="{SPREAD}" stroke-width="1.8"/>'
@@ -83,6 +92,10 @@ def dots_svg(criterion: CriterionResult, levels: tuple[int, ...], accent: str) -
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def area_dots(area: AreaResult, levels: tuple[int, ...], accent: str) -> dict[str, str | None]:
+def area_dots(area: AreaResult, framework: Framework, accent: str) -> dict[str, str | None]:
     """Every criterion of the area's track, by criterion id."""
-    return {c.criterion_id: dots_svg(c, levels, accent) for c in area.all_criteria()}
+    criteria = framework.criteria_by_id
+    return {
+        c.criterion_id: dots_svg(c, framework.levels_of(criteria[c.criterion_id]), accent)
+        for c in area.all_criteria()
+    }

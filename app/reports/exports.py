@@ -1,4 +1,4 @@
-"""Answers as CSV for spreadsheets, and the rows the workbook shares.
+"""Answers as CSV for spreadsheets, and the rows the workbook (app/reports/workbook.py) shares.
 
 A text cell that starts with = + - @ (or a tab or carriage return) would run as a formula in
 a spreadsheet; such cells get a leading apostrophe, so a participant's comment stays text.
@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
+from app.domain.levels import AnswerLevels, Option
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# current and target are the values of the answers (on the scale or the criterion's answer
+# set); the labels say them in words.
 ANSWER_COLUMNS = (
     "participant", "group", "role", "layer", "area", "sub_component", "criterion_id",
-    "criterion", "current", "target", "dont_know", "comment",
+    "criterion", "current", "target", "dont_know", "comment", "current_label", "target_label",
 )  # fmt: skip
 
 
@@ -48,6 +51,9 @@ def answer_rows(
                 ]
                 for sub, criterion in places:
                     answer = person.answers.get(criterion.id)
+                    levels = framework.levels_of(criterion)
+                    current = _option(levels, answer.current if answer else None)
+                    target = _option(levels, answer.target if answer else None)
                     rows.append(
                         [
                             person.name,
@@ -58,13 +64,26 @@ def answer_rows(
                             sub.title if sub else "",
                             criterion.id,
                             criterion.text,
-                            answer.current if answer else None,
-                            answer.target if answer else None,
+                            _value(current),
+                            _value(target),
                             answer.dont_know if answer else None,
                             answer.comment if answer else "",
+                            current.label if current else "",
+                            target.label if target else "",
                         ]  # fmt: skip
                     )
     return rows
+
+
+def _option(levels: AnswerLevels, code: int | None) -> Option | None:
+    return next((o for o in levels.options if o.code == code), None)
+
+
+def _value(option: Option | None) -> int | float | None:
+    """3 on a scale (never 3.0), 0.25 in an answer set."""
+    if option is None:
+        return None
+    return int(option.value) if option.value.is_integer() else option.value
 
 
 def answers_csv(framework: Framework, participants: Sequence[ExportParticipant]) -> bytes:

@@ -2,7 +2,7 @@
 
 Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs and files inside
 `static/`, so no text in a report can make the renderer touch the network or the disk. And
-`render_pdf_in_worker` runs it in a separate process with a time limit, off the web workers
+the routes and the CLI run it in a separate process with a time limit, off the web workers
 (app/reports/worker.py).
 """
 
@@ -26,12 +26,15 @@ from app.config import PROJECT_ROOT
 from app.domain import narrative
 from app.domain.branding import Brand
 from app.domain.framework import Framework
+from app.domain.levels import number
 from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
-from app.reports import charts
 from app.reports.dots import Scale, area_dots
-from app.reports.worker import TIME_LIMIT_SECONDS, render_in_worker
+from app.reports.figures import Figures
+from app.reports.method import method_of
+from app.reports.prose import prose
+from app.reports.registry import charts_in_report
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
@@ -41,6 +44,8 @@ QUOTES_PER_AREA = 3
 # run-to-run noise, but the PDF five times smaller (119 vs 611 KiB), less memory, sharp print.
 CHART_FORMAT = "svg"
 PDF_VARIANT = "pdf/ua-1"  # tagged, so screen readers can read the report
+STYLESHEETS = ("palette.css", "report.css")
+REPORT_SECTIONS = ("overview", "roadmap")  # where report.html has a place for charts
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class ReportData:
     framework: Framework
     results: Results
     segments: Segments
+    people: tuple[tuple[str, Results], ...]  # each participant who scored, named by group
     roadmap: tuple[PlannedItem, ...]
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
@@ -101,7 +107,8 @@ def _environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
     )
-    environment.filters["one"] = lambda value: f"{value:.1f}"
+    environment.filters["prose"] = prose
+    environment.filters["level"] = number
     environment.filters["narrative_blocks"] = narrative.blocks
     return environment
 
@@ -113,31 +120,18 @@ def _data_uri(image: bytes, image_format: str) -> str:
     return f"data:{MIME[image_format]};base64," + base64.b64encode(image).decode()
 
 
-def report_charts(data: ReportData, image_format: str = CHART_FORMAT) -> dict[str, bytes]:
-    """The charts the report and the deck show, by name."""
-    top = data.framework.scale.maximum
-    colours = charts.layer_colours(data.results)
-    layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
-    timeline = [
-        (i.title, i.horizon, colours.get(layer_of.get(i.area_id, ""))) for i in data.roadmap
-    ]
-    images = {
-        "radar": charts.radar_chart(data.results, top, image_format),
-        "layers": charts.layer_bars(data.results, top, image_format),
-        "gaps": charts.gap_ranking(data.results, image_format),
-        "timeline": charts.roadmap_timeline(timeline, image_format),
-    }
-    if len(data.segments.groups) > 1:
-        images["groups"] = charts.group_radar(data.segments, top, image_format)
-    return images
-
-
 def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     """The report as HTML, charts embedded as data URIs."""
-    images = report_charts(data, image_format)
+    framework = data.framework
+    sections = {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
+    images = {
+        chart.name: _data_uri(chart.draw(data, image_format), image_format)
+        for shown in sections.values()
+        for chart in shown
+    }
     intents = {area.id: area.intent for area in data.framework.areas()}
-    quotes_of = {area.area_id: _quotes(area, data.comments) for area in data.results.areas()}
-    levels = data.framework.scale.values
+    areas = list(data.results.areas())
+    quotes_of = {area.area_id: _quotes(area, data.comments) for area in areas}
     logos = {
         name: _data_uri(logo.content, logo.media_type.split("/")[1])
         for name, logo in (("consultancy", data.brand.logo), ("client", data.brand.client_logo))
@@ -148,17 +142,21 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
         .get_template("report.html")
         .render(
             data=data,
-            images={name: _data_uri(image, image_format) for name, image in images.items()},
+            charts=sections,
+            images=images,
             intents=intents,
             quotes_of=quotes_of,
             horizons=HORIZONS,
             top_gaps=top_gaps(data.results),
             top_strengths=top_strengths(data.results, 3),
             disagreements=disagreements(data.results)[:5],
-            dots={a.area_id: area_dots(a, levels, data.brand.accent) for a in data.results.areas()},
-            scale=Scale.of(levels),
+            dots={a.area_id: area_dots(a, framework, data.brand.accent) for a in areas},
+            scales={a.area_id: Scale.of(a, framework) for a in areas},
             logos=logos,
-            stylesheet=(STATIC / "css" / "report.css").as_uri(),
+            figures=Figures(framework),
+            method=method_of(framework),
+            wording=framework.wording,
+            stylesheets=[(STATIC / "css" / name).as_uri() for name in STYLESHEETS],
         )
     )
 
@@ -204,8 +202,3 @@ def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
     document.metadata = _Metadata(**vars(document.metadata))
     pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
-
-
-def render_pdf_in_worker(data: ReportData, time_limit: float = TIME_LIMIT_SECONDS) -> bytes:
-    """Render in a fresh process; a render that runs past the limit is stopped."""
-    return render_in_worker(render_pdf, data, time_limit)

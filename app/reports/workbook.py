@@ -26,7 +26,9 @@ MAX_WIDTH = 60  # characters; longer text wraps
 HEADER_FILL = PatternFill("solid", fgColor="E9EDF1")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+# In levels (empty where an area's criteria use different levels); then as shares of the range.
 SCORE_HEADERS = ("Current", "Target", "Gap")
+PERCENT_HEADERS = ("Current %", "Target %")
 AREA_ROW = "Area as a whole"
 _SPELLED = {"sub_component": "Sub-component", "dont_know": "Don't know"}
 ANSWER_HEADERS = tuple(
@@ -61,6 +63,10 @@ def _levels(score: Score | None) -> list[object]:
     return [None, None, None] if score is None else [score.current, score.target, score.gap]
 
 
+def _percents(score: Score | None) -> list[object]:
+    return [None, None] if score is None else [score.current_percent, score.target_percent]
+
+
 def _summary(sheet: Worksheet, data: WorkbookData) -> None:
     """Facts on top, then one table (overall, layers, areas) to paste into a deck."""
     sheet.title = "Summary"
@@ -75,23 +81,30 @@ def _summary(sheet: Worksheet, data: WorkbookData) -> None:
         _append(sheet, [label, value])
         sheet.cell(sheet.max_row, 1).font = BOLD
     sheet.append([])
-    rows = [["Overall", "", *_levels(data.results.overall)]]
+    overall = data.results.overall
+    rows = [["Overall", "", *_levels(overall), *_percents(overall)]]
     for layer in data.results.layers:
-        rows.append([layer.title, "", *_levels(layer.score)])
-        rows.extend([layer.title, area.title, *_levels(area.score)] for area in layer.areas)
-    _table(sheet, ["Layer", "Area", *SCORE_HEADERS], rows, scores=(3, 4, 5))
+        rows.append([layer.title, "", *_levels(layer.score), *_percents(layer.score)])
+        rows.extend(
+            [layer.title, area.title, *_levels(area.score), *_percents(area.score)]
+            for area in layer.areas
+        )
+    headers = ["Layer", "Area", *SCORE_HEADERS, *PERCENT_HEADERS]
+    _table(sheet, headers, rows, scores=(3, 4, 5, 6, 7))
 
 
 def _scores(sheet: Worksheet, results: Results) -> None:
     rows = []
     for layer in results.layers:
         for area in layer.areas:
-            rows.append([layer.title, area.title, AREA_ROW, *_levels(area.score), None, None])
+            row = [layer.title, area.title, AREA_ROW, *_levels(area.score), None, None]
+            rows.append([*row, *_percents(area.score)])
             for c in area.all_criteria():
                 n = c.current.n if c.current else 0
-                rows.append([layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know])
+                row = [layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know]
+                rows.append([*row, *_percents(c.score)])
     headers = ["Layer", "Area", "Criterion", *SCORE_HEADERS, "Answers", "Don't know"]
-    _table(sheet, headers, rows, scores=(4, 5, 6))
+    _table(sheet, [*headers, *PERCENT_HEADERS], rows, scores=(4, 5, 6, 9, 10))
 
 
 def _answers(sheet: Worksheet, data: WorkbookData) -> None:

@@ -24,6 +24,7 @@ def _create_assessment_and_participant(page: Page, server: LiveServer) -> str:
     page.get_by_role("link", name="Northwind Utilities (demo)").click()
     page.get_by_role("link", name="New assessment").click()
     page.get_by_label("Title").fill("Board offsite 2027")
+    page.get_by_label("Framework").select_option("reap-blueprint")  # others may be uploaded
     page.get_by_label("Purpose").fill("Where we stand before the offsite.")
     page.get_by_label("Target date").fill("2028-12-31")
     page.get_by_role("button", name="Create assessment").click()

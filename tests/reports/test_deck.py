@@ -83,7 +83,7 @@ def test_the_cli_deck_of_the_demo_has_every_slide_in_the_consultants_branding(
         "Where the gaps are",
         *layers,
         "Where views differ",
-        "Transformation roadmap",
+        "Roadmap",
         "Roadmap initiatives (1 of 2)",
         "Roadmap initiatives (2 of 2)",
         "Next steps",
@@ -124,7 +124,7 @@ def test_charts_are_sharp_pictures_with_alt_text_and_logos_are_placed(tmp_path: 
         if shape.shape_type == 13  # MSO_SHAPE_TYPE.PICTURE
     ]
     alts = {shape._element.nvPicPr.cNvPr.get("descr") for _, shape in pictures}
-    assert "Radar chart of every area, today and target" in alts
+    assert "Radar chart of every area, current against target" in alts  # the registry's
     assert {"Harbour Advisory logo", "Northwind Utilities (demo) logo"} <= alts
     for _, shape in pictures:
         if shape.image.content_type == "image/png" and "chart" in shape._element.nvPicPr.cNvPr.get(
@@ -146,7 +146,7 @@ def test_the_deck_downloads_once_then_comes_from_the_cache(
 ) -> None:
     own = tenants[0]
     sign_in(client, own.viewer.email)
-    url = f"/assessments/{own.assessment.id}/deck.pptx"
+    url = f"/assessments/{own.assessment.id}/export/pptx"
 
     first = client.get(url)
     second = client.get(url)
@@ -160,7 +160,7 @@ def test_the_deck_downloads_once_then_comes_from_the_cache(
     )
     assert second.content == first.content
     cache = settings.data_dir / "cache" / f"assessment-{own.assessment.id}"
-    assert len(list(cache.glob("deck.pptx.*"))) == 1
+    assert len(list(cache.glob("export.pptx.*"))) == 1
     deck = Presentation(io.BytesIO(first.content))
     assert slide_texts(deck.slides[0])[:1] and "Acme baseline" in " ".join(
         slide_texts(deck.slides[0])

@@ -15,11 +15,12 @@ from sqlmodel import Session, func, select
 from app.db import repository, roadmaps
 from app.db.engine import make_engine
 from app.db.models import Assessment, Participant
-from app.db.report_data import exported
 from app.db.results import results_of
 from app.domain.answering import AnswerChoice
 from app.domain.narrative import Narrative
 from app.domain.roadmap import build_roadmap
+from app.report_data import exported
+from app.reports.registry import EXPORTS
 from tests.databases import database_for
 from tests.domain.test_criterion_help import REAP_1_0_HASH
 from tests.factories import Tenant, csrf_from, make_1_0_assessment, reap_1_0, sign_in
@@ -77,7 +78,7 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     assert "'" + FORMULA in comments
     assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
-    assert overall[2:] == (1.0, 3.0, 2.0)
+    assert overall[2:] == (1.0, 3.0, 2.0, 20.0, 60.0)  # levels, then percent of 0-5
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
     assert book["Roadmap"]["I1"].value == "Actions"  # after Layer and Area, where ids were
 
@@ -88,12 +89,11 @@ def test_the_workbook_opens_tidy(tmp_path: Path) -> None:
     engine = make_engine(database_for(tmp_path))
     with Session(engine) as session:
         demo = session.exec(select(Assessment)).one()
-        content = exported(session=session, assessment=demo, export_format="xlsx")
-        results = results_of(session=session, assessment=demo).results
-        roadmaps.replace_roadmap(
-            session=session, assessment=demo, initiatives=build_roadmap(results, {})
-        )
-        with_roadmap = exported(session=session, assessment=demo, export_format="xlsx")
+        content = exported(session=session, assessment=demo, export_format=EXPORTS["xlsx"])
+        data = results_of(session=session, assessment=demo)
+        initiatives = build_roadmap(data.results, {}, framework=data.framework)
+        roadmaps.replace_roadmap(session=session, assessment=demo, initiatives=initiatives)
+        with_roadmap = exported(session=session, assessment=demo, export_format=EXPORTS["xlsx"])
     engine.dispose()
     book = load_workbook(io.BytesIO(with_roadmap))
     headers = {"Summary": 7, "Scores": 1, "Answers": 1, "Roadmap": 1}
@@ -117,7 +117,7 @@ def test_the_workbook_opens_tidy(tmp_path: Path) -> None:
     assert criterion_row[3].number_format == "0.0" and exact != round(exact, 1)
     expected = next(
         c.score.current
-        for a in results.areas()
+        for a in data.results.areas()
         for c in a.all_criteria()
         if c.text == criterion_row[2].value
     )
@@ -129,12 +129,12 @@ def test_the_workbook_opens_tidy(tmp_path: Path) -> None:
     roadmap = book["Roadmap"]
     assert [c.value for c in roadmap[1]][:4] == ["Initiative", "Layer", "Area", "Horizon"]
     first = [c.value for c in roadmap[2]]
-    area_titles = {a.title for a in results.areas()}
-    assert first[1] in {layer.title for layer in results.layers} and first[2] in area_titles
+    area_titles = {a.title for a in data.results.areas()}
+    assert first[1] in {layer.title for layer in data.results.layers} and first[2] in area_titles
     summary = book["Summary"]
     assert [c.value for c in summary[1]][:2] == ["Organisation", "Northwind Utilities (demo)"]
     rows = list(summary.iter_rows(min_row=8, values_only=True))
-    assert len(rows) == 1 + len(results.layers) + len(area_titles)
+    assert len(rows) == 1 + len(data.results.layers) + len(area_titles)
     assert {r[1] for r in rows if r[1]} == area_titles
     assert load_workbook(io.BytesIO(content))["Roadmap"].max_row == 1  # headers only, no roadmap
 
@@ -149,12 +149,8 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
         narrative = Narrative("Where we stand.", "- One\n- Two", "Start with data.")
         repository.set_narrative(session=session, assessment=demo, narrative=narrative)
         data = results_of(session=session, assessment=demo)
-        results, framework = data.results, data.framework
-        roadmaps.replace_roadmap(
-            session=session,
-            assessment=demo,
-            initiatives=build_roadmap(results, {"retention": 2}, framework.improvement_actions()),
-        )
+        initiatives = build_roadmap(data.results, {"retention": 2}, framework=data.framework)
+        roadmaps.replace_roadmap(session=session, assessment=demo, initiatives=initiatives)
         session.commit()
     engine.dispose()
     exported, again = tmp_path / "a.json", tmp_path / "b.json"
@@ -207,6 +203,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         **document,
         "assessment": {**document["assessment"], "narrative": {"narrative": "z" * 6001}},
     }
+    bad_level = {**document, "answers": [{**document["answers"][0], "current": 9}]}
 
     def with_actions(actions: object) -> str:
         return json.dumps({**document, "roadmap": [{**document["roadmap"][0], "actions": actions}]})
@@ -219,7 +216,12 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
         json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 2.0",
-        json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
+        json.dumps(
+            unknown_criterion
+        ).encode(): "answers[0].criterion_id: &#39;no-such-criterion&#39;"
+        " is not a criterion of this questionnaire",
+        json.dumps(bad_level).encode(): "answers[0].current: must be one of 0, 1, 2, 3, 4 or 5, "
+        "not 9",
         json.dumps(too_long).encode(): "assessment.narrative: 6001 characters; use at most 6000",
     }
     for content, message in refusals.items():

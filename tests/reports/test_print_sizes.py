@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from app.db.models import Assessment
-from app.db.report_data import report_data_of
 from app.demo import create_demo
+from app.report_data import report_data_of
 from app.reports.pdf import render_pdf
 
 MIN_POINTS = 8

@@ -6,25 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 
 from app.db import branding
 from app.db.models import Branding, Logo, Organisation
 from app.domain.branding import DEFAULT_ACCENT, BrandingRefused, LogoImage, clean_colour, clean_name
+from app.domain.policy import Action
 from app.reports.logos import MAX_UPLOAD_BYTES, LogoRefused, clean_logo
-from app.web.deps import (
-    AdminUser,
-    ConsultantUser,
-    CurrentUser,
-    OrganisationDep,
-    SessionDep,
-    record_change,
-)
-from app.web.routes.organisations import render_organisation
+from app.web.deps import AuditDep, CurrentUser, OrganisationDep, SessionDep, allowed
+from app.web.organisation_page import render_organisation
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
+BRANDING = allowed(Action.BRAND_INSTANCE)
+CLIENT_LOGO = allowed(Action.SET_CLIENT_LOGO)
 
 
 @dataclass(frozen=True)
@@ -42,19 +39,17 @@ def _uploaded(file: UploadFile | None, field: str) -> LogoImage | None:
     return clean_logo(file.file.read(MAX_UPLOAD_BYTES + 1), field)
 
 
-@router.get("/admin/branding", name="show_branding")
-def show_branding(
-    request: Request, session: SessionDep, user: AdminUser, saved: bool = False
-) -> Response:
+@router.get("/admin/branding", name="show_branding", dependencies=[BRANDING])
+def show_branding(request: Request, session: SessionDep, saved: bool = False) -> Response:
     page = BrandingPage(branding.branding_row(session=session), saved=saved)
     return templates.TemplateResponse(request, "admin/branding.html", {"page": page})
 
 
-@router.post("/admin/branding", name="save_branding")
+@router.post("/admin/branding", name="save_branding", dependencies=[BRANDING])
 def save_branding(
     request: Request,
     session: SessionDep,
-    user: AdminUser,
+    audit: AuditDep,
     consultancy_name: Annotated[str, Form(max_length=1000)] = "",
     accent_colour: Annotated[str, Form(max_length=100)] = "",
     logo: UploadFile | None = None,
@@ -73,7 +68,7 @@ def save_branding(
     branding.save_branding(session=session, consultancy_name=name, accent_colour=colour)
     if image is not None or remove_logo:
         branding.set_consultancy_logo(session=session, image=image)
-    record_change(request, session, "changed branding", user, detail=name or "(no name)")
+    audit("changed branding", detail=name or "(no name)")
     return RedirectResponse("/admin/branding?saved=true", status_code=303)
 
 
@@ -83,12 +78,14 @@ def _organisation_back(organisation: Organisation, saved: str) -> RedirectRespon
     )
 
 
-@router.post("/organisations/{organisation_id}/logo", name="upload_client_logo")
+@router.post(
+    "/organisations/{organisation_id}/logo", name="upload_client_logo", dependencies=[CLIENT_LOGO]
+)
 def upload_client_logo(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     logo: UploadFile | None = None,
 ) -> Response:
     try:
@@ -96,26 +93,30 @@ def upload_client_logo(
         if image is None:
             raise LogoRefused("logo: choose a PNG or JPEG file to upload")
     except LogoRefused as refused:
-        return render_organisation(request, session, organisation, user, str(refused))
+        return render_organisation(request, session, organisation, message=str(refused))
     branding.set_client_logo(session=session, organisation=organisation, image=image)
-    record_change(request, session, "changed client logo", user, organisation_id=organisation.id)
+    audit("changed client logo", organisation_id=organisation.id)
     return _organisation_back(organisation, "logo")
 
 
-@router.post("/organisations/{organisation_id}/logo/remove", name="remove_client_logo")
+@router.post(
+    "/organisations/{organisation_id}/logo/remove",
+    name="remove_client_logo",
+    dependencies=[CLIENT_LOGO],
+)
 def remove_client_logo(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Asks first: the form's checkbox must be ticked."""
     if confirm != "yes":
         message = "confirm: tick the box to remove the logo"
-        return render_organisation(request, session, organisation, user, message)
+        return render_organisation(request, session, organisation, message=message)
     branding.set_client_logo(session=session, organisation=organisation, image=None)
-    record_change(request, session, "removed client logo", user, organisation_id=organisation.id)
+    audit("removed client logo", organisation_id=organisation.id)
     return _organisation_back(organisation, "logo-removed")
 
 

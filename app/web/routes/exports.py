@@ -1,51 +1,82 @@
-"""Exports of an assessment (CSV, XLSX, JSON) and importing a JSON export into an organisation."""
+"""Exports of an assessment (every registered format: CSV, Excel, JSON, the slide deck) and
+importing a JSON export into an organisation."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Literal
 
-from fastapi import APIRouter, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
-from app.db import report_data
-from app.db.models import Organisation
+from app.config import Settings
+from app.db.models import Assessment, Organisation
 from app.db.transfer import ImportRefused, import_assessment
+from app.domain.policy import Action
+from app.report_data import exported, report_version
+from app.reports.cache import cached
+from app.reports.registry import EXPORTS, ExportFormat
+from app.reports.worker import ReportFailed
 from app.web.deps import (
     AssessmentDep,
-    ConsultantUser,
+    AuditDep,
     CurrentUser,
     OrganisationDep,
     SessionDep,
-    record_change,
+    SettingsDep,
+    allowed,
 )
 from app.web.downloads import download, file_name
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
-EXPORT_NAMES = {"csv": "answers", "xlsx": "", "json": "Gapwise export"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @router.get("/assessments/{assessment_id}/export/{export_format}", name="export_assessment")
 def export(
     assessment: AssessmentDep,
-    export_format: Literal["csv", "xlsx", "json"],
+    export_format: str,
     session: SessionDep,
+    settings: SettingsDep,
     user: CurrentUser,
 ) -> Response:
-    content = report_data.exported(
-        session=session, assessment=assessment, export_format=export_format
-    )
-    name = file_name(session, assessment, export_format, what=EXPORT_NAMES[export_format])
-    return download(content, MEDIA_TYPES[export_format], name)
+    """Any registered format; slow ones (the deck) drawn once per report version."""
+    chosen = EXPORTS.get(export_format)
+    if chosen is None:
+        known = ", ".join(EXPORTS)
+        raise HTTPException(
+            status_code=404, detail=f"There is no export format '{export_format}' ({known})."
+        )
+    prepared_by = user.name or user.email
+    try:
+        content = _content(session, settings, assessment, chosen, prepared_by)
+    except ReportFailed as failure:
+        raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
+    name = file_name(session, assessment, chosen.name, what=chosen.what)
+    return download(content, chosen.media_type, name)
+
+
+def _content(
+    session: Session,
+    settings: Settings,
+    assessment: Assessment,
+    chosen: ExportFormat,
+    prepared_by: str,
+) -> bytes:
+    def render() -> bytes:
+        return exported(
+            session=session, assessment=assessment, export_format=chosen, prepared_by=prepared_by
+        )
+
+    if not chosen.cached:
+        return render()
+    version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
+    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
+    return cached(directory, f"export.{chosen.name}", version, render)
 
 
 @dataclass(frozen=True)
@@ -54,12 +85,16 @@ class ImportPage:
     message: str
 
 
-@router.post("/organisations/{organisation_id}/import", name="import_assessment")
+@router.post(
+    "/organisations/{organisation_id}/import",
+    name="import_assessment",
+    dependencies=[allowed(Action.MANAGE_ASSESSMENTS)],
+)
 def import_upload(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     file: UploadFile,
 ) -> Response:
     """Restore an assessment from a Gapwise JSON export into this organisation."""
@@ -82,11 +117,8 @@ def import_upload(
         return templates.TemplateResponse(
             request, "exports/import_refused.html", {"page": page}, status_code=422
         )
-    record_change(
-        request,
-        session,
+    audit(
         "imported assessment",
-        user,
         organisation_id=organisation.id,
         detail=assessment.title,
     )

@@ -2,50 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
 
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
-from app.domain.framework import Criterion
+from app.domain.framework import Area, Criterion
 from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
 from app.domain.narrative import Narrative
 from app.domain.scoring import (
-    DISAGREEMENT_STDEV,
     AreaResult,
     CriterionResult,
     disagreements,
     top_gaps,
     top_strengths,
 )
+from app.report_data import ChartData, chart_data_of
 from app.reports import charts
 from app.reports.cache import cached
-from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
+from app.reports.figures import Figures
+from app.reports.method import Method, method_of
+from app.reports.registry import CHARTS, Chart, charts_on_page
+from app.web.deps import AssessmentDep, SessionDep, SettingsDep
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
-CHARTS = {
-    "radar": lambda r: charts.radar_chart(r.results, r.framework.scale.maximum),
-    "layers": lambda r: charts.layer_bars(r.results, r.framework.scale.maximum),
-    "gaps": lambda r: charts.gap_ranking(r.results),
-    "heatmap": lambda r: charts.heatmap(r.people, r.framework.scale.maximum),
-    "groups": lambda r: charts.group_radar(r.segments, r.framework.scale.maximum),
-}
-
-
+PAGE_SECTIONS = ("overview", "groups", "people")  # where results/index.html places charts
 # Chart text on a page reads like the page's own text (16 px) at desktop widths, where the
 # charts are shown at about their natural size; see tests/e2e/test_results.py.
 SCREEN_TEXT_SCALE = 1.45
 
 
-def _for_screen(draw: Callable[[AssessmentResults], bytes], data: AssessmentResults) -> bytes:
+def _for_screen(chart: Chart, data: ChartData) -> bytes:
     with charts.legible(SCREEN_TEXT_SCALE):
-        return draw(data)
+        return chart.draw(data, "svg")
 
 
 @dataclass(frozen=True)
@@ -57,16 +52,17 @@ class ResultsPage:
     top_strengths: list[CriterionResult]
     disagreements: list[CriterionResult]
     area_titles: dict[str, str]  # criterion id -> its area's title
+    charts: dict[str, list[Chart]]  # page section -> the charts registered for it
+    figures: Figures
+    method: Method
     narrative: Narrative
     narrative_labels: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
-    disagreement_stdev: float = DISAGREEMENT_STDEV
 
 
 @router.get("/assessments/{assessment_id}/results", name="show_results")
-def show_results(
-    request: Request, assessment: AssessmentDep, session: SessionDep, user: CurrentUser
-) -> Response:
+def show_results(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
     data = results_of(session=session, assessment=assessment)
+    drawn_from = chart_data_of(session=session, assessment=assessment)
     page = ResultsPage(
         assessment=assessment,
         organisation=repository.organisation_of(session=session, assessment=assessment),
@@ -77,6 +73,9 @@ def show_results(
         area_titles={
             c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
         },
+        figures=Figures(data.framework),
+        method=method_of(data.framework),
+        charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},
         narrative=repository.narrative_of(assessment),
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
@@ -87,8 +86,9 @@ class AreaResultsPage:
     assessment: Assessment
     data: AssessmentResults
     area: AreaResult
-    intent: str
+    framework_area: Area
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
+    figures: Figures
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
 
 
@@ -98,7 +98,6 @@ def show_area_results(
     assessment: AssessmentDep,
     area_id: str,
     session: SessionDep,
-    user: CurrentUser,
 ) -> Response:
     data = results_of(session=session, assessment=assessment)
     area = next((a for a in data.results.areas() if a.area_id == area_id), None)
@@ -108,8 +107,9 @@ def show_area_results(
         assessment=assessment,
         data=data,
         area=area,
-        intent=next(a.intent for a in data.framework.areas() if a.id == area_id),
+        framework_area=next(a for a in data.framework.areas() if a.id == area_id),
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
+        figures=Figures(data.framework),
         criteria={c.id: c for c in data.framework.criteria()},
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
@@ -121,13 +121,12 @@ def show_chart(
     chart_name: str,
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
 ) -> Response:
     """A chart as SVG, drawn once per data version and then served from the disk cache."""
-    draw = CHARTS.get(chart_name)
-    if draw is None:
+    chart = CHARTS.get(chart_name)
+    if chart is None:
         raise HTTPException(status_code=404, detail=f"There is no chart '{chart_name}'.")
-    data = results_of(session=session, assessment=assessment)
+    data = chart_data_of(session=session, assessment=assessment)
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
-    svg = cached(directory, f"{chart_name}.svg", data.version, lambda: _for_screen(draw, data))
+    svg = cached(directory, f"{chart.name}.svg", data.version, lambda: _for_screen(chart, data))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
