@@ -91,10 +91,10 @@ def test_dont_know_clears_the_levels(client: TestClient, session: Session, acme:
         ({"criterion_id": CRITERION, "current": 6}, "current: must be one of 0, 1, 2, 3, 4 or 5"),
         ({"criterion_id": CRITERION, "target": -1}, "target: must be one of 0, 1, 2, 3, 4 or 5"),
         ({"criterion_id": "no-such-criterion", "current": 1}, "criterion_id: 'no-such-criterion'"),
-        ({"criterion_id": CRITERION, "current": "3"}, "current: Input should be a valid integer"),
-        ({"criterion_id": CRITERION, "current": 2.5}, "current: Input should be a valid integer"),
-        ({"criterion_id": CRITERION, "comment": "x" * 4001}, "comment: String should have at most"),
-        ({"criterion_id": CRITERION, "extra": 1}, "extra: Extra inputs are not permitted"),
+        ({"criterion_id": CRITERION, "current": "3"}, "Current: give a whole number"),
+        ({"criterion_id": CRITERION, "current": 2.5}, "Current: give a whole number"),
+        ({"criterion_id": CRITERION, "comment": "x" * 4001}, "Comment: at most 4000 characters"),
+        ({"criterion_id": CRITERION, "extra": 1}, "Extra: this field is not expected here"),
     ],
 )
 def test_a_refused_answer_names_the_field_and_changes_nothing(

@@ -21,7 +21,7 @@ from app.domain.scoring import (
 )
 from app.report_data import chart_data_of
 from app.reports.cache import cached
-from app.reports.registry import CHARTS, Chart, charts_on_page
+from app.reports.registry import CHARTS, EXPORTS, Chart, ExportFormat, charts_on_page
 from app.web.deps import AssessmentDep, SessionDep, SettingsDep
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -42,6 +42,7 @@ class ResultsPage:
     area_titles: dict[str, str]  # criterion id -> its area's title
     charts: dict[str, list[Chart]]  # page section -> the charts registered for it
     disagreement_stdev: float = DISAGREEMENT_STDEV
+    exports: tuple[ExportFormat, ...] = tuple(EXPORTS.values())
 
 
 @router.get("/assessments/{assessment_id}/results", name="show_results")
@@ -71,6 +72,8 @@ class AreaResultsPage:
     intent: str
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
+    previous_area: AreaResult | None = None
+    next_area: AreaResult | None = None
 
 
 @router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
@@ -81,9 +84,11 @@ def show_area_results(
     session: SessionDep,
 ) -> Response:
     data = results_of(session=session, assessment=assessment)
-    area = next((a for a in data.results.areas() if a.area_id == area_id), None)
-    if area is None:
+    areas = list(data.results.areas())
+    index = next((i for i, a in enumerate(areas) if a.area_id == area_id), None)
+    if index is None:
         raise HTTPException(status_code=404, detail=f"This assessment has no area '{area_id}'.")
+    area = areas[index]
     page = AreaResultsPage(
         assessment=assessment,
         data=data,
@@ -91,6 +96,8 @@ def show_area_results(
         intent=next(a.intent for a in data.framework.areas() if a.id == area_id),
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
         criteria={c.id: c for c in data.framework.criteria()},
+        previous_area=areas[index - 1] if index else None,
+        next_area=areas[index + 1] if index + 1 < len(areas) else None,
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
 
