@@ -134,6 +134,9 @@ class Framework(_Frozen):
     description: Text | None = None
     scale: Scale
     layers: tuple[Layer, ...] = Field(min_length=1)
+    # The layers build on each other in their order (the first is the foundation): only then
+    # does a roadmap initiative depend on those of the layers below it.
+    sequenced_layers: bool | None = added_later()
 
     def areas(self) -> Iterator[Area]:
         for layer in self.layers:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.domain.scoring import AreaResult, Results
+from app.domain.scoring import AreaResult, CriterionResult, Results
 
 HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
 MIN_GAP = 0.5  # levels; a smaller gap is noise in a group's average, not an initiative
@@ -36,6 +36,8 @@ class Initiative:
     horizon: int  # index into HORIZONS
     reason: str
     actions: tuple[str, ...] = ()  # improvement actions of the criteria with the largest gaps
+    outcome: str = ""  # what success looks like: the target level and the criteria it moves
+    depends_on: tuple[str, ...] = ()  # titles of earlier-layer areas it builds on
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class PlannedItem:
     reason: str
     notes: str
     actions: tuple[str, ...] = ()
+    outcome: str = ""
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class _Candidate:
     target: float
     importance: float
     actions: tuple[str, ...]
+    outcome: str
 
     @property
     def gap(self) -> float:
@@ -77,10 +82,15 @@ def build_roadmap(
     results: Results,
     importance: Mapping[str, float] | None = None,
     actions: Mapping[str, str] | None = None,
+    *,
+    sequenced: bool = False,
 ) -> list[Initiative]:
     """Initiatives in the order to start them, each with a horizon and the reason it is there.
 
     `actions` maps criterion ids to improvement actions (`Framework.improvement_actions()`).
+    `sequenced` is the framework's own declaration that its layers build on each other
+    (`Framework.sequenced_layers`): only then does an initiative depend on those of the
+    layers below it.
     """
     weights = importance or {}
     candidates = [
@@ -94,6 +104,7 @@ def build_roadmap(
             area.score.target,
             weights.get(area.area_id, 1.0),
             largest_gap_actions(area, actions or {}),
+            outcome_of(area),
         )
         for index, layer in enumerate(results.layers)
         for area in layer.areas
@@ -101,9 +112,42 @@ def build_roadmap(
     ]
     ordered = sorted(candidates, key=_start_order)
     return [
-        _initiative(candidate, position, ordered[:position])
+        _initiative(candidate, position, ordered[:position], ordered if sequenced else [])
         for position, candidate in enumerate(ordered)
     ]
+
+
+OUTCOME_CRITERIA = 3  # the criteria an outcome names: the ones with the largest gaps
+
+
+def _largest_gaps(area: AreaResult) -> list[CriterionResult]:
+    scored = [
+        (criterion.score.gap, position, criterion)
+        for position, criterion in enumerate(area.all_criteria())
+        if criterion.score is not None and criterion.score.gap >= MIN_GAP
+    ]
+    return [c for _, _, c in sorted(scored, key=lambda g: (-g[0], g[1]))[:OUTCOME_CRITERIA]]
+
+
+def outcome_of(area: AreaResult) -> str:
+    """A measurable outcome: the area at its target level, and the criteria that must move."""
+    if area.score is None:
+        return ""
+    score = area.score
+    moves = "; ".join(
+        f"“{c.text}” from {c.score.current:.1f} to {c.score.target:.1f}"
+        for c in _largest_gaps(area)
+        if c.score is not None
+    )
+    head = f"{area.title} at {score.target:.1f} or above (today {score.current:.1f})"
+    return f"{head}, with {moves}." if moves else f"{head}."
+
+
+def dependencies(candidate: _Candidate, roadmap: list[_Candidate]) -> tuple[str, ...]:
+    """The areas of lower layers on the same roadmap, lowest layer first: what this builds on."""
+    below = [c for c in roadmap if c.layer_index < candidate.layer_index]
+    ordered = sorted(below, key=lambda c: (c.layer_index, roadmap.index(c)))
+    return tuple(c.area_title for c in ordered[:ACTIONS_PER_INITIATIVE])
 
 
 def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[str, ...]:
@@ -133,7 +177,9 @@ def horizon_at(position: int) -> int:
     return 1 if position < first + second else 2
 
 
-def _initiative(candidate: _Candidate, position: int, earlier: list[_Candidate]) -> Initiative:
+def _initiative(
+    candidate: _Candidate, position: int, earlier: list[_Candidate], sequenced: list[_Candidate]
+) -> Initiative:
     return Initiative(
         area_id=candidate.area_id,
         title=f"Raise {candidate.area_title} "
@@ -148,6 +194,8 @@ def _initiative(candidate: _Candidate, position: int, earlier: list[_Candidate])
         horizon=horizon_at(position),
         reason=_reason(candidate, earlier),
         actions=candidate.actions,
+        outcome=candidate.outcome,
+        depends_on=dependencies(candidate, sequenced),
     )
 
 

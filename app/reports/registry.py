@@ -169,6 +169,7 @@ register_chart(
         "Roadmap timeline",
         "Initiatives by horizon, coloured by layer.",
         _timeline,
+        page="roadmap",
         report="roadmap",
         shown=lambda d: bool(d.roadmap),
     )
