@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.roadmap import HORIZONS, build_roadmap, horizon_at, largest_gap_actions
+from app.domain.roadmap import (
+    HORIZONS,
+    build_roadmap,
+    horizon_at,
+    largest_gap_actions,
+    outcome_of,
+)
 from app.domain.scoring import (
     AreaResult,
     CriterionResult,
@@ -131,3 +137,29 @@ def test_drafted_initiatives_carry_their_area_s_actions() -> None:
 
     assert initiative.actions == ("Do 2.", "Do 1.")
     assert build_roadmap(results)[0].actions == ()  # a framework without actions
+
+
+def test_an_outcome_names_the_target_level_and_the_criteria_that_must_move() -> None:
+    area = _area_with({"c1": 1.0, "c2": 2.5, "c3": 0.4, "c4": 3.0, "c5": 1.5})
+
+    assert outcome_of(area) == (
+        "Data at 3.0 or above (today 1.0), with “c4” from 1.0 to 4.0; “c2” from 1.0 to 3.5; "
+        "“c5” from 1.0 to 2.5."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sequenced", "expected"),
+    [
+        # a stack: each initiative builds on those of the layers below, lowest first
+        (True, {"data": (), "insight": ("Data",), "retention": ("Data", "Insight")}),
+        # layers that are not a stack: nothing is assumed
+        (False, {"data": (), "insight": (), "retention": ()}),
+    ],
+)
+def test_dependencies_come_only_from_layers_declared_sequenced(
+    sequenced: bool, expected: dict[str, tuple[str, ...]]
+) -> None:
+    roadmap = build_roadmap(COMPETING, sequenced=sequenced)
+
+    assert {i.area_id: i.depends_on for i in roadmap} == expected

@@ -210,13 +210,20 @@ def test_review_lists_what_is_unanswered_and_submit_locks(
     review = client.get(f"/p/{acme.invite}/review")
     token = csrf_from(review.text)
 
+    asked = client.post(f"/p/{acme.invite}/submit", data={"csrf_token": token})
+    after_asking = _save(client, acme, {"criterion_id": CRITERION, "current": 4, "target": 5})
     submitted = client.post(
-        f"/p/{acme.invite}/submit", data={"csrf_token": token}, follow_redirects=False
+        f"/p/{acme.invite}/submit",
+        data={"csrf_token": token, "confirmed": "yes"},
+        follow_redirects=False,
     )
     after = _save(client, acme, {"criterion_id": CRITERION, "current": 5, "target": 5})
 
     assert review.status_code == 200
     assert sum(len(v) for v in review.context["page"].unanswered.values()) == 105
+    assert 'data-confirm="105 of 106 unanswered — submit anyway?"' in review.text
+    assert asked.status_code == 200 and "105 of 106 unanswered — submit anyway?" in asked.text
+    assert after_asking.status_code == 200  # asking locked nothing
     assert submitted.status_code == 303
     assert after.status_code == 409 and "You submitted your answers" in after.json()["detail"]
     session.refresh(acme.participant)
