@@ -6,7 +6,7 @@ that does not exist, so no route can forget the check and no response confirms a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -44,10 +44,15 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-async def get_form(request: Request) -> FormData:
+async def get_form(request: Request) -> AsyncIterator[FormData]:
     """The posted form, read on the event loop, so that routes writing to the database can be
-    sync and run in a thread: a write waiting for SQLite's lock must never block the loop."""
-    return await request.form()
+    sync and run in a thread: a write waiting for SQLite's lock must never block the loop.
+    Uploaded files in it are closed once the route is done."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 def get_settings(request: Request) -> Settings:

@@ -138,7 +138,7 @@ def test_a_revoked_link_answers_404_and_saves_nothing(
     )
 
     assert response.status_code == 404
-    assert "This link is not valid" in response.json()["detail"]
+    assert "This link does not open a questionnaire any more" in response.json()["detail"]
     assert _stored(session, acme)[CRITERION].current == 1
 
 
