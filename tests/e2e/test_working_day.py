@@ -114,7 +114,8 @@ def test_two_initiatives_edited_then_saved_keep_both_edits_and_the_scroll_positi
     expect(status).to_contain_text("Unsaved changes")
     scrolled = page.evaluate("window.scrollY")
 
-    page.get_by_role("button", name="Save roadmap").click()
+    # Pressed where it is (Playwright's own click would first scroll it into view).
+    page.get_by_role("button", name="Save roadmap").evaluate("button => button.click()")
 
     expect(status).to_have_text("All changes saved")
     assert page.evaluate("window.scrollY") == scrolled
