@@ -10,6 +10,7 @@ draft already says what to do.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -118,6 +119,7 @@ def build_roadmap(
 
 
 OUTCOME_CRITERIA = 3  # the criteria an outcome names: the ones with the largest gaps
+OUTCOME_TEXT = 80  # characters of each criterion's statement an outcome quotes
 
 
 def _largest_gaps(area: AreaResult) -> list[CriterionResult]:
@@ -135,7 +137,8 @@ def outcome_of(area: AreaResult) -> str:
         return ""
     score = area.score
     moves = "; ".join(
-        f"“{c.text}” from {c.score.current:.1f} to {c.score.target:.1f}"
+        f"“{textwrap.shorten(c.text, OUTCOME_TEXT, placeholder='…')}” "
+        f"from {c.score.current:.1f} to {c.score.target:.1f}"
         for c in _largest_gaps(area)
         if c.score is not None
     )

@@ -157,7 +157,8 @@ def _message(
 
 def _mail_summary(settings: Settings, batch: Batch, total: int) -> str:
     if not mail_enabled(settings):
-        return " Copy the links below and send them yourself (no mail server is set up)."
+        them = "the link below and send it" if total == 1 else "the links below and send them"
+        return f" Copy {them} yourself (no mail server is set up)."
     emailed = len(batch.emailed)
     if emailed == total:
         return f" Emailed {'the link' if total == 1 else f'all {total}'}."

@@ -169,7 +169,7 @@ def _participant_pages(walk: Walk, link: str) -> None:
     walk.visit("start_answering", link)
     walk.visit("answer_area", link + "/areas/leadership-direction")
     walk.visit("review_answers", link + "/review")
-    walk.visit("link-not-valid", link[: -len(link.rsplit("/", 1)[1])] + "x" * 43, "start_answering")
+    walk.visit("start_answering", link[: -len(link.rsplit("/", 1)[1])] + "x" * 43, "link-not-valid")
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
