@@ -1,4 +1,5 @@
-"""The gapwise command, run as a user runs it: a real process, real files."""
+"""The gapwise command on real files, in this process (Typer's runner) to save the start of a
+Python process per call; the tests marked "a real process" start it as a user does."""
 
 from __future__ import annotations
 
@@ -11,16 +12,29 @@ from pathlib import Path
 import httpx2
 import pytest
 from sqlmodel import Session, func, select
+from typer.testing import CliRunner
 
+from app import cli
 from app.db.engine import make_engine
 from app.db.models import Answer, Assessment, Organisation, Participant
 from app.demo import DEMO_TEAM
 from tests.conftest import QUESTIONNAIRES
 from tests.databases import database_for
-from tests.servers import environment, free_port
+from tests.servers import START_TIMEOUT_SECONDS, environment, free_port
 
 
-def gapwise(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def gapwise(
+    *args: str, data_dir: Path, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a gapwise command in this process, with the environment a real run would have."""
+    result = CliRunner().invoke(cli.app, list(args), input=input, env=environment(data_dir, **env))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a user would see a traceback: the test must fail
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+def gapwise_process(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a gapwise command in a process of its own, as a user does."""
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
@@ -75,8 +89,8 @@ def test_validate_rejects_a_broken_copy_with_a_precise_message(tmp_path: Path) -
     )
 
 
-def test_invalid_setting_stops_with_one_line(tmp_path: Path) -> None:
-    result = gapwise("migrate", data_dir=tmp_path, GAPWISE_BASE_URL="nowhere")
+def test_invalid_setting_stops_with_one_line_in_a_real_process(tmp_path: Path) -> None:
+    result = gapwise_process("migrate", data_dir=tmp_path, GAPWISE_BASE_URL="nowhere")
 
     assert result.returncode == 2
     assert result.stderr.startswith("gapwise: invalid setting GAPWISE_BASE_URL:")
@@ -115,13 +129,8 @@ def test_demo_is_created_once_with_answers_from_every_participant(tmp_path: Path
 
 def test_create_admin_reads_the_password_from_stdin_and_refuses_short_ones(tmp_path: Path) -> None:
     def create(password: str):
-        return subprocess.run(
-            [sys.executable, "-m", "app.cli", "create-admin", "--email", "Boss@Example.com"],
-            input=password + "\n",
-            capture_output=True,
-            text=True,
-            env=environment(tmp_path),
-            timeout=120,
+        return gapwise(
+            "create-admin", "--email", "Boss@Example.com", input=password + "\n", data_dir=tmp_path
         )
 
     short = create("short")
@@ -183,7 +192,7 @@ def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> Non
     )
     try:
         answers = []
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while len(answers) < 10 and time.monotonic() < deadline:
             try:
                 answers.append(

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.roadmap import (
     HORIZONS,
+    MIN_GAP,
+    Initiative,
     build_roadmap,
     horizon_at,
     largest_gap_actions,
@@ -137,6 +143,181 @@ def test_drafted_initiatives_carry_their_area_s_actions() -> None:
 
     assert initiative.actions == ("Do 2.", "Do 1.")
     assert build_roadmap(results)[0].actions == ()  # a framework without actions
+
+
+# Today's rules, one table each, so that changing a rule fails a test that names it. Levels
+# start at 0 so that each gap is its target, exactly.
+
+
+def _gaps(**by_layer: dict[str, float]) -> Results:
+    """{layer id: {area id: gap}}, each area from 0 to its gap."""
+    return _results(
+        {
+            layer: [(area, 0.0, gap) for area, gap in areas.items()]
+            for layer, areas in by_layer.items()
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "drafted"),
+    [
+        (1.0, 1.5, True),  # a gap of 0.5 exactly is worth an initiative
+        (1.0, 1.25, False),
+        (1.0, 1.0, False),
+        (2.0, 1.0, False),  # a step back is not an initiative
+    ],
+)
+def test_an_area_gets_an_initiative_from_a_gap_of_half_a_level(
+    current: float, target: float, drafted: bool
+) -> None:
+    roadmap = build_roadmap(_results({"foundations": [("data", current, target)]}))
+
+    assert bool(roadmap) is drafted
+
+
+@pytest.mark.parametrize(
+    ("foundations_gap", "execution_gap", "order"),
+    [
+        (2.0, 2.4, ["data", "retention"]),  # both in [2.0, 2.5): the lower layer first
+        (2.5, 2.9, ["data", "retention"]),  # both in [2.5, 3.0)
+        (2.4, 2.5, ["retention", "data"]),  # neighbouring bands: the higher band first
+        (2.4, 2.6, ["retention", "data"]),
+        (1.5, 1.9, ["data", "retention"]),
+        (1.9, 2.0, ["retention", "data"]),
+        (0.6, 3.0, ["retention", "data"]),
+    ],
+)
+def test_priorities_compete_in_bands_half_a_level_wide(
+    foundations_gap: float, execution_gap: float, order: list[str]
+) -> None:
+    results = _gaps(foundations={"data": foundations_gap}, execution={"retention": execution_gap})
+
+    assert [i.area_id for i in build_roadmap(results)] == order
+
+
+@pytest.mark.parametrize(
+    ("gaps", "order"),
+    [
+        ({"data": 2.1, "culture": 2.4}, ["culture", "data"]),  # higher priority first
+        ({"data": 2.4, "culture": 2.1}, ["data", "culture"]),
+        ({"data": 2.2, "culture": 2.2}, ["culture", "data"]),  # a tie: by area id
+    ],
+)
+def test_within_a_band_and_a_layer_the_higher_priority_goes_first(
+    gaps: dict[str, float], order: list[str]
+) -> None:
+    assert [i.area_id for i in build_roadmap(_gaps(foundations=gaps))] == order
+
+
+def test_an_initiative_holds_its_area_layer_levels_priority_horizon_and_reason() -> None:
+    results = _results({"execution": [("retention", 1.0, 3.5)]})
+
+    (initiative,) = build_roadmap(results, importance={"retention": 1.5})
+
+    assert initiative == Initiative(
+        area_id="retention",
+        title="Raise Retention from 1.0 to 3.5",
+        layer_id="execution",
+        layer_title="Execution",
+        current=1.0,
+        target=3.5,
+        gap=2.5,
+        importance=1.5,
+        priority=3.75,
+        horizon=0,
+        reason="Gap of 2.5 levels in the Execution layer; importance 1.5, so priority 3.8.",
+        outcome="Retention at 3.5 or above (today 1.0).",
+    )
+
+
+def test_initiatives_take_the_horizons_three_then_four_then_the_rest() -> None:
+    results = _gaps(
+        foundations={"a": 4.0, "b": 3.5, "c": 3.0},
+        enabling={"d": 2.5, "e": 2.0, "f": 1.5, "g": 1.0},
+        execution={"h": 0.75, "i": 0.5},
+    )
+
+    roadmap = build_roadmap(results)
+
+    assert [(i.area_id, HORIZONS[i.horizon]) for i in roadmap] == [
+        ("a", "0–3 months"),
+        ("b", "0–3 months"),
+        ("c", "0–3 months"),
+        ("d", "3–12 months"),
+        ("e", "3–12 months"),
+        ("f", "3–12 months"),
+        ("g", "3–12 months"),
+        ("h", "12–24 months"),
+        ("i", "12–24 months"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("results", "area_id", "reason"),
+    [
+        (
+            _gaps(execution={"retention": 3.0}),
+            "retention",
+            "Gap of 3.0 levels in the Execution layer.",  # nothing below it in the roadmap
+        ),
+        (
+            _gaps(foundations={"data": 2.0}, enabling={"proposition": 2.2, "insight": 2.1}),
+            "insight",
+            # Proposition comes earlier but in the same layer: not something insight builds on
+            "Gap of 2.1 levels in the Enabling layer; builds on Data.",
+        ),
+        (
+            _gaps(
+                foundations={"culture": 2.3, "data": 2.2, "leadership": 2.1, "people": 2.0},
+                execution={"retention": 2.4},
+            ),
+            "retention",
+            # at most three are named
+            "Gap of 2.4 levels in the Execution layer; builds on Culture, Data, Leadership.",
+        ),
+        (
+            _gaps(foundations={"data": 0.5}),
+            "data",
+            "Gap of 0.5 levels in the Foundations layer; "
+            "foundations support or limit every area above them.",
+        ),
+    ],
+)
+def test_reason_names_the_lower_layer_initiatives_it_builds_on(
+    results: Results, area_id: str, reason: str
+) -> None:
+    (initiative,) = [i for i in build_roadmap(results) if i.area_id == area_id]
+
+    assert initiative.reason == reason
+
+
+GAPS = st.dictionaries(
+    st.sampled_from(["a", "b", "c", "d", "e", "f"]),
+    st.tuples(st.integers(0, 2), st.floats(0, 5, allow_nan=False)),
+    max_size=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(GAPS)
+def test_roadmap_order_is_band_then_layer_then_priority(areas: dict) -> None:
+    layer_ids = [layer_id for layer_id, _ in LAYERS]
+    results = _results(
+        {
+            layer_id: [(a, 0.0, gap) for a, (layer, gap) in areas.items() if layer == index]
+            for index, layer_id in enumerate(layer_ids)
+        }
+    )
+
+    roadmap = build_roadmap(results)
+
+    assert {i.area_id for i in roadmap} == {a for a, (_, gap) in areas.items() if gap >= MIN_GAP}
+    keys = [
+        (-math.floor(i.priority / 0.5), layer_ids.index(i.layer_id), -i.priority) for i in roadmap
+    ]
+    assert keys == sorted(keys)
+    assert [i.horizon for i in roadmap] == sorted(i.horizon for i in roadmap)
 
 
 def test_an_outcome_names_the_target_level_and_the_criteria_that_must_move() -> None:

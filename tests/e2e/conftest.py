@@ -21,6 +21,9 @@ from tests.servers import environment, free_port, serving
 
 CHROMIUM = os.environ.get("GAPWISE_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = Path(os.environ.get("GAPWISE_TEST_OUTPUT", PROJECT_ROOT / "test-output"))
+# Pages here may draw a chart or a PDF on first view while both database legs run at once on a
+# small machine: wait for what a user would wait for, not Playwright's default 5 s.
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -68,11 +68,17 @@ def test_the_cli_refuses_an_unknown_assessment_or_paper(tmp_path: Path) -> None:
     assert not output.exists()
 
 
+HOSTILE_PATH = "/hostile-image"
+
+
 class _Counter(BaseHTTPRequestHandler):
-    hits = 0
+    """Keeps the paths asked for. Only the hostile text's path counts: another process on the
+    machine that took the same free port for its own server may poll /healthz here."""
+
+    requested: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 (the http.server interface)
-        type(self).hits += 1
+        type(self).requested.append(self.path)
         self.send_response(200)
         self.end_headers()
         self.wfile.write(b"fetched")
@@ -86,7 +92,7 @@ def listener() -> Iterator[int]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    _Counter.hits = 0
+    _Counter.requested = []
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
@@ -97,7 +103,7 @@ def test_hostile_text_is_printed_as_text_and_fetches_nothing(
 ) -> None:
     own = tenants[0]
     hostile = (
-        f'<img src="http://127.0.0.1:{listener}/x">'
+        f'<img src="http://127.0.0.1:{listener}{HOSTILE_PATH}">'
         "<link rel=attachment href=file:///etc/passwd>"
         "<script>alert(1)</script>"
     )
@@ -113,8 +119,8 @@ def test_hostile_text_is_printed_as_text_and_fetches_nothing(
 
     text = pdf_text(render_pdf(data), tmp_path)
 
-    assert _Counter.hits == 0
-    assert f'<img src="http://127.0.0.1:{listener}/x">' in text
+    assert HOSTILE_PATH not in _Counter.requested
+    assert f'<img src="http://127.0.0.1:{listener}{HOSTILE_PATH}">' in text
     assert "<script>alert(1)</script>" in text
     assert "root:x:0:0" not in text
 
@@ -128,7 +134,7 @@ def test_the_url_fetcher_serves_only_data_and_static_files(listener: int) -> Non
     assert css.content_type == "text/css" and b"@page" in css.read()
     assert data.read() == b"hi"
     for url in (
-        f"http://127.0.0.1:{listener}/x",
+        f"http://127.0.0.1:{listener}{HOSTILE_PATH}",
         "file:///etc/passwd",
         (STATIC / ".." / "pyproject.toml").as_uri(),
         "file://remote-host/etc/passwd",
@@ -136,7 +142,7 @@ def test_the_url_fetcher_serves_only_data_and_static_files(listener: int) -> Non
     ):
         with pytest.raises(ValueError, match="may not load"):
             fetcher.fetch(url)
-    assert _Counter.hits == 0
+    assert HOSTILE_PATH not in _Counter.requested
 
 
 def test_a_render_past_its_time_limit_is_stopped(session: Session, tenants) -> None:

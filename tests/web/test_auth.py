@@ -107,8 +107,9 @@ def test_admin_can_sign_a_user_out_everywhere(
 
 
 def test_password_is_argon2id_at_owasp_strength_and_rehashed_when_weaker(
-    client: TestClient, session: Session, tenants
+    production_password_hashing: None, client: TestClient, session: Session, tenants
 ) -> None:
+    # production_password_hashing comes first, so the tenants' passwords are hashed with it
     user = session.get(User, tenants[0].consultant.id)
     assert user.password_hash.startswith("$argon2id$")
     assert "m=19456,t=2,p=1" in user.password_hash
