@@ -274,9 +274,12 @@ HORIZON_MONTHS = ((0, 3), (3, 12), (12, 24))
 
 
 def roadmap_timeline(
-    items: Sequence[tuple[str, int, str | None]], image_format: str = "svg"
+    items: Sequence[tuple[str, int, str | None]],
+    image_format: str = "svg",
+    legend: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None)."""
+    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None), with
+    a legend of (layer title, colour)."""
     figure = Figure(figsize=(7.2, 0.7 + 0.34 * max(len(items), 1)))
     axes = figure.add_subplot()
     for row, (_, horizon, colour) in enumerate(items):
@@ -290,4 +293,10 @@ def roadmap_timeline(
     axes.set_xticklabels(["now", "3 months", "12 months", "24 months"])
     for month in (3, 12):
         axes.axvline(month, color="#c9d0d8", linewidth=0.8, zorder=0)
+    if legend:
+        handles = [Patch(color=colour, label=title) for title, colour in legend]
+        axes.legend(
+            handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(handles),
+            frameon=False, fontsize=8,
+        )  # fmt: skip
     return _render(figure, image_format)

@@ -22,7 +22,7 @@ from app.report_data import chart_data_of
 from app.reports.cache import cached
 from app.reports.figures import Figures
 from app.reports.method import Method, method_of
-from app.reports.registry import CHARTS, Chart, charts_on_page
+from app.reports.registry import CHARTS, EXPORTS, Chart, ExportFormat, charts_on_page
 from app.web.deps import AssessmentDep, SessionDep, SettingsDep
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -44,6 +44,7 @@ class ResultsPage:
     charts: dict[str, list[Chart]]  # page section -> the charts registered for it
     figures: Figures
     method: Method
+    exports: tuple[ExportFormat, ...] = tuple(EXPORTS.values())
 
 
 @router.get("/assessments/{assessment_id}/results", name="show_results")
@@ -76,6 +77,8 @@ class AreaResultsPage:
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
     figures: Figures
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
+    previous_area: AreaResult | None = None
+    next_area: AreaResult | None = None
 
 
 @router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
@@ -86,9 +89,11 @@ def show_area_results(
     session: SessionDep,
 ) -> Response:
     data = results_of(session=session, assessment=assessment)
-    area = next((a for a in data.results.areas() if a.area_id == area_id), None)
-    if area is None:
+    areas = list(data.results.areas())
+    index = next((i for i, a in enumerate(areas) if a.area_id == area_id), None)
+    if index is None:
         raise HTTPException(status_code=404, detail=f"This assessment has no area '{area_id}'.")
+    area = areas[index]
     page = AreaResultsPage(
         assessment=assessment,
         data=data,
@@ -97,6 +102,8 @@ def show_area_results(
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
         figures=Figures(data.framework),
         criteria={c.id: c for c in data.framework.criteria()},
+        previous_area=areas[index - 1] if index else None,
+        next_area=areas[index + 1] if index + 1 < len(areas) else None,
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
 
