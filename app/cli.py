@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.auth.secrets import MIN_PASSWORD_LENGTH
-from app.config import Settings, SettingsError, load_settings
+from app.config import Settings, SettingsError, load_settings, served_base_url
 from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
@@ -77,8 +78,12 @@ def serve(
     """Migrate, load the questionnaires, and serve the web app."""
     from app.main import create_app
 
-    settings = _settings()
+    settings, note = served_base_url(_settings(), host, port)
     _prepare_database(settings)
+    if note:
+        typer.echo(note)
+    # Worker processes read the environment: hand them the base URL decided here.
+    os.environ["GAPWISE_BASE_URL"] = settings.base_url_text
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port)
     else:  # each worker process builds its own app from the same environment

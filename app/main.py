@@ -13,6 +13,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import make_engine
 from app.web.csrf import CsrfCookieMiddleware, verify_csrf
 from app.web.errors import install_error_handlers
+from app.web.feedback import FlashClearingMiddleware
 from app.web.routes import (
     account,
     admin,
@@ -25,6 +26,7 @@ from app.web.routes import (
     exports,
     frameworks,
     health,
+    invitations,
     organisations,
     pages,
     participants,
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assessments,
         upgrades,
         participants,
+        invitations,
         results,
         roadmap,
         reports,
@@ -87,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router)
+    app.add_middleware(FlashClearingMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.base_url.scheme == "https")
     install_error_handlers(app)
     install_security_headers(app, settings)

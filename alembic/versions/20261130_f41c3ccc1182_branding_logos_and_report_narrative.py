@@ -3,7 +3,7 @@
 Logos are stored as bytes in the database so that backups and moves carry them.
 
 Revision ID: f41c3ccc1182
-Revises: bd29ad2281c5
+Revises: 2849c96365f1
 Create Date: 2026-11-30 10:45:59.678010
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "f41c3ccc1182"
-down_revision: str | None = "bd29ad2281c5"
+down_revision: str | None = "2849c96365f1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -89,6 +89,8 @@ class Organisation(SQLModel, table=True):
     # the client's logo
     logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
     created_at: datetime = _timestamp()
+    # An archived client is listed apart; nothing of it changes or goes.
+    archived_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class AssessmentStatus(StrEnum):
@@ -116,6 +118,16 @@ class Assessment(SQLModel, table=True):
     # Bumped in the same transaction as every write that changes what its pages, charts,
     # exports or report show (see repository.mark_changed): the key of every cache of them.
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The consultant's own wording of the invitation and reminder emails; empty: the default.
+    invite_text: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    reminder_text: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # For an imported assessment, the fingerprint of the document it came from: importing the
+    # same file again is noticed.
+    import_fingerprint: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = _timestamp()
 
 
@@ -127,6 +139,9 @@ class Participant(SQLModel, table=True):
     group: str = Field(default="", max_length=80)
     role: str = Field(default="", max_length=120)
     submitted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # Reminders: how many were sent, and the last one's time (at most one a day).
+    reminders: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    reminded_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = _timestamp()
 
 
@@ -231,6 +246,12 @@ class InviteToken(SQLModel, table=True):
     created_at: datetime = _timestamp()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # When the link last opened a page (kept to the minute); None: never opened.
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # Who issued it: the person a participant with a dead link is told to ask.
+    issued_by_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -286,6 +307,14 @@ class RoadmapItem(SQLModel, table=True):
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     # Improvement actions, one per line: drafted from the criteria with the largest gaps.
     actions: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # What success looks like: the target level and the criteria it must move.
+    outcome: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # Areas of earlier layers this initiative builds on, one per line.
+    depends_on: str = Field(
         default="", sa_column=Column(Text, nullable=False, default="", server_default="")
     )
     position: int = 0

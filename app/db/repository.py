@@ -197,6 +197,22 @@ def create_assessment(
     return assessment
 
 
+def update_assessment(
+    *,
+    session: Session,
+    assessment: Assessment,
+    title: str,
+    purpose: str,
+    target_date: date | None,
+    invite_text: str,
+    reminder_text: str,
+) -> None:
+    assessment.title, assessment.purpose, assessment.target_date = title, purpose, target_date
+    assessment.invite_text, assessment.reminder_text = invite_text, reminder_text
+    session.add(assessment)
+    mark_changed(session=session, assessment_id=assessment.id)
+
+
 def add_participant(
     *,
     session: Session,

@@ -6,6 +6,8 @@ order instead of carrying database ids, and times are UTC ISO strings.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -122,10 +124,18 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
     }
 
 
+def fingerprint(document: dict[str, Any]) -> str:
+    """The same document gives the same fingerprint, however its file was laid out."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def import_assessment(
     *, session: Session, document: dict[str, Any], organisation: Organisation
 ) -> Assessment:
-    """Recreate the assessment in `organisation`; ImportRefused names what does not fit."""
+    """Recreate the assessment in `organisation`, closed: nobody has a link to it here, and
+    answering starts again only when the consultant reopens it. ImportRefused names what
+    does not fit."""
     if document.get("format") != FORMAT or document.get("version") not in READABLE_VERSIONS:
         versions = " or ".join(str(v) for v in READABLE_VERSIONS)
         raise ImportRefused(f"format: expected a {FORMAT} document, version {versions}")
@@ -147,7 +157,7 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
         snapshot=snapshot,
         title=str(head["title"])[:200],
         purpose=str(head["purpose"]),
-        status=AssessmentStatus(head["status"]),
+        status=_closed(head["status"]),
         target_date=date.fromisoformat(head["target_date"]) if head["target_date"] else None,
     )
     roadmaps.set_importance(
@@ -206,6 +216,8 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
                 position=int(item["position"]),
             )
         )
+    assessment.import_fingerprint = fingerprint(document)
+    session.add(assessment)
     session.flush()
     return assessment
 
@@ -244,6 +256,11 @@ def _archived(row: dict[str, Any], people: dict[int, int | None]) -> ArchivedAns
         answered_at=_moment(row["answered_at"]) or utc_now(),
         archived_at=_moment(row["archived_at"]) or utc_now(),
     )
+
+
+def _closed(status: str) -> AssessmentStatus:
+    AssessmentStatus(status)  # still refused when it is not a status at all
+    return AssessmentStatus.CLOSED
 
 
 def _actions(value: object) -> str:

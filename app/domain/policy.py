@@ -39,10 +39,17 @@ class Action(Enum):
         "create and import assessments, open, close and reopen them",
         _CONSULTANTS,
     )
-    MANAGE_PARTICIPANTS = (
-        "add participants, send and revoke their links, unlock answers",
+    EDIT_ASSESSMENTS = (
+        "edit an assessment's title, purpose, target date and email texts",
         _CONSULTANTS,
     )
+    MANAGE_ORGANISATIONS = ("rename and archive organisations", _CONSULTANTS)
+    MANAGE_PARTICIPANTS = (
+        "add and edit participants, send and revoke their links, unlock answers",
+        _CONSULTANTS,
+    )
+    REMIND_PARTICIPANTS = ("remind participants who have not submitted", _CONSULTANTS)
+    REMOVE_PARTICIPANTS = ("remove participants and their answers", _CONSULTANTS)
     EDIT_ROADMAP = ("draft and edit the roadmap and the importance of areas", _CONSULTANTS)
     WRITE_NARRATIVE = ("write the report's narrative, key messages, recommendations", _CONSULTANTS)
     SET_CLIENT_LOGO = ("upload and remove an organisation's logo", _CONSULTANTS)

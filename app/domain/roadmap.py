@@ -12,12 +12,13 @@ what to do.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.domain.framework import Framework
 from app.domain.levels import number
-from app.domain.scoring import AreaResult, Results, Score
+from app.domain.scoring import AreaResult, CriterionResult, Results, Score
 
 HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
 # Both in percentage points of the range: 10 points is half a level on a 0-5 scale.
@@ -41,6 +42,8 @@ class Initiative:
     horizon: int  # index into HORIZONS
     reason: str
     actions: tuple[str, ...] = ()  # improvement actions of the criteria with the largest gaps
+    outcome: str = ""  # what success looks like: the target level and the criteria it moves
+    depends_on: tuple[str, ...] = ()  # titles of earlier-layer areas it builds on
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class PlannedItem:
     reason: str
     notes: str
     actions: tuple[str, ...] = ()
+    outcome: str = ""
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class _Candidate:
     score: Score
     importance: float
     actions: tuple[str, ...]
+    outcome: str
 
     @property
     def priority(self) -> float:
@@ -76,10 +82,13 @@ class _Candidate:
 def build_roadmap(
     results: Results, importance: Mapping[str, float] | None = None, *, framework: Framework
 ) -> list[Initiative]:
-    """Initiatives in the order to start them, each with a horizon, the reason it is there and
-    the improvement actions (from the framework) of its criteria with the largest gaps."""
+    """Initiatives in the order to start them, each with a horizon, the reason it is there,
+    the improvement actions (from the framework) of its criteria with the largest gaps and a
+    measurable outcome. Only a framework that declares its layers sequenced
+    (`Framework.layers_sequenced`) makes an initiative depend on those of the layers below."""
     weights = importance or {}
     actions = framework.improvement_actions()
+    writer = _Writer(framework, framework.layers_sequenced and len(framework.layers) > 1)
     candidates = [
         _Candidate(
             area.area_id,
@@ -90,14 +99,13 @@ def build_roadmap(
             area.score,
             weights.get(area.area_id, 1.0),
             largest_gap_actions(area, actions),
+            writer.outcome(area),
         )
         for index, layer in enumerate(results.layers)
         for area in layer.areas
         if area.score is not None and area.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
     ]
-    sequenced = framework.layers_sequenced and len(framework.layers) > 1
-    ordered = sorted(candidates, key=_sequenced_order if sequenced else _priority_order)
-    writer = _Writer(framework, sequenced)
+    ordered = sorted(candidates, key=_sequenced_order if writer.sequenced else _priority_order)
     return [
         Initiative(
             area_id=candidate.area_id,
@@ -110,9 +118,32 @@ def build_roadmap(
             horizon=horizon_at(position),
             reason=writer.reason(candidate, ordered[:position]),
             actions=candidate.actions,
+            outcome=candidate.outcome,
+            depends_on=dependencies(candidate, ordered) if writer.sequenced else (),
         )
         for position, candidate in enumerate(ordered)
     ]
+
+
+OUTCOME_CRITERIA = 3  # the criteria an outcome names: the ones with the largest gaps
+OUTCOME_TEXT = 80  # characters of each criterion's statement an outcome quotes
+
+
+def _largest_gaps(area: AreaResult) -> list[CriterionResult]:
+    scored = [
+        (criterion.score.gap_points, position, criterion)
+        for position, criterion in enumerate(area.all_criteria())
+        if criterion.score is not None and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
+    ]
+    ranked = sorted(scored, key=lambda g: (-round(g[0], 9), g[1]))
+    return [c for _, _, c in ranked[:OUTCOME_CRITERIA]]
+
+
+def dependencies(candidate: _Candidate, roadmap: list[_Candidate]) -> tuple[str, ...]:
+    """The areas of lower layers on the same roadmap, lowest layer first: what this builds on."""
+    below = [c for c in roadmap if c.layer_index < candidate.layer_index]
+    ordered = sorted(below, key=lambda c: (c.layer_index, roadmap.index(c)))
+    return tuple(c.area_title for c in ordered[:ACTIONS_PER_INITIATIVE])
 
 
 def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[str, ...]:
@@ -167,6 +198,23 @@ class _Writer:
         start = self._figure(score, score.current, score.current_percent)
         end = self._figure(score, score.target, score.target_percent)
         return f"Raise {candidate.area_title} from {start} to {end}"
+
+    def outcome(self, area: AreaResult) -> str:
+        """A measurable outcome: the area at its target, and the criteria that must move."""
+        if area.score is None:
+            return ""
+        score = area.score
+        moves = "; ".join(
+            f"“{textwrap.shorten(c.text, OUTCOME_TEXT, placeholder='…')}” from "
+            f"{self._figure(c.score, c.score.current, c.score.current_percent)} to "
+            f"{self._figure(c.score, c.score.target, c.score.target_percent)}"
+            for c in _largest_gaps(area)
+            if c.score is not None
+        )
+        target = self._figure(score, score.target, score.target_percent)
+        today = self._figure(score, score.current, score.current_percent)
+        head = f"{area.title} at {target} or above (today {today})"
+        return f"{head}, with {moves}." if moves else f"{head}."
 
     def reason(self, candidate: _Candidate, earlier: list[_Candidate]) -> str:
         score, wording = candidate.score, self.framework.wording

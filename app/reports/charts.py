@@ -348,11 +348,13 @@ HORIZON_MONTHS = ((0, 3), (3, 12), (12, 24))
 
 
 def roadmap_timeline(
-    items: Sequence[tuple[str, int, str | None]], image_format: str = "svg"
+    items: Sequence[tuple[str, int, str | None]],
+    image_format: str = "svg",
+    legend: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None).
-
-    Titles wrap onto as many lines as they need instead of being cut short."""
+    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None), with
+    a legend of (layer title, colour). Titles wrap onto as many lines as they need instead of
+    being cut short."""
     labels = [_wrapped(title, 30) for title, _, _ in items]
     lines = sum(label.count("\n") + 1 for label in labels)
     figure = Figure(figsize=(5.0, 0.6 + 0.2 * max(lines, 1) + 0.1 * len(items)))
@@ -369,4 +371,11 @@ def roadmap_timeline(
     axes.set_xlabel("Months from now")
     for month in (3, 12):
         axes.axvline(month, color="#c9d0d8", linewidth=0.8, zorder=0)
+    if legend:
+        handles = [Patch(color=colour, label=title) for title, colour in legend]
+        axes.legend(
+            handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+            ncols=min(len(handles), 3),
+            frameon=False, fontsize=8,
+        )  # fmt: skip
     return _render(figure, image_format)

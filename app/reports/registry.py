@@ -130,7 +130,13 @@ def _timeline(data: ChartSource, image_format: str) -> bytes:
     colours = charts.layer_colours(data.results)
     layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
     items = [(i.title, i.horizon, colours.get(layer_of.get(i.area_id, ""))) for i in data.roadmap]
-    return charts.roadmap_timeline(items, image_format)
+    used = {layer_of.get(i.area_id, "") for i in data.roadmap}
+    legend = [
+        (layer.title, colours[layer.layer_id])
+        for layer in data.results.layers
+        if layer.layer_id in used
+    ]
+    return charts.roadmap_timeline(items, image_format, legend)
 
 
 register_chart(
@@ -195,6 +201,7 @@ register_chart(
         "Roadmap timeline",
         "Initiatives by horizon, coloured by {layer}.",
         _timeline,
+        page="roadmap",
         report="roadmap",
         shown=lambda d: bool(d.roadmap),
     )

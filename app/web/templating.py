@@ -15,6 +15,7 @@ from app.domain.narrative import blocks
 from app.domain.policy import Action
 from app.reports.prose import prose, word_diff
 from app.web.csrf import csrf_token_for
+from app.web.feedback import flashed_messages as _flashed
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 
@@ -50,7 +51,13 @@ def can(context: dict[str, Any], action: Action) -> bool:
     return user is not None and policy.can(user.role, action)
 
 
+@pass_context
+def flashed_messages(context: dict[str, Any]) -> list[str]:
+    return _flashed(context["request"])
+
+
 templates.env.globals.update(
+    flashed_messages=flashed_messages,
     url_for=url_for,
     csrf_token=csrf_token,
     csrf_field=csrf_field,

@@ -309,6 +309,7 @@ def test_an_initiative_holds_its_area_layer_levels_priority_horizon_and_reason()
         priority=75.0,  # 50 points of the range x 1.5
         horizon=0,
         reason="Gap of 2.5 levels in the Execution layer; importance 1.5, so priority 3.8.",
+        outcome="Retention at 3.5 or above (today 1.0).",
     )
 
 
@@ -402,3 +403,32 @@ def test_roadmap_order_is_band_then_layer_then_priority(areas: dict) -> None:
     ]
     assert keys == sorted(keys)
     assert [i.horizon for i in roadmap] == sorted(i.horizon for i in roadmap)
+
+
+def test_an_outcome_names_the_target_level_and_the_criteria_that_must_move() -> None:
+    area = _area_with({"c1": 1.0, "c2": 2.5, "c3": 0.4, "c4": 3.0, "c5": 1.5})
+    layer = LayerResult("foundations", "Foundations", None, (area,))
+
+    (initiative,) = build_roadmap(Results(3, None, (layer,)), framework=STACK)
+
+    assert initiative.outcome == (
+        "Data at 3.0 or above (today 1.0), with “c4” from 1.0 to 4.0; “c2” from 1.0 to 3.5; "
+        "“c5” from 1.0 to 2.5."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sequenced", "expected"),
+    [
+        # a stack: each initiative builds on those of the layers below, lowest first
+        (True, {"data": (), "insight": ("Data",), "retention": ("Data", "Insight")}),
+        # layers that are not a stack: nothing is assumed
+        (False, {"data": (), "insight": (), "retention": ()}),
+    ],
+)
+def test_dependencies_come_only_from_layers_declared_sequenced(
+    sequenced: bool, expected: dict[str, tuple[str, ...]]
+) -> None:
+    roadmap = build_roadmap(COMPETING, framework=_framework(sequenced))
+
+    assert {i.area_id: i.depends_on for i in roadmap} == expected

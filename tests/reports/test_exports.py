@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -163,11 +164,15 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
 
     assert [s.returncode for s in steps] == [0, 0, 0], [s.stderr for s in steps]
     before, after = json.loads(exported.read_text()), json.loads(again.read_text())
-    assert after == before
+    assert after == _closed(before)  # an import comes in closed; everything else is the same
     assert len(before["answers"]) > 800 and len(before["participants"]) == 9
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
     assert before["assessment"]["narrative"]["key_messages"] == "- One\n- Two"
     assert all(len(item["actions"]) == 3 for item in before["roadmap"])
+
+
+def _closed(document: dict) -> dict:
+    return {**document, "assessment": {**document["assessment"], "status": "closed"}}
 
 
 def _upload(client: TestClient, tenant: Tenant, content: bytes):
@@ -234,7 +239,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     assert restored.status_code == 303
     new_id = int(restored.headers["location"].rsplit("/", 1)[1])
     copy = client.get(f"/assessments/{new_id}/export/json").json()
-    assert copy == document
+    assert copy == _closed(document)
 
 
 def test_an_export_of_a_version_1_0_assessment_still_imports(
@@ -275,3 +280,32 @@ def test_an_export_made_before_roadmap_actions_existed_still_imports(
     copy = _imported(session, restored)
     (item,) = roadmaps.roadmap_of(session=session, assessment=copy)
     assert item.title == "secret comment of Acme plan" and roadmaps.actions_of(item) == ()
+
+
+def test_an_import_says_what_it_brought_and_a_second_one_asks_replace_or_keep(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    document = json.dumps(_signed_in_export(client, own, own.assessment.id)).encode()
+
+    first = _upload(client, own, document)
+    said = client.get(first.headers["location"]).text
+    again = _upload(client, own, document)
+    stash = re.search(r'name="stash" value="([0-9a-f]{32})"', again.text).group(1)
+    token = csrf_from(again.text)
+    replaced = client.post(
+        f"/organisations/{own.organisation.id}/import",
+        data={"csrf_token": token, "stash": stash, "choice": "replace"},
+        follow_redirects=False,
+    )
+
+    assert first.status_code == 303
+    assert "Imported “Acme baseline”: 1 participant, 1 answer, 1 roadmap initiative." in said
+    assert again.status_code == 200 and "This file was imported before" in again.text
+    assert replaced.status_code == 303
+    session.expire_all()
+    titles = [
+        a.title for a in repository.assessments_of(session=session, organisation=own.organisation)
+    ]
+    assert titles == ["Acme baseline", "Acme baseline"]  # the original, and one import
+    assert _imported(session, replaced).status == "closed"

@@ -29,7 +29,9 @@ def test_the_narrative_is_saved_and_shown_as_text_on_the_results_page(
     sign_in(client, own.consultant.email)
     response = save(client, own.assessment.id, narrative="Where\r\nwe stand.", key_messages=HOSTILE)
     assert response.status_code == 303, response.text
-    assert "Saved. The report and the deck" in client.get(response.headers["location"]).text
+    assert (
+        "Narrative saved: the report and the deck" in client.get(response.headers["location"]).text
+    )
     session.refresh(own.assessment)
     assert own.assessment.narrative == "Where\nwe stand."
     results = client.get(f"/assessments/{own.assessment.id}/results").text

@@ -30,7 +30,9 @@ from app.domain.answering import (
 )
 from app.domain.framework import Area, Framework
 from app.domain.levels import AnswerLevels
+from app.web.confirm import Confirmation, ask, is_confirmed
 from app.web.deps import FormDep, InvitedParticipant, SessionDep
+from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -305,6 +307,24 @@ class ReviewPage:
     questionnaire: Questionnaire
     unanswered: dict[str, list[str]]
     revisit: dict[str, ArchivedAnswer]
+    submit: Confirmation | None  # asked first when something is unanswered
+
+
+def _submit_confirmation(
+    questionnaire: Questionnaire, missing: dict[str, list[str]]
+) -> Confirmation | None:
+    left = sum(len(ids) for ids in missing.values())
+    if not left:
+        return None
+    total = questionnaire.framework.criterion_count
+    review = f"/p/{questionnaire.invite_token}/review"
+    return Confirmation(
+        f"{left} of {total} unanswered — submit anyway?",
+        "Unanswered criteria are left out of the results. Submitting locks your answers: to "
+        "change anything afterwards, ask the person who invited you to unlock them.",
+        "Submit anyway",
+        review,
+    )
 
 
 @router.get("/p/{invite_token}/review", name="review_answers")
@@ -312,16 +332,26 @@ def review_answers(
     request: Request, questionnaire: QuestionnaireDep, session: SessionDep
 ) -> Response:
     missing = unanswered(questionnaire.framework, questionnaire.answers)
-    page = ReviewPage(questionnaire, missing, _revisit(session, questionnaire))
+    page = ReviewPage(
+        questionnaire,
+        missing,
+        _revisit(session, questionnaire),
+        _submit_confirmation(questionnaire, missing),
+    )
     return _page(request, "review.html", page)
 
 
 @router.post("/p/{invite_token}/submit", name="submit_answers")
 def submit_answers(
-    request: Request, questionnaire: QuestionnaireDep, session: SessionDep
+    request: Request, questionnaire: QuestionnaireDep, session: SessionDep, form: FormDep
 ) -> Response:
-    """Lock the answers; the consultant can unlock them, and closing freezes everything."""
+    """Lock the answers (asked first while any is missing); the consultant can unlock them,
+    and closing freezes everything."""
     questionnaire.ensure_open()
+    missing = unanswered(questionnaire.framework, questionnaire.answers)
+    confirmation = _submit_confirmation(questionnaire, missing)
+    if confirmation is not None and not is_confirmed(form):
+        return ask(request, confirmation, form)
     repository.set_submitted(session=session, participant=questionnaire.participant, submitted=True)
     target = request.app.url_path_for("review_answers", invite_token=questionnaire.invite_token)
-    return RedirectResponse(str(target), status_code=303)
+    return done(request, str(target), "Your answers are submitted. Thank you.")

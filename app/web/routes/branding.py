@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Form, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.db import branding
 from app.db.models import Branding, Logo, Organisation
 from app.domain.branding import DEFAULT_ACCENT, BrandingRefused, LogoImage, clean_colour, clean_name
 from app.domain.policy import Action
 from app.reports.logos import MAX_UPLOAD_BYTES, LogoRefused, clean_logo
-from app.web.deps import AuditDep, CurrentUser, OrganisationDep, SessionDep, allowed
-from app.web.organisation_page import render_organisation
+from app.web.confirm import ask, is_confirmed
+from app.web.deps import AuditDep, CurrentUser, FormDep, OrganisationDep, SessionDep, allowed
+from app.web.feedback import done
+from app.web.organisation_page import logo_removal_confirmation, render_organisation
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -29,7 +31,6 @@ class BrandingPage:
     branding: Branding
     default_accent: str = DEFAULT_ACCENT
     message: str = ""
-    saved: bool = False
 
 
 def _uploaded(file: UploadFile | None, field: str) -> LogoImage | None:
@@ -40,8 +41,8 @@ def _uploaded(file: UploadFile | None, field: str) -> LogoImage | None:
 
 
 @router.get("/admin/branding", name="show_branding", dependencies=[BRANDING])
-def show_branding(request: Request, session: SessionDep, saved: bool = False) -> Response:
-    page = BrandingPage(branding.branding_row(session=session), saved=saved)
+def show_branding(request: Request, session: SessionDep) -> Response:
+    page = BrandingPage(branding.branding_row(session=session))
     return templates.TemplateResponse(request, "admin/branding.html", {"page": page})
 
 
@@ -69,13 +70,13 @@ def save_branding(
     if image is not None or remove_logo:
         branding.set_consultancy_logo(session=session, image=image)
     audit("changed branding", detail=name or "(no name)")
-    return RedirectResponse("/admin/branding?saved=true", status_code=303)
-
-
-def _organisation_back(organisation: Organisation, saved: str) -> RedirectResponse:
-    return RedirectResponse(
-        f"/organisations/{organisation.id}?saved={saved}#branding", status_code=303
+    return done(
+        request, "/admin/branding", "Branding saved: reports and decks drawn from now on carry it."
     )
+
+
+def _organisation_back(request: Request, organisation: Organisation, message: str) -> Response:
+    return done(request, f"/organisations/{organisation.id}#branding", message)
 
 
 @router.post(
@@ -96,7 +97,8 @@ def upload_client_logo(
         return render_organisation(request, session, organisation, message=str(refused))
     branding.set_client_logo(session=session, organisation=organisation, image=image)
     audit("changed client logo", organisation_id=organisation.id)
-    return _organisation_back(organisation, "logo")
+    message = f"Logo saved: {organisation.name}'s pages, reports and decks show it now."
+    return _organisation_back(request, organisation, message)
 
 
 @router.post(
@@ -109,15 +111,14 @@ def remove_client_logo(
     organisation: OrganisationDep,
     session: SessionDep,
     audit: AuditDep,
-    confirm: Annotated[str, Form(max_length=10)] = "",
+    form: FormDep,
 ) -> Response:
-    """Asks first: the form's checkbox must be ticked."""
-    if confirm != "yes":
-        message = "confirm: tick the box to remove the logo"
-        return render_organisation(request, session, organisation, message=message)
+    """Asks first (app/web/confirm.py)."""
+    if not is_confirmed(form):
+        return ask(request, logo_removal_confirmation(organisation), form)
     branding.set_client_logo(session=session, organisation=organisation, image=None)
     audit("removed client logo", organisation_id=organisation.id)
-    return _organisation_back(organisation, "logo-removed")
+    return _organisation_back(request, organisation, f"Removed {organisation.name}'s logo.")
 
 
 def _logo_response(request: Request, logo: Logo | None) -> Response:

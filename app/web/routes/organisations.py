@@ -7,14 +7,30 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import Form, HTTPException, Request
+from fastapi.responses import Response
 
 from app.db import accounts, repository
+from app.db import organisations as organisation_store
 from app.db.models import AuditEvent, Organisation, User
+from app.db.organisations import AssessmentSummary, assessment_summaries
 from app.domain.policy import Action
-from app.web.deps import AuditDep, CurrentUser, DbId, OrganisationDep, SessionDep, allowed
-from app.web.organisation_page import render_organisation
+from app.web.confirm import ask, is_confirmed
+from app.web.deps import (
+    AuditDep,
+    CurrentUser,
+    DbId,
+    FormDep,
+    OrganisationDep,
+    SessionDep,
+    allowed,
+)
+from app.web.feedback import done
+from app.web.organisation_page import (
+    archive_confirmation,
+    removal_confirmation,
+    render_organisation,
+)
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -24,7 +40,16 @@ router = page_router()
 @dataclass(frozen=True)
 class OrganisationsPage:
     organisations: list[Organisation]
+    assessments: dict[int, list[AssessmentSummary]]  # by organisation id
     message: str = ""
+
+    @property
+    def active(self) -> list[Organisation]:
+        return [o for o in self.organisations if o.archived_at is None]
+
+    @property
+    def archived(self) -> list[Organisation]:
+        return [o for o in self.organisations if o.archived_at is not None]
 
 
 @dataclass(frozen=True)
@@ -40,10 +65,11 @@ def _slug(name: str) -> str:
 def _render_organisations(
     request: Request, session: SessionDep, user: User, message: str = "", status: int = 200
 ) -> Response:
-    page = OrganisationsPage(
-        organisations=list(accounts.organisations_for(session=session, user=user)),
-        message=message,
+    organisations = list(accounts.organisations_for(session=session, user=user))
+    summaries = assessment_summaries(
+        session=session, organisation_ids=[o.id or 0 for o in organisations]
     )
+    page = OrganisationsPage(organisations, summaries, message)
     return templates.TemplateResponse(
         request, "organisations/index.html", {"page": page}, status_code=status
     )
@@ -76,17 +102,14 @@ def create_organisation(
     organisation = repository.create_organisation(session=session, slug=slug, name=name)
     accounts.add_membership(session=session, user=user, organisation=organisation)
     audit("created organisation", organisation_id=organisation.id, detail=name)
-    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+    return done(request, f"/organisations/{organisation.id}", f"Created {name}.")
 
 
 @router.get("/organisations/{organisation_id}", name="show_organisation")
 def show_organisation(
-    request: Request,
-    organisation: OrganisationDep,
-    session: SessionDep,
-    saved: Annotated[str, Query(max_length=20)] = "",
+    request: Request, organisation: OrganisationDep, session: SessionDep
 ) -> Response:
-    return render_organisation(request, session, organisation, saved=saved)
+    return render_organisation(request, session, organisation)
 
 
 MEMBERS = allowed(Action.MANAGE_MEMBERS)
@@ -105,10 +128,11 @@ def add_member(
         message = (
             f"Email: no account uses '{email}'. Create the account first (gapwise create-user)."
         )
-        return render_organisation(request, session, organisation, message=message)
+        return render_organisation(request, session, organisation, message)
     accounts.add_membership(session=session, user=member, organisation=organisation)
     audit("added member", organisation_id=organisation.id, detail=member.email)
-    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+    message = f"Added {member.name or member.email}: they can see {organisation.name} now."
+    return done(request, f"/organisations/{organisation.id}", message)
 
 
 @router.post(
@@ -117,22 +141,75 @@ def add_member(
     dependencies=[MEMBERS],
 )
 def remove_member(
+    request: Request,
     organisation: OrganisationDep,
     user_id: DbId,
     session: SessionDep,
     audit: AuditDep,
+    form: FormDep,
 ) -> Response:
     member = session.get(User, user_id)
-    if member is None or not accounts.remove_membership(
-        session=session, user_id=user_id, organisation=organisation
-    ):
+    members = accounts.members_of(session=session, organisation=organisation)
+    if member is None or member not in members:
         raise HTTPException(status_code=404, detail="That person is not a member here.")
-    audit(
-        "removed member",
-        organisation_id=organisation.id,
-        detail=member.email,
+    if not is_confirmed(form):
+        return ask(request, removal_confirmation(organisation, member), form)
+    accounts.remove_membership(session=session, user_id=user_id, organisation=organisation)
+    audit("removed member", organisation_id=organisation.id, detail=member.email)
+    message = f"Removed {member.name or member.email} from {organisation.name}."
+    return done(request, f"/organisations/{organisation.id}", message)
+
+
+ORGANISE = allowed(Action.MANAGE_ORGANISATIONS)
+
+
+@router.post(
+    "/organisations/{organisation_id}/rename", name="rename_organisation", dependencies=[ORGANISE]
+)
+def rename_organisation(
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    audit: AuditDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A new name (its address stays): shown on every page, report and export from now on."""
+    name, before = " ".join(name.split()), organisation.name
+    if not name:
+        message = "Name: give the organisation a name (up to 200 characters)."
+        return render_organisation(request, session, organisation, message)
+    organisation_store.rename_organisation(session=session, organisation=organisation, name=name)
+    audit("renamed organisation", organisation_id=organisation.id, detail=f"{before} → {name}")
+    return done(request, f"/organisations/{organisation.id}", f"Renamed {before} to {name}.")
+
+
+@router.post(
+    "/organisations/{organisation_id}/archive", name="archive_organisation", dependencies=[ORGANISE]
+)
+def archive_organisation(
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    audit: AuditDep,
+    form: FormDep,
+) -> Response:
+    """Archive (asked first) or, with restore=yes, bring back from the archive."""
+    restore = form.get("restore") == "yes"
+    if not restore and not is_confirmed(form):
+        return ask(request, archive_confirmation(organisation), form)
+    organisation_store.set_archived(
+        session=session, organisation=organisation, archived=not restore
     )
-    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+    audit(
+        "restored organisation" if restore else "archived organisation",
+        organisation_id=organisation.id,
+        detail=organisation.name,
+    )
+    if restore:
+        return done(request, f"/organisations/{organisation.id}", f"Restored {organisation.name}.")
+    return done(
+        request, "/organisations", f"Archived {organisation.name}; it is listed under Archived."
+    )
 
 
 @router.get(

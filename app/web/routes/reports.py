@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from fastapi import HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.db import repository
@@ -31,6 +31,7 @@ from app.web.deps import (
     allowed,
 )
 from app.web.downloads import download, file_name
+from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -49,7 +50,6 @@ class ReportPage:
     fields: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
     max_characters: int = MAX_CHARACTERS
     message: str = ""
-    saved: bool = False
 
 
 def _digest(narrative: Narrative) -> str:
@@ -63,7 +63,6 @@ def _render_report_page(
     *,
     shown: Narrative | None = None,
     message: str = "",
-    saved: bool = False,
 ) -> Response:
     stored = repository.narrative_of(assessment)
     page = ReportPage(
@@ -73,7 +72,6 @@ def _render_report_page(
         base=_digest(stored),
         downloads=exports_on("report"),
         message=message,
-        saved=saved,
     )
     return templates.TemplateResponse(
         request, "reports/index.html", {"page": page}, status_code=422 if message else 200
@@ -81,10 +79,8 @@ def _render_report_page(
 
 
 @router.get("/assessments/{assessment_id}/report", name="show_report")
-def show_report(
-    request: Request, assessment: AssessmentDep, session: SessionDep, saved: bool = False
-) -> Response:
-    return _render_report_page(request, session, assessment, saved=saved)
+def show_report(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
+    return _render_report_page(request, session, assessment)
 
 
 @router.post(
@@ -117,7 +113,8 @@ def save_narrative(
     repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
     organisation_id = assessment.organisation_id
     audit("edited report narrative", organisation_id=organisation_id, detail=assessment.title)
-    return RedirectResponse(f"/assessments/{assessment.id}/report?saved=true", status_code=303)
+    message = "Narrative saved: the report and the deck carry these texts now."
+    return done(request, f"/assessments/{assessment.id}/report", message)
 
 
 @router.get("/assessments/{assessment_id}/report.pdf", name="download_report")

@@ -25,7 +25,7 @@ from app.reports import charts
 from app.reports.cache import cached
 from app.reports.figures import Figures
 from app.reports.method import Method, method_of
-from app.reports.registry import CHARTS, Chart, charts_on_page
+from app.reports.registry import CHARTS, Chart, ExportFormat, charts_on_page, exports_on
 from app.web.deps import AssessmentDep, SessionDep, SettingsDep
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -56,6 +56,7 @@ class ResultsPage:
     figures: Figures
     method: Method
     narrative: Narrative
+    exports: list[ExportFormat] = field(default_factory=lambda: exports_on("assessment"))
     narrative_labels: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
 
 
@@ -90,6 +91,8 @@ class AreaResultsPage:
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
     figures: Figures
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
+    previous_area: AreaResult | None = None
+    next_area: AreaResult | None = None
 
 
 @router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
@@ -100,9 +103,11 @@ def show_area_results(
     session: SessionDep,
 ) -> Response:
     data = results_of(session=session, assessment=assessment)
-    area = next((a for a in data.results.areas() if a.area_id == area_id), None)
-    if area is None:
+    areas = list(data.results.areas())
+    index = next((i for i, a in enumerate(areas) if a.area_id == area_id), None)
+    if index is None:
         raise HTTPException(status_code=404, detail=f"This assessment has no area '{area_id}'.")
+    area = areas[index]
     page = AreaResultsPage(
         assessment=assessment,
         data=data,
@@ -111,6 +116,8 @@ def show_area_results(
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
         figures=Figures(data.framework),
         criteria={c.id: c for c in data.framework.criteria()},
+        previous_area=areas[index - 1] if index else None,
+        next_area=areas[index + 1] if index + 1 < len(areas) else None,
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
 
