@@ -70,10 +70,11 @@ def _create_library_assessment(page: Page, server: LiveServer) -> tuple[str, str
     expect(page.get_by_role("heading", level=1)).to_have_text("Library baseline")
     url = page.url
     page.get_by_role("button", name="Open for answers").click()
+    page.get_by_text("Add one person").click()
     page.get_by_label("Name").fill("Lena Ortiz")
     page.get_by_label("Group").fill("Branch staff")
-    page.get_by_role("button", name="Add and get the invite link").click()
-    return url, page.get_by_label("Invite link").input_value()
+    page.get_by_role("button", name="Add and get the link").click()
+    return url, page.get_by_label("Link for Lena Ortiz").input_value()
 
 
 def _pdf_text(page: Page, assessment_url: str, name: str) -> str:
