@@ -235,7 +235,11 @@ class _Deck:
             [label.upper()],
             Style(10, MUTED if not accent else ink, True),
         )
-        text(slide, Box(box.left + 0.15, box.top + 0.4, inner, 0.65), [value], Style(28, ink, True))
+        # "2.0" and "38 %" at 28 pt; "+48 pts" (mixed levels) smaller, on one line
+        size = 28 if len(value) <= 4 else 22 if len(value) <= 5 else 17
+        shown = value.replace(" ", "\u00a0")
+        figure = Box(box.left + 0.15, box.top + 0.4, inner, 0.65)
+        text(slide, figure, [shown], Style(size, ink, True))
 
     def chart_slides(self) -> None:
         """The registered charts, each on its own slide with its caption beside it."""
