@@ -6,10 +6,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
 from app.auth.secrets import MIN_PASSWORD_LENGTH
@@ -19,6 +20,7 @@ from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
 from app.db.models import Assessment, Role
 from app.domain.loading import FrameworkFileError, load_framework
+from app.domain.text import Email, OptionalName, TokenName
 
 app = typer.Typer(
     help="Gapwise: capability assessment against the REAP blueprint.", no_args_is_help=True
@@ -31,6 +33,16 @@ def _settings() -> Settings:
     except SettingsError as exc:
         typer.echo(f"gapwise: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _checked(field: str, value: str, rule: Any) -> str:
+    """The value as the forms would keep it, or a one-line message naming the option, exit 2."""
+    try:
+        checked: str = TypeAdapter(rule).validate_python(value)
+    except ValidationError as exc:
+        typer.echo(f"gapwise: {field}: {exc.errors()[0]['msg']}", err=True)
+        raise typer.Exit(2) from None
+    return checked
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -127,6 +139,7 @@ def _read_password() -> str:
 
 
 def _create_user(email: str, role: Role, name: str) -> None:
+    email, name = _checked("email", email, Email), _checked("name", name, OptionalName)
     password = _read_password()
     if len(password) < MIN_PASSWORD_LENGTH:
         typer.echo(f"gapwise: password: use at least {MIN_PASSWORD_LENGTH} characters", err=True)
@@ -171,6 +184,7 @@ def create_token(
     name: Annotated[str, typer.Option(help="What it is for.")] = "cli",
 ) -> None:
     """Create a personal API token and print it once."""
+    name = _checked("name", name, TokenName) or "cli"
     with _database() as session:
         user = accounts.user_by_email(session=session, email=email)
         if user is None:
@@ -203,6 +217,7 @@ def report(
     from app.db.report_data import report_data_of
     from app.reports.pdf import PAPER_SIZES, ReportFailed, render_pdf_in_worker
 
+    prepared_by = _checked("prepared-by", prepared_by, OptionalName)
     if paper not in PAPER_SIZES:
         typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
         raise typer.Exit(2)

@@ -8,6 +8,16 @@ from enum import StrEnum
 from sqlalchemy import Column, DateTime, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.domain.text import (
+    MAX_EMAIL,
+    MAX_GROUP,
+    MAX_NAME,
+    MAX_OWNER,
+    MAX_ROLE,
+    MAX_TITLE,
+    MAX_TOKEN_NAME,
+)
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -35,7 +45,7 @@ class FrameworkSnapshot(SQLModel, table=True):
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=MAX_NAME)
     created_at: datetime = _timestamp()
 
 
@@ -49,7 +59,7 @@ class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     framework_snapshot_id: int = Field(foreign_key="framework_snapshot.id")
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=MAX_TITLE)
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: AssessmentStatus = Field(default=AssessmentStatus.DRAFT, sa_type=String(10))
     target_date: date | None = None
@@ -63,10 +73,10 @@ class Assessment(SQLModel, table=True):
 class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
-    name: str = Field(max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    group: str = Field(default="", max_length=80)
-    role: str = Field(default="", max_length=120)
+    name: str = Field(max_length=MAX_NAME)
+    email: str | None = Field(default=None, max_length=MAX_EMAIL)
+    group: str = Field(default="", max_length=MAX_GROUP)
+    role: str = Field(default="", max_length=MAX_ROLE)
     submitted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = _timestamp()
 
@@ -96,8 +106,8 @@ class User(SQLModel, table=True):
     __tablename__ = "user_account"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(unique=True, max_length=320)
-    name: str = Field(default="", max_length=200)
+    email: str = Field(unique=True, max_length=MAX_EMAIL)
+    name: str = Field(default="", max_length=MAX_NAME)
     password_hash: str = Field(max_length=400)
     role: Role = Field(default=Role.VIEWER, sa_type=String(12))
     is_active: bool = True
@@ -135,7 +145,7 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
     prefix: str = Field(max_length=16)
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=MAX_TOKEN_NAME)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     created_at: datetime = _timestamp()
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -196,8 +206,8 @@ class RoadmapItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
     area_id: str = Field(default="", max_length=80)  # empty for an item the consultant added
-    title: str = Field(max_length=200)
-    owner: str = Field(default="", max_length=120)
+    title: str = Field(max_length=MAX_TITLE)
+    owner: str = Field(default="", max_length=MAX_OWNER)
     horizon: int = 0  # index into app.domain.roadmap.HORIZONS
     status: RoadmapStatus = Field(default=RoadmapStatus.PLANNED, sa_type=String(12))
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

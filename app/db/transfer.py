@@ -23,6 +23,7 @@ from app.db.models import (
     RoadmapStatus,
     utc_now,
 )
+from app.domain.text import printable
 
 FORMAT = "gapwise-assessment"
 VERSION = 1
@@ -44,7 +45,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
     organisation = repository.organisation_of(session=session, assessment=assessment)
     participants = list(repository.participants_of(session=session, assessment=assessment))
     number = {p.id: n for n, p in enumerate(participants, start=1)}
-    return {
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "framework": {
@@ -97,6 +98,18 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             for i in roadmaps.roadmap_of(session=session, assessment=assessment)
         ],
     }
+    return _printable(document)
+
+
+def _printable(value: Any) -> Any:
+    """Every string as an import takes it back, also text stored before input was cleaned."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
 
 
 def import_assessment(

@@ -2,6 +2,9 @@
 
 No pyplot: a `Figure` per chart, rendered by its own Agg/SVG canvas, so charts can be drawn
 from any thread of the server without touching global figure state.
+
+Each label people wrote goes through `_literal`, which drops control characters an SVG (XML)
+cannot hold.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from app.domain.scoring import AreaResult, Results, Segments
+from app.domain.text import printable
 
 matplotlib.use("Agg")
 matplotlib.rcParams.update(
@@ -50,8 +54,13 @@ def layer_colours(results: Results) -> dict[str, str]:
     }
 
 
+def _literal(text: str) -> str:
+    """A label as it will be drawn: stored text may predate the cleaning of input."""
+    return printable(text, one_line=True)
+
+
 def _wrapped(title: str, width: int = 14) -> str:
-    return "\n".join(textwrap.wrap(title, width)) or title
+    return "\n".join(textwrap.wrap(_literal(title), width)) or _literal(title)
 
 
 def _radar_axes(figure: Figure, titles: list[str], maximum: int) -> tuple[Any, list[float]]:
@@ -101,7 +110,7 @@ def _layer_legend(figure: Figure, results: Results, colours: dict[str, str]) -> 
         figure.text(
             0.02 + 0.3 * index,
             0.01,
-            f"■ {layer.title}",
+            f"■ {_literal(layer.title)}",
             color=colours[layer.layer_id],
             fontsize=9,
             fontweight="bold",
@@ -123,7 +132,7 @@ def layer_bars(results: Results, maximum: int, image_format: str = "svg") -> byt
         axes.text(current + 0.05, p - 0.2, f"{current:.1f}", va="center", fontsize=8)
         axes.text(target + 0.05, p + 0.2, f"{target:.1f}", va="center", fontsize=8)
     axes.set_yticks(list(positions))
-    axes.set_yticklabels([layer.title for layer in layers])
+    axes.set_yticklabels([_literal(layer.title) for layer in layers])
     axes.invert_yaxis()
     axes.set_xlim(0, maximum)
     axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1))
@@ -144,7 +153,7 @@ def gap_ranking(results: Results, image_format: str = "svg") -> bytes:
     for index, gap in enumerate(gaps):
         axes.text(gap + 0.03, index, f"{gap:.2f}", va="center", fontsize=8)
     axes.set_yticks(range(len(areas)))
-    axes.set_yticklabels([a.title for a in areas])
+    axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.invert_yaxis()
     axes.set_xlabel("Gap (target − current), in levels")
     axes.set_xlim(0, max([*gaps, 1.0]) * 1.15)
@@ -171,9 +180,9 @@ def heatmap(
             text = "–" if value is None else f"{value:.1f}"
             axes.text(column, row, text, ha="center", va="center", fontsize=7.5, color=INK)
     axes.set_yticks(range(len(areas)))
-    axes.set_yticklabels([a.title for a in areas])
+    axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.set_xticks(range(len(columns)))
-    axes.set_xticklabels([name for name, _ in columns], rotation=45, ha="right")
+    axes.set_xticklabels([_literal(name) for name, _ in columns], rotation=45, ha="right")
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
@@ -196,7 +205,7 @@ def group_radar(segments: Segments, maximum: int, image_format: str = "svg") -> 
     for index, (name, results) in enumerate(groups):
         values = [a.score.current if a.score else math.nan for a in results.areas()]
         colour = palette[index % len(palette)]
-        axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=name)
+        axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=_literal(name))
     axes.legend(
         loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, title="Today, by group"
     )
@@ -216,7 +225,7 @@ def roadmap_timeline(
         start, end = HORIZON_MONTHS[min(horizon, len(HORIZON_MONTHS) - 1)]
         axes.barh(row, end - start, left=start, height=0.6, color=colour or MUTED)
     axes.set_yticks(range(len(items)))
-    axes.set_yticklabels([textwrap.shorten(title, 60) for title, _, _ in items], fontsize=8)
+    axes.set_yticklabels([textwrap.shorten(_literal(t), 60) for t, _, _ in items], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 24)
     axes.set_xticks([0, 3, 12, 24])

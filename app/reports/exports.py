@@ -2,6 +2,8 @@
 
 A text cell that starts with = + - @ (or a tab or carriage return) would run as a formula in
 a spreadsheet; such cells get a leading apostrophe, so a participant's comment stays text.
+Control characters are dropped from every cell: XLSX cannot hold them, and text stored before
+input was cleaned may still have them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import Results, Score
+from app.domain.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_COLUMNS = (
@@ -35,9 +38,11 @@ class ExportParticipant:
 
 
 def neutralised(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell's value as exported: printable text that no spreadsheet runs as a formula."""
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def answer_rows(

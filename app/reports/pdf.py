@@ -25,6 +25,7 @@ from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
+from app.domain.text import printable
 from app.reports import charts
 
 STATIC = (PROJECT_ROOT / "static").resolve()
@@ -95,10 +96,17 @@ class SafeUrlFetcher(URLFetcher):
 
 def _environment() -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True),
+        finalize=_printed,
     )
     environment.filters["one"] = lambda value: f"{value:.1f}"
     return environment
+
+
+def _printed(value: object) -> object:
+    """Every text the report prints, without control characters stored before input was cleaned."""
+    return printable(value) if type(value) is str else value
 
 
 MIME = {"svg": "image/svg+xml", "png": "image/png"}

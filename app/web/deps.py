@@ -23,6 +23,7 @@ from app.db.models import (
     Role,
     User,
 )
+from app.domain.framework import Id
 
 SESSION_COOKIE = "gapwise_session"
 
@@ -99,7 +100,9 @@ ConsultantUser = Annotated[User, Depends(get_consultant)]
 AdminUser = Annotated[User, Depends(get_admin)]
 
 
-def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkSnapshot:
+def get_framework_snapshot(
+    framework_id: Annotated[Id, Path()], session: SessionDep
+) -> FrameworkSnapshot:
     """The newest loaded version of a framework, or 404."""
     snapshot = repository.latest_snapshot(session=session, framework_key=framework_id)
     if snapshot is None:

@@ -52,7 +52,7 @@ def test_consultant_creates_a_draft_assessment(client: TestClient, session: Sess
         ({"title": "  "}, "Title: give the assessment a title"),
         ({"framework_id": "no-such-framework"}, "Framework: choose one of the frameworks"),
         ({"target_date": "30/06/2028"}, "Target date: use the form YYYY-MM-DD"),
-        ({"title": "x" * 201}, "title: String should have at most 200 characters"),
+        ({"title": "x" * 201}, "title: must be at most 200 characters"),
     ],
 )
 def test_a_refused_assessment_says_which_field_and_keeps_the_input(

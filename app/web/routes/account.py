@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts
 from app.db.models import ApiToken, User
+from app.domain.text import TokenName
 from app.web.deps import CurrentUser, DbId, SessionDep, record_change
 from app.web.templating import templates
 
@@ -45,10 +46,10 @@ def create_token(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    name: Annotated[str, Form(max_length=120)] = "",
+    name: Annotated[TokenName, Form()] = "",
 ) -> Response:
     """The secret appears in this one response and is never shown again."""
-    if not name.strip():
+    if not name:
         return _render(
             request,
             session,
@@ -56,7 +57,7 @@ def create_token(
             status=422,
             message="Name: say what the token is for, e.g. 'reporting script'.",
         )
-    token, secret = accounts.create_api_token(session=session, user=user, name=name.strip())
+    token, secret = accounts.create_api_token(session=session, user=user, name=name)
     record_change(
         request, session, "created API token", user, detail=f"{token.name} ({token.prefix}…)"
     )

@@ -29,6 +29,7 @@ from app.domain.answering import (
     unanswered,
 )
 from app.domain.framework import Area, Framework
+from app.domain.text import LongText
 from app.web.deps import FormDep, InvitedParticipant, SessionDep
 from app.web.templating import templates
 
@@ -240,7 +241,7 @@ class AnswerIn(BaseModel):
     current: StrictInt | None = None
     target: StrictInt | None = None
     dont_know: bool = False
-    comment: str = Field(default="", max_length=MAX_COMMENT_LENGTH)
+    comment: LongText = ""
 
 
 @router.post("/p/{invite_token}/answers", name="save_answer_json")

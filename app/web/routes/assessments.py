@@ -20,6 +20,8 @@ from app.db.models import (
     Role,
 )
 from app.db.repository import Activity
+from app.domain.framework import Id
+from app.domain.text import LongText, OptionalTitle
 from app.mail import mail_enabled
 from app.web.deps import (
     AssessmentDep,
@@ -129,12 +131,12 @@ def create_assessment(
     organisation: OrganisationDep,
     session: SessionDep,
     user: ConsultantUser,
-    title: Annotated[str, Form(max_length=200)] = "",
-    purpose: Annotated[str, Form(max_length=4000)] = "",
-    framework_id: Annotated[str, Form(max_length=80)] = "",
+    title: Annotated[OptionalTitle, Form()] = "",
+    purpose: Annotated[LongText, Form()] = "",
+    framework_id: Annotated[Id, Form()] = "",
     target_date: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    form = AssessmentForm(title.strip(), purpose.strip(), framework_id, target_date.strip())
+    form = AssessmentForm(title, purpose, framework_id, target_date.strip())
     message = _problem(session, form)
     if message:
         return _render_new(request, session, organisation, form, message)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts
+from app.domain.text import Email
 from app.web.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep, client_address
 from app.web.templating import templates
 
@@ -45,7 +46,7 @@ def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320)] = "",
+    email: Annotated[Email, Form()] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/organisations",
 ) -> Response:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import accounts, repository
 from app.db.models import Assessment, AuditEvent, Organisation, Role, User
+from app.domain.text import Email, OptionalName
 from app.web.deps import (
     ConsultantUser,
     CurrentUser,
@@ -78,9 +79,8 @@ def create_organisation(
     request: Request,
     session: SessionDep,
     user: ConsultantUser,
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[OptionalName, Form()] = "",
 ) -> Response:
-    name = name.strip()
     if not name:
         message = "Name: give the organisation a name (up to 200 characters)."
         return _render_organisations(request, session, user, message, status=422)
@@ -121,7 +121,7 @@ def add_member(
     organisation: OrganisationDep,
     session: SessionDep,
     user: ConsultantUser,
-    email: Annotated[str, Form(max_length=320)] = "",
+    email: Annotated[Email, Form()] = "",
 ) -> Response:
     member = accounts.user_by_email(session=session, email=email)
     if member is None:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import accounts, repository
 from app.db.models import Assessment, Participant, User
+from app.domain.text import Email, Group, OptionalName, ParticipantRole
 from app.mail import MailNotSent, invite_message, mail_enabled, send
 from app.web.deps import (
     AssessmentDep,
@@ -54,12 +55,12 @@ def add_participant(
     session: SessionDep,
     settings: SettingsDep,
     user: ConsultantUser,
-    name: Annotated[str, Form(max_length=200)] = "",
-    email: Annotated[str, Form(max_length=320)] = "",
-    group: Annotated[str, Form(max_length=80)] = "",
-    role: Annotated[str, Form(max_length=120)] = "",
+    name: Annotated[OptionalName, Form()] = "",
+    email: Annotated[Email, Form()] = "",
+    group: Annotated[Group, Form()] = "",
+    role: Annotated[ParticipantRole, Form()] = "",
 ) -> Response:
-    form = ParticipantForm(name.strip(), email.strip(), group.strip(), role.strip())
+    form = ParticipantForm(name, email, group, role)
     message = _problem(form)
     if message:
         return render_assessment(

@@ -14,6 +14,7 @@ from app.db.models import Assessment, RoadmapItem, RoadmapStatus, Role
 from app.db.results import results_of
 from app.domain.roadmap import HORIZONS, build_roadmap
 from app.domain.scoring import AreaResult
+from app.domain.text import LongText, Owner, Title
 from app.web.deps import (
     AssessmentDep,
     ConsultantUser,
@@ -118,7 +119,7 @@ def draft_roadmap(
 
 
 Horizon = Annotated[int, Form(ge=0, le=len(HORIZONS) - 1)]
-Title = Annotated[str, Form(min_length=1, max_length=200)]
+ItemTitle = Annotated[Title, Form()]
 
 
 @router.post("/assessments/{assessment_id}/roadmap/items", name="add_roadmap_item")
@@ -127,10 +128,10 @@ def add_roadmap_item(
     assessment: AssessmentDep,
     session: SessionDep,
     user: ConsultantUser,
-    title: Title,
+    title: ItemTitle,
     horizon: Horizon = 0,
 ) -> Response:
-    roadmaps.add_item(session=session, assessment=assessment, title=title.strip(), horizon=horizon)
+    roadmaps.add_item(session=session, assessment=assessment, title=title, horizon=horizon)
     record_change(
         request,
         session,
@@ -159,20 +160,20 @@ def update_roadmap_item(
     item: ItemDep,
     session: SessionDep,
     user: ConsultantUser,
-    title: Title,
+    title: ItemTitle,
     status: Annotated[RoadmapStatus, Form()],
     horizon: Horizon = 0,
-    owner: Annotated[str, Form(max_length=120)] = "",
-    notes: Annotated[str, Form(max_length=4000)] = "",
+    owner: Annotated[Owner, Form()] = "",
+    notes: Annotated[LongText, Form()] = "",
 ) -> Response:
     roadmaps.update_item(
         session=session,
         item=item,
-        title=title.strip(),
-        owner=owner.strip(),
+        title=title,
+        owner=owner,
         horizon=horizon,
         status=status,
-        notes=notes.strip(),
+        notes=notes,
     )
     record_change(
         request,
