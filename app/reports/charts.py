@@ -3,8 +3,9 @@
 No pyplot: a `Figure` per chart, rendered by its own Agg/SVG canvas, so charts can be drawn
 from any thread of the server without touching global figure state.
 
-Each label people wrote goes through `_literal`, which drops control characters an SVG (XML)
-cannot hold.
+Every text is drawn literally: matplotlib would read `$...$` as mathtext (and fail on a group
+named `$\foo$`), so math parsing is off for every Text by default, and each label people wrote
+goes through `_literal`, which also drops control characters an SVG (XML) cannot hold.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from app.domain.text import printable
 matplotlib.use("Agg")
 matplotlib.rcParams.update(
     {
+        "text.parse_math": False,  # "$" is a dollar sign, never the start of mathtext
+        "text.usetex": False,
         "svg.fonttype": "none",  # keep labels as text: readable, searchable, smaller
         "svg.hashsalt": "gapwise",  # the same data gives the same bytes
         "font.family": "DejaVu Sans",
@@ -168,8 +171,9 @@ def heatmap(
     columns: Sequence[tuple[str, Results]], maximum: int, image_format: str = "svg"
 ) -> bytes:
     """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
-    first = columns[0][1] if columns else None
-    areas = list(first.areas()) if first else []
+    if not columns:
+        return _nothing_to_show("Nobody has scored yet.", image_format)
+    areas = list(columns[0][1].areas())
     values = [[_current_of(results, area.area_id) for _, results in columns] for area in areas]
     figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
     axes = figure.add_subplot()
@@ -190,6 +194,13 @@ def heatmap(
     return _render(figure, image_format)
 
 
+def _nothing_to_show(message: str, image_format: str) -> bytes:
+    """A small chart that says why it is empty, where an empty image would look broken."""
+    figure = Figure(figsize=(4.8, 0.8))
+    figure.text(0.5, 0.5, message, ha="center", va="center", color=MUTED, fontsize=10)
+    return _render(figure, image_format)
+
+
 def _current_of(results: Results, area_id: str) -> float | None:
     area = next(a for a in results.areas() if a.area_id == area_id)
     return area.score.current if area.score else None
@@ -198,7 +209,9 @@ def _current_of(results: Results, area_id: str) -> float | None:
 def group_radar(segments: Segments, maximum: int, image_format: str = "svg") -> bytes:
     """Each group's view of today, one outline per group."""
     groups = list(segments.groups.items())
-    areas = list(groups[0][1].areas()) if groups else []
+    if not groups:
+        return _nothing_to_show("No participant has a group yet.", image_format)
+    areas = list(groups[0][1].areas())
     figure = Figure(figsize=(7.2, 7.2))
     axes, angles = _radar_axes(figure, [a.title for a in areas], maximum)
     palette = ("#0b5f8a", "#c0562a", "#1f6f43", "#6b4ea2", "#8a5a00")
