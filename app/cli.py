@@ -261,17 +261,19 @@ def import_(
     ] = "",
 ) -> None:
     """Restore an assessment from a JSON export (the organisation is created if missing)."""
-    import json
+    from app.db.transfer import import_assessment
+    from app.db.transfer_schema import ImportRefused, Slug, read_document
 
-    from app.db.transfer import ImportRefused, import_assessment
-
+    chosen = _checked("organisation", organisation, Slug) if organisation else ""
     try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-        slug = organisation or document["organisation"]["slug"]
-        name = document["organisation"]["name"] if not organisation else slug
-    except (OSError, ValueError, KeyError, TypeError) as problem:
-        typer.echo(f"gapwise: file: not a Gapwise JSON export ({problem})", err=True)
+        document = read_document(file.read_bytes())
+    except OSError as problem:
+        typer.echo(f"gapwise: file: cannot read it ({problem.strerror})", err=True)
         raise typer.Exit(2) from None
+    except ImportRefused as refused:
+        typer.echo(f"gapwise: {refused}", err=True)
+        raise typer.Exit(2) from None
+    slug, name = chosen or document.organisation.slug, chosen or document.organisation.name
     with _database() as session:
         target = repository.organisation_by_slug(session=session, slug=slug)
         if target is None:

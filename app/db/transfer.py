@@ -6,7 +6,7 @@ order instead of carrying database ids, and times are UTC ISO strings.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -15,22 +15,23 @@ from app.db import repository, roadmaps
 from app.db.models import (
     Answer,
     Assessment,
-    AssessmentStatus,
     FrameworkSnapshot,
     Organisation,
     Participant,
     RoadmapItem,
-    RoadmapStatus,
     utc_now,
 )
+from app.db.transfer_schema import (
+    FORMAT,
+    VERSION,
+    AnswerPart,
+    AssessmentDocument,
+    FrameworkReference,
+    ImportRefused,
+)
+from app.domain.answering import AnswerChoice, AnswerRefused, checked_answer
+from app.domain.framework import Framework
 from app.domain.text import printable
-
-FORMAT = "gapwise-assessment"
-VERSION = 1
-
-
-class ImportRefused(ValueError):
-    """The document cannot be imported here; the message names what and why."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -113,94 +114,96 @@ def _printable(value: Any) -> Any:
 
 
 def import_assessment(
-    *, session: Session, document: dict[str, Any], organisation: Organisation
+    *, session: Session, document: AssessmentDocument, organisation: Organisation
 ) -> Assessment:
-    """Recreate the assessment in `organisation`; ImportRefused names what does not fit."""
-    if document.get("format") != FORMAT or document.get("version") != VERSION:
-        raise ImportRefused(f"format: expected a {FORMAT} document, version {VERSION}")
-    try:
-        return _import(session, document, organisation)
-    except (KeyError, TypeError, ValueError) as problem:
-        if isinstance(problem, ImportRefused):
-            raise
-        raise ImportRefused(f"the document is incomplete or malformed: {problem!r}") from None
+    """Recreate the assessment in `organisation`; ImportRefused names what does not fit.
 
-
-def _import(session: Session, document: dict[str, Any], organisation: Organisation) -> Assessment:
-    snapshot = _snapshot(session, document["framework"])
+    Everything is checked before the first row is written, so a refusal changes nothing.
+    """
+    snapshot = _snapshot(session, document.framework)
     framework = repository.framework_of(snapshot)
-    known = framework.criterion_ids()
-    head = document["assessment"]
+    answers = [_checked_answer(framework, index, a) for index, a in enumerate(document.answers)]
+    _check_areas(framework, document)
+    head = document.assessment
     assessment = repository.create_assessment(
         session=session,
         organisation=organisation,
         snapshot=snapshot,
-        title=str(head["title"])[:200],
-        purpose=str(head["purpose"]),
-        status=AssessmentStatus(head["status"]),
-        target_date=date.fromisoformat(head["target_date"]) if head["target_date"] else None,
+        title=head.title,
+        purpose=head.purpose,
+        status=head.status,
+        target_date=head.target_date,
     )
-    roadmaps.set_importance(
-        session=session,
-        assessment=assessment,
-        weights={str(k): float(v) for k, v in head["area_importance"].items()},
-    )
+    roadmaps.set_importance(session=session, assessment=assessment, weights=head.area_importance)
     people = {}
-    for person in document["participants"]:
+    for person in document.participants:
         participant = Participant(
             assessment_id=assessment.id,
-            name=person["name"],
-            email=person["email"],
-            group=person["group"],
-            role=person["role"],
-            submitted_at=_moment(person["submitted_at"]),
+            name=person.name,
+            email=person.email,
+            group=person.group,
+            role=person.role,
+            submitted_at=_utc(person.submitted_at),
         )
         session.add(participant)
         session.flush()
-        people[person["number"]] = participant.id
-    for answer in document["answers"]:
-        if answer["criterion_id"] not in known:
-            raise ImportRefused(f"answers: '{answer['criterion_id']}' is not in {framework.id}")
+        people[person.number] = participant.id
+    for answer, choice in zip(document.answers, answers, strict=True):
         session.add(
             Answer(
-                participant_id=people[answer["participant"]],
-                criterion_id=answer["criterion_id"],
-                current=answer["current"],
-                target=answer["target"],
-                dont_know=bool(answer["dont_know"]),
-                comment=answer["comment"],
-                updated_at=_moment(answer["updated_at"]) or utc_now(),
+                participant_id=people[answer.participant],
+                criterion_id=choice.criterion_id,
+                current=choice.current,
+                target=choice.target,
+                dont_know=choice.dont_know,
+                comment=choice.comment,
+                updated_at=_utc(answer.updated_at) or utc_now(),
             )
         )
-    for item in document["roadmap"]:
-        session.add(
-            RoadmapItem(
-                assessment_id=assessment.id,
-                area_id=item["area_id"],
-                title=item["title"],
-                owner=item["owner"],
-                horizon=int(item["horizon"]),
-                status=RoadmapStatus(item["status"]),
-                reason=item["reason"],
-                notes=item["notes"],
-                position=int(item["position"]),
-            )
-        )
+    for item in document.roadmap:
+        session.add(RoadmapItem(assessment_id=assessment.id, **item.model_dump()))
     session.flush()
     return assessment
 
 
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+def _checked_answer(framework: Framework, index: int, answer: AnswerPart) -> AnswerChoice:
+    """The answer as a saved one would be: a level on the scale, a criterion of the framework."""
+    choice = AnswerChoice(
+        answer.criterion_id, answer.current, answer.target, answer.dont_know, answer.comment
+    )
+    try:
+        return checked_answer(framework, choice)
+    except AnswerRefused as refused:
+        raise ImportRefused(f"answers[{index}].{refused.field}: {refused.message}") from None
 
 
-def _snapshot(session: Session, reference: dict[str, str]) -> FrameworkSnapshot:
+def _check_areas(framework: Framework, document: AssessmentDocument) -> None:
+    """Importance and roadmap items name areas of the document's framework."""
+    areas = {area.id for area in framework.areas()}
+    for area_id in document.assessment.area_importance:
+        if area_id not in areas:
+            raise ImportRefused(
+                f"assessment.area_importance.{area_id}: is not an area of {framework.id}"
+            )
+    for index, item in enumerate(document.roadmap):
+        if item.area_id and item.area_id not in areas:
+            raise ImportRefused(
+                f"roadmap[{index}].area_id: '{item.area_id}' is not an area of {framework.id}"
+            )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A time without a zone is taken as UTC, as the export writes them."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+def _snapshot(session: Session, reference: FrameworkReference) -> FrameworkSnapshot:
     snapshot = repository.snapshot_by_hash(
-        session=session, framework_key=reference["id"], content_hash=reference["content_hash"]
+        session=session, framework_key=reference.id, content_hash=reference.content_hash
     )
     if snapshot is None:
         raise ImportRefused(
-            f"framework: '{reference['id']}' version {reference['version']} with this exact "
+            f"framework: '{reference.id}' version {reference.version} with this exact "
             "content is not loaded here; add its questionnaire file and run gapwise migrate"
         )
     return snapshot

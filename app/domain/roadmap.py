@@ -17,6 +17,7 @@ HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
 MIN_GAP = 0.5  # levels; a smaller gap is noise in a group's average, not an initiative
 PRIORITY_BAND = 0.5  # priorities this close compete; the lower layer then goes first
 HORIZON_CAPACITY = (3, 4)  # initiatives started in the first and second horizons; the rest later
+MAX_IMPORTANCE = 5.0  # an area's weight is above 0 and at most this; 1 when not set
 
 
 @dataclass(frozen=True)

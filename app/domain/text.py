@@ -59,6 +59,11 @@ def checked_text(text: str, *, max_length: int, one_line: bool, required: bool =
     return cleaned
 
 
+def looks_like_email(text: str) -> bool:
+    """Enough to catch a name typed in the email box; the mail server decides the rest."""
+    return "@" in text and " " not in text
+
+
 def _validator(max_length: int, *, one_line: bool, required: bool) -> AfterValidator:
     def validate(value: str) -> str:
         try:

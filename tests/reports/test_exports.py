@@ -117,7 +117,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     own = tenants[0]
     sign_in(client, own.consultant.email)
     document = client.get(f"/assessments/{own.assessment.id}/export/json").json()
-    wrong_framework = {**document, "framework": {**document["framework"], "content_hash": "x"}}
+    wrong_framework = {**document, "framework": {**document["framework"], "content_hash": "0" * 64}}
     unknown_criterion = {
         **document,
         "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
@@ -128,7 +128,9 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
         json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 1.0",
-        json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
+        json.dumps(unknown_criterion).encode(): (
+            "answers[0].criterion_id: &#39;no-such-criterion&#39; is not a criterion"
+        ),
     }
     for content, message in refusals.items():
         response = _upload(client, own, content)

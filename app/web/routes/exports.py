@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import report_data
 from app.db.models import Organisation
-from app.db.transfer import ImportRefused, import_assessment
+from app.db.transfer import import_assessment
+from app.db.transfer_schema import ImportRefused, read_document
 from app.web.deps import (
     AssessmentDep,
     ConsultantUser,
@@ -69,14 +69,8 @@ def import_upload(
     try:
         if len(raw) > MAX_IMPORT_BYTES:
             raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
-        try:
-            document = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ImportRefused("file: not JSON; choose a Gapwise JSON export") from None
-        if not isinstance(document, dict):
-            raise ImportRefused("file: not a Gapwise JSON export")
         assessment = import_assessment(
-            session=session, document=document, organisation=organisation
+            session=session, document=read_document(raw), organisation=organisation
         )
     except ImportRefused as refused:
         session.rollback()

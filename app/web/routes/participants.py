@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import accounts, repository
 from app.db.models import Assessment, Participant, User
-from app.domain.text import Email, Group, OptionalName, ParticipantRole
+from app.domain.text import Email, Group, OptionalName, ParticipantRole, looks_like_email
 from app.mail import MailNotSent, invite_message, mail_enabled, send
 from app.web.deps import (
     AssessmentDep,
@@ -43,7 +43,7 @@ class InvitePage:
 def _problem(form: ParticipantForm) -> str:
     if not form.name:
         return "Name: give the participant's name (up to 200 characters)."
-    if form.email and ("@" not in form.email or " " in form.email):
+    if form.email and not looks_like_email(form.email):
         return f"Email: '{form.email}' is not an email address; leave it empty to copy the link."
     return ""
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.db import roadmaps
 from app.db.models import Assessment, RoadmapItem, RoadmapStatus, Role
 from app.db.results import results_of
-from app.domain.roadmap import HORIZONS, build_roadmap
+from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE, build_roadmap
 from app.domain.scoring import AreaResult
 from app.domain.text import LongText, Owner, Title
 from app.web.deps import (
@@ -27,8 +27,6 @@ from app.web.deps import (
 from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-
-MAX_IMPORTANCE = 5.0
 
 
 @dataclass(frozen=True)

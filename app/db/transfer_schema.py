@@ -1,0 +1,158 @@
+"""The JSON export document, as an import must find it: one strict schema, the forms' rules.
+
+Every field has the type, length and range the forms allow (the same field types from
+app.domain.text); levels and comments then pass the domain's `checked_answer`, like a saved
+answer. A refusal names the field's path, e.g. `participants[3].name: must not be empty`.
+Extend the document here, and only here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from app.db.models import AssessmentStatus, RoadmapStatus
+from app.domain.framework import Id
+from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE
+from app.domain.text import (
+    Email,
+    Group,
+    LongText,
+    Name,
+    Owner,
+    ParticipantRole,
+    Title,
+    looks_like_email,
+)
+
+FORMAT = "gapwise-assessment"
+VERSION = 1
+MAX_COUNT = 100_000  # participants in one assessment, roadmap positions: far past any real one
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
+
+
+class ImportRefused(ValueError):
+    """The document cannot be imported here; the message names what and why."""
+
+
+class _Strict(BaseModel):
+    """No coercion ("3" is not 3), no unknown keys, no NaN or infinity."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class FrameworkReference(_Strict):
+    id: Id
+    version: Annotated[str, Field(max_length=40)]
+    content_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class OrganisationPart(_Strict):
+    name: Name
+    slug: Slug
+
+
+class AssessmentPart(_Strict):
+    title: Title
+    purpose: LongText
+    status: AssessmentStatus
+    target_date: date | None
+    area_importance: dict[Id, Annotated[float, Field(gt=0, le=MAX_IMPORTANCE)]]
+
+
+class ParticipantPart(_Strict):
+    number: Count
+    name: Name
+    email: Email | None
+    group: Group
+    role: ParticipantRole
+    submitted_at: datetime | None
+
+
+class AnswerPart(_Strict):
+    participant: Count
+    criterion_id: Annotated[str, Field(max_length=80)]
+    current: int | None  # the framework's scale decides, through checked_answer
+    target: int | None
+    dont_know: bool
+    comment: LongText
+    updated_at: datetime | None
+
+
+class RoadmapPart(_Strict):
+    area_id: Id | Literal[""]  # empty for an initiative the consultant added
+    title: Title
+    owner: Owner
+    horizon: Annotated[int, Field(ge=0, le=len(HORIZONS) - 1)]
+    status: RoadmapStatus
+    reason: LongText
+    notes: LongText
+    position: Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+
+class AssessmentDocument(_Strict):
+    format: Literal["gapwise-assessment"]
+    version: Literal[1]
+    framework: FrameworkReference
+    organisation: OrganisationPart
+    assessment: AssessmentPart
+    participants: list[ParticipantPart]
+    answers: list[AnswerPart]
+    roadmap: list[RoadmapPart]
+
+
+def read_document(raw: bytes | str) -> AssessmentDocument:
+    """Parse and check a document; ImportRefused names the first problem and its path."""
+    try:
+        document = AssessmentDocument.model_validate_json(raw)
+    except ValidationError as exc:
+        raise ImportRefused(_described(exc)) from None
+    _check_references(document)
+    return document
+
+
+def path_of(location: tuple[int | str, ...]) -> str:
+    """('participants', 3, 'name') -> 'participants[3].name'."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def _described(exc: ValidationError) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    if first["type"] == "json_invalid":
+        problem = first["msg"].removeprefix("Invalid JSON: ")
+        return f"file: not JSON ({problem}); choose a Gapwise JSON export"
+    if first["loc"] and first["loc"][0] in ("format", "version") or first["type"] == "model_type":
+        return f"format: expected a {FORMAT} document, version {VERSION}"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{path_of(first['loc'])}: {first['msg']}{more}"
+
+
+def _check_references(document: AssessmentDocument) -> None:
+    """What no single field shows: numbers used twice, answers to nobody, bad addresses."""
+    numbers: set[int] = set()
+    for index, person in enumerate(document.participants):
+        if person.number in numbers:
+            raise ImportRefused(f"participants[{index}].number: {person.number} is used twice")
+        if person.email and not looks_like_email(person.email):
+            raise ImportRefused(f"participants[{index}].email: '{person.email}' is not an email")
+        numbers.add(person.number)
+    answered: set[tuple[int, str]] = set()
+    for index, answer in enumerate(document.answers):
+        if answer.participant not in numbers:
+            raise ImportRefused(
+                f"answers[{index}].participant: no participant has number {answer.participant}"
+            )
+        if (answer.participant, answer.criterion_id) in answered:
+            raise ImportRefused(
+                f"answers[{index}]: participant {answer.participant} answers "
+                f"'{answer.criterion_id}' more than once"
+            )
+        answered.add((answer.participant, answer.criterion_id))
