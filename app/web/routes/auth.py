@@ -51,10 +51,10 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/organisations",
 ) -> Response:
     address = client_address(request)
-    if accounts.is_rate_limited(session=session, email=email, address=address):
+    if not accounts.count_attempt(engine=session.get_bind(), email=email, address=address):
         message = "Too many failed attempts. Wait 15 minutes, then try again."
         return render_login(request, message=message, email=email, status=429, next_path=next)
-    user = accounts.authenticate(session=session, email=email, password=password, address=address)
+    user = accounts.authenticate(session=session, email=email, password=password)
     if user is None:
         accounts.record(
             session=session, action="sign-in failed", actor_label=email, address=address
