@@ -13,6 +13,7 @@ from app.auth.secrets import (
     needs_rehash,
     new_token,
     token_digest,
+    unknown_user_hash,
     verify_password,
 )
 from app.db.models import (
@@ -89,9 +90,15 @@ def _recent_attempts(session: Session, condition: ColumnElement[bool]) -> int:
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None.
+
+    The password is checked even when no account has the email (against a hash of nothing),
+    so both answers take the same time and the timing tells no one which emails exist.
+    """
     user = user_by_email(session=session, email=email)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    stored_hash = user.password_hash if user is not None else unknown_user_hash()
+    matches = verify_password(stored_hash, password)
+    if user is None or not user.is_active or not matches:
         return None
     if needs_rehash(user.password_hash):
         set_password(session=session, user=user, password=password)
