@@ -76,14 +76,16 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Migrate, load the questionnaires, and serve the web app."""
+    from app.logs import log_config
     from app.main import create_app
 
     settings = _settings()
     _prepare_database(settings)
+    options: dict[str, Any] = {"host": host, "port": port, "log_config": log_config()}
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), **options)
     else:  # each worker process builds its own app from the same environment
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("app.main:create_app", factory=True, workers=workers, **options)
 
 
 @app.command()
