@@ -81,7 +81,16 @@ def serve(
 
     settings = _settings()
     _prepare_database(settings)
-    options: dict[str, Any] = {"host": host, "port": port, "log_config": log_config()}
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config(),
+        # The client address (sign-in limits, audit) comes from X-Forwarded-For only when the
+        # connection comes from a proxy named in GAPWISE_TRUSTED_PROXIES; uvicorn's default
+        # would believe any local process.
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies or "",
+    }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
     else:  # each worker process builds its own app from the same environment
