@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request
+from fastapi import Depends, HTTPException, Path, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -55,15 +56,29 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def get_optional_user(request: Request, session: SessionDep) -> User | None:
+# The scheme is matched case-insensitively (RFC 7235), as csrf.sends_bearer_token does, and
+# declares the API's security scheme in the OpenAPI document.
+bearer_token = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiToken",
+    description="A personal API token (gw_...), created on the Account page or with "
+    "`gapwise create-token`, sent as `Authorization: Bearer <token>`.",
+)
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_token)]
+
+
+def get_optional_user(
+    request: Request, session: SessionDep, bearer: BearerCredentials
+) -> User | None:
     """A Bearer API token when one is sent (cookies are then ignored), else the session cookie."""
-    authorization = request.headers.get("authorization", "")
-    if authorization.startswith("Bearer "):
-        user = accounts.user_for_api_token(session=session, secret=authorization[7:].strip())
+    if bearer is not None:
+        user = accounts.user_for_api_token(session=session, secret=bearer.credentials.strip())
         session.commit()
         if user is None:
             raise HTTPException(
-                status_code=401, detail="The API token is not valid or was revoked."
+                status_code=401,
+                detail="The API token is not valid or was revoked.",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         return user
     token = request.cookies.get(SESSION_COOKIE)
