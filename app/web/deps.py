@@ -92,7 +92,9 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 def get_current_user(user: OptionalUser) -> User:
     if user is None:
-        raise HTTPException(status_code=401, detail="Sign in to continue.")
+        raise HTTPException(
+            status_code=401, detail="Sign in to continue.", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 

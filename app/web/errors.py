@@ -1,12 +1,19 @@
-"""Every error becomes a clear message: JSON for the API, a page for people, never a trace."""
+"""Every error becomes a clear message: JSON for the API, a page for people, never a trace.
+
+Every JSON error has one shape, `ErrorOut`: `detail` in words for people, and `errors` naming
+each refused field (422 only). `error_responses` documents it in the OpenAPI schema.
+Headers an error carries (`Allow` on 405, `WWW-Authenticate` on 401) are kept.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from app.web.routes.auth import render_login
@@ -25,6 +32,64 @@ _TITLES = {
 }
 
 
+class FieldProblem(BaseModel):
+    field: str = Field(description="Where: `path.`, `query.` or a body field's path.")
+    message: str = Field(description="What is allowed.")
+
+
+class ErrorOut(BaseModel):
+    """The body of every error response."""
+
+    detail: str = Field(description="What went wrong, in words for people.")
+    errors: list[FieldProblem] = Field(
+        default_factory=list, description="For 422: each refused field; empty otherwise."
+    )
+
+
+_DOCUMENTED: dict[int, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    401: (
+        "No API token was sent, or it is not valid. Send `Authorization: Bearer <token>`.",
+        {"detail": "The API token is not valid or was revoked.", "errors": []},
+        {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},
+    ),
+    404: (
+        "Nothing at this address, or nothing the token's owner may see (the two look alike).",
+        {
+            "detail": "There is nothing at this address, or you do not have access to it.",
+            "errors": [],
+        },
+        {},
+    ),
+    422: (
+        "A parameter is not allowed; `errors` names each one and what is allowed.",
+        {
+            "detail": "path.assessment_id: Input should be greater than or equal to 1",
+            "errors": [
+                {
+                    "field": "path.assessment_id",
+                    "message": "Input should be greater than or equal to 1",
+                }
+            ],
+        },
+        {},
+    ),
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for these statuses: the one error shape, with an example."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        description, example, headers = _DOCUMENTED[status]
+        documented[status] = {
+            "model": ErrorOut,
+            "description": description,
+            "content": {"application/json": {"example": example}},
+            **({"headers": headers} if headers else {}),
+        }
+    return documented
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -36,11 +101,21 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in accept
 
 
-def _respond(request: Request, status: int, message: str) -> Response:
+def _respond(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    problems: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
+        body = ErrorOut(detail=message, errors=problems or [])
+        return JSONResponse(body.model_dump(), status_code=status, headers=headers)
     context = {"status": status, "title": _TITLES.get(status, "Error"), "message": message}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    return templates.TemplateResponse(
+        request, "error.html", context, status_code=status, headers=headers
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -50,21 +125,25 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no page at this address."
-    return _respond(request, exc.status_code, detail)
+    return _respond(request, exc.status_code, detail, headers=exc.headers)
 
 
-def describe_validation_errors(exc: RequestValidationError) -> str:
-    """'query.limit: Input should be a valid integer' — which field, and what is allowed."""
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
-        parts.append(f"{where}: {error.get('msg', 'invalid value')}")
-    return "; ".join(parts)
+def field_problems(exc: RequestValidationError) -> list[FieldProblem]:
+    """Which field ('query.paper', or a body field's name), and what is allowed."""
+    return [
+        FieldProblem(
+            field=".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request",
+            message=error.get("msg", "invalid value"),
+        )
+        for error in exc.errors()
+    ]
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return _respond(request, 422, describe_validation_errors(exc))
+    problems = field_problems(exc)
+    message = "; ".join(f"{p.field}: {p.message}" for p in problems)
+    return _respond(request, 422, message, problems=problems)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

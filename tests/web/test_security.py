@@ -132,7 +132,10 @@ def test_api_reference_describes_parameters_and_responses(client: TestClient) ->
     assert parameter.required and parameter.type == "string"
     assert {(r.status, r.body) for r in detail.responses} >= {("200", "FrameworkDetail")}
     listing = by_path["/api/v1/frameworks"]
-    assert [(r.status, r.body) for r in listing.responses] == [("200", "FrameworkListItem[]")]
+    assert [(r.status, r.body) for r in listing.responses] == [
+        ("200", "FrameworkListItem[]"),
+        ("401", "ErrorOut"),
+    ]
 
 
 def test_api_reference_loads_no_script_and_nothing_from_another_host(client: TestClient) -> None:

@@ -18,8 +18,11 @@ from app.web.deps import (
     SessionDep,
     SettingsDep,
 )
+from app.web.errors import error_responses
 
-router = APIRouter(prefix="/api/v1")
+# Every route needs an API token; those with a path id can also answer 404 and 422.
+router = APIRouter(prefix="/api/v1", responses=error_responses(401))
+BY_ID = error_responses(404, 422)
 
 
 class FrameworkListItem(BaseModel):
@@ -100,6 +103,7 @@ def list_frameworks(
     response_model=FrameworkDetail,
     name="get_framework",
     tags=["frameworks"],
+    responses=BY_ID,
 )
 def get_framework(snapshot: FrameworkSnapshotDep, user: CurrentUser) -> FrameworkDetail:
     """The whole structure of a framework: scale, layers, areas, sub-components, criteria."""
@@ -132,7 +136,10 @@ def list_organisations(session: SessionDep, user: CurrentUser) -> list[Organisat
 
 
 @router.get(
-    "/organisations/{organisation_id}", response_model=OrganisationDetail, tags=["organisations"]
+    "/organisations/{organisation_id}",
+    response_model=OrganisationDetail,
+    tags=["organisations"],
+    responses=BY_ID,
 )
 def get_organisation(organisation: OrganisationDep, session: SessionDep) -> OrganisationDetail:
     assessments = repository.assessments_of(session=session, organisation=organisation)
@@ -144,7 +151,12 @@ def get_organisation(organisation: OrganisationDep, session: SessionDep) -> Orga
     )
 
 
-@router.get("/assessments/{assessment_id}", response_model=AssessmentOut, tags=["assessments"])
+@router.get(
+    "/assessments/{assessment_id}",
+    response_model=AssessmentOut,
+    tags=["assessments"],
+    responses=BY_ID,
+)
 def get_assessment(assessment: AssessmentDep, session: SessionDep) -> AssessmentOut:
     return _assessment_out(session, assessment)
 
@@ -154,6 +166,7 @@ def get_assessment(assessment: AssessmentDep, session: SessionDep) -> Assessment
     response_model=ResultsOut,
     tags=["assessments"],
     summary="Scores, gaps, disagreements and group comparisons",
+    responses=BY_ID,
 )
 def get_results(assessment: AssessmentDep, session: SessionDep) -> ResultsOut:
     """Overall, layers, areas, sub-components and criteria with current, target and gap.

@@ -12,7 +12,10 @@ from app.web.deps import SessionDep
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get(
+    "/healthz",
+    responses={503: {"description": "The database does not answer a query."}},
+)
 def check_health(session: SessionDep) -> JSONResponse:
     """200 when the database answers a query, 503 otherwise."""
     try:
