@@ -18,7 +18,7 @@ from app.config import Settings, SettingsError, load_settings
 from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
-from app.db.models import Assessment, Role
+from app.db.models import MAX_ID, Assessment, Role
 from app.domain.loading import FrameworkFileError, load_framework
 from app.domain.text import Email, OptionalName, TokenName
 
@@ -210,7 +210,7 @@ def create_token(
 
 def _assessment(session: Session, assessment_id: int) -> Assessment:
     """The assessment, or a one-line message and exit status 2."""
-    assessment = session.get(Assessment, assessment_id)
+    assessment = session.get(Assessment, assessment_id) if 1 <= assessment_id <= MAX_ID else None
     if assessment is None:
         typer.echo(f"gapwise: assessment: no assessment with id {assessment_id}", err=True)
         raise typer.Exit(2)

@@ -132,6 +132,15 @@ def test_names_given_to_the_cli_follow_the_forms_rules(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_an_assessment_id_the_database_cannot_hold_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    result = gapwise("export", str(2**31), "--format", "csv", "-o", "x.csv", data_dir=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == f"gapwise: assessment: no assessment with id {2**31}\n"
+
+
 def test_create_token_prints_a_token_once(tmp_path: Path) -> None:
     gapwise("demo", data_dir=tmp_path)
 

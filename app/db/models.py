@@ -18,6 +18,10 @@ from app.domain.text import (
     MAX_TOKEN_NAME,
 )
 
+# Ids are INTEGER columns: PostgreSQL holds up to 2**31 - 1 there (SQLite more). A larger id
+# from outside is refused before it reaches a query, where PostgreSQL would fail on it.
+MAX_ID = 2**31 - 1
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)

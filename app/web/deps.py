@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from app.config import Settings
 from app.db import accounts, repository
 from app.db.models import (
+    MAX_ID,
     Assessment,
     FrameworkSnapshot,
     Organisation,
@@ -28,8 +29,8 @@ from app.domain.framework import Id
 
 SESSION_COOKIE = "gapwise_session"
 
-# A path id outside what the database can hold is simply not found, never an overflow.
-DbId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# A path id the database could not hold is refused (422), never sent to a query.
+DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from app.db.models import MAX_ID
 from app.web.errors import ErrorOut
 
 ID_ROUTES = [
@@ -58,6 +59,18 @@ def test_unknown_and_malformed_ids_are_404_and_422_with_the_shape(
     (problem,) = error.errors
     assert problem.field == "path." + template.split("{")[1].split("}")[0]
     assert error.detail == f"{problem.field}: {problem.message}"
+
+
+@pytest.mark.parametrize("template", ID_ROUTES[1:])
+def test_an_id_too_large_for_the_database_is_422_not_a_server_error(
+    client: TestClient, api_token: dict[str, str], template: str
+) -> None:
+    """Ids are INTEGER columns; PostgreSQL refuses 2**31 in a query on one."""
+    largest = client.get(_path(template, str(MAX_ID)), headers=api_token)
+    beyond = client.get(_path(template, str(MAX_ID + 1)), headers=api_token)
+
+    _assert_error_shape(largest, 404)
+    _assert_error_shape(beyond, 422)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/frameworks", "/api/v1/organisations/1", "/healthz"])

@@ -69,6 +69,8 @@ def test_huge_and_odd_paths_are_404_or_422(client: TestClient, tenants) -> None:
 
     for path in [
         "/organisations/99999999999999999999999",
+        f"/organisations/{2**31}",
+        f"/assessments/{2**31}/results",
         "/organisations/-1",
         "/p/%00",
         "/" + "a" * 5000,
