@@ -18,7 +18,7 @@ from app.db.results import results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import build_roadmap
 from tests.databases import database_for
-from tests.factories import Tenant, csrf_from, sign_in
+from tests.factories import Tenant, sign_in, upload_export
 from tests.test_cli import gapwise
 
 FORMULA = '=HYPERLINK("http://example.test","click")'
@@ -101,16 +101,6 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
 
 
-def _upload(client: TestClient, tenant: Tenant, content: bytes):
-    token = csrf_from(client.get(f"/organisations/{tenant.organisation.id}").text)
-    return client.post(
-        f"/organisations/{tenant.organisation.id}/import",
-        data={"csrf_token": token},
-        files={"file": ("export.json", content, "application/json")},
-        follow_redirects=False,
-    )
-
-
 def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     client: TestClient, session: Session, tenants
 ) -> None:
@@ -133,11 +123,11 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         ),
     }
     for content, message in refusals.items():
-        response = _upload(client, own, content)
+        response = upload_export(client, own, content)
         assert response.status_code == 422 and message in response.text, response.text[:300]
     assert session.exec(select(func.count()).select_from(Participant)).one() == count
 
-    restored = _upload(client, own, json.dumps(document).encode())
+    restored = upload_export(client, own, json.dumps(document).encode())
 
     assert restored.status_code == 303
     new_id = int(restored.headers["location"].rsplit("/", 1)[1])

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.db.models import Answer, Assessment, Organisation, Participant, RoadmapItem
-from tests.factories import Tenant, csrf_from, sign_in
+from tests.factories import Tenant, csrf_from, sign_in, upload_export
 from tests.test_cli import gapwise
 
 Document = dict[str, Any]
@@ -152,16 +152,6 @@ def document(client: TestClient, acme: Tenant) -> Document:
     return client.get(f"/assessments/{acme.assessment.id}/export/json").json()
 
 
-def _upload(client: TestClient, tenant: Tenant, content: bytes):
-    token = csrf_from(client.get(f"/organisations/{tenant.organisation.id}").text)
-    return client.post(
-        f"/organisations/{tenant.organisation.id}/import",
-        data={"csrf_token": token},
-        files={"file": ("export.json", content, "application/json")},
-        follow_redirects=False,
-    )
-
-
 def _row_counts(session: Session) -> list[int]:
     tables = (Organisation, Assessment, Participant, Answer, RoadmapItem)
     return [session.exec(select(func.count()).select_from(t)).one() for t in tables]
@@ -178,7 +168,7 @@ def test_a_spoiled_upload_is_refused_naming_the_field_and_changes_nothing(
 ) -> None:
     before = _row_counts(session)
 
-    response = _upload(client, acme, json.dumps(spoil(document)).encode())
+    response = upload_export(client, acme, json.dumps(spoil(document)).encode())
 
     assert response.status_code == 422, response.text[:300]
     assert response.template.name == "exports/import_refused.html"
@@ -189,14 +179,14 @@ def test_a_spoiled_upload_is_refused_naming_the_field_and_changes_nothing(
 def test_deep_nesting_is_refused_as_not_json(
     client: TestClient, session: Session, acme: Tenant
 ) -> None:
-    response = _upload(client, acme, b"[" * 100_000)
+    response = upload_export(client, acme, b"[" * 100_000)
 
     assert response.status_code == 422
     assert "file: not JSON (recursion limit exceeded" in response.text
 
 
 def test_the_unspoiled_document_imports(client: TestClient, acme: Tenant, document) -> None:
-    response = _upload(client, acme, json.dumps(document).encode())
+    response = upload_export(client, acme, json.dumps(document).encode())
 
     assert response.status_code == 303, response.text[:300]
 
@@ -270,7 +260,7 @@ def test_the_form_and_the_import_refuse_with_the_same_message(
     posted = client.post(
         f"/assessments/{acme.assessment.id}/{path}", data={**form, "csrf_token": token}
     )
-    imported = _upload(client, acme, json.dumps(spoil(document)).encode())
+    imported = upload_export(client, acme, json.dumps(spoil(document)).encode())
 
     message = imported.context["page"].message.removeprefix(f"{where}: ")
     assert posted.status_code == imported.status_code == 422
