@@ -11,6 +11,16 @@ from app.db.models import Assessment, RoadmapItem, RoadmapStatus, utc_now
 from app.domain.roadmap import Initiative
 
 
+def actions_of(item: RoadmapItem) -> tuple[str, ...]:
+    """A roadmap item's improvement actions, stored one per line."""
+    return tuple(line for line in item.actions.splitlines() if line.strip())
+
+
+def stored_actions(actions: Sequence[str]) -> str:
+    """Actions as stored: one per line, blank lines and surrounding spaces dropped."""
+    return "\n".join(line.strip() for line in actions if line.strip())
+
+
 def importance_of(assessment: Assessment) -> dict[str, float]:
     return {str(k): float(v) for k, v in json.loads(assessment.area_importance or "{}").items()}
 
@@ -39,6 +49,7 @@ def replace_roadmap(
                 title=initiative.title,
                 horizon=initiative.horizon,
                 reason=initiative.reason,
+                actions=stored_actions(initiative.actions),
                 position=position,
             )
         )
@@ -67,6 +78,7 @@ def update_item(
     horizon: int,
     status: RoadmapStatus,
     notes: str,
+    actions: Sequence[str],
 ) -> None:
     item.title, item.owner, item.horizon, item.status, item.notes = (
         title,
@@ -75,6 +87,7 @@ def update_item(
         status,
         notes,
     )
+    item.actions = stored_actions(actions)
     item.updated_at = utc_now()
     session.add(item)
 

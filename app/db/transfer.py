@@ -94,6 +94,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
                 "status": str(i.status),
                 "reason": i.reason,
                 "notes": i.notes,
+                "actions": list(roadmaps.actions_of(i)),
                 "position": i.position,
             }
             for i in roadmaps.roadmap_of(session=session, assessment=assessment)
@@ -161,7 +162,9 @@ def import_assessment(
             )
         )
     for item in document.roadmap:
-        session.add(RoadmapItem(assessment_id=assessment.id, **item.model_dump()))
+        fields = item.model_dump(exclude={"actions"})
+        actions = roadmaps.stored_actions(item.actions)
+        session.add(RoadmapItem(assessment_id=assessment.id, actions=actions, **fields))
     session.flush()
     return assessment
 

@@ -11,14 +11,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from app.db.models import AssessmentStatus, RoadmapStatus
 from app.domain.framework import Id
 from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE
 from app.domain.text import (
+    MAX_LONG_TEXT,
     Email,
     Group,
+    LongLine,
     LongText,
     Name,
     Owner,
@@ -91,7 +101,17 @@ class RoadmapPart(_Strict):
     status: RoadmapStatus
     reason: LongText
     notes: LongText
+    # One text per action, stored one per line, at most as long as the form's box in all.
+    # Exports made before actions existed have none.
+    actions: list[LongLine] = Field(default_factory=list)
     position: Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+    @field_validator("actions")
+    @classmethod
+    def _actions_fit_the_form(cls, actions: list[str]) -> list[str]:
+        if len("\n".join(a for a in actions if a)) > MAX_LONG_TEXT:
+            raise PydanticCustomError("text", f"must be at most {MAX_LONG_TEXT} characters")
+        return actions
 
 
 class AssessmentDocument(_Strict):

@@ -95,6 +95,9 @@ DOORS = {
     "roadmap notes": Door(
         ITEM + "/{item}", ROADMAP, "notes", _column(RoadmapItem.notes), one_line=False
     ),
+    "roadmap actions": Door(
+        ITEM + "/{item}", ROADMAP, "actions", _column(RoadmapItem.actions), one_line=False
+    ),
     "API token name": Door("/account/tokens", {}, "name", _column(ApiToken.name)),
 }
 

@@ -96,14 +96,15 @@ def draft_roadmap(
     form: FormDep,
 ) -> Response:
     """Set area importance and draft the roadmap from the gaps (replacing the current one)."""
-    results = results_of(session=session, assessment=assessment).results
+    data = results_of(session=session, assessment=assessment)
+    results = data.results
     fields = {k: str(v) for k, v in form.items()}
     try:
         weights = _importance_from(fields, [a.area_id for a in results.areas()])
     except ValueError as problem:
         return _render(request, session, assessment, True, message=str(problem))
     roadmaps.set_importance(session=session, assessment=assessment, weights=weights)
-    initiatives = build_roadmap(results, weights)
+    initiatives = build_roadmap(results, weights, data.framework.improvement_actions())
     roadmaps.replace_roadmap(session=session, assessment=assessment, initiatives=initiatives)
     record_change(
         request,
@@ -163,6 +164,7 @@ def update_roadmap_item(
     horizon: Horizon = 0,
     owner: Annotated[Owner, Form()] = "",
     notes: Annotated[LongText, Form()] = "",
+    actions: Annotated[LongText, Form()] = "",
 ) -> Response:
     roadmaps.update_item(
         session=session,
@@ -172,6 +174,7 @@ def update_roadmap_item(
         horizon=horizon,
         status=status,
         notes=notes,
+        actions=actions.splitlines(),
     )
     record_change(
         request,
