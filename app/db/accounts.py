@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import ColumnElement, Engine, delete, func, update
 from sqlmodel import Session, col, select
@@ -16,6 +16,7 @@ from app.auth.secrets import (
     unknown_user_hash,
     verify_password,
 )
+from app.db.engine import session_scope
 from app.db.models import (
     ApiToken,
     AuditEvent,
@@ -29,12 +30,16 @@ from app.db.models import (
     UserSession,
     utc_now,
 )
+from app.domain.policy import Action, can
 
 SESSION_LIFETIME = timedelta(hours=12)
 INVITE_LIFETIME = timedelta(days=30)
 LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
+# A token's "last used" is kept to the minute: a script calling the API in a loop does not
+# write on every request.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 
 def normalise_email(email: str) -> str:
@@ -63,23 +68,26 @@ def set_password(*, session: Session, user: User, password: str) -> None:
 def count_attempt(*, engine: Engine, email: str, address: str) -> bool:
     """Count a sign-in attempt before its password is checked; False when over a limit.
 
-    The attempt is committed on its own before counting, so attempts sent at the same moment
-    see each other: of N parallel guesses at most the limit go on to have their password
-    checked, on SQLite and PostgreSQL alike. An attempt that goes on stays counted as a
+    The attempt is committed in a transaction of its own (bookkeeping, not the request's
+    change) before counting, so attempts sent at the same moment see each other: of N
+    parallel guesses at most the limit go on to have their password checked, on SQLite and
+    PostgreSQL alike. An attempt that goes on stays counted as a
     failure unless it succeeds (then the account's attempts are cleared); one refused here
     is taken back, so a lockout ends 15 minutes after the last checked failure.
     """
     email = normalise_email(email)
-    attempt = LoginAttempt(email=email, address=address)
-    with Session(engine) as session:
+    with session_scope(engine) as session:
+        attempt = LoginAttempt(email=email, address=address)
         session.add(attempt)
-        session.commit()
+        session.flush()
+        attempt_id = attempt.id
+    # Committed: from here on every other attempt sees this one, and this one sees them.
+    with session_scope(engine) as session:
         by_account = _recent_attempts(session, LoginAttempt.email == email)
         by_address = _recent_attempts(session, LoginAttempt.address == address)
         allowed = by_account <= MAX_FAILURES_PER_ACCOUNT and by_address <= MAX_FAILURES_PER_ADDRESS
         if not allowed:
-            session.delete(attempt)
-            session.commit()
+            session.exec(delete(LoginAttempt).where(col(LoginAttempt.id) == attempt_id))
     return allowed
 
 
@@ -164,7 +172,8 @@ def create_api_token(*, session: Session, user: User, name: str) -> tuple[ApiTok
     return token, secret
 
 
-def user_for_api_token(*, session: Session, secret: str) -> User | None:
+def user_for_api_token(*, session: Session, secret: str) -> tuple[User, ApiToken] | None:
+    """The active user a live token belongs to, and the token; reads only."""
     query = (
         select(User, ApiToken)
         .join(ApiToken)
@@ -175,12 +184,21 @@ def user_for_api_token(*, session: Session, secret: str) -> User | None:
         )
     )
     row = session.exec(query).first()
-    if row is None:
-        return None
-    user, token = row
-    token.last_used_at = utc_now()
-    session.add(token)
-    return user
+    return (row[0], row[1]) if row else None
+
+
+def use_is_worth_noting(token: ApiToken) -> bool:
+    """Whether the token's last use is older than TOKEN_USE_PRECISION (or never noted)."""
+    last = token.last_used_at
+    if last is None:
+        return True
+    return utc_now() - (last if last.tzinfo else last.replace(tzinfo=UTC)) > TOKEN_USE_PRECISION
+
+
+def note_token_use(*, session: Session, token_id: int) -> None:
+    session.exec(
+        update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utc_now())
+    )
 
 
 def api_tokens_of(*, session: Session, user: User) -> Sequence[ApiToken]:
@@ -267,7 +285,7 @@ def members_of(*, session: Session, organisation: Organisation) -> Sequence[User
 def organisations_for(*, session: Session, user: User) -> Sequence[Organisation]:
     """The organisations a user may see: all for an admin, their memberships otherwise."""
     query = select(Organisation)
-    if user.role != Role.ADMIN:
+    if not can(user.role, Action.SEE_EVERY_ORGANISATION):
         query = query.join(Membership).where(Membership.user_id == user.id)
     return session.exec(query.order_by(Organisation.name)).all()
 
@@ -275,7 +293,7 @@ def organisations_for(*, session: Session, user: User) -> Sequence[Organisation]
 def organisation_for(*, session: Session, user: User, organisation_id: int) -> Organisation | None:
     """The organisation if the user may see it; None otherwise (the caller answers 404)."""
     query = select(Organisation).where(Organisation.id == organisation_id)
-    if user.role != Role.ADMIN:
+    if not can(user.role, Action.SEE_EVERY_ORGANISATION):
         query = query.join(Membership).where(Membership.user_id == user.id)
     return session.exec(query).first()
 

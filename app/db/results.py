@@ -15,7 +15,7 @@ from app.domain.scoring import Response, Results, Segments, score_assessment, se
 @dataclass(frozen=True)
 class AssessmentResults:
     framework: Framework
-    version: str  # changes with any answer or participant: the key for cached charts
+    version: str  # changes with every write that changes what is shown: the cache key
     invited: int
     results: Results
     segments: Segments
@@ -27,8 +27,8 @@ _recent: dict[tuple[int, str], AssessmentResults] = {}
 
 
 def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults:
-    """Scores for the assessment as it stands; recomputed only when its data version changes."""
-    version = repository.data_version(session=session, assessment=assessment)
+    """Scores for the assessment as it was loaded; recomputed only when its data version moves."""
+    version = repository.data_version(assessment)
     key = (assessment.id or 0, version)
     if key not in _recent:
         framework = repository.framework_of_assessment(session=session, assessment=assessment)

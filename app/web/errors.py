@@ -1,6 +1,6 @@
 """Every error becomes a clear message: JSON for the API, a page for people, never a trace.
 
-Every JSON error has one shape, `ErrorOut`: `detail` in words for people, and `errors` naming
+Every JSON error has one shape, `ErrorPublic`: `detail` in words for people, and `errors` naming
 each refused field (422 only). `error_responses` documents it in the OpenAPI schema.
 Headers an error carries (`Allow` on 405, `WWW-Authenticate` on 401) are kept.
 """
@@ -32,16 +32,16 @@ _TITLES = {
 }
 
 
-class FieldProblem(BaseModel):
+class FieldErrorPublic(BaseModel):
     field: str = Field(description="Where: `path.`, `query.` or a body field's path.")
     message: str = Field(description="What is allowed.")
 
 
-class ErrorOut(BaseModel):
+class ErrorPublic(BaseModel):
     """The body of every error response."""
 
     detail: str = Field(description="What went wrong, in words for people.")
-    errors: list[FieldProblem] = Field(
+    errors: list[FieldErrorPublic] = Field(
         default_factory=list, description="For 422: each refused field; empty otherwise."
     )
 
@@ -82,7 +82,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     for status in statuses:
         description, example, headers = _DOCUMENTED[status]
         documented[status] = {
-            "model": ErrorOut,
+            "model": ErrorPublic,
             "description": description,
             "content": {"application/json": {"example": example}},
             **({"headers": headers} if headers else {}),
@@ -106,11 +106,11 @@ def _respond(
     status: int,
     message: str,
     *,
-    problems: list[FieldProblem] | None = None,
+    problems: list[FieldErrorPublic] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
     if _wants_json(request):
-        body = ErrorOut(detail=message, errors=problems or [])
+        body = ErrorPublic(detail=message, errors=problems or [])
         return JSONResponse(body.model_dump(), status_code=status, headers=headers)
     context = {"status": status, "title": _TITLES.get(status, "Error"), "message": message}
     return templates.TemplateResponse(
@@ -128,10 +128,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _respond(request, exc.status_code, detail, headers=exc.headers)
 
 
-def field_problems(exc: RequestValidationError) -> list[FieldProblem]:
+def field_problems(exc: RequestValidationError) -> list[FieldErrorPublic]:
     """Which field ('query.paper', or a body field's name), and what is allowed."""
     return [
-        FieldProblem(
+        FieldErrorPublic(
             field=".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request",
             message=error.get("msg", "invalid value"),
         )

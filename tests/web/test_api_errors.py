@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db.models import MAX_ID
-from app.web.errors import ErrorOut
+from app.web.errors import ErrorPublic
 
 ID_ROUTES = [
     "/api/v1/frameworks/{framework_id}",
@@ -20,10 +20,10 @@ def _path(template: str, value: str) -> str:
     return template.split("{")[0] + value + template.split("}")[1]
 
 
-def _assert_error_shape(response, status: int) -> ErrorOut:
+def _assert_error_shape(response, status: int) -> ErrorPublic:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
-    return ErrorOut.model_validate(response.json(), strict=True)
+    return ErrorPublic.model_validate(response.json(), strict=True)
 
 
 def test_no_token_is_401_with_the_shape_and_www_authenticate(client: TestClient) -> None:
@@ -108,7 +108,7 @@ def test_the_schema_declares_the_bearer_scheme_on_every_api_route(client: TestCl
 
 def test_the_schema_documents_every_error_with_one_shape(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    error = {"$ref": "#/components/schemas/ErrorOut"}
+    error = {"$ref": "#/components/schemas/ErrorPublic"}
 
     assert "HTTPValidationError" not in spec["components"]["schemas"]
     for path, operations in spec["paths"].items():

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
 
 from app.db import accounts
 from app.domain.text import Email
 from app.web.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep, client_address
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 
 def safe_next(target: str | None) -> str:
@@ -51,7 +52,8 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/organisations",
 ) -> Response:
     address = client_address(request)
-    if not accounts.count_attempt(engine=session.get_bind(), email=email, address=address):
+    engine = request.app.state.engine
+    if not accounts.count_attempt(engine=engine, email=email, address=address):
         message = "Too many failed attempts. Wait 15 minutes, then try again."
         return render_login(request, message=message, email=email, status=429, next_path=next)
     user = accounts.authenticate(session=session, email=email, password=password)
@@ -59,12 +61,10 @@ def login(
         accounts.record(
             session=session, action="sign-in failed", actor_label=email, address=address
         )
-        session.commit()
         message = "That email and password do not match an account."
         return render_login(request, message=message, email=email, status=401, next_path=next)
     token = accounts.start_session(session=session, user=user, address=address)
     accounts.record(session=session, action="signed in", actor=user, address=address)
-    session.commit()
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -86,7 +86,6 @@ def logout(request: Request, session: SessionDep, user: OptionalUser) -> Respons
             accounts.record(
                 session=session, action="signed out", actor=user, address=client_address(request)
             )
-        session.commit()
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

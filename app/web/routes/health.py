@@ -8,12 +8,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.web.deps import SessionDep
+from app.web.transactions import UnitOfWorkRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["health"])
 
 
 @router.get(
     "/healthz",
+    summary="Whether the server and its database answer",
     responses={503: {"description": "The database does not answer a query."}},
 )
 def check_health(session: SessionDep) -> JSONResponse:

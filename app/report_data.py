@@ -1,0 +1,155 @@
+"""An assessment's data gathered from the database into the plain data that charts, exports
+and the PDF report are drawn from, with the keys their caches are kept under.
+
+It sits above both app/db and app/reports (neither may import the other); the web routes
+and the CLI use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from sqlmodel import Session
+
+from app.db import repository, roadmaps
+from app.db.models import Assessment
+from app.db.results import AssessmentResults, results_of
+from app.db.transfer import export_assessment
+from app.domain.framework import Framework
+from app.domain.roadmap import PlannedItem, build_roadmap
+from app.domain.scoring import Results, Segments
+from app.reports.exports import ExportParticipant
+from app.reports.pdf import ReportData, ReportParticipant
+from app.reports.registry import ExportFormat
+
+
+def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedItem]:
+    """The stored roadmap as plain values; empty when none has been drafted."""
+    return [
+        PlannedItem(
+            i.title,
+            i.area_id,
+            i.horizon,
+            str(i.status),
+            i.owner,
+            i.reason,
+            i.notes,
+            roadmaps.actions_of(i),
+        )
+        for i in roadmaps.roadmap_of(session=session, assessment=assessment)
+    ]
+
+
+def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedItem]:
+    """The roadmap the gaps propose, shown while none has been drafted."""
+    actions = data.framework.improvement_actions()
+    return [
+        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "", i.actions)
+        for i in build_roadmap(data.results, roadmaps.importance_of(assessment), actions)
+    ]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What charts are drawn from on the results page and through the CLI."""
+
+    version: str  # the data version: the key of the charts' disk cache
+    framework: Framework
+    results: Results
+    segments: Segments
+    people: tuple[tuple[str, Results], ...]
+    roadmap: tuple[PlannedItem, ...]
+
+
+def chart_data_of(*, session: Session, assessment: Assessment) -> ChartData:
+    data = results_of(session=session, assessment=assessment)
+    stored = planned_items(session=session, assessment=assessment)
+    roadmap = stored or _proposed(assessment, data)
+    return ChartData(
+        data.version, data.framework, data.results, data.segments, data.people, tuple(roadmap)
+    )
+
+
+def report_version(*, session: Session, assessment: Assessment, prepared_by: str) -> str:
+    """The PDF's cache key: the assessment's data version, plus what the report adds to it."""
+    organisation = repository.organisation_of(session=session, assessment=assessment)
+    key = (repository.data_version(assessment), organisation.name, prepared_by, date.today())
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+def report_data_of(
+    *, session: Session, assessment: Assessment, prepared_by: str, paper: str = "A4"
+) -> ReportData:
+    data = results_of(session=session, assessment=assessment)
+    activity = repository.participant_activity(session=session, assessment=assessment)
+    participants = repository.participants_of(session=session, assessment=assessment)
+    stored = planned_items(session=session, assessment=assessment)
+    comments = repository.comments_by_criterion(session=session, assessment=assessment)
+    return ReportData(
+        organisation=repository.organisation_of(session=session, assessment=assessment).name,
+        assessment=assessment.title,
+        purpose=assessment.purpose,
+        status=str(assessment.status),
+        target_date=f"{assessment.target_date:%-d %B %Y}" if assessment.target_date else "",
+        prepared_by=prepared_by,
+        prepared_on=f"{date.today():%-d %B %Y}",
+        framework=data.framework,
+        results=data.results,
+        segments=data.segments,
+        people=data.people,
+        roadmap=tuple(stored or _proposed(assessment, data)),
+        roadmap_is_draft=not stored,
+        participants=tuple(
+            ReportParticipant(
+                p.name, p.group, p.role, activity[p.id].answered if p.id in activity else 0
+            )
+            for p in participants
+        ),
+        comments={k: tuple(v) for k, v in comments.items()},
+        paper=paper,
+    )
+
+
+class AssessmentExport:
+    """An assessment as exports see it (ExportSource): each part read when first asked for."""
+
+    def __init__(self, session: Session, assessment: Assessment) -> None:
+        self.session, self.assessment = session, assessment
+        self.title = assessment.title
+
+    @cached_property
+    def _data(self) -> AssessmentResults:
+        return results_of(session=self.session, assessment=self.assessment)
+
+    @property
+    def framework(self) -> Framework:
+        return self._data.framework
+
+    @property
+    def results(self) -> Results:
+        return self._data.results
+
+    @cached_property
+    def participants(self) -> list[ExportParticipant]:
+        responses = repository.responses_of(session=self.session, assessment=self.assessment)
+        answers = {r.participant_id: r.answers for r in responses}
+        return [
+            ExportParticipant(p.name, p.group, p.role, dict(answers[p.id or 0]))
+            for p in repository.participants_of(session=self.session, assessment=self.assessment)
+        ]
+
+    @cached_property
+    def roadmap(self) -> list[PlannedItem]:
+        return planned_items(session=self.session, assessment=self.assessment)
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        return export_assessment(session=self.session, assessment=self.assessment)
+
+
+def exported(*, session: Session, assessment: Assessment, export_format: ExportFormat) -> bytes:
+    return export_format.render(AssessmentExport(session, assessment))
