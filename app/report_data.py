@@ -20,7 +20,7 @@ from app.db.models import Assessment
 from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
 from app.domain.framework import Framework
-from app.domain.roadmap import PlannedItem, build_roadmap
+from app.domain.roadmap import Initiative, PlannedItem, build_roadmap
 from app.domain.scoring import Results, Segments
 from app.reports.exports import ExportParticipant
 from app.reports.pdf import ReportData, ReportParticipant
@@ -39,6 +39,8 @@ def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedIt
             i.reason,
             i.notes,
             roadmaps.actions_of(i),
+            i.outcome,
+            roadmaps.lines_of(i.depends_on),
         )
         for i in roadmaps.roadmap_of(session=session, assessment=assessment)
     ]
@@ -46,11 +48,26 @@ def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedIt
 
 def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedItem]:
     """The roadmap the gaps propose, shown while none has been drafted."""
-    actions = data.framework.improvement_actions()
     return [
-        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "", i.actions)
-        for i in build_roadmap(data.results, roadmaps.importance_of(assessment), actions)
+        PlannedItem(
+            i.title,
+            i.area_id,
+            i.horizon,
+            "proposed",
+            "",
+            i.reason,
+            "",
+            i.actions,
+            i.outcome,
+            i.depends_on,
+        )
+        for i in drafted(assessment, data)
     ]
+
+
+def drafted(assessment: Assessment, data: AssessmentResults) -> list[Initiative]:
+    """The roadmap the gaps propose, by the framework's own actions and layer sequencing."""
+    return build_roadmap(data.results, roadmaps.importance_of(assessment), framework=data.framework)
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,18 @@ order instead of carrying database ids, and times are UTC ISO strings.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from app.db import repository, roadmaps
+from app.db import frameworks, repository, roadmaps
 from app.db.models import (
     Answer,
+    ArchivedAnswer,
     Assessment,
+    AssessmentStatus,
     FrameworkSnapshot,
     Organisation,
     Participant,
@@ -85,6 +88,21 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             }
             for a in repository.answers_of(session=session, assessment=assessment)
         ],
+        "archived_answers": [
+            {
+                "participant": number[a.participant_id],
+                "criterion_id": a.criterion_id,
+                "framework_version": a.framework_version,
+                "reason": a.reason,
+                "current": a.current,
+                "target": a.target,
+                "dont_know": a.dont_know,
+                "comment": a.comment,
+                "answered_at": _iso(a.answered_at),
+                "archived_at": _iso(a.archived_at),
+            }
+            for a in frameworks.archived_answers_of(session=session, assessment=assessment)
+        ],
         "roadmap": [
             {
                 "area_id": i.area_id,
@@ -114,10 +132,17 @@ def _printable(value: Any) -> Any:
     return value
 
 
+def fingerprint(document: AssessmentDocument) -> str:
+    """The same document gives the same fingerprint, however its file was laid out."""
+    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
+
+
 def import_assessment(
     *, session: Session, document: AssessmentDocument, organisation: Organisation
 ) -> Assessment:
-    """Recreate the assessment in `organisation`; ImportRefused names what does not fit.
+    """Recreate the assessment in `organisation`, closed: nobody has a link to it here, and
+    answering starts again only when the consultant reopens it. ImportRefused names what
+    does not fit.
 
     Everything is checked before the first row is written, so a refusal changes nothing.
     """
@@ -132,18 +157,19 @@ def import_assessment(
         snapshot=snapshot,
         title=head.title,
         purpose=head.purpose,
-        status=head.status,
+        status=AssessmentStatus.CLOSED,  # whatever it was where it came from
         target_date=head.target_date,
     )
     roadmaps.set_importance(session=session, assessment=assessment, weights=head.area_importance)
-    people = {}
+    people: dict[int, int | None] = {}
     for person in document.participants:
+        details = person.details()  # checked before anything was written
         participant = Participant(
             assessment_id=assessment.id,
-            name=person.name,
-            email=person.email,
-            group=person.group,
-            role=person.role,
+            name=details.name,
+            email=details.email or None,
+            group=details.group,
+            role=details.role,
             submitted_at=_utc(person.submitted_at),
         )
         session.add(participant)
@@ -161,10 +187,22 @@ def import_assessment(
                 updated_at=_utc(answer.updated_at) or utc_now(),
             )
         )
+    for archived in document.archived_answers:
+        fields = archived.model_dump(exclude={"participant", "answered_at", "archived_at"})
+        session.add(
+            ArchivedAnswer(
+                participant_id=people[archived.participant],
+                answered_at=_utc(archived.answered_at) or utc_now(),
+                archived_at=_utc(archived.archived_at) or utc_now(),
+                **fields,
+            )
+        )
     for item in document.roadmap:
         fields = item.model_dump(exclude={"actions"})
         actions = roadmaps.stored_actions(item.actions)
         session.add(RoadmapItem(assessment_id=assessment.id, actions=actions, **fields))
+    assessment.import_fingerprint = fingerprint(document)
+    session.add(assessment)
     session.flush()
     return assessment
 
@@ -207,6 +245,7 @@ def _snapshot(session: Session, reference: FrameworkReference) -> FrameworkSnaps
     if snapshot is None:
         raise ImportRefused(
             f"framework: '{reference.id}' version {reference.version} with this exact "
-            "content is not loaded here; add its questionnaire file and run gapwise migrate"
+            "content is not stored here; upload that version on the Frameworks page (or add its "
+            "file to questionnaires/ and run gapwise migrate)"
         )
     return snapshot

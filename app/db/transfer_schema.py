@@ -21,28 +21,29 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.db.models import AssessmentStatus, RoadmapStatus
+from app.db.models import MAX_ID, AssessmentStatus, RoadmapStatus
 from app.domain.framework import Id
-from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE
+from app.domain.people import DetailsRefused, ParticipantDetails, checked_details
+from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE, MAX_POSITION
 from app.domain.text import (
     MAX_LONG_TEXT,
-    Email,
-    Group,
+    InitiativeTitle,
     LongLine,
     LongText,
     Name,
     Owner,
-    ParticipantRole,
     Title,
-    looks_like_email,
 )
 
 FORMAT = "gapwise-assessment"
-VERSION = 1
-MAX_COUNT = 100_000  # participants in one assessment, roadmap positions: far past any real one
+VERSION = 2  # 2 added archived_answers (answers set aside when a framework was upgraded)
+READABLE_VERSIONS = (1, 2)
+MAX_COUNT = 100_000  # participants in one assessment: far past any real one
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
+# A level code the database can hold; the framework's scale decides what a live answer may be.
+Code = Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)]
 
 
 class ImportRefused(ValueError):
@@ -74,13 +75,22 @@ class AssessmentPart(_Strict):
     area_importance: dict[Id, Annotated[float, Field(gt=0, le=MAX_IMPORTANCE)]]
 
 
+Detail = str  # checked_details has the rules, lengths included (the file is at most 20 MB)
+
+
 class ParticipantPart(_Strict):
     number: Count
-    name: Name
-    email: Email | None
-    group: Group
-    role: ParticipantRole
+    name: Detail
+    email: Detail | None
+    group: Detail
+    role: Detail
     submitted_at: datetime | None
+
+    def details(self) -> ParticipantDetails:
+        """The details as the participant form stores them, or DetailsRefused."""
+        return checked_details(
+            ParticipantDetails(self.name, self.email or "", self.group, self.role)
+        )
 
 
 class AnswerPart(_Strict):
@@ -93,9 +103,24 @@ class AnswerPart(_Strict):
     updated_at: datetime | None
 
 
+class ArchivedAnswerPart(_Strict):
+    """An answer set aside by a framework upgrade: history, on the levels of its own version."""
+
+    participant: Count
+    criterion_id: Annotated[str, Field(max_length=80)]
+    framework_version: Annotated[str, Field(max_length=40)]
+    reason: Literal["removed", "reworded", "levels changed"]
+    current: Code | None
+    target: Code | None
+    dont_know: bool
+    comment: LongText
+    answered_at: datetime | None
+    archived_at: datetime | None
+
+
 class RoadmapPart(_Strict):
     area_id: Id | Literal[""]  # empty for an initiative the consultant added
-    title: Title
+    title: InitiativeTitle
     owner: Owner
     horizon: Annotated[int, Field(ge=0, le=len(HORIZONS) - 1)]
     status: RoadmapStatus
@@ -104,24 +129,25 @@ class RoadmapPart(_Strict):
     # One text per action, stored one per line, at most as long as the form's box in all.
     # Exports made before actions existed have none.
     actions: list[LongLine] = Field(default_factory=list)
-    position: Annotated[int, Field(ge=0, le=MAX_COUNT)]
+    position: Annotated[int, Field(ge=0, le=MAX_POSITION)]
 
     @field_validator("actions")
     @classmethod
     def _actions_fit_the_form(cls, actions: list[str]) -> list[str]:
         if len("\n".join(a for a in actions if a)) > MAX_LONG_TEXT:
-            raise PydanticCustomError("text", f"must be at most {MAX_LONG_TEXT} characters")
+            raise PydanticCustomError("text", f"at most {MAX_LONG_TEXT} characters")
         return actions
 
 
 class AssessmentDocument(_Strict):
     format: Literal["gapwise-assessment"]
-    version: Literal[1]
+    version: Literal[1, 2]
     framework: FrameworkReference
     organisation: OrganisationPart
     assessment: AssessmentPart
     participants: list[ParticipantPart]
     answers: list[AnswerPart]
+    archived_answers: list[ArchivedAnswerPart] = Field(default_factory=list)  # from version 2
     roadmap: list[RoadmapPart]
 
 
@@ -150,7 +176,8 @@ def _described(exc: ValidationError) -> str:
         problem = first["msg"].removeprefix("Invalid JSON: ")
         return f"file: not JSON ({problem}); choose a Gapwise JSON export"
     if first["loc"] and first["loc"][0] in ("format", "version") or first["type"] == "model_type":
-        return f"format: expected a {FORMAT} document, version {VERSION}"
+        versions = " or ".join(str(v) for v in READABLE_VERSIONS)
+        return f"format: expected a {FORMAT} document, version {versions}"
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     return f"{path_of(first['loc'])}: {first['msg']}{more}"
 
@@ -161,18 +188,25 @@ def _check_references(document: AssessmentDocument) -> None:
     for index, person in enumerate(document.participants):
         if person.number in numbers:
             raise ImportRefused(f"participants[{index}].number: {person.number} is used twice")
-        if person.email and not looks_like_email(person.email):
-            raise ImportRefused(f"participants[{index}].email: '{person.email}' is not an email")
+        try:
+            person.details()
+        except DetailsRefused as refused:
+            where = f"participants[{index}].{refused.field.lower()}"
+            raise ImportRefused(f"{where}: {refused.message}") from None
         numbers.add(person.number)
     answered: set[tuple[int, str]] = set()
     for index, answer in enumerate(document.answers):
-        if answer.participant not in numbers:
-            raise ImportRefused(
-                f"answers[{index}].participant: no participant has number {answer.participant}"
-            )
+        _check_participant(numbers, f"answers[{index}]", answer.participant)
         if (answer.participant, answer.criterion_id) in answered:
             raise ImportRefused(
                 f"answers[{index}]: participant {answer.participant} answers "
                 f"'{answer.criterion_id}' more than once"
             )
         answered.add((answer.participant, answer.criterion_id))
+    for index, archived in enumerate(document.archived_answers):
+        _check_participant(numbers, f"archived_answers[{index}]", archived.participant)
+
+
+def _check_participant(numbers: set[int], where: str, number: int) -> None:
+    if number not in numbers:
+        raise ImportRefused(f"{where}.participant: no participant has number {number}")

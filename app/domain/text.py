@@ -49,13 +49,16 @@ def clean_text(text: str, *, one_line: bool = False) -> str:
     return printable(text, one_line=one_line).strip()
 
 
-def checked_text(text: str, *, max_length: int, one_line: bool, required: bool = False) -> str:
-    """Cleaned text within its limits, or TextRefused saying what is allowed."""
+def checked_text(
+    text: str, *, max_length: int, one_line: bool, required: bool = False, empty: str = ""
+) -> str:
+    """Cleaned text within its limits, or TextRefused saying what is allowed (`empty`: what
+    to say when required text is missing)."""
     cleaned = clean_text(text, one_line=one_line)
     if required and not cleaned:
-        raise TextRefused("must not be empty")
+        raise TextRefused(empty or "must not be empty")
     if len(cleaned) > max_length:
-        raise TextRefused(f"must be at most {max_length} characters")
+        raise TextRefused(f"at most {max_length} characters")
     return cleaned
 
 
@@ -64,10 +67,14 @@ def looks_like_email(text: str) -> bool:
     return "@" in text and " " not in text
 
 
-def _validator(max_length: int, *, one_line: bool, required: bool) -> AfterValidator:
+def _validator(
+    max_length: int, *, one_line: bool, required: bool, empty: str = ""
+) -> AfterValidator:
     def validate(value: str) -> str:
         try:
-            return checked_text(value, max_length=max_length, one_line=one_line, required=required)
+            return checked_text(
+                value, max_length=max_length, one_line=one_line, required=required, empty=empty
+            )
         except TextRefused as refused:
             # A custom error keeps the message as written (no "Value error, " in front).
             raise PydanticCustomError("text", str(refused)) from None
@@ -75,8 +82,8 @@ def _validator(max_length: int, *, one_line: bool, required: bool) -> AfterValid
     return AfterValidator(validate)
 
 
-def _line(max_length: int, *, required: bool = False) -> AfterValidator:
-    return _validator(max_length, one_line=True, required=required)
+def _line(max_length: int, *, required: bool = False, empty: str = "") -> AfterValidator:
+    return _validator(max_length, one_line=True, required=required, empty=empty)
 
 
 def _lines(max_length: int, *, required: bool = False) -> AfterValidator:
@@ -88,6 +95,8 @@ def _lines(max_length: int, *, required: bool = False) -> AfterValidator:
 Name = Annotated[str, _line(MAX_NAME, required=True)]
 OptionalName = Annotated[str, _line(MAX_NAME)]
 Title = Annotated[str, _line(MAX_TITLE, required=True)]
+INITIATIVE_UNTITLED = "give the initiative a title"
+InitiativeTitle = Annotated[str, _line(MAX_TITLE, required=True, empty=INITIATIVE_UNTITLED)]
 OptionalTitle = Annotated[str, _line(MAX_TITLE)]
 Email = Annotated[str, _line(MAX_EMAIL)]
 Group = Annotated[str, _line(MAX_GROUP)]

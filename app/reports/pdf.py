@@ -23,9 +23,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
+from app.domain.levels import number
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.domain.text import printable
+from app.reports.figures import Figures
+from app.reports.method import method_of
+from app.reports.prose import prose
 from app.reports.registry import charts_in_report
 
 STATIC = (PROJECT_ROOT / "static").resolve()
@@ -36,6 +40,7 @@ QUOTES_PER_AREA = 3
 # Charts go into the PDF as SVG. benchmarks/report.py finds render time the same as PNG within
 # run-to-run noise, but the PDF five times smaller (119 vs 611 KiB), less memory, sharp print.
 CHART_FORMAT = "svg"
+STYLESHEETS = ("palette.css", "report.css")
 REPORT_SECTIONS = ("overview", "roadmap")  # where report.html has a place for charts
 
 
@@ -102,7 +107,8 @@ def _environment() -> Environment:
         autoescape=select_autoescape(default=True),
         finalize=_printed,
     )
-    environment.filters["one"] = lambda value: f"{value:.1f}"
+    environment.filters["prose"] = prose
+    environment.filters["level"] = number
     return environment
 
 
@@ -120,6 +126,7 @@ def _data_uri(image: bytes, image_format: str) -> str:
 
 def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     """The report as HTML, charts embedded as data URIs."""
+    framework = data.framework
     sections = {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
     images = {
         chart.name: _data_uri(chart.draw(data, image_format), image_format)
@@ -141,7 +148,10 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_gaps=top_gaps(data.results),
             top_strengths=top_strengths(data.results, 3),
             disagreements=disagreements(data.results)[:5],
-            stylesheet=(STATIC / "css" / "report.css").as_uri(),
+            figures=Figures(framework),
+            method=method_of(framework),
+            wording=framework.wording,
+            stylesheets=[(STATIC / "css" / name).as_uri() for name in STYLESHEETS],
         )
     )
 

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.db import repository, roadmaps
+from app.db import organisations, repository, roadmaps
 from app.db.models import Assessment, AssessmentStatus, Participant, RoadmapStatus
 from app.db.results import AssessmentResults, results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import Initiative
+from app.domain.scoring import Score
 
 FIRST, SECOND = "ld-customer-strategy", "cm-cross-channel-ownership"
 
@@ -93,8 +94,9 @@ def test_moving_a_participant_to_another_group_changes_the_results(engine: Engin
 
 
 def _initiative() -> Initiative:
+    score = Score(20.0, 60.0, "scale", 1.0, 3.0, 2.0)
     return Initiative(
-        "leadership", "Fix the basics", "foundations", "Foundations", 1, 3, 2, 1, 2, 0, "Wide gap."
+        "leadership", "Fix the basics", "foundations", "Foundations", score, 1, 40, 0, "Wide gap."
     )
 
 
@@ -135,6 +137,36 @@ WRITES: dict[str, Callable[[Session, Assessment, Participant], object]] = {
     ),
     "drop a roadmap item": lambda s, a, p: roadmaps.delete_item(
         session=s, item=roadmaps.roadmap_of(session=s, assessment=a)[0]
+    ),
+    "save the whole roadmap": lambda s, a, p: roadmaps.save_roadmap(
+        session=s,
+        assessment=a,
+        edits=[
+            roadmaps.ItemEdit(
+                roadmaps.roadmap_of(session=s, assessment=a)[0].id or 0,
+                "Renamed",
+                "Ann",
+                1,
+                RoadmapStatus.PLANNED,
+                ("Act",),
+                "Data at 3.0",
+                ("Leadership",),
+                "",
+                0,
+            )
+        ],
+    ),
+    "edit the assessment": lambda s, a, p: repository.update_assessment(
+        session=s,
+        assessment=a,
+        title="Renamed",
+        purpose="New purpose",
+        target_date=None,
+        invite_text="",
+        reminder_text="",
+    ),
+    "rename the organisation": lambda s, a, p: organisations.rename_organisation(
+        session=s, organisation=repository.organisation_of(session=s, assessment=a), name="Acme Ltd"
     ),
 }
 

@@ -15,6 +15,9 @@ from tests.servers import LiveServer, demo_server
 
 CHROMIUM = os.environ.get("GAPWISE_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = Path(os.environ.get("GAPWISE_TEST_OUTPUT", PROJECT_ROOT / "test-output"))
+# Pages here may draw a chart or a PDF on first view while both database legs run at once on a
+# small machine: wait for what a user would wait for, not Playwright's default 5 s.
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,7 +31,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The demo, served from a fresh data folder for the whole session."""
+    """The demo served from a fresh data folder, as a newcomer would see it."""
     with demo_server(tmp_path_factory.mktemp("live")) as server:
         yield server
 

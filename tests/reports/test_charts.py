@@ -1,146 +1,97 @@
-"""Every chart draws what people wrote literally: no mathtext, no control characters in the SVG."""
+"""Charts on any scale and with any number of layers: one palette, honest axes, legends that fit."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-import yaml
-from fastapi.testclient import TestClient
-from PIL import Image
-from sqlmodel import Session, select
 
-from app.db import repository, roadmaps
-from app.db.engine import make_engine
-from app.db.models import Assessment
+from app.config import PROJECT_ROOT
 from app.domain.answering import AnswerChoice
-from app.domain.framework import Framework
-from app.domain.scoring import Response, score_assessment, segment
+from app.domain.framework import MAX_LAYERS, Framework
+from app.domain.loading import load_framework, parse_framework
+from app.domain.scoring import Response, score_assessment
 from app.reports import charts
-from tests.conftest import MINI_FRAMEWORK
-from tests.databases import database_for
-from tests.reports.test_pdf import pdf_text
-from tests.test_cli import gapwise
+from tests.conftest import DATA
 
-# mathtext that does not parse, a backslash command, and characters XML cannot hold
-HOSTILE = "$\\foo$ Cost $\\sqrt{\\frac$ \x07\x1b"
-DRAWN = "$\\foo$ Cost $\\sqrt{\\frac$"  # what the chart shows of it
+LIBRARY = load_framework(DATA / "library-1.0.yaml")
+CSS = PROJECT_ROOT / "static" / "css"
 
 
-def _hostile_framework() -> Framework:
-    """The mini framework with every layer and area title replaced by hostile text."""
-    document = yaml.safe_load(MINI_FRAMEWORK.read_text())
-    for number, layer in enumerate(document["layers"]):
-        layer["title"] = f"{HOSTILE} L{number}"
-        for area in layer["areas"]:
-            area["title"] = f"{HOSTILE} {area['id']}"
-    return Framework.model_validate(document)
-
-
-FRAMEWORK = _hostile_framework()
-ANSWERS = {
-    c.id: AnswerChoice(c.id, 1, 3) for area in FRAMEWORK.areas() for c in area.all_criteria()
-}
-RESPONSES = [
-    Response(1, f"{HOSTILE} group A", ANSWERS),
-    Response(2, f"{HOSTILE} group B", ANSWERS),
-]
-RESULTS = score_assessment(FRAMEWORK, RESPONSES)
-NOBODY = score_assessment(FRAMEWORK, [Response(1, "", {})])
-CHARTS: dict[str, Callable[[str], bytes]] = {
-    "radar": lambda fmt: charts.radar_chart(RESULTS, 3, fmt),
-    "layers": lambda fmt: charts.layer_bars(RESULTS, 3, fmt),
-    "gaps": lambda fmt: charts.gap_ranking(RESULTS, fmt),
-    "heatmap": lambda fmt: charts.heatmap([(f"{HOSTILE} person", RESULTS)], 3, fmt),
-    "groups": lambda fmt: charts.group_radar(segment(FRAMEWORK, RESPONSES), 3, fmt),
-    "timeline": lambda fmt: charts.roadmap_timeline([(f"{HOSTILE} plan", 0, None)], fmt),
-}
-EMPTY: dict[str, Callable[[], bytes]] = {
-    "radar": lambda: charts.radar_chart(NOBODY, 3),
-    "layers": lambda: charts.layer_bars(NOBODY, 3),
-    "gaps": lambda: charts.gap_ranking(NOBODY),
-    "heatmap": lambda: charts.heatmap([], 3),
-    "groups": lambda: charts.group_radar(segment(FRAMEWORK, []), 3),
-    "timeline": lambda: charts.roadmap_timeline([]),
-}
-
-
-def svg_texts(svg: bytes) -> str:
-    """All text an SVG shows (it parses as XML, or this fails)."""
-    root = ET.fromstring(svg)
-    return " ".join(
-        "".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text")
+def _framework(values: tuple[int, ...], layers: int = 2) -> Framework:
+    levels = ", ".join(f"{{value: {v}, label: L{v}, description: x}}" for v in values)
+    layer_text = "".join(
+        f"  - {{id: layer-{i}, title: Layer number {i}, areas: [{{id: area-{i}, title: Area {i},"
+        f" intent: x, criteria: [{{id: c-{i}, text: T}}]}}]}}\n"
+        for i in range(1, layers + 1)
+    )
+    return parse_framework(
+        f"id: f\nversion: '1'\ntitle: F\nscale: {{levels: [{levels}]}}\nlayers:\n{layer_text}"
     )
 
 
-@pytest.mark.parametrize("name", CHARTS)
-def test_every_chart_draws_hostile_titles_and_names_literally(name: str) -> None:
-    svg = CHARTS[name]("svg")
+def test_one_palette_of_eight_colours_for_pages_reports_and_charts() -> None:
+    palette = (CSS / "palette.css").read_text()
 
-    assert DRAWN in svg_texts(svg)
-    assert b"\x07" not in svg and b"\x1b" not in svg
-
-
-@pytest.mark.parametrize("name", CHARTS)
-def test_every_chart_renders_hostile_text_as_png_too(name: str, tmp_path) -> None:
-    path = tmp_path / f"{name}.png"
-    path.write_bytes(CHARTS[name]("png"))
-
-    with Image.open(path) as image:
-        assert image.width > 100 and image.height > 50
+    assert len(charts.LAYER_COLOURS) == MAX_LAYERS == len(set(charts.LAYER_COLOURS))
+    for index, colour in enumerate(charts.LAYER_COLOURS, start=1):
+        assert f"--layer-{index}: {colour};" in palette
+        assert f".layer-tone--{index} {{ --tone: var(--layer-{index}); }}" in palette
+    for sheet in ("app.css", "report.css"):  # no rule about layers keeps its own copy
+        rules = [line for line in (CSS / sheet).read_text().lower().splitlines() if "layer" in line]
+        assert rules, sheet
+        assert not [r for r in rules for c in charts.LAYER_COLOURS if c in r], sheet
 
 
-@pytest.mark.parametrize("name", EMPTY)
-def test_every_chart_draws_before_anyone_has_scored(name: str) -> None:
-    svg = EMPTY[name]()
+@pytest.mark.parametrize(
+    ("values", "ticks"),
+    [
+        (
+            (0, 1, 2, 3, 4, 5),
+            [(0.0, "0"), (0.2, "1"), (0.4, "2"), (0.6, "3"), (0.8, "4"), (1, "5")],
+        ),
+        ((1, 2, 3, 4, 5), [(0.0, "1"), (0.25, "2"), (0.5, "3"), (0.75, "4"), (1.0, "5")]),
+        ((0, 1, 2, 4), [(0.0, "0"), (0.25, "1"), (0.5, "2"), (1.0, "4")]),  # no tick at 3
+    ],
+)
+def test_the_value_axis_has_a_tick_on_each_level_there_is(values, ticks) -> None:
+    axis = charts.Axis.of(_framework(values))
 
-    assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
-
-
-def test_the_empty_heatmap_says_why_it_is_empty() -> None:
-    assert "Nobody has scored yet." in svg_texts(charts.heatmap([], 3))
-
-
-GROUP = "$\\foo$ Ops"
-PLAN = "Cost $\\sqrt{\\frac$"
-
-
-def _give_hostile_names(session: Session, assessment: Assessment) -> None:
-    """A group named like mathtext, and a roadmap initiative titled like broken mathtext."""
-    for participant in repository.participants_of(session=session, assessment=assessment)[:3]:
-        participant.group = GROUP
-        session.add(participant)
-    roadmaps.add_item(session=session, assessment=assessment, title=PLAN, horizon=0)
-    session.commit()
+    assert [(round(share, 9), label) for share, label in axis.ticks] == ticks
+    assert axis.title == "level"
 
 
-def test_every_chart_page_and_the_report_draw_hostile_names(
-    client: TestClient, session: Session, demo: Assessment, tmp_path: Path
-) -> None:
-    _give_hostile_names(session, demo)
+def test_mixed_levels_are_charted_in_percent_of_the_range() -> None:
+    axis = charts.Axis.of(LIBRARY)
 
-    for name in ("radar", "layers", "gaps", "heatmap", "groups"):
-        response = client.get(f"/assessments/{demo.id}/charts/{name}.svg")
-        assert response.status_code == 200, name
-    assert GROUP in svg_texts(client.get(f"/assessments/{demo.id}/charts/groups.svg").content)
-    report = client.get(f"/assessments/{demo.id}/report.pdf")
-
-    assert report.status_code == 200, report.text[:200]
-    assert PLAN in pdf_text(report.content, tmp_path)
+    assert [label for _, label in axis.ticks] == ["0 %", "25 %", "50 %", "75 %", "100 %"]
 
 
-def test_the_cli_report_draws_hostile_names(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    assert gapwise("demo", data_dir=data).returncode == 0
-    engine = make_engine(database_for(data))
-    with Session(engine) as session:
-        _give_hostile_names(session, session.exec(select(Assessment)).one())
-    engine.dispose()
-    output = tmp_path / "report.pdf"
+def _texts(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
 
-    result = gapwise("report", "1", "-o", str(output), data_dir=data)
 
-    assert result.returncode == 0, result.stderr
-    assert PLAN in pdf_text(output.read_bytes(), tmp_path)
+def test_a_scale_with_a_hole_draws_no_ring_at_the_missing_level() -> None:
+    framework = _framework((0, 1, 2, 4))
+    answers = {"c-1": AnswerChoice("c-1", 1, 4), "c-2": AnswerChoice("c-2", 2, 4)}
+    results = score_assessment(framework, [Response(1, "", answers)])
+
+    labels = _texts(charts.radar_chart(results, framework))
+
+    assert {"1", "2", "4"} <= set(labels) and "3" not in labels
+
+
+def test_eight_layers_get_eight_colours_and_a_legend_naming_each() -> None:
+    framework = _framework((1, 2, 3, 4, 5), layers=MAX_LAYERS)
+    answers = {f"c-{i}": AnswerChoice(f"c-{i}", 2, 4) for i in range(1, MAX_LAYERS + 1)}
+    results = score_assessment(framework, [Response(1, "", answers)])
+
+    svg = charts.radar_chart(results, framework)
+
+    labels = _texts(svg)
+    for i in range(1, MAX_LAYERS + 1):
+        assert f"Layer number {i}" in labels
+    fills = set(re.findall(rb"fill: ?(#[0-9a-f]{6})", svg))
+    assert {c.encode() for c in charts.LAYER_COLOURS} <= fills

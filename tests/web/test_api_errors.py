@@ -57,8 +57,9 @@ def test_unknown_and_malformed_ids_are_404_and_422_with_the_shape(
     _assert_error_shape(unknown, 404)
     error = _assert_error_shape(malformed, 422)
     (problem,) = error.errors
-    assert problem.field == "path." + template.split("{")[1].split("}")[0]
-    assert error.detail == f"{problem.field}: {problem.message}"
+    name = template.split("{")[1].split("}")[0]
+    assert problem.field == f"path.{name}"
+    assert error.detail.startswith(name.replace("_", " ").capitalize() + ": "), error.detail
 
 
 @pytest.mark.parametrize("template", ID_ROUTES[1:])

@@ -4,6 +4,7 @@ nothing, through the upload and through `gapwise import` alike."""
 from __future__ import annotations
 
 import copy
+import html
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from app.db import roadmaps
 from app.db.models import Answer, Assessment, Organisation, Participant, RoadmapItem
 from tests.factories import Tenant, csrf_from, sign_in, upload_export
 from tests.test_cli import gapwise
+from tests.web.test_roadmap import _form as editor_form
 
 Document = dict[str, Any]
 LEVELS = "must be one of 0, 1, 2, 3, 4 or 5"
@@ -43,6 +46,23 @@ def _twice(part: str) -> Callable[[Document], Document]:
     return lambda d: {**d, part: d[part] * 2}
 
 
+def _archived(**changed: Any) -> Callable[[Document], Document]:
+    """The document with one answer set aside by an upgrade, with these fields changed."""
+    row = {
+        "participant": 1,
+        "criterion_id": "an-old-criterion",
+        "framework_version": "1.0",
+        "reason": "removed",
+        "current": 1,
+        "target": 3,
+        "dont_know": False,
+        "comment": "",
+        "answered_at": None,
+        "archived_at": None,
+    }
+    return lambda d: {**d, "archived_answers": [{**row, **changed}]}
+
+
 # (how the document is spoiled, what the refusal says)
 SPOILED: dict[str, tuple[Callable[[Document], Document], str]] = {
     "name is an object": (_set("participants.0.name", {"a": 1}), "participants[0].name: Input"),
@@ -50,20 +70,23 @@ SPOILED: dict[str, tuple[Callable[[Document], Document], str]] = {
     "name is null": (_set("participants.0.name", None), "participants[0].name: Input"),
     "name too long": (
         _set("participants.0.name", "x" * 10_000),
-        "participants[0].name: must be at most 200 characters",
+        "participants[0].name: at most 200 characters",
     ),
-    "name empty": (_set("participants.0.name", "  "), "participants[0].name: must not be empty"),
+    "name empty": (
+        _set("participants.0.name", "  "),
+        "participants[0].name: give the participant&#39;s name",
+    ),
     "name holds NUL": (
         _set("participants.0.name", "a\x00b"),
         "participants[0].name: must not contain NUL characters",
     ),
     "group too long": (
         _set("participants.0.group", "g" * 81),
-        "participants[0].group: must be at most 80 characters",
+        "participants[0].group: at most 80 characters",
     ),
     "email not an address": (
         _set("participants.0.email", "Ann Lee"),
-        "participants[0].email: &#39;Ann Lee&#39; is not an email",
+        "participants[0].email: &#39;ann lee&#39; is not an email address",
     ),
     "huge participant number": (
         _set("participants.0.number", 10**30),
@@ -82,7 +105,7 @@ SPOILED: dict[str, tuple[Callable[[Document], Document], str]] = {
     "target negative": (_set("answers.0.target", -1), f"answers[0].target: {LEVELS}"),
     "comment of a megabyte": (
         _set("answers.0.comment", "c" * 1_000_000),
-        "answers[0].comment: must be at most 4000 characters",
+        "answers[0].comment: at most 4000 characters",
     ),
     "dont_know is a string": (
         _set("answers.0.dont_know", "yes"),
@@ -109,7 +132,10 @@ SPOILED: dict[str, tuple[Callable[[Document], Document], str]] = {
         _set("roadmap.0.position", 10**30),
         "roadmap[0].position: Input should be less than or equal to 100000",
     ),
-    "roadmap title blank": (_set("roadmap.0.title", " "), "roadmap[0].title: must not be empty"),
+    "roadmap title blank": (
+        _set("roadmap.0.title", " "),
+        "roadmap[0].title: give the initiative a title",
+    ),
     "roadmap area unknown": (
         _set("roadmap.0.area_id", "no-such-area"),
         "roadmap[0].area_id: &#39;no-such-area&#39; is not an area",
@@ -129,7 +155,23 @@ SPOILED: dict[str, tuple[Callable[[Document], Document], str]] = {
     "status unknown": (_set("assessment.status", "bogus"), "assessment.status: Input should be"),
     "title too long": (
         _set("assessment.title", "t" * 201),
-        "assessment.title: must be at most 200 characters",
+        "assessment.title: at most 200 characters",
+    ),
+    "archived level huge": (
+        _archived(current=10**30),
+        "archived_answers[0].current: Input should be less than or equal to 2147483647",
+    ),
+    "archived reason unknown": (
+        _archived(reason="because"),
+        "archived_answers[0].reason: Input should be &#39;removed&#39;",
+    ),
+    "archived comment holds NUL": (
+        _archived(comment="a\x00b"),
+        "archived_answers[0].comment: must not contain NUL characters",
+    ),
+    "archived answer to nobody": (
+        _archived(participant=9),
+        "archived_answers[0].participant: no participant has number 9",
     ),
     "unknown field": (
         _set("participants.0.nickname", "x"),
@@ -191,6 +233,20 @@ def test_the_unspoiled_document_imports(client: TestClient, acme: Tenant, docume
     assert response.status_code == 303, response.text[:300]
 
 
+def test_archived_answers_import_and_export_again(
+    client: TestClient, acme: Tenant, document
+) -> None:
+    with_archive = _archived(comment="kept as history", answered_at="2026-01-02T03:04:05+00:00")
+
+    response = upload_export(client, acme, json.dumps(with_archive(document)).encode())
+
+    assert response.status_code == 303, response.text[:300]
+    again = client.get(response.headers["location"] + "/export/json").json()
+    (archived,) = again["archived_answers"]
+    assert archived["comment"] == "kept as history"
+    assert archived["answered_at"] == "2026-01-02T03:04:05+00:00"
+
+
 CLI_CASES = {
     "deep nesting": (lambda _: "[" * 100_000, "gapwise: file: not JSON (recursion limit exceeded"),
     "name is an object": (
@@ -234,8 +290,8 @@ SAME_RULES = {
         "participants[0].group",
     ),
     "roadmap title": (
-        "roadmap/items",
-        {"title": " \t "},
+        "roadmap",
+        {"save": "all", "item-{item}.title": " \t "},
         "title",
         _set("roadmap.0.title", " \t "),
         "roadmap[0].title",
@@ -248,6 +304,7 @@ SAME_RULES = {
 )
 def test_the_form_and_the_import_refuse_with_the_same_message(
     client: TestClient,
+    session: Session,
     acme: Tenant,
     document: Document,
     path: str,
@@ -257,11 +314,12 @@ def test_the_form_and_the_import_refuse_with_the_same_message(
     where: str,
 ) -> None:
     token = csrf_from(client.get("/").text)
-    posted = client.post(
-        f"/assessments/{acme.assessment.id}/{path}", data={**form, "csrf_token": token}
-    )
+    (item,) = roadmaps.roadmap_of(session=session, assessment=acme.assessment)
+    sent = {**editor_form(client, acme.assessment), "csrf_token": token}
+    sent |= {name.format(item=item.id): value for name, value in form.items()}
+    posted = client.post(f"/assessments/{acme.assessment.id}/{path}", data=sent)
     imported = upload_export(client, acme, json.dumps(spoil(document)).encode())
 
     message = imported.context["page"].message.removeprefix(f"{where}: ")
     assert posted.status_code == imported.status_code == 422
-    assert f"{field}: {message}" in posted.text
+    assert f"{field.capitalize()}: {message}" in html.unescape(posted.text)

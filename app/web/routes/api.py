@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
 from app.db.results import results_of
-from app.domain.scoring import DISAGREEMENT_STDEV, disagreements
+from app.domain.scoring import DISAGREEMENT_SHARE, disagreements
 from app.web.api_models import (
     AssessmentPublic,
     AssessmentResultsPublic,
@@ -153,6 +153,9 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
 
     A score is null where nobody gave both levels; criterion statistics (n, mean, median,
     min, max, standard deviation) cover complete answers only, and `dont_know` counts the rest.
+    `current_percent` and `target_percent` place a score in its range (0 at the lowest level);
+    `current`, `target` and `gap` are in levels and null where the parts are answered on
+    different levels (`levels` names the shared scale or answer set).
     """
     data = results_of(session=session, assessment=assessment)
     return AssessmentResultsPublic(
@@ -160,8 +163,11 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
         data_version=data.version,
         participants=data.results.participants,
         invited=data.invited,
+        scale_minimum=data.framework.scale.minimum,
         scale_maximum=data.framework.scale.maximum,
-        disagreement_stdev=DISAGREEMENT_STDEV,
+        disagreement_share=DISAGREEMENT_SHARE,
+        disagreement_stdev=DISAGREEMENT_SHARE
+        * (data.framework.scale.maximum - data.framework.scale.minimum),
         disagreements=[c.criterion_id for c in disagreements(data.results)],
         results=ResultsPublic.model_validate(data.results),
         segments=SegmentsPublic.model_validate(data.segments),
