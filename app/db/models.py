@@ -22,6 +22,19 @@ from sqlalchemy import Column, DateTime, LargeBinary, String, Text, UniqueConstr
 from sqlmodel import Field, SQLModel
 
 from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
+from app.domain.text import (
+    MAX_EMAIL,
+    MAX_GROUP,
+    MAX_NAME,
+    MAX_OWNER,
+    MAX_ROLE,
+    MAX_TITLE,
+    MAX_TOKEN_NAME,
+)
+
+# Ids are INTEGER columns: PostgreSQL holds up to 2**31 - 1 there (SQLite more). A larger id
+# from outside is refused before it reaches a query, where PostgreSQL would fail on it.
+MAX_ID = 2**31 - 1
 
 
 def utc_now() -> datetime:
@@ -85,7 +98,7 @@ class Branding(SQLModel, table=True):
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=MAX_NAME)
     # the client's logo
     logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
     created_at: datetime = _timestamp()
@@ -103,7 +116,7 @@ class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     framework_snapshot_id: int = Field(foreign_key="framework_snapshot.id", ondelete="RESTRICT")
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=MAX_TITLE)
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: AssessmentStatus = Field(default=AssessmentStatus.DRAFT, sa_type=String(10))
     target_date: date | None = None
@@ -134,10 +147,10 @@ class Assessment(SQLModel, table=True):
 class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
-    name: str = Field(max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    group: str = Field(default="", max_length=80)
-    role: str = Field(default="", max_length=120)
+    name: str = Field(max_length=MAX_NAME)
+    email: str | None = Field(default=None, max_length=MAX_EMAIL)
+    group: str = Field(default="", max_length=MAX_GROUP)
+    role: str = Field(default="", max_length=MAX_ROLE)
     submitted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     # Reminders: how many were sent, and the last one's time (at most one a day).
     reminders: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -188,8 +201,8 @@ class User(SQLModel, table=True):
     __tablename__ = "user_account"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(unique=True, max_length=320)
-    name: str = Field(default="", max_length=200)
+    email: str = Field(unique=True, max_length=MAX_EMAIL)
+    name: str = Field(default="", max_length=MAX_NAME)
     password_hash: str = Field(max_length=400)
     role: Role = Field(default=Role.VIEWER, sa_type=String(12))
     is_active: bool = True
@@ -228,7 +241,7 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
     prefix: str = Field(max_length=16)
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=MAX_TOKEN_NAME)
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -299,8 +312,8 @@ class RoadmapItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
     area_id: str = Field(default="", max_length=80)  # empty for an item the consultant added
-    title: str = Field(max_length=200)
-    owner: str = Field(default="", max_length=120)
+    title: str = Field(max_length=MAX_TITLE)
+    owner: str = Field(default="", max_length=MAX_OWNER)
     horizon: int = 0  # index into app.domain.roadmap.HORIZONS
     status: RoadmapStatus = Field(default=RoadmapStatus.PLANNED, sa_type=String(12))
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

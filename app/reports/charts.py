@@ -2,6 +2,10 @@
 
 No pyplot: a `Figure` per chart, rendered by its own Agg/SVG canvas, so charts can be drawn
 from any thread of the server without touching global figure state.
+
+Every text is drawn literally: matplotlib would read `$...$` as mathtext (and fail on a group
+named `$\foo$`), so math parsing is off for every Text by default, and each label people wrote
+goes through `_literal`, which also drops control characters an SVG (XML) cannot hold.
 """
 
 from __future__ import annotations
@@ -26,11 +30,14 @@ from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
 from app.domain.levels import number
 from app.domain.scoring import AreaResult, Results, Score, Segments
+from app.domain.text import printable
 from app.reports.figures import Figures
 
 matplotlib.use("Agg")
 matplotlib.rcParams.update(
     {
+        "text.parse_math": False,  # "$" is a dollar sign, never the start of mathtext
+        "text.usetex": False,
         "svg.fonttype": "none",  # keep labels as text: readable, searchable, smaller
         "svg.hashsalt": "gapwise",  # the same data gives the same bytes
         "font.family": "DejaVu Sans",
@@ -126,6 +133,11 @@ def layer_colours(results: Results) -> dict[str, str]:
     }
 
 
+def _literal(text: str) -> str:
+    """A label as it will be drawn: stored text may predate the cleaning of input."""
+    return printable(text, one_line=True)
+
+
 @dataclass(frozen=True)
 class Axis:
     """Where a chart's value axis has ticks, as shares of the range (0 lowest, 1 highest).
@@ -150,7 +162,7 @@ class Axis:
 
 
 def _wrapped(title: str, width: int = 14) -> str:
-    return "\n".join(textwrap.wrap(title, width)) or title
+    return "\n".join(textwrap.wrap(_literal(title), width)) or _literal(title)
 
 
 def _radar_axes(figure: Figure, titles: list[str], axis: Axis) -> tuple[Any, list[float]]:
@@ -244,7 +256,7 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
             text = getattr(axis.figures, which)(layer.score)
             axes.text(share + 0.01, p + offset, text, va="center", fontsize=8)
     axes.set_yticks(list(positions))
-    axes.set_yticklabels([layer.title for layer in layers])
+    axes.set_yticklabels([_literal(layer.title) for layer in layers])
     axes.invert_yaxis()
     _value_axis(axes, axis)
     axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1))
@@ -268,7 +280,7 @@ def gap_ranking(results: Results, framework: Framework, image_format: str = "svg
     for index, gap in enumerate(gaps):
         axes.text(gap + max(gaps) * 0.01, index, f"{gap:.{decimals}f}", va="center", fontsize=8)
     axes.set_yticks(range(len(areas)))
-    axes.set_yticklabels([a.title for a in areas])
+    axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.invert_yaxis()
     unit = "levels" if in_levels else "percentage points of the range"
     axes.set_xlabel(f"Gap (target − current), in {unit}")
@@ -288,9 +300,10 @@ def heatmap(
     columns: Sequence[tuple[str, Results]], framework: Framework, image_format: str = "svg"
 ) -> bytes:
     """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
+    if not columns:
+        return _nothing_to_show("Nobody has scored yet.", image_format)
     axis = Axis.of(framework)
-    first = columns[0][1] if columns else None
-    areas = list(first.areas()) if first else []
+    areas = list(columns[0][1].areas())
     scores = [[_area_score(results, area.area_id) for _, results in columns] for area in areas]
     figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
     axes = figure.add_subplot()
@@ -301,14 +314,21 @@ def heatmap(
             text = "–" if score is None else axis.figures.current(score).replace(" %", "%")
             axes.text(column, row, text, ha="center", va="center", fontsize=7.5, color=INK)
     axes.set_yticks(range(len(areas)))
-    axes.set_yticklabels([a.title for a in areas])
+    axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.set_xticks(range(len(columns)))
-    axes.set_xticklabels([name for name, _ in columns], rotation=45, ha="right")
+    axes.set_xticklabels([_literal(name) for name, _ in columns], rotation=45, ha="right")
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
     bar = figure.colorbar(image, ax=axes, shrink=0.6, label=f"Today, {axis.title}")
     bar.set_ticks([share for share, _ in axis.ticks], labels=[label for _, label in axis.ticks])
+    return _render(figure, image_format)
+
+
+def _nothing_to_show(message: str, image_format: str) -> bytes:
+    """A small chart that says why it is empty, where an empty image would look broken."""
+    figure = Figure(figsize=(4.8, 0.8))
+    figure.text(0.5, 0.5, message, ha="center", va="center", color=MUTED, fontsize=10)
     return _render(figure, image_format)
 
 
@@ -325,14 +345,16 @@ def group_style(index: int) -> tuple[str, Any]:
 def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:
     """Each group's view of today, one outline per group."""
     groups = list(segments.groups.items())
-    areas = list(groups[0][1].areas()) if groups else []
+    if not groups:
+        return _nothing_to_show("No participant has a group yet.", image_format)
+    areas = list(groups[0][1].areas())
     figure = Figure(figsize=GROUP_RADAR_SIZE)
     axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
     for index, (name, results) in enumerate(groups):
         values = [_share(a.score, "current") for a in results.areas()]
         colour, style = group_style(index)
         axes.plot(_closed(angles), _closed(values), color=colour, linestyle=style, linewidth=2,
-                  label=name)  # fmt: skip
+                  label=_literal(name))  # fmt: skip
     axes.legend(  # under the chart, clear of the area names
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
@@ -355,7 +377,7 @@ def roadmap_timeline(
     """Initiatives as bars over 24 months: (title, horizon index, layer colour or None), with
     a legend of (layer title, colour). Titles wrap onto as many lines as they need instead of
     being cut short."""
-    labels = [_wrapped(title, 30) for title, _, _ in items]
+    labels = [_wrapped(_literal(title), 30) for title, _, _ in items]
     lines = sum(label.count("\n") + 1 for label in labels)
     figure = Figure(figsize=(5.0, 0.6 + 0.2 * max(lines, 1) + 0.1 * len(items)))
     axes = figure.add_subplot()

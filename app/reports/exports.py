@@ -2,6 +2,8 @@
 
 A text cell that starts with = + - @ (or a tab or carriage return) would run as a formula in
 a spreadsheet; such cells get a leading apostrophe, so a participant's comment stays text.
+Control characters are dropped from every cell: XLSX cannot hold them, and text stored before
+input was cleaned may still have them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 from app.domain.levels import AnswerLevels, Option
+from app.domain.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # current and target are the values of the answers (on the scale or the criterion's answer
@@ -33,9 +36,11 @@ class ExportParticipant:
 
 
 def neutralised(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell's value as exported: printable text that no spreadsheet runs as a formula."""
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def answer_rows(

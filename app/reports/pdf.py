@@ -30,6 +30,7 @@ from app.domain.levels import number
 from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
+from app.domain.text import printable
 from app.reports.dots import Scale, area_dots
 from app.reports.figures import Figures
 from app.reports.method import method_of
@@ -105,12 +106,19 @@ class SafeUrlFetcher(URLFetcher):
 
 def _environment() -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True),
+        finalize=_printed,
     )
     environment.filters["prose"] = prose
     environment.filters["level"] = number
     environment.filters["narrative_blocks"] = narrative.blocks
     return environment
+
+
+def _printed(value: object) -> object:
+    """Every text the report prints, without control characters stored before input was cleaned."""
+    return printable(value) if type(value) is str else value
 
 
 MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}

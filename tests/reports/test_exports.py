@@ -24,7 +24,14 @@ from app.report_data import exported
 from app.reports.registry import EXPORTS
 from tests.databases import database_for
 from tests.domain.test_criterion_help import REAP_1_0_HASH
-from tests.factories import Tenant, csrf_from, make_1_0_assessment, reap_1_0, sign_in
+from tests.factories import (
+    Tenant,
+    csrf_from,
+    make_1_0_assessment,
+    reap_1_0,
+    sign_in,
+    upload_export,
+)
 from tests.test_cli import gapwise
 
 FORMULA = '=HYPERLINK("http://example.test","click")'
@@ -175,16 +182,6 @@ def _closed(document: dict) -> dict:
     return {**document, "assessment": {**document["assessment"], "status": "closed"}}
 
 
-def _upload(client: TestClient, tenant: Tenant, content: bytes):
-    token = csrf_from(client.get(f"/organisations/{tenant.organisation.id}").text)
-    return client.post(
-        f"/organisations/{tenant.organisation.id}/import",
-        data={"csrf_token": token},
-        files={"file": ("export.json", content, "application/json")},
-        follow_redirects=False,
-    )
-
-
 def _signed_in_export(client: TestClient, tenant: Tenant, assessment_id: int) -> dict:
     sign_in(client, tenant.consultant.email)
     return client.get(f"/assessments/{assessment_id}/export/json").json()
@@ -199,7 +196,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
 ) -> None:
     own = tenants[0]
     document = _signed_in_export(client, own, own.assessment.id)
-    wrong_framework = {**document, "framework": {**document["framework"], "content_hash": "x"}}
+    wrong_framework = {**document, "framework": {**document["framework"], "content_hash": "0" * 64}}
     unknown_criterion = {
         **document,
         "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
@@ -216,25 +213,29 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     count = session.exec(select(func.count()).select_from(Participant)).one()
 
     refusals = {
-        with_actions(5).encode(): "roadmap: actions must be a list of texts",
-        with_actions(["x" * 4001]).encode(): "roadmap: actions must be at most 4000 characters",
+        with_actions(5).encode(): "roadmap[0].actions: Input should be a valid array",
+        with_actions(["x" * 4001]).encode(): ("roadmap[0].actions[0]: at most 4000 characters"),
+        with_actions(["x" * 2000] * 3).encode(): "roadmap[0].actions: at most 4000",
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
         json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 2.0",
-        json.dumps(
-            unknown_criterion
-        ).encode(): "answers[0].criterion_id: &#39;no-such-criterion&#39;"
-        " is not a criterion of this questionnaire",
-        json.dumps(bad_level).encode(): "answers[0].current: must be one of 0, 1, 2, 3, 4 or 5, "
-        "not 9",
-        json.dumps(too_long).encode(): "assessment.narrative: 6001 characters; use at most 6000",
+        json.dumps(unknown_criterion).encode(): (
+            "answers[0].criterion_id: &#39;no-such-criterion&#39; is not a criterion of this"
+            " questionnaire"
+        ),
+        json.dumps(bad_level).encode(): (
+            "answers[0].current: must be one of 0, 1, 2, 3, 4 or 5, not 9"
+        ),
+        json.dumps(too_long).encode(): (
+            "assessment.narrative.narrative: 6001 characters; use at most 6000"
+        ),
     }
     for content, message in refusals.items():
-        response = _upload(client, own, content)
+        response = upload_export(client, own, content)
         assert response.status_code == 422 and message in response.text, response.text[:300]
     assert session.exec(select(func.count()).select_from(Participant)).one() == count
 
-    restored = _upload(client, own, json.dumps(document).encode())
+    restored = upload_export(client, own, json.dumps(document).encode())
 
     assert restored.status_code == 303
     new_id = int(restored.headers["location"].rsplit("/", 1)[1])
@@ -254,7 +255,7 @@ def test_an_export_of_a_version_1_0_assessment_still_imports(
     session.commit()
 
     document = _signed_in_export(client, own, assessment.id)
-    restored = _upload(client, own, json.dumps(document).encode())
+    restored = upload_export(client, own, json.dumps(document).encode())
 
     assert document["framework"] == {
         "id": "reap-blueprint",
@@ -274,7 +275,7 @@ def test_an_export_made_before_roadmap_actions_existed_still_imports(
     for item in document["roadmap"]:
         del item["actions"]
 
-    restored = _upload(client, own, json.dumps(document).encode())
+    restored = upload_export(client, own, json.dumps(document).encode())
 
     assert restored.status_code == 303, restored.text
     copy = _imported(session, restored)
@@ -288,9 +289,9 @@ def test_an_import_says_what_it_brought_and_a_second_one_asks_replace_or_keep(
     own = tenants[0]
     document = json.dumps(_signed_in_export(client, own, own.assessment.id)).encode()
 
-    first = _upload(client, own, document)
+    first = upload_export(client, own, document)
     said = client.get(first.headers["location"]).text
-    again = _upload(client, own, document)
+    again = upload_export(client, own, document)
     stash = re.search(r'name="stash" value="([0-9a-f]{32})"', again.text).group(1)
     token = csrf_from(again.text)
     replaced = client.post(

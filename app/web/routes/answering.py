@@ -30,6 +30,7 @@ from app.domain.answering import (
 )
 from app.domain.framework import Area, Framework
 from app.domain.levels import AnswerLevels
+from app.domain.text import LongText
 from app.web.confirm import Confirmation, ask, is_confirmed
 from app.web.deps import FormDep, InvitedParticipant, SessionDep
 from app.web.feedback import done
@@ -274,7 +275,7 @@ class AnswerIn(BaseModel):
     current: StrictInt | None = None
     target: StrictInt | None = None
     dont_know: bool = False
-    comment: str = Field(default="", max_length=MAX_COMMENT_LENGTH)
+    comment: LongText = ""
 
 
 @router.post("/p/{invite_token}/answers", name="save_answer_json")

@@ -3,13 +3,11 @@ importing a JSON export into an organisation."""
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
@@ -20,7 +18,8 @@ from app.config import Settings
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.organisations import imported_from
-from app.db.transfer import ImportRefused, fingerprint, import_assessment
+from app.db.transfer import fingerprint, import_assessment
+from app.db.transfer_schema import AssessmentDocument, ImportRefused, read_document
 from app.domain.policy import Action
 from app.report_data import exported, report_version
 from app.reports.cache import cached
@@ -132,16 +131,11 @@ def _unstash(settings: Settings, organisation: Organisation, name: str) -> bytes
     return raw
 
 
-def _document(raw: bytes) -> dict[str, Any]:
+def _document(raw: bytes) -> AssessmentDocument:
+    """The upload checked whole by the import's strict schema, or ImportRefused."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
-    try:
-        document = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ImportRefused("file: not JSON; choose a Gapwise JSON export") from None
-    if not isinstance(document, dict):
-        raise ImportRefused("file: not a Gapwise JSON export")
-    return document
+    return read_document(raw)
 
 
 def _upload(form: FormData, settings: Settings, organisation: Organisation) -> bytes:
@@ -153,11 +147,11 @@ def _upload(form: FormData, settings: Settings, organisation: Organisation) -> b
     return file.file.read(MAX_IMPORT_BYTES + 1)
 
 
-def _summary(assessment: Assessment, document: dict[str, Any]) -> str:
+def _summary(assessment: Assessment, document: AssessmentDocument) -> str:
     counts = [
-        (len(document.get("participants", [])), "participant"),
-        (len(document.get("answers", [])), "answer"),
-        (len(document.get("roadmap", [])), "roadmap initiative"),
+        (len(document.participants), "participant"),
+        (len(document.answers), "answer"),
+        (len(document.roadmap), "roadmap initiative"),
     ]
     parts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
     return (

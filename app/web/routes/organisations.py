@@ -15,6 +15,7 @@ from app.db import organisations as organisation_store
 from app.db.models import AuditEvent, Organisation, User
 from app.db.organisations import AssessmentSummary, assessment_summaries
 from app.domain.policy import Action
+from app.domain.text import Email, OptionalName
 from app.web.confirm import ask, is_confirmed
 from app.web.deps import (
     AuditDep,
@@ -90,9 +91,8 @@ def create_organisation(
     session: SessionDep,
     user: CurrentUser,
     audit: AuditDep,
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[OptionalName, Form()] = "",
 ) -> Response:
-    name = name.strip()
     if not name:
         message = "Name: give the organisation a name (up to 200 characters)."
         return _render_organisations(request, session, user, message, status=422)
@@ -121,7 +121,7 @@ def add_member(
     organisation: OrganisationDep,
     session: SessionDep,
     audit: AuditDep,
-    email: Annotated[str, Form(max_length=320)] = "",
+    email: Annotated[Email, Form()] = "",
 ) -> Response:
     member = accounts.user_by_email(session=session, email=email)
     if member is None:
@@ -171,10 +171,10 @@ def rename_organisation(
     organisation: OrganisationDep,
     session: SessionDep,
     audit: AuditDep,
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[OptionalName, Form()] = "",
 ) -> Response:
     """A new name (its address stays): shown on every page, report and export from now on."""
-    name, before = " ".join(name.split()), organisation.name
+    name, before = " ".join(name.split()), organisation.name  # the form's rule, then one space
     if not name:
         message = "Name: give the organisation a name (up to 200 characters)."
         return render_organisation(request, session, organisation, message)
