@@ -176,6 +176,8 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
     assert before["assessment"]["narrative"]["key_messages"] == "- One\n- Two"
     assert all(len(item["actions"]) == 3 for item in before["roadmap"])
+    assert all(item["outcome"] for item in before["roadmap"])  # what success is, carried over
+    assert any(item["depends_on"] for item in before["roadmap"])  # REAP's layers are sequenced
 
 
 def _closed(document: dict) -> dict:
