@@ -20,6 +20,10 @@ from app.db.migrations import migrate as apply_migrations
 from app.db.models import Assessment, Role
 from app.domain.loading import FrameworkFileError, load_framework
 
+# Seconds a stopping server waits for open requests; live workshop streams never end by
+# themselves, and phones reconnect to another worker (or the restarted one) on their own.
+GRACE = 5
+
 app = typer.Typer(
     help="Gapwise: capability assessment against the REAP blueprint.", no_args_is_help=True
 )
@@ -69,9 +73,16 @@ def serve(
     settings = _settings()
     _prepare_database(settings)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=GRACE)
     else:  # each worker process builds its own app from the same environment
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            timeout_graceful_shutdown=GRACE,
+        )
 
 
 @app.command()

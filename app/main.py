@@ -29,6 +29,9 @@ from app.web.routes import (
     reports,
     results,
     roadmap,
+    workshop,
+    workshop_present,
+    workshop_vote,
 )
 from app.web.security import install_security_headers
 
@@ -73,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports,
         exports,
         answering,
+        workshop,
+        workshop_present,
+        workshop_vote,
         account,
         admin,
         api,

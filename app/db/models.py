@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from app.domain.workshop import ItemStatus, Outcome
 
 
 def utc_now() -> datetime:
@@ -56,6 +58,10 @@ class Assessment(SQLModel, table=True):
     # {area id: importance} set by the consultant for the roadmap; areas not listed weigh 1.
     area_importance: str = Field(
         default="{}", sa_column=Column(Text, nullable=False, default="{}", server_default="{}")
+    )
+    # Groups with fewer people than this are never shown on their own (see shown_groups).
+    anonymity_threshold: int = Field(
+        default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
     )
     created_at: datetime = _timestamp()
 
@@ -204,3 +210,97 @@ class RoadmapItem(SQLModel, table=True):
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = 0
     updated_at: datetime = _timestamp()
+
+
+class WorkshopStatus(StrEnum):
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Workshop(SQLModel, table=True):
+    """A live session in which the room votes on an agenda of criteria and agrees a baseline.
+
+    `version` goes up with every change (a vote, a move, a reveal, a join) in the same
+    transaction: the live streams of every worker poll it to know when to send an update.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    title: str = Field(max_length=200)
+    status: WorkshopStatus = Field(default=WorkshopStatus.LIVE, sa_type=String(10))
+    join_code: str = Field(unique=True, max_length=12)
+    current_item_id: int | None = None
+    version: int = 0
+    created_at: datetime = _timestamp()
+    ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WorkshopItem(SQLModel, table=True):
+    """One criterion on a workshop's agenda, and what the room decided about it."""
+
+    __tablename__ = "workshop_item"
+    __table_args__ = (UniqueConstraint("workshop_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    position: int = 0
+    criterion_id: str = Field(max_length=80)
+    status: ItemStatus = Field(default=ItemStatus.WAITING, sa_type=String(10))
+    round: int = 0
+    round_started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    outcome: Outcome = Field(default=Outcome.NONE, sa_type=String(10))
+    agreed_current: int | None = None
+    agreed_target: int | None = None
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WorkshopVote(SQLModel, table=True):
+    """One participant's vote in one round of an item; a later round is a new row."""
+
+    __tablename__ = "workshop_vote"
+    __table_args__ = (UniqueConstraint("item_id", "participant_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="workshop_item.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    round: int
+    current: int
+    target: int
+    updated_at: datetime = _timestamp()
+
+
+class JoinStatus(StrEnum):
+    WAITING = "waiting"
+    CONFIRMED = "confirmed"
+    REFUSED = "refused"
+
+
+class WorkshopJoin(SQLModel, table=True):
+    """Someone who joined with the workshop's code, until the consultant says who they are.
+
+    The phone keeps a secret (only its hash is stored); once confirmed it votes as that
+    participant.
+    """
+
+    __tablename__ = "workshop_join"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    name: str = Field(max_length=200)
+    token_hash: str = Field(unique=True, max_length=64)
+    status: JoinStatus = Field(default=JoinStatus.WAITING, sa_type=String(10))
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    address: str = Field(default="", max_length=64)
+    created_at: datetime = _timestamp()
+
+
+class JoinAttempt(SQLModel, table=True):
+    """A join code typed wrong (or no longer valid), counted per address to slow guessing."""
+
+    __tablename__ = "join_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(index=True, max_length=64)
+    attempted_at: datetime = _timestamp(index=True)

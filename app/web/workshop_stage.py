@@ -1,0 +1,322 @@
+"""What the projector and the phones show of a workshop, as one view model and one payload.
+
+The same Jinja partials render the first page and every live update (sent as HTML inside
+the SSE payload), so there is one rendering, not one in Jinja and another in JavaScript.
+
+Blind vote: `stage_of` reads a round's votes only once that round is revealed. Before that,
+nothing about them but their count is loaded, so no page, payload or stream can carry one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.db import repository, workshops
+from app.db.models import Assessment, Workshop, WorkshopItem
+from app.domain.framework import Criterion, Framework, Scale
+from app.domain.workshop import (
+    OTHER_GROUPS,
+    ItemStatus,
+    Summary,
+    Vote,
+    shown_groups,
+    shown_join_code,
+    summarise,
+)
+from app.web.live import Build
+from app.web.templating import templates
+
+PRESENTER = "presenter"
+PHONE = "phone"
+GROUP_COLOURS = 6  # CSS classes g1..g6; more groups than that share colours
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    css: str
+
+
+@dataclass(frozen=True)
+class PlotRow:
+    label: str
+    top: float
+    baseline: float
+    dots: tuple[Dot, ...]
+    mean_x: float | None
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A dot plot by level (SVG geometry): one row for today, one for target."""
+
+    title: str
+    summary: Summary
+    width: int
+    height: int
+    ticks: tuple[tuple[float, int], ...]  # (x, level)
+    rows: tuple[PlotRow, ...]
+    description: str  # the counts in words, for screen readers
+
+
+DOT = 16  # distance between dot centres in SVG units
+PER_LINE = 5  # dots side by side at one level before a new line starts above
+LEFT = 80  # room for the row labels
+COLUMN = DOT * (PER_LINE + 1)
+
+
+def strip_plot(title: str, scale: Scale, summary: Summary, classes: dict[str, str]) -> Plot:
+    """Dots stacked above each level, coloured by shown group (`classes`: label -> CSS)."""
+    values = scale.values
+    tallest = max([*summary.current_counts, *summary.target_counts, 1])
+    row_height = DOT * -(-tallest // PER_LINE) + 30
+    rows = []
+    for index, (label, counts, mean) in enumerate(
+        (
+            ("Today", summary.current_counts, summary.current_mean),
+            ("Target", summary.target_counts, summary.target_mean),
+        )
+    ):
+        top = row_height * index
+        baseline = top + row_height - 6
+        css = _dot_classes(summary, index, classes)
+        dots = [
+            Dot(
+                LEFT + COLUMN * level + (COLUMN - DOT * (PER_LINE - 1)) / 2 + DOT * (n % PER_LINE),
+                baseline - DOT / 2 - DOT * (n // PER_LINE),
+                css[level][n] if n < len(css[level]) else "dot",
+            )
+            for level, count in enumerate(counts)
+            for n in range(count)
+        ]
+        rows.append(PlotRow(label, top, baseline, tuple(dots), _x_of(mean, values), mean))
+    return Plot(
+        title=title,
+        summary=summary,
+        width=LEFT + COLUMN * len(values),
+        height=row_height * 2 + 24,
+        ticks=tuple((LEFT + COLUMN * (i + 0.5), v) for i, v in enumerate(values)),
+        rows=tuple(rows),
+        description=_described(scale, summary),
+    )
+
+
+def _described(scale: Scale, summary: Summary) -> str:
+    def counted(counts: tuple[int, ...]) -> str:
+        return ", ".join(f"{n} at {v}" for v, n in zip(scale.values, counts, strict=True) if n)
+
+    today, target = counted(summary.current_counts), counted(summary.target_counts)
+    return f"Today: {today or 'none'}. Target: {target or 'none'}."
+
+
+def _dot_classes(summary: Summary, row: int, classes: dict[str, str]) -> list[list[str]]:
+    """Per level, the CSS class of each dot there: grouped dots first, in legend order."""
+    levels = len(summary.current_counts)
+    css: list[list[str]] = [[] for _ in range(levels)]
+    for label, currents, targets in summary.groups:
+        counts = currents if row == 0 else targets
+        for level in range(levels):
+            css[level].extend([f"dot {classes.get(label, '')}".strip()] * counts[level])
+    return css
+
+
+def _x_of(mean: float | None, values: tuple[int, ...]) -> float | None:
+    if mean is None or len(values) < 2:
+        return None
+    position = (mean - values[0]) / (values[-1] - values[0]) * (len(values) - 1)
+    return LEFT + COLUMN * (position + 0.5)
+
+
+@dataclass(frozen=True)
+class StageItem:
+    id: int
+    position: int  # 1-based
+    count: int
+    criterion: Criterion
+    area_title: str
+    status: ItemStatus
+    round: int
+    outcome: str
+    agreed_current: int | None
+    agreed_target: int | None
+    rationale: str
+    notes: str
+    started_at: float | None  # epoch seconds the round opened, for the timer
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Everything a screen shows of a workshop at one version."""
+
+    workshop_id: int
+    title: str
+    live: bool
+    join_code: str
+    version: int
+    scale: Scale
+    item: StageItem | None
+    votes: int
+    voters: int
+    rounds: tuple[Plot, ...]  # revealed rounds, latest first; empty while the vote is blind
+    before: Plot | None  # the individual ratings from before the workshop
+    legend: tuple[tuple[str, str], ...]  # (group label, CSS class)
+    joins_waiting: int
+
+
+def _item_of(item: WorkshopItem, position: int, count: int, framework: Framework) -> StageItem:
+    criterion, area_title = _criterion(framework, item.criterion_id)
+    return StageItem(
+        id=item.id or 0,
+        position=position,
+        count=count,
+        criterion=criterion,
+        area_title=area_title,
+        status=ItemStatus(item.status),
+        round=item.round,
+        outcome=item.outcome,
+        agreed_current=item.agreed_current,
+        agreed_target=item.agreed_target,
+        rationale=item.rationale,
+        notes=item.notes,
+        started_at=item.round_started_at.timestamp() if item.round_started_at else None,
+    )
+
+
+def _criterion(framework: Framework, criterion_id: str) -> tuple[Criterion, str]:
+    for area in framework.areas():
+        for criterion in area.all_criteria():
+            if criterion.id == criterion_id:
+                return criterion, area.title
+    raise LookupError(criterion_id)  # agendas are checked against the framework
+
+
+def stage_of(*, session: Session, workshop: Workshop, assessment: Assessment) -> Stage:
+    framework = repository.framework_of_assessment(session=session, assessment=assessment)
+    items = workshops.items_of(session=session, workshop_id=workshop.id or 0)
+    current = next((i for i in items if i.id == workshop.current_item_id), None)
+    item = _item_of(current, items.index(current) + 1, len(items), framework) if current else None
+    rounds: tuple[Plot, ...] = ()
+    before = None
+    legend: tuple[tuple[str, str], ...] = ()
+    if item and item.status is ItemStatus.REVEALED:  # the only place votes are read
+        rounds, legend = _revealed(session, assessment, item, framework.scale)
+        ratings = workshops.ratings_of(
+            session=session, assessment_id=assessment.id or 0, criterion_id=item.criterion.id
+        )
+        if ratings:
+            title = f"Before the workshop · {len(ratings)} individual ratings"
+            before = strip_plot(title, framework.scale, summarise(framework.scale, ratings), {})
+    joins = workshops.joins_of(session=session, workshop_id=workshop.id or 0)
+    return Stage(
+        workshop_id=workshop.id or 0,
+        title=workshop.title,
+        live=workshop.status == "live",
+        join_code=shown_join_code(workshop.join_code),
+        version=workshop.version,
+        scale=framework.scale,
+        item=item,
+        votes=workshops.vote_count(session=session, item_id=item.id, round_=item.round)
+        if item
+        else 0,
+        voters=workshops.participant_count(session=session, assessment_id=assessment.id or 0),
+        rounds=rounds,
+        before=before,
+        legend=legend,
+        joins_waiting=sum(1 for j in joins if j.status == "waiting"),
+    )
+
+
+def _revealed(
+    session: Session, assessment: Assessment, item: StageItem, scale: Scale
+) -> tuple[tuple[Plot, ...], tuple[tuple[str, str], ...]]:
+    """Plots of every round so far (all revealed), latest first, and the group legend."""
+    by_round = {
+        r: workshops.votes_of(session=session, item_id=item.id, round_=r)
+        for r in range(item.round, 0, -1)
+    }
+    labels = _labels(by_round[item.round], assessment.anonymity_threshold)
+    classes = _classes(labels)
+    plots = tuple(
+        strip_plot(
+            f"Round {r} · {len(votes)} votes", scale, summarise(scale, votes, labels), classes
+        )
+        for r, votes in by_round.items()
+    )
+    legend = tuple((label, css) for label, css in classes.items())
+    return plots, legend
+
+
+def _labels(votes: list[Vote], threshold: int) -> dict[str, str]:
+    return shown_groups((v.group for v in votes), threshold)
+
+
+def _classes(labels: dict[str, str]) -> dict[str, str]:
+    shown = sorted({label for label in labels.values() if label and label != OTHER_GROUPS})
+    classes = {label: f"g{i % GROUP_COLOURS + 1}" for i, label in enumerate(shown)}
+    if OTHER_GROUPS in labels.values():
+        classes[OTHER_GROUPS] = "other"
+    return classes
+
+
+def render_stage(stage: Stage, audience: str) -> str:
+    template = "workshop/_stage_presenter.html" if audience == PRESENTER else "workshop/_stage.html"
+    return templates.env.get_template(template).render(stage=stage)
+
+
+def payload(stage: Stage, audience: str) -> str:
+    """The JSON a screen receives: a few facts for its script, and the stage as HTML."""
+    item = stage.item
+    return json.dumps(
+        {
+            "version": stage.version,
+            "live": stage.live,
+            "item": None
+            if item is None
+            else {
+                "id": item.id,
+                "status": item.status,
+                "round": item.round,
+                "outcome": item.outcome,
+                "started_at": item.started_at,
+                "position": item.position,
+                "count": item.count,
+                **(_decision(item) if audience == PRESENTER else {}),
+            },
+            "votes": stage.votes,
+            "voters": stage.voters,
+            "joins_waiting": stage.joins_waiting if audience == PRESENTER else 0,
+            "html": render_stage(stage, audience),
+        }
+    )
+
+
+def _decision(item: StageItem) -> dict[str, object]:
+    """What the facilitator's decision form shows for the item (the projector only)."""
+    return {
+        "agreed_current": item.agreed_current,
+        "agreed_target": item.agreed_target,
+        "rationale": item.rationale,
+        "notes": item.notes,
+    }
+
+
+def builder(engine: Engine, audience: str) -> Build:
+    """The function live streams call to build this audience's payload for a workshop."""
+
+    def build(workshop_id: int) -> str:
+        with Session(engine) as session:
+            workshop = session.get(Workshop, workshop_id)
+            assert workshop is not None  # streams stop when a workshop is gone
+            assessment = session.get(Assessment, workshop.assessment_id)
+            assert assessment is not None  # a foreign key guarantees it
+            return payload(
+                stage_of(session=session, workshop=workshop, assessment=assessment), audience
+            )
+
+    return build
