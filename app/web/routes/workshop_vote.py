@@ -110,7 +110,9 @@ def _mine(session: SessionDep, seat: Seat, stage: Stage | None) -> tuple[int, in
     )
 
 
-def _vote_page(request: Request, session: SessionDep, seat: Seat, message: str = "") -> Response:
+def _vote_page(
+    request: Request, session: SessionDep, seat: Seat, message: str = "", status: int = 200
+) -> Response:
     stage = None
     if seat.workshop is not None:
         assessment = workshops.assessment_of_workshop(session=session, workshop=seat.workshop)
@@ -118,7 +120,6 @@ def _vote_page(request: Request, session: SessionDep, seat: Seat, message: str =
     page = VotePage(
         seat, stage, stage.scale if stage else None, _mine(session, seat, stage), message
     )
-    status = 409 if message else 200
     response = templates.TemplateResponse(request, "workshop/vote.html", {"page": page}, status)
     return _private(response)
 
@@ -182,7 +183,7 @@ def cast_vote(request: Request, seat: SeatDep, session: SessionDep, form: FormDe
         session.rollback()
         if wants_json or refused.status_code not in (409, 422):
             raise
-        return _vote_page(request, session, seat, str(refused.detail))
+        return _vote_page(request, session, seat, str(refused.detail), refused.status_code)
     session.commit()
     if wants_json:
         return _private(JSONResponse({"saved": True}))
