@@ -60,22 +60,43 @@ class Plot:
     summary: Summary
     width: int
     height: int
+    left: int  # where the axis starts
     ticks: tuple[tuple[float, int], ...]  # (x, level)
     rows: tuple[PlotRow, ...]
     description: str  # the counts in words, for screen readers
 
 
 DOT = 16  # distance between dot centres in SVG units
-PER_LINE = 5  # dots side by side at one level before a new line starts above
-LEFT = 80  # room for the row labels
-COLUMN = DOT * (PER_LINE + 1)
 
 
-def strip_plot(title: str, scale: Scale, summary: Summary, classes: dict[str, str]) -> Plot:
+@dataclass(frozen=True)
+class Geometry:
+    per_line: int  # dots side by side at one level before a new line starts above
+    left: int  # room for the row labels
+
+    @property
+    def column(self) -> int:
+        return DOT * (self.per_line + 1)
+
+    def x(self, level_index: int, n: int, count: int) -> float:
+        """The n-th dot at a level, lines of dots centred over the level's tick."""
+        line_start = n - n % self.per_line
+        in_line = min(count - line_start, self.per_line)
+        centre = self.left + self.column * (level_index + 0.5)
+        return centre + DOT * (n % self.per_line - (in_line - 1) / 2)
+
+
+WIDE = Geometry(per_line=5, left=80)  # the projector
+NARROW = Geometry(per_line=2, left=56)  # a phone: drawn near its real size
+
+
+def strip_plot(
+    title: str, scale: Scale, summary: Summary, classes: dict[str, str], shape: Geometry = WIDE
+) -> Plot:
     """Dots stacked above each level, coloured by shown group (`classes`: label -> CSS)."""
     values = scale.values
     tallest = max([*summary.current_counts, *summary.target_counts, 1])
-    row_height = DOT * -(-tallest // PER_LINE) + 30
+    row_height = DOT * -(-tallest // shape.per_line) + 30
     rows = []
     for index, (label, counts, mean) in enumerate(
         (
@@ -88,20 +109,22 @@ def strip_plot(title: str, scale: Scale, summary: Summary, classes: dict[str, st
         css = _dot_classes(summary, index, classes)
         dots = [
             Dot(
-                LEFT + COLUMN * level + (COLUMN - DOT * (PER_LINE - 1)) / 2 + DOT * (n % PER_LINE),
-                baseline - DOT / 2 - DOT * (n // PER_LINE),
+                shape.x(level, n, count),
+                baseline - DOT / 2 - DOT * (n // shape.per_line),
                 css[level][n] if n < len(css[level]) else "dot",
             )
             for level, count in enumerate(counts)
             for n in range(count)
         ]
-        rows.append(PlotRow(label, top, baseline, tuple(dots), _x_of(mean, values), mean))
+        mean_x = _x_of(mean, values, shape)
+        rows.append(PlotRow(label, top, baseline, tuple(dots), mean_x, mean))
     return Plot(
         title=title,
         summary=summary,
-        width=LEFT + COLUMN * len(values),
+        width=shape.left + shape.column * len(values),
         height=row_height * 2 + 24,
-        ticks=tuple((LEFT + COLUMN * (i + 0.5), v) for i, v in enumerate(values)),
+        left=shape.left,
+        ticks=tuple((shape.left + shape.column * (i + 0.5), v) for i, v in enumerate(values)),
         rows=tuple(rows),
         description=_described(scale, summary),
     )
@@ -126,11 +149,11 @@ def _dot_classes(summary: Summary, row: int, classes: dict[str, str]) -> list[li
     return css
 
 
-def _x_of(mean: float | None, values: tuple[int, ...]) -> float | None:
+def _x_of(mean: float | None, values: tuple[int, ...], shape: Geometry) -> float | None:
     if mean is None or len(values) < 2:
         return None
     position = (mean - values[0]) / (values[-1] - values[0]) * (len(values) - 1)
-    return LEFT + COLUMN * (position + 0.5)
+    return shape.left + shape.column * (position + 0.5)
 
 
 @dataclass(frozen=True)
@@ -196,7 +219,11 @@ def _criterion(framework: Framework, criterion_id: str) -> tuple[Criterion, str]
     raise LookupError(criterion_id)  # agendas are checked against the framework
 
 
-def stage_of(*, session: Session, workshop: Workshop, assessment: Assessment) -> Stage:
+def stage_of(
+    *, session: Session, workshop: Workshop, assessment: Assessment, audience: str = PRESENTER
+) -> Stage:
+    """The stage now; `audience` picks the plots' shape (wide projector, narrow phone)."""
+    shape = WIDE if audience == PRESENTER else NARROW
     framework = repository.framework_of_assessment(session=session, assessment=assessment)
     items = workshops.items_of(session=session, workshop_id=workshop.id or 0)
     current = next((i for i in items if i.id == workshop.current_item_id), None)
@@ -205,13 +232,14 @@ def stage_of(*, session: Session, workshop: Workshop, assessment: Assessment) ->
     before = None
     legend: tuple[tuple[str, str], ...] = ()
     if item and item.status is ItemStatus.REVEALED:  # the only place votes are read
-        rounds, legend = _revealed(session, assessment, item, framework.scale)
+        rounds, legend = _revealed(session, assessment, item, framework.scale, shape)
         ratings = workshops.ratings_of(
             session=session, assessment_id=assessment.id or 0, criterion_id=item.criterion.id
         )
         if ratings:
             title = f"Before the workshop · {len(ratings)} individual ratings"
-            before = strip_plot(title, framework.scale, summarise(framework.scale, ratings), {})
+            summary = summarise(framework.scale, ratings)
+            before = strip_plot(title, framework.scale, summary, {}, shape)
     joins = workshops.joins_of(session=session, workshop_id=workshop.id or 0)
     return Stage(
         workshop_id=workshop.id or 0,
@@ -233,7 +261,7 @@ def stage_of(*, session: Session, workshop: Workshop, assessment: Assessment) ->
 
 
 def _revealed(
-    session: Session, assessment: Assessment, item: StageItem, scale: Scale
+    session: Session, assessment: Assessment, item: StageItem, scale: Scale, shape: Geometry
 ) -> tuple[tuple[Plot, ...], tuple[tuple[str, str], ...]]:
     """Plots of every round so far (all revealed), latest first, and the group legend."""
     by_round = {
@@ -315,8 +343,9 @@ def builder(engine: Engine, audience: str) -> Build:
             assert workshop is not None  # streams stop when a workshop is gone
             assessment = session.get(Assessment, workshop.assessment_id)
             assert assessment is not None  # a foreign key guarantees it
-            return payload(
-                stage_of(session=session, workshop=workshop, assessment=assessment), audience
+            stage = stage_of(
+                session=session, workshop=workshop, assessment=assessment, audience=audience
             )
+            return payload(stage, audience)
 
     return build

@@ -19,7 +19,7 @@
   }
 
   function itemUrl(form, itemId) {
-    form.action = form.action.replace(/\/items\/\d+\//, `/items/${itemId}/`);
+    form.setAttribute("action", form.getAttribute("action").replace(/\/items\/\d+\//, `/items/${itemId}/`));
   }
 
   function showDecision(item) {
@@ -80,7 +80,7 @@
     const button = controls.querySelector(`button[value="${action}"]`);
     if (button && button.disabled) return;
     say("");
-    const result = await live.post(controls.action, { action });
+    const result = await live.post(controls.getAttribute("action"), { action });
     if (!result.ok) say(result.body.detail || "That did not work.");
   }
 
@@ -88,7 +88,7 @@
     const data = new FormData(form);
     if (submitter && submitter.name) data.set(submitter.name, submitter.value);
     data.delete("csrf_token");
-    const result = await live.post(form.action, Object.fromEntries(data));
+    const result = await live.post(form.getAttribute("action"), Object.fromEntries(data));
     say(result.ok ? "Saved." : result.body.detail || "Not saved.");
   }
 

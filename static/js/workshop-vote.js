@@ -23,6 +23,7 @@
   const roundInput = form.querySelector("[data-vote-round]");
   const storageKey = phone.dataset.storageKey;
   let retryTimer = null;
+  let touched = false; // the person chose a level since the item last changed
   phone.querySelector("[data-no-script]").hidden = true;
 
   const pending = () => JSON.parse(localStorage.getItem(storageKey) || "null");
@@ -52,6 +53,7 @@
       send();
       return;
     }
+    if (touched) return; // never undo a choice being made while this was loading
     choose(mine.vote);
     if (mine.vote) say(`Your vote is in: today ${mine.vote.current}, target ${mine.vote.target}. You can change it until voting closes.`, "saved");
     else say("Nobody sees your vote until the facilitator reveals them all.");
@@ -64,7 +66,12 @@
     form.hidden = !(state.live && item && item.status === "voting");
     itemInput.value = item ? item.id : "";
     roundInput.value = item ? item.round : "";
-    if (moved && item) loadMine();
+    if (moved) {
+      touched = false;
+      choose(null);
+      say("Nobody sees your vote until the facilitator reveals them all.");
+      if (item) loadMine();
+    }
     else if (!moved && pending()) send();
   }
 
@@ -75,7 +82,7 @@
     say("Sending your vote…", "saving");
     let result;
     try {
-      result = await live.post(form.action, vote);
+      result = await live.post(form.getAttribute("action"), vote);
     } catch (_) {
       say("Not sent yet — no connection. Your vote is kept on this phone and sent when you are back online.", "retrying");
       retryTimer = setTimeout(send, 2000);
@@ -90,6 +97,7 @@
     }
   }
 
+  form.addEventListener("change", () => (touched = true));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);

@@ -116,7 +116,9 @@ def _vote_page(
     stage = None
     if seat.workshop is not None:
         assessment = workshops.assessment_of_workshop(session=session, workshop=seat.workshop)
-        stage = stage_of(session=session, workshop=seat.workshop, assessment=assessment)
+        stage = stage_of(
+            session=session, workshop=seat.workshop, assessment=assessment, audience=PHONE
+        )
     page = VotePage(
         seat, stage, stage.scale if stage else None, _mine(session, seat, stage), message
     )
