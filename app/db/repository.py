@@ -19,6 +19,7 @@ from app.db.models import (
     FrameworkSnapshot,
     Organisation,
     Participant,
+    Workshop,
     utc_now,
 )
 from app.domain.answering import AnswerChoice
@@ -274,7 +275,8 @@ def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
 
 
 def data_version(*, session: Session, assessment: Assessment) -> str:
-    """Changes whenever an answer or a participant of the assessment changes: a cache key."""
+    """Changes whenever an answer, a participant or a workshop of the assessment changes:
+    a cache key."""
     answers = session.exec(
         select(func.count(), func.max(Answer.updated_at))
         .join(Participant)
@@ -285,8 +287,14 @@ def data_version(*, session: Session, assessment: Assessment) -> str:
             Participant.assessment_id == assessment.id
         )
     ).one()
+    # Any change to a workshop (its version goes up) may change the agreed baseline.
+    workshops = session.exec(
+        select(func.count(), func.sum(Workshop.version)).where(
+            Workshop.assessment_id == assessment.id
+        )
+    ).one()
     return hashlib.sha256(
-        repr((assessment.framework_snapshot_id, answers, people)).encode()
+        repr((assessment.framework_snapshot_id, answers, people, workshops)).encode()
     ).hexdigest()[:16]
 
 

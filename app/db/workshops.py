@@ -31,6 +31,7 @@ from app.db.models import (
     WorkshopVote,
     utc_now,
 )
+from app.domain.agreed import Decided
 from app.domain.workshop import (
     Decision,
     ItemState,
@@ -317,32 +318,22 @@ def voter_for_token(*, session: Session, secret: str) -> Voter | None:
     return Voter(participant, join) if join and participant else None
 
 
-@dataclass(frozen=True)
-class Agreement:
-    """What a workshop agreed (or parked) about one criterion, with its date."""
-
-    criterion_id: str
-    outcome: Outcome
-    current: int | None
-    target: int | None
-    rationale: str
-    notes: str
-    workshop_title: str
-    decided_on: str
-
-
-def decisions_of(*, session: Session, assessment_id: int) -> list[Agreement]:
-    """Every decided item of the assessment's workshops, oldest first (later ones win)."""
+def decisions_of(*, session: Session, assessment_id: int) -> list[Decided]:
+    """Agenda items of the assessment's workshops that were decided or carry notes, oldest
+    first, so that where a criterion was discussed twice the later one comes last."""
     query = (
         select(WorkshopItem, Workshop.title)
         .join(Workshop, col(Workshop.id) == WorkshopItem.workshop_id)
-        .where(Workshop.assessment_id == assessment_id, WorkshopItem.outcome != Outcome.NONE)
+        .where(
+            Workshop.assessment_id == assessment_id,
+            (col(WorkshopItem.outcome) != Outcome.NONE) | (col(WorkshopItem.notes) != ""),
+        )
         .order_by(col(WorkshopItem.decided_at), col(WorkshopItem.id))
     )
     return [
-        Agreement(
+        Decided(
             item.criterion_id,
-            item.outcome,
+            Outcome(item.outcome),
             item.agreed_current,
             item.agreed_target,
             item.rationale,

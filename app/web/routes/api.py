@@ -7,9 +7,10 @@ from pydantic import BaseModel
 
 from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
-from app.db.results import results_of
+from app.db.results import Agreement, results_of
+from app.domain.agreed import Comparison
 from app.domain.framework import Framework
-from app.domain.scoring import DISAGREEMENT_STDEV, Results, Segments, disagreements
+from app.domain.scoring import DISAGREEMENT_STDEV, Results, Score, Segments, disagreements
 from app.web.deps import (
     AssessmentDep,
     CurrentUser,
@@ -58,6 +59,43 @@ class OrganisationDetail(OrganisationOut):
     assessments: list[AssessmentOut]
 
 
+class ComparisonOut(BaseModel):
+    """The agreed baseline (agreed where agreed, individual elsewhere) against individual."""
+
+    id: str
+    title: str
+    baseline_current: float | None
+    baseline_target: float | None
+    individual_current: float | None
+    individual_target: float | None
+    difference_current: float | None
+    difference_target: float | None
+    agreed_criteria: int
+    criteria: int
+
+
+class DecisionOut(BaseModel):
+    criterion_id: str
+    outcome: str  # "agreed" or "parked"
+    agreed_current: int | None
+    agreed_target: int | None
+    rationale: str
+    notes: str
+    workshop: str
+    decided_on: str
+
+
+class AgreementOut(BaseModel):
+    """What workshops agreed, kept beside the individual results (never in place of them)."""
+
+    overall: ComparisonOut
+    layers: list[ComparisonOut]
+    areas: list[ComparisonOut]
+    criteria: list[ComparisonOut]  # the agreed criteria
+    decisions: list[DecisionOut]  # the decision in force per criterion, agreed or parked
+    baseline: Results
+
+
 class ResultsOut(BaseModel):
     """The whole score tree of an assessment; see docs/methodology.md for how it is computed."""
 
@@ -70,6 +108,53 @@ class ResultsOut(BaseModel):
     disagreements: list[str]  # flagged criterion ids, widest spread first
     results: Results
     segments: Segments
+    headline: str  # "agreed baseline" once a workshop agreed any criterion, else "individual"
+    agreement: AgreementOut | None
+
+
+def _comparison(row: Comparison) -> ComparisonOut:
+    def level(score: Score | None, part: str) -> float | None:
+        return getattr(score, part) if score else None
+
+    return ComparisonOut(
+        id=row.id,
+        title=row.title,
+        baseline_current=level(row.baseline, "current"),
+        baseline_target=level(row.baseline, "target"),
+        individual_current=level(row.individual, "current"),
+        individual_target=level(row.individual, "target"),
+        difference_current=row.difference_current,
+        difference_target=row.difference_target,
+        agreed_criteria=row.agreed,
+        criteria=row.criteria,
+    )
+
+
+def _agreement_out(agreement: Agreement | None) -> AgreementOut | None:
+    if agreement is None:
+        return None
+    rows = agreement.comparisons
+    in_force = {d.criterion_id: d for d in agreement.decided if d.outcome}
+    return AgreementOut(
+        overall=_comparison(rows.overall),
+        layers=[_comparison(r) for r in rows.layers],
+        areas=[_comparison(r) for r in rows.areas],
+        criteria=[_comparison(r) for r in rows.criteria],
+        decisions=[
+            DecisionOut(
+                criterion_id=d.criterion_id,
+                outcome=str(d.outcome),
+                agreed_current=d.current,
+                agreed_target=d.target,
+                rationale=d.rationale,
+                notes=d.notes,
+                workshop=d.workshop_title,
+                decided_on=d.decided_on,
+            )
+            for d in in_force.values()
+        ],
+        baseline=agreement.baseline,
+    )
 
 
 @router.get("/frameworks", response_model=list[FrameworkListItem], tags=["frameworks"])
@@ -158,6 +243,11 @@ def get_assessment(assessment: AssessmentDep, session: SessionDep) -> Assessment
 def get_results(assessment: AssessmentDep, session: SessionDep) -> ResultsOut:
     """Overall, layers, areas, sub-components and criteria with current, target and gap.
 
+    `results` are the individual ratings. Once a workshop has agreed levels, `agreement`
+    holds them beside the individual averages (with the difference, per criterion and rolled
+    up per area, layer and overall) and `agreement.baseline` is the tree with agreed levels
+    where agreed: that drives the headline and the roadmap (`headline` says which is used).
+
     A score is null where nobody gave both levels; criterion statistics (n, mean, median,
     min, max, standard deviation) cover complete answers only, and `dont_know` counts the rest.
     """
@@ -172,4 +262,6 @@ def get_results(assessment: AssessmentDep, session: SessionDep) -> ResultsOut:
         disagreements=[c.criterion_id for c in disagreements(data.results)],
         results=data.results,
         segments=data.segments,
+        headline="agreed baseline" if data.headline is not data.results else "individual",
+        agreement=_agreement_out(data.agreement),
     )

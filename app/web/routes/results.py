@@ -27,8 +27,9 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 CHARTS = {
     "radar": lambda r: charts.radar_chart(r.results, r.framework.scale.maximum),
-    "layers": lambda r: charts.layer_bars(r.results, r.framework.scale.maximum),
-    "gaps": lambda r: charts.gap_ranking(r.results),
+    "radar-agreed": lambda r: charts.radar_chart(r.headline, r.framework.scale.maximum),
+    "layers": lambda r: charts.layer_bars(r.headline, r.framework.scale.maximum),
+    "gaps": lambda r: charts.gap_ranking(r.headline),
     "heatmap": lambda r: charts.heatmap(r.people, r.framework.scale.maximum),
     "groups": lambda r: charts.group_radar(r.segments, r.framework.scale.maximum),
 }
@@ -43,6 +44,7 @@ class ResultsPage:
     top_strengths: list[CriterionResult]
     disagreements: list[CriterionResult]
     area_titles: dict[str, str]  # criterion id -> its area's title
+    criterion_texts: dict[str, str]
     disagreement_stdev: float = DISAGREEMENT_STDEV
 
 
@@ -55,12 +57,13 @@ def show_results(
         assessment=assessment,
         organisation=repository.organisation_of(session=session, assessment=assessment),
         data=data,
-        top_gaps=top_gaps(data.results),
-        top_strengths=top_strengths(data.results),
+        top_gaps=top_gaps(data.headline),
+        top_strengths=top_strengths(data.headline),
         disagreements=disagreements(data.results)[:10],
         area_titles={
             c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
         },
+        criterion_texts={c.criterion_id: c.text for c in data.results.criteria()},
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
 
