@@ -7,13 +7,14 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.db import repository, roadmaps
+from app.db import repository, roadmaps, workshops
 from app.db.models import Assessment
-from app.db.results import results_of
+from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
-from app.domain.roadmap import PlannedItem, build_roadmap
+from app.domain.agreed import in_force
+from app.domain.roadmap import PlannedItem
 from app.reports.exports import ExportParticipant, answers_csv, answers_xlsx
-from app.reports.pdf import ReportData, ReportParticipant
+from app.reports.pdf import ReportData, ReportParticipant, WorkshopReport
 
 
 def report_data_of(
@@ -25,7 +26,7 @@ def report_data_of(
     stored = planned_items(session=session, assessment=assessment)
     items = stored or [
         PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "")
-        for i in build_roadmap(data.results, roadmaps.importance_of(assessment))
+        for i in data.draft_roadmap(roadmaps.importance_of(assessment))
     ]
     comments = repository.comments_by_criterion(session=session, assessment=assessment)
     return ReportData(
@@ -37,7 +38,7 @@ def report_data_of(
         prepared_by=prepared_by,
         prepared_on=f"{date.today():%-d %B %Y}",
         framework=data.framework,
-        results=data.results,
+        results=data.headline,
         segments=data.segments,
         roadmap=tuple(items),
         roadmap_is_draft=not stored,
@@ -49,6 +50,25 @@ def report_data_of(
         ),
         comments={k: tuple(v) for k, v in comments.items()},
         paper=paper,
+        workshop=_workshop_report(session, assessment, data),
+    )
+
+
+def _workshop_report(
+    session: Session, assessment: Assessment, data: AssessmentResults
+) -> WorkshopReport | None:
+    if data.agreement is None:
+        return None
+    held = workshops.workshops_of(session=session, assessment=assessment)
+    attendance = workshops.attendance_of(session=session, assessment_id=assessment.id or 0)
+    return WorkshopReport(
+        sessions=tuple((w.title, f"{w.created_at:%-d %B %Y}") for w in reversed(held)),
+        attendees=tuple(sorted(attendance.items())),
+        discussed=workshops.discussed_count(session=session, assessment_id=assessment.id or 0),
+        comparisons=data.agreement.comparisons,
+        decisions=tuple(in_force(data.agreement.decided)),
+        texts={c.criterion_id: c.text for c in data.results.criteria()},
+        headline_is_agreed=data.headline is not data.results,
     )
 
 
@@ -84,4 +104,5 @@ def exported(*, session: Session, assessment: Assessment, export_format: str) ->
         results=data.results,
         participants=people,
         roadmap=planned_items(session=session, assessment=assessment),
+        agreed=data.agreement.comparisons if data.agreement else None,
     )

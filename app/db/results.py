@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -16,8 +17,10 @@ from app.domain.agreed import (
     baseline,
     compare,
     parked,
+    with_workshop,
 )
 from app.domain.framework import Framework
+from app.domain.roadmap import Initiative, build_roadmap
 from app.domain.scoring import Response, Results, Segments, score_assessment, segment
 
 
@@ -46,6 +49,13 @@ class AssessmentResults:
     def headline(self) -> Results:
         """What drives the headline and the roadmap: the agreed baseline once there is one."""
         return self.agreement.baseline if self.agreement and self.agreement.agreed else self.results
+
+    def draft_roadmap(self, importance: Mapping[str, float]) -> list[Initiative]:
+        """Initiatives from the headline's gaps, with the workshop's notes and parked items."""
+        initiatives = build_roadmap(self.headline, importance)
+        if self.agreement is None:
+            return initiatives
+        return with_workshop(initiatives, self.agreement.decided, self.headline)
 
 
 RECENT = 32  # assessments whose latest results stay in memory

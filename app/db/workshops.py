@@ -371,3 +371,27 @@ def assessment_of_workshop(*, session: Session, workshop: Workshop) -> Assessmen
     assessment = session.get(Assessment, workshop.assessment_id)
     assert assessment is not None  # a foreign key guarantees it
     return assessment
+
+
+def attendance_of(*, session: Session, assessment_id: int) -> dict[str, int]:
+    """How many people of each group voted in the assessment's workshops (no names)."""
+    query = (
+        select(Participant.group, func.count(func.distinct(WorkshopVote.participant_id)))
+        .join(Participant, col(Participant.id) == WorkshopVote.participant_id)
+        .join(WorkshopItem, col(WorkshopItem.id) == WorkshopVote.item_id)
+        .join(Workshop, col(Workshop.id) == WorkshopItem.workshop_id)
+        .where(Workshop.assessment_id == assessment_id)
+        .group_by(col(Participant.group))
+    )
+    return {group or "No group": count for group, count in session.exec(query).all()}
+
+
+def discussed_count(*, session: Session, assessment_id: int) -> int:
+    """Agenda items that were opened in the assessment's workshops."""
+    query = (
+        select(func.count())
+        .select_from(WorkshopItem)
+        .join(Workshop, col(Workshop.id) == WorkshopItem.workshop_id)
+        .where(Workshop.assessment_id == assessment_id, WorkshopItem.round > 0)
+    )
+    return session.exec(query).one()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from app.domain.roadmap import Initiative
 from app.domain.scoring import (
     AreaResult,
     CriterionResult,
@@ -46,22 +47,22 @@ class Decided:
     decided_on: str
 
 
-def _latest(decided: Sequence[Decided]) -> dict[str, Decided]:
+def in_force(decided: Sequence[Decided]) -> list[Decided]:
     """Per criterion, the last decision (oldest first in, so a later workshop wins)."""
-    return {d.criterion_id: d for d in decided if d.outcome is not Outcome.NONE}
+    return list({d.criterion_id: d for d in decided if d.outcome is not Outcome.NONE}.values())
 
 
 def agreed_levels(decided: Sequence[Decided]) -> dict[str, Agreed]:
     """The agreed levels in force: a later "parked" undoes an earlier agreement."""
     return {
-        criterion_id: Agreed(d.current, d.target)
-        for criterion_id, d in _latest(decided).items()
+        d.criterion_id: Agreed(d.current, d.target)
+        for d in in_force(decided)
         if d.outcome is Outcome.AGREED and d.current is not None and d.target is not None
     }
 
 
 def parked(decided: Sequence[Decided]) -> list[Decided]:
-    return [d for d in _latest(decided).values() if d.outcome is Outcome.PARKED]
+    return [d for d in in_force(decided) if d.outcome is Outcome.PARKED]
 
 
 def baseline(results: Results, agreed: Mapping[str, Agreed], maximum: int) -> Results:
@@ -173,3 +174,72 @@ def compare(
         *count(individual.criteria()),
     )
     return Comparisons(overall, layers, areas, criteria)
+
+
+def with_workshop(
+    initiatives: Sequence[Initiative], decided: Sequence[Decided], results: Results
+) -> list[Initiative]:
+    """The drafted roadmap with what the workshop said: its notes join their area's
+    initiative (or become one), and an area with parked criteria first has to settle them."""
+    area_of = {c.criterion_id: area for area in results.areas() for c in area.all_criteria()}
+    text_of = {c.criterion_id: c.text for c in results.criteria()}
+    notes: dict[str, list[str]] = {}
+    for d in decided:
+        if d.notes:
+            notes.setdefault(area_of[d.criterion_id].area_id, []).append(d.notes)
+    unsettled: dict[str, list[str]] = {}
+    for d in parked(decided):
+        unsettled.setdefault(area_of[d.criterion_id].area_id, []).append(text_of[d.criterion_id])
+    planned = [
+        replace(i, reason=f"{i.reason} Workshop notes: {' '.join(notes[i.area_id])}")
+        if i.area_id in notes
+        else i
+        for i in initiatives
+    ]
+    covered = {i.area_id for i in initiatives}
+    areas = {area.area_id: (area, layer) for layer in results.layers for area in layer.areas}
+    first = [
+        _settle(*areas[area_id], texts, notes.get(area_id, []))
+        for area_id, texts in unsettled.items()
+    ] + [
+        _actions(*areas[area_id], texts)
+        for area_id, texts in notes.items()
+        if area_id not in covered and area_id not in unsettled
+    ]
+    return first + planned
+
+
+def _workshop_initiative(
+    area: AreaResult, layer: LayerResult, title: str, reason: str
+) -> Initiative:
+    score = area.score
+    current, target = (score.current, score.target) if score else (0.0, 0.0)
+    return Initiative(
+        area_id=area.area_id,
+        title=title,
+        layer_id=layer.layer_id,
+        layer_title=layer.title,
+        current=current,
+        target=target,
+        gap=target - current,
+        importance=1.0,
+        priority=0.0,
+        horizon=0,
+        reason=reason,
+    )
+
+
+def _settle(area: AreaResult, layer: LayerResult, texts: list[str], notes: list[str]) -> Initiative:
+    listed = "; ".join(texts)
+    reason = (
+        f"The workshop could not agree where {area.title} stands on: {listed}. "
+        "Settle this with evidence before committing to an initiative."
+    )
+    if notes:
+        reason += f" Workshop notes: {' '.join(notes)}"
+    return _workshop_initiative(area, layer, f"Settle where {area.title} stands", reason)
+
+
+def _actions(area: AreaResult, layer: LayerResult, notes: list[str]) -> Initiative:
+    reason = f"Actions the workshop noted: {' '.join(notes)}"
+    return _workshop_initiative(area, layer, f"Workshop actions for {area.title}", reason)

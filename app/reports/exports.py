@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.domain.agreed import Comparisons
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
@@ -94,8 +95,9 @@ def answers_xlsx(
     results: Results,
     participants: Sequence[ExportParticipant],
     roadmap: Sequence[PlannedItem],
+    agreed: Comparisons | None = None,
 ) -> bytes:
-    """Summary, Scores, Answers and Roadmap sheets."""
+    """Summary, Scores (individual), Answers, Roadmap and, after a workshop, Agreed sheets."""
     book = Workbook()
     summary = book.create_sheet("Summary", 0)
     book.remove(book.worksheets[1])  # the empty sheet every new workbook starts with
@@ -128,6 +130,8 @@ def answers_xlsx(
             plan,
             [item.title, item.area_id, horizon, item.status, item.owner, item.reason, item.notes],
         )
+    if agreed is not None:
+        _agreed_sheet(book.create_sheet("Agreed"), agreed)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -135,3 +139,38 @@ def answers_xlsx(
 
 def _append(sheet: Worksheet, row: list[object]) -> None:
     sheet.append([neutralised(v) for v in row])
+
+
+AGREED_COLUMNS = (
+    "Level",
+    "Name",
+    "Baseline current",
+    "Baseline target",
+    "Individual current",
+    "Individual target",
+    "Difference current",
+    "Difference target",
+    "Criteria agreed",
+    "Criteria",
+)
+
+
+def _agreed_sheet(sheet: Worksheet, agreed: Comparisons) -> None:
+    """Agreed (baseline) against individual, overall, per layer, area and agreed criterion."""
+    _append(sheet, list(AGREED_COLUMNS))
+    for level, rows in (
+        ("Overall", (agreed.overall,)),
+        ("Layer", agreed.layers),
+        ("Area", agreed.areas),
+        ("Criterion", agreed.criteria),
+    ):
+        for row in rows:
+            baseline, individual = _levels(row.baseline)[:2], _levels(row.individual)[:2]
+            differences = [
+                None if d is None else round(d, 3)
+                for d in (row.difference_current, row.difference_target)
+            ]
+            _append(
+                sheet,
+                [level, row.title, *baseline, *individual, *differences, row.agreed, row.criteria],
+            )

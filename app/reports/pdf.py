@@ -22,6 +22,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
+from app.domain.agreed import Comparisons, Decided
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
@@ -50,6 +51,19 @@ class ReportParticipant:
 
 
 @dataclass(frozen=True)
+class WorkshopReport:
+    """What the assessment's workshops did, for the report's Workshop chapter."""
+
+    sessions: tuple[tuple[str, str], ...]  # (title, date)
+    attendees: tuple[tuple[str, int], ...]  # (group, how many voted)
+    discussed: int
+    comparisons: Comparisons
+    decisions: tuple[Decided, ...]  # the decision in force per criterion
+    texts: dict[str, str]  # criterion id -> text
+    headline_is_agreed: bool
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows; plain data, so it can travel to the worker process."""
 
@@ -68,6 +82,7 @@ class ReportData:
     participants: tuple[ReportParticipant, ...]
     comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)
     paper: str = "A4"
+    workshop: WorkshopReport | None = None  # results are then the agreed baseline
 
 
 class SafeUrlFetcher(URLFetcher):

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
 from app.db.results import Agreement, results_of
-from app.domain.agreed import Comparison
+from app.domain.agreed import Comparison, in_force
 from app.domain.framework import Framework
 from app.domain.scoring import DISAGREEMENT_STDEV, Results, Score, Segments, disagreements
 from app.web.deps import (
@@ -134,7 +134,6 @@ def _agreement_out(agreement: Agreement | None) -> AgreementOut | None:
     if agreement is None:
         return None
     rows = agreement.comparisons
-    in_force = {d.criterion_id: d for d in agreement.decided if d.outcome}
     return AgreementOut(
         overall=_comparison(rows.overall),
         layers=[_comparison(r) for r in rows.layers],
@@ -151,7 +150,7 @@ def _agreement_out(agreement: Agreement | None) -> AgreementOut | None:
                 workshop=d.workshop_title,
                 decided_on=d.decided_on,
             )
-            for d in in_force.values()
+            for d in in_force(agreement.decided)
         ],
         baseline=agreement.baseline,
     )

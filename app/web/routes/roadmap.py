@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.db import roadmaps
 from app.db.models import Assessment, RoadmapItem, RoadmapStatus, Role
 from app.db.results import results_of
-from app.domain.roadmap import HORIZONS, build_roadmap
+from app.domain.roadmap import HORIZONS
 from app.domain.scoring import AreaResult
 from app.web.deps import (
     AssessmentDep,
@@ -48,7 +48,7 @@ def _render(
     page = RoadmapPage(
         assessment=assessment,
         items=list(roadmaps.roadmap_of(session=session, assessment=assessment)),
-        areas=list(results_of(session=session, assessment=assessment).results.areas()),
+        areas=list(results_of(session=session, assessment=assessment).headline.areas()),
         importance=roadmaps.importance_of(assessment),
         can_manage=can_manage,
         message=message,
@@ -97,14 +97,15 @@ def draft_roadmap(
     form: FormDep,
 ) -> Response:
     """Set area importance and draft the roadmap from the gaps (replacing the current one)."""
-    results = results_of(session=session, assessment=assessment).results
+    data = results_of(session=session, assessment=assessment)
+    results = data.headline
     fields = {k: str(v) for k, v in form.items()}
     try:
         weights = _importance_from(fields, [a.area_id for a in results.areas()])
     except ValueError as problem:
         return _render(request, session, assessment, True, message=str(problem))
     roadmaps.set_importance(session=session, assessment=assessment, weights=weights)
-    initiatives = build_roadmap(results, weights)
+    initiatives = data.draft_roadmap(weights)
     roadmaps.replace_roadmap(session=session, assessment=assessment, initiatives=initiatives)
     record_change(
         request,
