@@ -6,9 +6,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.domain.agreed import (
+    Agreed,
+    Decided,
+    agreed_levels,
+    baseline,
+    compare,
+    parked,
+    with_workshop,
+)
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Level, Scale
 from app.domain.loading import load_framework
+from app.domain.roadmap import build_roadmap
 from app.domain.scoring import Response, score_assessment
 from app.domain.workshop import (
     JOIN_CODE_ALPHABET,
@@ -226,3 +236,75 @@ def test_join_codes_are_short_unambiguous_and_typed_back_loosely() -> None:
     assert not set("01OIL") & set(JOIN_CODE_ALPHABET)
     assert normalised_join_code(f" {shown_join_code(code).lower()} ") == code
     assert len({new_join_code() for _ in range(200)}) == 200
+
+
+# The agreed baseline (app/domain/agreed.py), on the mini framework (scale 0-3) -------------
+
+
+def _mini_results():
+    framework = load_framework(MINI_FRAMEWORK)
+    answers = {  # two people: (current, target) per criterion
+        "data-one-view": ((1, 3), (3, 3)),  # mean 2 -> 3
+        "data-quality": ((2, 3), (0, 1)),  # mean 1 -> 2, weight 2
+        "growth-offers": ((1, 2), (1, 2)),
+    }
+    responses = [
+        Response(p, "", {c: AnswerChoice(c, *levels[p]) for c, levels in answers.items()})
+        for p in range(2)
+    ]
+    return score_assessment(framework, responses)
+
+
+def test_the_baseline_takes_agreed_levels_and_keeps_the_weights() -> None:
+    individual = _mini_results()
+    agreed = {"data-quality": Agreed(2, 3)}
+
+    result = baseline(individual, agreed, 3)
+    rows = compare(individual, result, agreed)
+
+    data = next(a for a in result.areas() if a.area_id == "data")
+    assert (data.score.current, data.score.target) == pytest.approx((2.0, 3.0))  # (2+2*2)/3
+    assert individual.layers[0].areas[0].score.current == pytest.approx(4 / 3)  # untouched
+    assert [r.id for r in rows.criteria] == ["data-quality"]
+    assert rows.criteria[0].difference_current == pytest.approx(1.0)
+    area = next(r for r in rows.areas if r.id == "data")
+    assert (area.agreed, area.criteria) == (1, 2)
+    assert area.difference_current == pytest.approx(2 - 4 / 3)
+    assert rows.overall.difference_target == pytest.approx(
+        result.overall.target - individual.overall.target
+    )
+
+
+def _decided(criterion: str, outcome: Outcome, levels=(None, None), notes: str = "") -> Decided:
+    return Decided(criterion, outcome, *levels, "", notes, "W", "")
+
+
+def test_a_later_decision_wins_and_parking_undoes_an_agreement() -> None:
+    decided = [
+        _decided("a", Outcome.AGREED, (1, 2)),
+        _decided("b", Outcome.AGREED, (2, 3)),
+        _decided("a", Outcome.PARKED),
+        _decided("b", Outcome.AGREED, (3, 3)),
+        _decided("c", Outcome.NONE, notes="only a note"),
+    ]
+
+    assert agreed_levels(decided) == {"b": Agreed(3, 3)}
+    assert [d.criterion_id for d in parked(decided)] == ["a"]
+
+
+def test_the_roadmap_picks_up_notes_and_parked_criteria() -> None:
+    results = _mini_results()
+    drafted = build_roadmap(results)
+    decided = [
+        _decided("data-quality", Outcome.AGREED, (1, 2), notes="Name a data owner."),
+        _decided("growth-offers", Outcome.PARKED, notes="Ask sales for evidence."),
+    ]
+
+    planned = with_workshop(drafted, decided, results)
+
+    first = planned[0]
+    assert first.title == "Settle where Growth stands" and first.horizon == 0
+    assert "Offers fit the customer." in first.reason and "Ask sales for evidence." in first.reason
+    data = next(i for i in planned if i.area_id == "data")
+    assert data.reason.endswith("Workshop notes: Name a data owner.")
+    assert len(planned) == len(drafted) + 1
