@@ -6,7 +6,9 @@ Afterwards the database holds every vote of both rounds and the agreed values.""
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -202,6 +204,7 @@ def _run_workshop(context, server: LiveServer) -> None:
     expect(presenter.locator(".stage__where")).to_contain_text("Item 5 of 5")
 
     _check_database(server, workshop)
+    _check_results_and_report(consultant, server, assessment_url, criterion)
 
 
 def _agree(presenter: Page, current: int, target: int, rationale: str) -> None:
@@ -249,3 +252,34 @@ def _check_database(server: LiveServer, workshop: str) -> None:
         (ids[3], 1, 4),
         (ids[4], 1, 4),
     ]
+
+
+def _check_results_and_report(page: Page, server: LiveServer, assessment_url: str, first: str):
+    """The results API and the PDF show the agreed values beside the individual ones."""
+    assessment = assessment_url.rstrip("/").rsplit("/", 1)[1]
+    results = page.request.get(f"{server.url}/api/v1/assessments/{assessment}/results").json()
+    agreement = results["agreement"]
+    assert results["headline"] == "agreed baseline"
+    assert agreement["overall"]["agreed_criteria"] == 4
+    agreed = {c["title"]: c for c in agreement["criteria"]}
+    assert (agreed[first]["baseline_current"], agreed[first]["baseline_target"]) == (2, 4)
+    assert agreed[first]["individual_current"] is not None
+    outcomes = sorted(d["outcome"] for d in agreement["decisions"])
+    assert outcomes == ["agreed"] * 4 + ["parked"]
+
+    page.goto(f"{server.url}/assessments/{assessment}/results")
+    expect(page.get_by_role("heading", name="Agreed in the workshop")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "workshop-results-agreed-desktop")
+
+    pdf = page.request.get(f"{server.url}/assessments/{assessment}/report.pdf")
+    assert pdf.status == 200
+    path = Path(server.data_dir) / "workshop-report.pdf"
+    path.write_bytes(pdf.body())
+    text = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "Leadership baseline workshop" in text
+    assert "Criteria agreed" in text and "Parked: no consensus yet" in text
+    assert "Everyone moved to 2 once the complaints data was shown." in text
+    assert "Run a joint sales and service review of hand-offs." in text
