@@ -19,7 +19,14 @@ from app.db import accounts, repository, workshops
 from app.db.models import Assessment, Role, User, Workshop, WorkshopStatus
 from app.db.workshops import Voter
 from app.domain.framework import Framework
-from app.web.deps import NOT_FOUND, CurrentUser, DbId, SessionDep, client_address
+from app.web.deps import (
+    NOT_FOUND,
+    AssessmentDep,
+    CurrentUser,
+    DbId,
+    SessionDep,
+    client_address,
+)
 
 NO_WORKSHOP = "No workshop is running for this assessment now. Ask the facilitator."
 
@@ -37,15 +44,8 @@ def get_workshop_runner(user: CurrentUser) -> User:
 RunnerUser = Annotated[User, Depends(get_workshop_runner)]
 
 
-def get_runnable_assessment(
-    assessment_id: DbId, session: SessionDep, user: RunnerUser
-) -> Assessment:
-    """An assessment the signed-in consultant may run a workshop on, or 404."""
-    assessment = session.get(Assessment, assessment_id)
-    if assessment is None or not accounts.organisation_for(
-        session=session, user=user, organisation_id=assessment.organisation_id
-    ):
-        raise HTTPException(status_code=404, detail=NOT_FOUND)
+def get_runnable_assessment(assessment: AssessmentDep, user: RunnerUser) -> Assessment:
+    """An assessment (tenant-scoped like every other) the user may run a workshop on."""
     return assessment
 
 
@@ -138,3 +138,13 @@ def _workshop_for(session: Session, voter: Voter) -> Workshop | None:
 
 
 SeatDep = Annotated[Seat, Depends(get_seat)]
+
+
+def whole_number(raw: object, field: str) -> int | None:
+    """A number sent in a workshop form (a level, an item, a round); None when left empty."""
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise HTTPException(422, f"{field}: must be a whole number, not '{raw}'") from None

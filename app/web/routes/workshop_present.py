@@ -28,7 +28,7 @@ from app.domain.workshop import (
 from app.web.deps import DbId, FormDep, SessionDep
 from app.web.live import event_stream
 from app.web.templating import templates
-from app.web.workshop_access import RunningWorkshop, WorkshopDep
+from app.web.workshop_access import RunningWorkshop, WorkshopDep, whole_number
 from app.web.workshop_stage import PRESENTER, Stage, builder, stage_of
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -124,20 +124,16 @@ def _move(session: Session, running: RunningWorkshop, action: str, raw: object) 
         running.audit(session, "workshop item opened", _described(items[index]))
 
 
-def _agenda_item(session: Session, running: RunningWorkshop, item_id: int) -> WorkshopItem:
+def _claimed_item(
+    session: Session, running: RunningWorkshop, item_id: int
+) -> tuple[int, WorkshopItem]:
+    """The new version of the live workshop, and one of its agenda items read afresh."""
+    running.ensure_live()
+    version = workshops.claim(session=session, workshop_id=running.id)
     item = workshops.item_of(session=session, workshop_id=running.id, item_id=item_id)
     if item is None:
         raise HTTPException(404, "This workshop has no such agenda item.")
-    return item
-
-
-def _level(raw: object, field: str) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return int(str(raw))
-    except ValueError:
-        raise HTTPException(422, f"{field}: must be a whole number, not '{raw}'") from None
+    return version, item
 
 
 @router.post("/workshops/{workshop_id}/items/{agenda_item_id}/decision", name="decide_item")
@@ -149,14 +145,12 @@ def decide_item(
     form: FormDep,
 ) -> Response:
     """Record the agreed today and target levels with the rationale, or park the item."""
-    running.ensure_live()
-    version = workshops.claim(session=session, workshop_id=running.id)
-    item = _agenda_item(session, running, agenda_item_id)
+    version, item = _claimed_item(session, running, agenda_item_id)
     outcome = str(form.get("outcome", ""))
     sent = Decision(
         Outcome(outcome) if outcome in ("agreed", "parked") else Outcome.NONE,
-        _level(form.get("current"), "current"),
-        _level(form.get("target"), "target"),
+        whole_number(form.get("current"), "current"),
+        whole_number(form.get("target"), "target"),
         str(form.get("rationale", "")),
     )
     try:
@@ -189,9 +183,7 @@ def note_item(
     form: FormDep,
 ) -> Response:
     """Actions the roadmap should pick up, noted against the item."""
-    running.ensure_live()
-    version = workshops.claim(session=session, workshop_id=running.id)
-    item = _agenda_item(session, running, agenda_item_id)
+    version, item = _claimed_item(session, running, agenda_item_id)
     try:
         notes = checked_notes(str(form.get("notes", "")))
     except WorkshopRefused as refused:

@@ -18,7 +18,7 @@ from app.domain.workshop import WorkshopRefused, check_vote, normalised_join_cod
 from app.web.deps import FormDep, SessionDep, client_address
 from app.web.live import event_stream
 from app.web.templating import templates
-from app.web.workshop_access import Seat, SeatDep
+from app.web.workshop_access import Seat, SeatDep, whole_number
 from app.web.workshop_stage import PHONE, Stage, builder, stage_of
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -166,15 +166,6 @@ async def vote_events(request: Request, seat: SeatDep, session: SessionDep) -> R
     return _private(event_stream(request, workshop.id or 0, PHONE, builder(engine, PHONE)))
 
 
-def _number(raw: object, field: str) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return int(str(raw))
-    except ValueError:
-        raise HTTPException(422, f"{field}: must be a whole number, not '{raw}'") from None
-
-
 @router.post("/vote/{voter_token}", name="cast_vote")
 def cast_vote(request: Request, seat: SeatDep, session: SessionDep, form: FormDep) -> Response:
     """Vote (or change the vote) on the item open now, in its current round."""
@@ -196,8 +187,8 @@ def _store_vote(session: SessionDep, seat: Seat, form: FormDep) -> None:
     workshop = seat.ensure_workshop()
     workshops.claim(session=session, workshop_id=workshop.id or 0)
     session.refresh(workshop)
-    item_id = _number(form.get("item"), "item")
-    sent_round = _number(form.get("round"), "round")
+    item_id = whole_number(form.get("item"), "item")
+    sent_round = whole_number(form.get("round"), "round")
     item = workshops.item_of(session=session, workshop_id=workshop.id or 0, item_id=item_id or 0)
     if workshop.status != WorkshopStatus.LIVE:
         raise HTTPException(409, "This workshop has ended.")
@@ -205,7 +196,10 @@ def _store_vote(session: SessionDep, seat: Seat, form: FormDep) -> None:
         raise HTTPException(409, "Voting on this item is not open: the room has moved on.")
     if sent_round != item.round:
         raise HTTPException(409, "That round of voting has closed; vote again on this round.")
-    current, target = _number(form.get("current"), "current"), _number(form.get("target"), "target")
+    current, target = (
+        whole_number(form.get("current"), "current"),
+        whole_number(form.get("target"), "target"),
+    )
     assessment = workshops.assessment_of_workshop(session=session, workshop=workshop)
     scale = repository.framework_of_assessment(session=session, assessment=assessment).scale
     try:
