@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import re
 import statistics
@@ -24,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
@@ -32,32 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 import httpx2  # noqa: E402
 
 from tests.servers import environment, free_port, serving  # noqa: E402
-from tests.workshop import criteria_of, csrf, open_assessment, sign_in  # noqa: E402
+from tests.workshop import Screen, criteria_of, csrf, follow, open_assessment, sign_in  # noqa: E402
 
 PYTHON = [sys.executable, "-m"]
-
-
-@dataclass
-class Screen:
-    """What one stream received: (arrival time, state) in order."""
-
-    name: str
-    states: list[tuple[float, dict]] = field(default_factory=list)
-
-    def first(self, after: float, test) -> float | None:
-        return next((t for t, s in self.states if t >= after and test(s)), None)
-
-
-async def follow(client: httpx2.AsyncClient, path: str, screen: Screen, ready: asyncio.Event):
-    async with client.stream("GET", path, timeout=None) as response:
-        ready.set()
-        data = ""
-        async for line in response.aiter_lines():
-            if line.startswith("data: "):
-                data = line[6:]
-            elif line == "" and data:
-                screen.states.append((time.perf_counter(), json.loads(data)["state"]))
-                data = ""
 
 
 def percentile(values: list[float], share: float) -> float:
