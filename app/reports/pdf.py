@@ -108,11 +108,18 @@ class SafeUrlFetcher(URLFetcher):
         raise ValueError(f"the report may not load {url[:80]!r}")
 
 
+def signed(value: float) -> str:
+    """A difference with its sign, one decimal; what rounds to nothing shows as 0.0, not -0.0."""
+    rounded = round(value, 1)
+    return "0.0" if rounded == 0 else f"{rounded:+.1f}"
+
+
 def _environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
     )
     environment.filters["one"] = lambda value: f"{value:.1f}"
+    environment.filters["signed"] = signed
     return environment
 
 

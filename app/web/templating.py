@@ -9,6 +9,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT
+from app.reports.pdf import signed
 from app.web.csrf import csrf_token_for
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
@@ -49,3 +50,6 @@ def paragraphs(text: str | None) -> list[str]:
 
 
 templates.env.filters["paragraphs"] = paragraphs
+
+
+templates.env.filters["signed"] = signed

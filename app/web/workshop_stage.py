@@ -91,7 +91,7 @@ NARROW = Geometry(per_line=2, left=56)  # a phone: drawn near its real size
 
 
 def strip_plot(
-    title: str, scale: Scale, summary: Summary, classes: dict[str, str], shape: Geometry = WIDE
+    title: str, scale: Scale, summary: Summary, classes: dict[str, str], shape: Geometry
 ) -> Plot:
     """Dots stacked above each level, coloured by shown group (`classes`: label -> CSS)."""
     values = scale.values
@@ -272,7 +272,11 @@ def _revealed(
     classes = _classes(labels)
     plots = tuple(
         strip_plot(
-            f"Round {r} · {len(votes)} votes", scale, summarise(scale, votes, labels), classes
+            f"Round {r} · {len(votes)} votes",
+            scale,
+            summarise(scale, votes, labels),
+            classes,
+            shape,
         )
         for r, votes in by_round.items()
     )
