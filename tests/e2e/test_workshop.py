@@ -272,7 +272,7 @@ def _check_results_and_report(page: Page, server: LiveServer, assessment_url: st
     page.wait_for_load_state("networkidle")
     screenshot(page, "workshop-results-agreed-desktop")
 
-    pdf = page.request.get(f"{server.url}/assessments/{assessment}/report.pdf")
+    pdf = page.request.get(f"{server.url}/assessments/{assessment}/report.pdf", timeout=150_000)
     assert pdf.status == 200
     path = Path(server.data_dir) / "workshop-report.pdf"
     path.write_bytes(pdf.body())

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2
@@ -52,7 +53,9 @@ def test_a_change_through_one_process_reaches_phones_on_another(tmp_path: Path) 
                 },
             )
             workshop = int(str(created.url).rsplit("/", 1)[1])
-            phones = asyncio.run(_watch(phones_url, links, consultant, workshop, token))
+            watch = _watch(phones_url, links, consultant, workshop, token)
+            with ThreadPoolExecutor(max_workers=1) as own_thread:  # its own event loop, even
+                phones = own_thread.submit(asyncio.run, watch).result()  # beside Playwright's
 
     late = [p.name for p in phones if p.first(0, lambda s: s["item"] is not None) is None]
     assert not late, f"phones that never saw the first item: {late}"
