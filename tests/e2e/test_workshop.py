@@ -119,7 +119,7 @@ def _run_workshop(context, server: LiveServer) -> None:
     joiner.page.get_by_role("button", name="Join").click()
     expect(joiner.page.get_by_text("will let you in")).to_be_visible()
     expect(presenter.locator("[data-joins-waiting]")).to_contain_text("1 waiting")
-    consultant.reload()
+    # the setup page shows the newcomer by itself (it follows the live stream)
     consultant.get_by_label(f"Who is {joiner.name}?").select_option(
         label="Sofia Rossi (Front line)"
     )

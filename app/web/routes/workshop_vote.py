@@ -184,11 +184,17 @@ def cast_vote(request: Request, seat: SeatDep, session: SessionDep, form: FormDe
 
 
 def _store_vote(session: SessionDep, seat: Seat, form: FormDep) -> None:
+    """Everything that needs no lock first; then claim the workshop (votes to one workshop
+    queue here), check the item afresh and store: the queue moves as fast as this tail."""
     workshop = seat.ensure_workshop()
-    workshops.claim(session=session, workshop_id=workshop.id or 0)
-    session.refresh(workshop)
     item_id = whole_number(form.get("item"), "item")
     sent_round = whole_number(form.get("round"), "round")
+    current = whole_number(form.get("current"), "current")
+    target = whole_number(form.get("target"), "target")
+    assessment = workshops.assessment_of_workshop(session=session, workshop=workshop)
+    scale = repository.framework_of_assessment(session=session, assessment=assessment).scale
+    workshops.claim(session=session, workshop_id=workshop.id or 0)
+    session.refresh(workshop)
     item = workshops.item_of(session=session, workshop_id=workshop.id or 0, item_id=item_id or 0)
     if workshop.status != WorkshopStatus.LIVE:
         raise HTTPException(409, "This workshop has ended.")
@@ -196,12 +202,6 @@ def _store_vote(session: SessionDep, seat: Seat, form: FormDep) -> None:
         raise HTTPException(409, "Voting on this item is not open: the room has moved on.")
     if sent_round != item.round:
         raise HTTPException(409, "That round of voting has closed; vote again on this round.")
-    current, target = (
-        whole_number(form.get("current"), "current"),
-        whole_number(form.get("target"), "target"),
-    )
-    assessment = workshops.assessment_of_workshop(session=session, workshop=workshop)
-    scale = repository.framework_of_assessment(session=session, assessment=assessment).scale
     try:
         check_vote(workshops.state_of(item), scale, current, target)
     except WorkshopRefused as refused:
