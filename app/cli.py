@@ -18,7 +18,7 @@ from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
 from app.db.models import Assessment, Role
-from app.domain.loading import FrameworkFileError, load_framework
+from app.domain.loading import FrameworkFileError, completeness_problems, load_framework
 
 # Seconds a stopping server waits for open requests; live workshop streams never end by
 # themselves, and phones reconnect to another worker (or the restarted one) on their own.
@@ -88,6 +88,13 @@ def serve(
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Questionnaire YAML files.")],
+    complete: Annotated[
+        bool,
+        typer.Option(
+            "--complete",
+            help="Also require level anchors, a hint and an action on every criterion.",
+        ),
+    ] = False,
 ) -> None:
     """Check questionnaire files; print every problem with its file and path."""
     failed = False
@@ -99,8 +106,14 @@ def validate(
             for problem in exc.problems:
                 typer.echo(str(problem), err=True)
             continue
+        missing = completeness_problems(framework, str(path)) if complete else []
+        for problem in missing:
+            typer.echo(str(problem), err=True)
+        failed = failed or bool(missing)
+        helped = framework.criterion_count - len(completeness_problems(framework, str(path)))
         typer.echo(
-            f"{path}: ok ({framework.area_count} areas, {framework.criterion_count} criteria)"
+            f"{path}: {'incomplete' if missing else 'ok'} ({framework.area_count} areas, "
+            f"{framework.criterion_count} criteria, {helped} with anchors, hint and action)"
         )
     if failed:
         raise typer.Exit(1)

@@ -1,8 +1,10 @@
 """A demo workspace: one organisation, one assessment, a leadership team with plausible answers.
 
 The answers are deterministic (seeded by participant and criterion), so screenshots, tests and
-reports built on the demo are stable. Leaders rate the present a little higher than the front
-line does: the framework's own point, and something later pages should make visible.
+reports built on the demo are stable. They tell one story: weak foundations, above all customer
+data; retention and acquisition ahead of the rest; leaders rating the present a little higher
+than the front line does (the framework's own point, and something later pages make visible);
+comments that a workshop would pick up, on the criteria they are about.
 """
 
 from __future__ import annotations
@@ -47,14 +49,44 @@ DEMO_TEAM = (
 
 # Where Northwind stands today, by layer: weak foundations, patchy enabling, decent execution.
 LAYER_BASELINE = {"foundations": 1.6, "enabling": 2.0, "execution": 2.4}
+# The areas that stand out from their layer: three customer databases that do not agree, no
+# measure beyond the quarter's revenue; a complaints team and a field sales force that work.
+AREA_SHIFT = {"data-management": -0.6, "measurement": -0.4, "retention": 0.5, "acquisition": 0.3}
+# Where the leadership team wants to go further than elsewhere: the data it lacks.
+AREA_AMBITION = {"data-management": 1, "leadership-direction": 1}
 
-COMMENTS = (
-    "We talk about it in strategy days, but it rarely reaches the front line.",
-    "Done well in the business customer team; elsewhere it depends on who you ask.",
-    "There is a project for this, but it has been paused twice.",
-    "Our systems make this hard: three customer databases that do not agree.",
-    "Good intentions, no owner.",
-)
+# What people wrote, by criterion: evidence a workshop would pick up, and the disagreement
+# between the board room and the front line on the first criterion.
+STORY_COMMENTS = {
+    "ld-customer-strategy": {
+        "Amira Haddad": "Agreed at the board away-day last spring; it is on the intranet.",
+        "Sofia Rossi": "I have never seen a customer strategy, only sales targets.",
+    },
+    "ld-committed-investment": {
+        "Tom Becker": "There is a project for this, but it has been paused twice.",
+    },
+    "cu-empowered-staff": {
+        "Luis Moreno": "Advisers need a team leader's sign-off for any refund over 20 pounds.",
+    },
+    "dm-single-view": {
+        "Ravi Patel": "Our systems make this hard: three customer databases that do not agree.",
+    },
+    "dm-view-at-contact": {
+        "Chloe Martin": "Four screens open on every call, and I still ask for the account number.",
+    },
+    "cm-cross-channel-ownership": {
+        "Hannah Schulz": "Good intentions, no owner: web and phone journeys are run separately.",
+    },
+    "me-lifetime-value": {
+        "Ravi Patel": "We have a lifetime value model for business customers only.",
+    },
+    "re-root-cause": {
+        "Sofia Rossi": "We fix the same billing complaint every month; nobody owns the cause.",
+    },
+    "pe-key-account-planning": {
+        "Daniel Kim": "Done well for business customers; elsewhere it depends on who you ask.",
+    },
+}
 
 
 def demo_answers(framework: Framework, person: DemoParticipant) -> list[AnswerChoice]:
@@ -62,16 +94,17 @@ def demo_answers(framework: Framework, person: DemoParticipant) -> list[AnswerCh
     top = framework.scale.maximum
     answers = []
     for layer in framework.layers:
-        baseline = LAYER_BASELINE.get(layer.id, 2.0)
         for area in layer.areas:
+            baseline = LAYER_BASELINE.get(layer.id, 2.0) + AREA_SHIFT.get(area.id, 0.0)
+            ambition = AREA_AMBITION.get(area.id, 0)
             for criterion in area.all_criteria():
                 rng = random.Random(zlib.crc32(f"{person.name}|{criterion.id}".encode()))
+                comment = STORY_COMMENTS.get(criterion.id, {}).get(person.name, "")
                 if person.optimism < 0 and rng.random() < 0.06:
-                    answers.append(AnswerChoice(criterion.id, None, None, True, ""))
+                    answers.append(AnswerChoice(criterion.id, None, None, True, comment))
                     continue
                 current = round(min(top, max(0, baseline + person.optimism + rng.gauss(0, 0.7))))
-                target = min(top, current + rng.choice((1, 1, 2, 2, 2, 3)))
-                comment = rng.choice(COMMENTS) if rng.random() < 0.08 else ""
+                target = min(top, current + ambition + rng.choice((1, 1, 2, 2, 2, 3)))
                 answers.append(AnswerChoice(criterion.id, current, target, False, comment))
     return answers
 

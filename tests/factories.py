@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.db import accounts, repository, roadmaps
-from app.db.models import Assessment, Organisation, Participant, Role, User
+from app.db.models import Assessment, FrameworkSnapshot, Organisation, Participant, Role, User
 from app.domain.answering import AnswerChoice
 
 PASSWORD = "correct horse battery staple"
@@ -54,6 +54,21 @@ def make_tenant(session: Session, name: str) -> Tenant:
     invite = accounts.issue_invite(session=session, participant=participant)
     session.commit()
     return Tenant(organisation, consultant, viewer, assessment, participant, token, invite)
+
+
+def reap_1_0(session: Session) -> FrameworkSnapshot:
+    """The snapshot of REAP version 1.0, which earlier assessments were answered against."""
+    query = select(FrameworkSnapshot).where(
+        FrameworkSnapshot.framework_key == "reap-blueprint", FrameworkSnapshot.version == "1.0"
+    )
+    return session.exec(query).one()
+
+
+def make_1_0_assessment(session: Session, tenant: Tenant) -> Assessment:
+    """An assessment of `tenant`'s organisation on version 1.0."""
+    return repository.create_assessment(
+        session=session, organisation=tenant.organisation, snapshot=reap_1_0(session), title="2024"
+    )
 
 
 def make_admin(session: Session) -> User:

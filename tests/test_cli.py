@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -36,6 +37,29 @@ def test_validate_accepts_the_shipped_questionnaires(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert "reap-blueprint.yaml: ok (14 areas," in result.stdout
+
+
+def test_validate_complete_passes_the_current_reap_and_names_what_1_0_lacks(
+    tmp_path: Path,
+) -> None:
+    current = gapwise(
+        "validate", "--complete", str(QUESTIONNAIRES / "reap-blueprint.yaml"), data_dir=tmp_path
+    )
+    archived = gapwise(
+        "validate", "--complete", str(QUESTIONNAIRES / "reap-blueprint-1.0.yaml"), data_dir=tmp_path
+    )
+
+    assert current.returncode == 0, current.stderr
+    assert re.search(
+        r"ok \(14 areas, (\d+) criteria, \1 with anchors, hint and action\)", current.stdout
+    )
+    assert archived.returncode == 1
+    first = archived.stderr.splitlines()[0]
+    assert first.endswith(
+        "reap-blueprint-1.0.yaml: layers[0].areas[0].criteria[0]: 'ld-customer-strategy' has no "
+        "anchors, hint, action (--complete asks for all three)"
+    )
+    assert len(archived.stderr.splitlines()) == 98
 
 
 def test_validate_rejects_a_broken_copy_with_a_precise_message(tmp_path: Path) -> None:

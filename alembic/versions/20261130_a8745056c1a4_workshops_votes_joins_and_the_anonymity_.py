@@ -1,7 +1,7 @@
 """workshops, votes, joins and the anonymity threshold
 
 Revision ID: a8745056c1a4
-Revises: 8afee35041ed
+Revises: 1daeb593fa28
 Create Date: 2026-11-30 10:45:42.136568
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a8745056c1a4"
-down_revision: str | None = "8afee35041ed"
+down_revision: str | None = "1daeb593fa28"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

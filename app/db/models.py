@@ -208,6 +208,10 @@ class RoadmapItem(SQLModel, table=True):
     status: RoadmapStatus = Field(default=RoadmapStatus.PLANNED, sa_type=String(12))
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Improvement actions, one per line: drafted from the criteria with the largest gaps.
+    actions: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
     position: int = 0
     updated_at: datetime = _timestamp()
 

@@ -25,7 +25,7 @@ def report_data_of(
     participants = repository.participants_of(session=session, assessment=assessment)
     stored = planned_items(session=session, assessment=assessment)
     items = stored or [
-        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "")
+        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "", i.actions)
         for i in data.draft_roadmap(roadmaps.importance_of(assessment))
     ]
     comments = repository.comments_by_criterion(session=session, assessment=assessment)
@@ -84,7 +84,16 @@ def export_participants(*, session: Session, assessment: Assessment) -> list[Exp
 def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedItem]:
     """The stored roadmap as plain values; empty when none has been drafted."""
     return [
-        PlannedItem(i.title, i.area_id, i.horizon, str(i.status), i.owner, i.reason, i.notes)
+        PlannedItem(
+            i.title,
+            i.area_id,
+            i.horizon,
+            str(i.status),
+            i.owner,
+            i.reason,
+            i.notes,
+            roadmaps.actions_of(i),
+        )
         for i in roadmaps.roadmap_of(session=session, assessment=assessment)
     ]
 

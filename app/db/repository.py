@@ -23,7 +23,7 @@ from app.db.models import (
     utc_now,
 )
 from app.domain.answering import AnswerChoice
-from app.domain.framework import Framework
+from app.domain.framework import Framework, version_key
 from app.domain.loading import content_hash, load_framework
 from app.domain.scoring import Response
 
@@ -58,24 +58,33 @@ def store_questionnaires(*, session: Session, directory: Path) -> list[Framework
     return [store_framework(session=session, framework=f) for f in frameworks]
 
 
+def _latest_ids(session: Session, framework_key: str | None = None) -> list[int]:
+    """The id of each framework's latest snapshot: highest version, then the last one loaded.
+
+    Versions compare as people read them (`version_key`: 1.10 after 1.9), never by load
+    order alone, so loading an older file after a newer one cannot make it "latest".
+    """
+    query = select(FrameworkSnapshot.id, FrameworkSnapshot.framework_key, FrameworkSnapshot.version)
+    if framework_key is not None:
+        query = query.where(FrameworkSnapshot.framework_key == framework_key)
+    best: dict[str, tuple[tuple[tuple[int, int | str], ...], int]] = {}
+    for snapshot_id, key, version in session.exec(query):
+        rank = (version_key(version), snapshot_id or 0)
+        best[key] = max(best.get(key, rank), rank)
+    return [snapshot_id for _, snapshot_id in best.values()]
+
+
 def latest_snapshots(*, session: Session) -> Sequence[FrameworkSnapshot]:
-    """The most recently loaded snapshot of each framework, by title."""
-    newest = (
-        select(func.max(FrameworkSnapshot.id))
-        .group_by(col(FrameworkSnapshot.framework_key))
-        .scalar_subquery()
-    )
-    query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(newest))
+    """The latest snapshot of each framework (see `_latest_ids`), by title."""
+    ids = _latest_ids(session)
+    query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(ids))
     return session.exec(query.order_by(FrameworkSnapshot.title)).all()
 
 
 def latest_snapshot(*, session: Session, framework_key: str) -> FrameworkSnapshot | None:
-    query = (
-        select(FrameworkSnapshot)
-        .where(FrameworkSnapshot.framework_key == framework_key)
-        .order_by(col(FrameworkSnapshot.id).desc())
-    )
-    return session.exec(query).first()
+    """The snapshot new assessments of this framework use (see `_latest_ids`)."""
+    ids = _latest_ids(session, framework_key)
+    return session.get(FrameworkSnapshot, ids[0]) if ids else None
 
 
 # Parsed frameworks by content hash. A snapshot never changes, and there are only as many as

@@ -52,7 +52,8 @@ class AssessmentResults:
 
     def draft_roadmap(self, importance: Mapping[str, float]) -> list[Initiative]:
         """Initiatives from the headline's gaps, with the workshop's notes and parked items."""
-        initiatives = build_roadmap(self.headline, importance)
+        actions = self.framework.improvement_actions()
+        initiatives = build_roadmap(self.headline, importance, actions)
         if self.agreement is None:
             return initiatives
         return with_workshop(initiatives, self.agreement.decided, self.headline)

@@ -11,6 +11,29 @@ from app.db.models import Assessment, RoadmapItem, RoadmapStatus, utc_now
 from app.domain.roadmap import Initiative
 
 
+def actions_of(item: RoadmapItem) -> tuple[str, ...]:
+    """A roadmap item's improvement actions, stored one per line."""
+    return tuple(line for line in item.actions.splitlines() if line.strip())
+
+
+MAX_ACTIONS_LENGTH = 4000  # characters, as for notes
+
+
+def stored_actions(actions: Sequence[str]) -> str:
+    """Actions as stored: one per line, blank lines and surrounding spaces dropped."""
+    return "\n".join(line.strip() for line in actions if line.strip())
+
+
+def imported_actions(value: object) -> str:
+    """Actions from an imported document, held to the form's limit; ValueError says why not."""
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValueError("roadmap: actions must be a list of texts")
+    stored = stored_actions(value)
+    if len(stored) > MAX_ACTIONS_LENGTH:
+        raise ValueError(f"roadmap: actions must be at most {MAX_ACTIONS_LENGTH} characters")
+    return stored
+
+
 def importance_of(assessment: Assessment) -> dict[str, float]:
     return {str(k): float(v) for k, v in json.loads(assessment.area_importance or "{}").items()}
 
@@ -39,6 +62,7 @@ def replace_roadmap(
                 title=initiative.title,
                 horizon=initiative.horizon,
                 reason=initiative.reason,
+                actions=stored_actions(initiative.actions),
                 position=position,
             )
         )
@@ -67,6 +91,7 @@ def update_item(
     horizon: int,
     status: RoadmapStatus,
     notes: str,
+    actions: Sequence[str],
 ) -> None:
     item.title, item.owner, item.horizon, item.status, item.notes = (
         title,
@@ -75,6 +100,7 @@ def update_item(
         status,
         notes,
     )
+    item.actions = stored_actions(actions)
     item.updated_at = utc_now()
     session.add(item)
 

@@ -92,6 +92,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
                 "status": str(i.status),
                 "reason": i.reason,
                 "notes": i.notes,
+                "actions": list(roadmaps.actions_of(i)),
                 "position": i.position,
             }
             for i in roadmaps.roadmap_of(session=session, assessment=assessment)
@@ -170,11 +171,20 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
                 status=RoadmapStatus(item["status"]),
                 reason=item["reason"],
                 notes=item["notes"],
+                # Exports made before actions existed have none.
+                actions=_actions(item.get("actions", [])),
                 position=int(item["position"]),
             )
         )
     session.flush()
     return assessment
+
+
+def _actions(value: object) -> str:
+    try:
+        return roadmaps.imported_actions(value)
+    except ValueError as problem:
+        raise ImportRefused(str(problem)) from None
 
 
 def _moment(text: str | None) -> datetime | None:

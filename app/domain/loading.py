@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from app.domain.framework import Framework
+from app.domain.framework import Criterion, Framework, sentence_count
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,8 @@ def _parse_yaml(text: str, name: str) -> dict[str, Any]:
 def _format_path(loc: Sequence[int | str]) -> str:
     text = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad mapping key: the key is named already
+            continue
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
@@ -90,6 +92,7 @@ _MESSAGES = {
     "extra_forbidden": "unknown field",
     "string_pattern_mismatch": "not a valid id: use lower-case letters, digits, '-' and '.'",
     "string_too_short": "must not be empty",
+    "int_parsing": "not a level: use a whole number",
 }
 
 
@@ -105,6 +108,8 @@ def _problem_from_error(name: str, error: Any) -> Problem:
     message = _MESSAGES.get(kind, error["msg"])
     if kind == "too_short":
         message = f"must list at least {error['ctx']['min_length']} item(s)"
+    elif kind == "string_too_long":
+        message = f"too long: at most {error['ctx']['max_length']} characters"
     return Problem(name, _format_path(error["loc"]), message)
 
 
@@ -112,6 +117,10 @@ def _consistency_problems(framework: Framework) -> Iterator[tuple[str, str]]:
     yield from _scale_problems(framework)
     yield from _empty_area_problems(framework)
     yield from _duplicate_id_problems(framework)
+    for criterion, path in _criteria_with_paths(framework):
+        yield from (
+            (f"{path}.{field}", message) for field, message in _help_problems(criterion, framework)
+        )
 
 
 def _scale_problems(framework: Framework) -> Iterator[tuple[str, str]]:
@@ -147,6 +156,65 @@ def _ids_with_paths(framework: Framework) -> Iterator[tuple[str, str]]:
                 yield sub.id, f"{sub_at}.id"
                 for ci, criterion in enumerate(sub.criteria):
                     yield criterion.id, f"{sub_at}.criteria[{ci}].id"
+
+
+def _criteria_with_paths(framework: Framework) -> Iterator[tuple[Criterion, str]]:
+    for li, layer in enumerate(framework.layers):
+        for ai, area in enumerate(layer.areas):
+            at = f"layers[{li}].areas[{ai}]"
+            for ci, criterion in enumerate(area.criteria):
+                yield criterion, f"{at}.criteria[{ci}]"
+            for si, sub in enumerate(area.sub_components):
+                for ci, criterion in enumerate(sub.criteria):
+                    yield criterion, f"{at}.sub_components[{si}].criteria[{ci}]"
+
+
+MIN_ANCHORS = 3  # fewer leaves most of the scale to guesswork
+
+
+def _help_problems(criterion: Criterion, framework: Framework) -> Iterator[tuple[str, str]]:
+    """Anchors, hint and evidence that a participant or consultant could not use as written."""
+    if criterion.guidance and criterion.evidence:
+        yield "guidance", "give evidence or guidance (its older name), not both"
+    if criterion.hint and sentence_count(criterion.hint) > 1:
+        yield "hint", "keep the hint to one sentence: a participant has about 30 seconds"
+    if criterion.anchors is not None:
+        yield from _anchor_problems(criterion.anchors, framework)
+
+
+def _anchor_problems(anchors: dict[int, str], framework: Framework) -> Iterator[tuple[str, str]]:
+    """At least three levels (fewer on a short scale), the top one included, the WGLL one not:
+    the statement itself describes the level `wgll_level` names."""
+    scale = framework.scale
+    wgll = scale.wgll_level
+    describable = [v for v in scale.values if v != wgll]
+    wanted = min(MIN_ANCHORS, len(describable))
+    if len(anchors) < wanted:
+        listed = ", ".join(str(v) for v in sorted(anchors)) or "none"
+        yield "anchors", f"describe at least {wanted} levels (found {listed})"
+    if scale.maximum != wgll and scale.maximum not in anchors:
+        yield "anchors", f"describe the top level {scale.maximum} too: it is the one most misread"
+    if wgll in anchors:
+        yield (
+            f"anchors[{wgll}]",
+            f"leave level {wgll} out: the statement as written describes it (scale.wgll_level)",
+        )
+
+
+HELP_FIELDS = ("anchors", "hint", "action")
+
+
+def completeness_problems(framework: Framework, name: str) -> list[Problem]:
+    """Criteria without anchors, a hint or an action: what `gapwise validate --complete` refuses."""
+    problems = []
+    for criterion, path in _criteria_with_paths(framework):
+        missing = [field for field in HELP_FIELDS if getattr(criterion, field) is None]
+        if missing:
+            message = (
+                f"'{criterion.id}' has no {', '.join(missing)} (--complete asks for all three)"
+            )
+            problems.append(Problem(name, path, message))
+    return problems
 
 
 def _duplicate_id_problems(framework: Framework) -> Iterator[tuple[str, str]]:

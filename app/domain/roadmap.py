@@ -2,7 +2,9 @@
 
 One initiative per area whose gap is worth closing. Priority is gap x importance (a weight the
 consultant sets per area, default 1). Initiatives whose priorities are close compete, and then
-the lower layer goes first: foundations support or limit everything built on them.
+the lower layer goes first: foundations support or limit everything built on them. Each
+initiative lists the improvement actions of its criteria with the largest gaps, so the first
+draft already says what to do.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.domain.scoring import Results
+from app.domain.scoring import AreaResult, Results
 
 HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
 MIN_GAP = 0.5  # levels; a smaller gap is noise in a group's average, not an initiative
 PRIORITY_BAND = 0.5  # priorities this close compete; the lower layer then goes first
 HORIZON_CAPACITY = (3, 4)  # initiatives started in the first and second horizons; the rest later
+ACTIONS_PER_INITIATIVE = 3  # more reads as a list of everything, not a plan
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Initiative:
     priority: float
     horizon: int  # index into HORIZONS
     reason: str
+    actions: tuple[str, ...] = ()  # improvement actions of the criteria with the largest gaps
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class PlannedItem:
     owner: str
     reason: str
     notes: str
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class _Candidate:
     current: float
     target: float
     importance: float
+    actions: tuple[str, ...]
 
     @property
     def gap(self) -> float:
@@ -68,9 +74,14 @@ class _Candidate:
 
 
 def build_roadmap(
-    results: Results, importance: Mapping[str, float] | None = None
+    results: Results,
+    importance: Mapping[str, float] | None = None,
+    actions: Mapping[str, str] | None = None,
 ) -> list[Initiative]:
-    """Initiatives in the order to start them, each with a horizon and the reason it is there."""
+    """Initiatives in the order to start them, each with a horizon and the reason it is there.
+
+    `actions` maps criterion ids to improvement actions (`Framework.improvement_actions()`).
+    """
     weights = importance or {}
     candidates = [
         _Candidate(
@@ -82,6 +93,7 @@ def build_roadmap(
             area.score.current,
             area.score.target,
             weights.get(area.area_id, 1.0),
+            largest_gap_actions(area, actions or {}),
         )
         for index, layer in enumerate(results.layers)
         for area in layer.areas
@@ -92,6 +104,20 @@ def build_roadmap(
         _initiative(candidate, position, ordered[:position])
         for position, candidate in enumerate(ordered)
     ]
+
+
+def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[str, ...]:
+    """The actions of the area's criteria with the largest gaps (at least MIN_GAP), largest
+    first, ties in questionnaire order; criteria without an action are passed over."""
+    gaps = [
+        (criterion.score.gap, position, actions[criterion.criterion_id])
+        for position, criterion in enumerate(area.all_criteria())
+        if criterion.score is not None
+        and criterion.score.gap >= MIN_GAP
+        and criterion.criterion_id in actions
+    ]
+    ranked = sorted(gaps, key=lambda gap: (-gap[0], gap[1]))
+    return tuple(action for _, _, action in ranked[:ACTIONS_PER_INITIATIVE])
 
 
 def _start_order(candidate: _Candidate) -> tuple[int, int, float, str]:
@@ -121,6 +147,7 @@ def _initiative(candidate: _Candidate, position: int, earlier: list[_Candidate])
         priority=candidate.priority,
         horizon=horizon_at(position),
         reason=_reason(candidate, earlier),
+        actions=candidate.actions,
     )
 
 

@@ -123,13 +123,11 @@ def answers_xlsx(
     for row in answer_rows(framework, participants):
         _append(answers, row)
     plan = book.create_sheet("Roadmap")
-    _append(plan, ["Initiative", "Area", "Horizon", "Status", "Owner", "Why", "Notes"])
+    _append(plan, ["Initiative", "Area", "Horizon", "Status", "Owner", "Why", "Notes", "Actions"])
     for item in roadmap:
         horizon = HORIZONS[item.horizon]
-        _append(
-            plan,
-            [item.title, item.area_id, horizon, item.status, item.owner, item.reason, item.notes],
-        )
+        row = [item.title, item.area_id, horizon, item.status, item.owner, item.reason, item.notes]
+        _append(plan, [*row, "\n".join(item.actions)])
     if agreed is not None:
         _agreed_sheet(book.create_sheet("Agreed"), agreed)
     buffer = io.BytesIO()

@@ -48,6 +48,43 @@ def test_latest_snapshots_lists_each_framework_once(session: Session) -> None:
     assert sorted(keys) == ["mini", "reap-blueprint"]
 
 
+def _store_mini(session: Session, version: str, text: str = "One view.") -> FrameworkSnapshot:
+    data = yaml.safe_load(MINI_FRAMEWORK.read_text())
+    data["version"] = version
+    data["layers"][0]["areas"][0]["criteria"][0]["text"] = text
+    return repository.store_framework(
+        session=session, framework=parse_framework(yaml.safe_dump(data))
+    )
+
+
+def test_the_latest_snapshot_is_the_highest_version_not_the_last_loaded(session: Session) -> None:
+    newer = _store_mini(session, "1.10")
+    _store_mini(session, "1.9")  # an archived version loaded after the newer one
+    _store_mini(session, "1.0")
+
+    assert repository.latest_snapshot(session=session, framework_key="mini").id == newer.id
+    listed = {s.framework_key: s.id for s in repository.latest_snapshots(session=session)}
+    assert listed["mini"] == newer.id
+
+
+def test_reap_new_assessments_get_version_2_while_1_0_stays_loaded(session: Session) -> None:
+    versions = session.exec(
+        select(FrameworkSnapshot.version).where(FrameworkSnapshot.framework_key == "reap-blueprint")
+    ).all()
+
+    assert sorted(versions) == ["1.0", "2.0"]
+    assert (
+        repository.latest_snapshot(session=session, framework_key="reap-blueprint").version == "2.0"
+    )
+
+
+def test_same_version_with_new_content_counts_the_later_load_as_latest(session: Session) -> None:
+    _store_mini(session, "3", "First wording.")
+    second = _store_mini(session, "3", "Second wording.")
+
+    assert repository.latest_snapshot(session=session, framework_key="mini").id == second.id
+
+
 def _participant(session: Session):
     snapshot = repository.store_framework(session=session, framework=load_framework(MINI_FRAMEWORK))
     organisation = repository.create_organisation(session=session, slug="acme", name="Acme")

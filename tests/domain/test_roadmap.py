@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from app.domain.roadmap import HORIZONS, build_roadmap, horizon_at
-from app.domain.scoring import AreaResult, LayerResult, Results, Score
+import pytest
+
+from app.domain.roadmap import HORIZONS, build_roadmap, horizon_at, largest_gap_actions
+from app.domain.scoring import (
+    AreaResult,
+    CriterionResult,
+    LayerResult,
+    Results,
+    Score,
+    SubComponentResult,
+)
 
 LAYERS = [("foundations", "Foundations"), ("enabling", "Enabling"), ("execution", "Execution")]
 
@@ -77,3 +86,48 @@ def test_horizons_fill_three_then_four_then_the_rest() -> None:
 def test_the_same_results_give_the_same_roadmap() -> None:
     assert build_roadmap(COMPETING) == build_roadmap(COMPETING)
     assert build_roadmap(_results({})) == []
+
+
+def _criterion(criterion_id: str, gap: float | None) -> CriterionResult:
+    score = None if gap is None else Score(1.0, 1.0 + gap, gap, 20, 20 + gap * 20)
+    return CriterionResult(criterion_id, criterion_id, 1.0, None, None, score, 0, False)
+
+
+def _area_with(gaps: dict[str, float | None]) -> AreaResult:
+    criteria = tuple(_criterion(criterion_id, gap) for criterion_id, gap in gaps.items())
+    score = Score(1.0, 3.0, 2.0, 20, 60)
+    sub_component = SubComponentResult("data-sub", "Sub", None, criteria[2:])
+    return AreaResult("data", "Data", "foundations", 1.0, score, criteria[:2], (sub_component,))
+
+
+ACTIONS = {f"c{n}": f"Do {n}." for n in range(1, 7)}
+
+
+@pytest.mark.parametrize(
+    ("gaps", "expected"),
+    [
+        # largest first, across the area's own criteria and its sub-components; three at most
+        ({"c1": 1.0, "c2": 2.5, "c3": 0.5, "c4": 3.0, "c5": 1.5}, ("Do 4.", "Do 2.", "Do 5.")),
+        # equal gaps keep the questionnaire's order
+        ({"c1": 2.0, "c2": 2.0, "c3": 2.0, "c4": 2.0}, ("Do 1.", "Do 2.", "Do 3.")),
+        # a gap under half a level, or no score at all, asks for no action
+        ({"c1": 0.4, "c2": None, "c3": 0.5}, ("Do 3.",)),
+        # a criterion without an action is passed over, not left as a hole
+        ({"c1": 3.0, "unhelped": 2.9, "c3": 1.0}, ("Do 1.", "Do 3.")),
+        ({"c1": -1.0, "c2": 0.0}, ()),
+    ],
+)
+def test_an_initiative_lists_the_actions_of_its_largest_gaps(
+    gaps: dict[str, float | None], expected: tuple[str, ...]
+) -> None:
+    assert largest_gap_actions(_area_with(gaps), ACTIONS) == expected
+
+
+def test_drafted_initiatives_carry_their_area_s_actions() -> None:
+    layer = LayerResult("foundations", "Foundations", None, (_area_with({"c1": 1.0, "c2": 2.0}),))
+    results = Results(participants=3, overall=None, layers=(layer,))
+
+    (initiative,) = build_roadmap(results, actions=ACTIONS)
+
+    assert initiative.actions == ("Do 2.", "Do 1.")
+    assert build_roadmap(results)[0].actions == ()  # a framework without actions

@@ -78,11 +78,12 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Keep a full-page screenshot under the test output folder for people to look at."""
+def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """Keep a screenshot (by default of the whole page) in the test output folder for people to
+    look at."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     path = OUTPUT / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -122,7 +122,7 @@ def test_answers_survive_a_dropped_network_and_a_reload(
     page.reload()  # the consultant's invite page; go back to the overview
     page.get_by_role("link", name="Back to the participants").click()
     row = page.get_by_role("row", name="Priya Raman")
-    expect(row).to_contain_text("4 of 98")
+    expect(row).to_contain_text("4 of 106")
     expect(row).not_to_contain_text("not yet")
     expect(row.get_by_role("button", name="Unlock answers")).to_be_visible()
     screenshot(page, "assessment-overview-desktop")

@@ -18,7 +18,8 @@ from app.db.results import results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import build_roadmap
 from tests.databases import database_for
-from tests.factories import Tenant, csrf_from, sign_in
+from tests.domain.test_criterion_help import REAP_1_0_HASH
+from tests.factories import Tenant, csrf_from, make_1_0_assessment, reap_1_0, sign_in
 from tests.test_cli import gapwise
 
 FORMULA = '=HYPERLINK("http://example.test","click")'
@@ -44,7 +45,7 @@ def test_csv_has_a_row_per_participant_and_criterion_and_no_live_formula(
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    assert len(rows) == 98  # one participant x 98 criteria
+    assert len(rows) == 106  # one participant x 106 criteria
     answered = next(r for r in rows if r["criterion_id"] == "cm-cross-channel-ownership")
     assert (answered["current"], answered["target"], answered["comment"]) == (
         "1",
@@ -71,6 +72,7 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
     assert overall[1:] == (1.0, 3.0, 2.0)
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
+    assert book["Roadmap"]["H1"].value == "Actions"
 
 
 def test_json_export_import_export_round_trips_between_instances(tmp_path: Path) -> None:
@@ -80,9 +82,12 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     with Session(engine) as session:  # give the demo a roadmap and an importance to carry
         demo = session.exec(select(Assessment)).one()
         roadmaps.set_importance(session=session, assessment=demo, weights={"retention": 2.0})
-        results = results_of(session=session, assessment=demo).results
+        data = results_of(session=session, assessment=demo)
+        results, framework = data.results, data.framework
         roadmaps.replace_roadmap(
-            session=session, assessment=demo, initiatives=build_roadmap(results, {"retention": 2})
+            session=session,
+            assessment=demo,
+            initiatives=build_roadmap(results, {"retention": 2}, framework.improvement_actions()),
         )
         session.commit()
     engine.dispose()
@@ -99,6 +104,7 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     assert after == before
     assert len(before["answers"]) > 800 and len(before["participants"]) == 9
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
+    assert all(len(item["actions"]) == 3 for item in before["roadmap"])
 
 
 def _upload(client: TestClient, tenant: Tenant, content: bytes):
@@ -111,23 +117,37 @@ def _upload(client: TestClient, tenant: Tenant, content: bytes):
     )
 
 
+def _signed_in_export(client: TestClient, tenant: Tenant, assessment_id: int) -> dict:
+    sign_in(client, tenant.consultant.email)
+    return client.get(f"/assessments/{assessment_id}/export/json").json()
+
+
+def _imported(session: Session, response) -> Assessment | None:
+    return session.get(Assessment, int(response.headers["location"].rsplit("/", 1)[1]))
+
+
 def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     client: TestClient, session: Session, tenants
 ) -> None:
     own = tenants[0]
-    sign_in(client, own.consultant.email)
-    document = client.get(f"/assessments/{own.assessment.id}/export/json").json()
+    document = _signed_in_export(client, own, own.assessment.id)
     wrong_framework = {**document, "framework": {**document["framework"], "content_hash": "x"}}
     unknown_criterion = {
         **document,
         "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
     }
+
+    def with_actions(actions: object) -> str:
+        return json.dumps({**document, "roadmap": [{**document["roadmap"][0], "actions": actions}]})
+
     count = session.exec(select(func.count()).select_from(Participant)).one()
 
     refusals = {
+        with_actions(5).encode(): "roadmap: actions must be a list of texts",
+        with_actions(["x" * 4001]).encode(): "roadmap: actions must be at most 4000 characters",
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
-        json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 1.0",
+        json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 2.0",
         json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
     }
     for content, message in refusals.items():
@@ -141,3 +161,43 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     new_id = int(restored.headers["location"].rsplit("/", 1)[1])
     copy = client.get(f"/assessments/{new_id}/export/json").json()
     assert copy == document
+
+
+def test_an_export_of_a_version_1_0_assessment_still_imports(
+    client: TestClient, session: Session, tenants
+) -> None:
+    """Exports carry the content hash; version 1.0 must keep the hash it shipped with."""
+    own = tenants[0]
+    assessment = make_1_0_assessment(session, own)
+    ann = repository.add_participant(session=session, assessment=assessment, name="Ann")
+    choice = AnswerChoice("ld-current-and-target-view", 2, 4)  # a 1.0 criterion 2.0 dropped
+    repository.save_answer(session=session, participant=ann, choice=choice)
+    session.commit()
+
+    document = _signed_in_export(client, own, assessment.id)
+    restored = _upload(client, own, json.dumps(document).encode())
+
+    assert document["framework"] == {
+        "id": "reap-blueprint",
+        "version": "1.0",
+        "content_hash": REAP_1_0_HASH,
+    }
+    assert restored.status_code == 303, restored.text
+    copy = _imported(session, restored)
+    assert copy is not None and copy.framework_snapshot_id == reap_1_0(session).id
+
+
+def test_an_export_made_before_roadmap_actions_existed_still_imports(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    document = _signed_in_export(client, own, own.assessment.id)
+    for item in document["roadmap"]:
+        del item["actions"]
+
+    restored = _upload(client, own, json.dumps(document).encode())
+
+    assert restored.status_code == 303, restored.text
+    copy = _imported(session, restored)
+    (item,) = roadmaps.roadmap_of(session=session, assessment=copy)
+    assert item.title == "secret comment of Acme plan" and roadmaps.actions_of(item) == ()

@@ -52,6 +52,8 @@ def test_the_cli_report_of_the_demo_has_every_area_the_roadmap_and_the_participa
     assert "9 participants were invited; 9 scored at least one criterion" in text
     assert "Prepared by Ann Consultant" in text
     assert "Raise Leadership & Direction from" in text  # an initiative, drafted from the gaps
+    single_view = next(c for c in FRAMEWORK.criteria() if c.id == "dm-single-view")
+    assert " ".join((single_view.action or "").split()) in text  # one of its improvement actions
     assert "Page 3 of" in text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -9,8 +11,11 @@ from sqlmodel import Session
 from app.db import accounts, repository
 from app.db.models import AssessmentStatus
 from app.domain.answering import AnswerChoice
-from tests.factories import Tenant, csrf_from
+from app.domain.loading import load_framework
+from tests.conftest import QUESTIONNAIRES
+from tests.factories import Tenant, csrf_from, make_1_0_assessment
 
+REAP = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
 CRITERION = "cm-cross-channel-ownership"  # in Channels & Media, answered by the factory
 
 
@@ -42,7 +47,13 @@ def test_start_page_explains_the_scale_and_the_time(client: TestClient, acme: Te
 
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
-    for text in ("Welcome, Acme participant", "98 statements", "about 50 minutes", "Optimised"):
+    for text in (
+        "Welcome, Acme participant",
+        "106 statements",
+        "about 55 minutes",
+        "Optimised",
+        "Each statement, as written, describes level 4 (Embedded)",
+    ):
         assert text in page.text
     assert "Continue with Leadership &amp; Direction" in page.text  # one answer already given
 
@@ -57,7 +68,7 @@ def test_autosave_stores_one_answer_and_reports_progress(
 
     assert first.status_code == 200, first.text
     assert first.json() == again.json()
-    assert first.json()["answered"] == 2 and first.json()["total"] == 98
+    assert first.json()["answered"] == 2 and first.json()["total"] == 106
     assert first.json()["areas"]["leadership-direction"] == 1
     assert _stored(session, acme)["ld-customer-strategy"] == AnswerChoice(
         "ld-customer-strategy", 2, 4, comment="Seen"
@@ -205,7 +216,7 @@ def test_review_lists_what_is_unanswered_and_submit_locks(
     after = _save(client, acme, {"criterion_id": CRITERION, "current": 5, "target": 5})
 
     assert review.status_code == 200
-    assert sum(len(v) for v in review.context["page"].unanswered.values()) == 97
+    assert sum(len(v) for v in review.context["page"].unanswered.values()) == 105
     assert submitted.status_code == 303
     assert after.status_code == 409 and "You submitted your answers" in after.json()["detail"]
     session.refresh(acme.participant)
@@ -220,3 +231,41 @@ def test_the_target_below_current_hint_shows_for_a_stored_answer(
     area = client.get(f"/p/{acme.invite}/areas/channels-media")
 
     assert area.text.count("data-hint-below>") == 1  # shown once; the others carry `hidden`
+
+
+def test_each_criterion_shows_its_hint_level_reminder_conditions_and_anchors(
+    client: TestClient, acme: Tenant
+) -> None:
+    """Without JavaScript every level is described as text; anchors.js only folds the list."""
+    strategy = next(c for c in REAP.criteria() if c.id == "ld-customer-strategy")
+    anchors = strategy.anchors or {}
+
+    page = client.get(f"/p/{acme.invite}/areas/leadership-direction")
+    block = page.text.split('id="c-ld-customer-strategy"')[1].split('id="c-ld-strategy-')[0]
+
+    assert page.status_code == 200
+    assert "js/anchors.js" in page.text
+    for text in (strategy.hint, *(strategy.quality or ()), anchors[1], anchors[3], anchors[5]):
+        assert html.escape(text or "") in block
+    assert "As written, this statement is level 4 · Embedded, when all of these hold:" in block
+    assert "The statement as written, with all of its conditions met." in block
+    assert block.count("(the scale in general)") == 2  # levels 0 and 2
+    assert '<details class="level-help__all" data-anchor-list open>' in block
+
+
+def test_a_version_1_0_assessment_keeps_its_questions_and_guidance(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    assessment = make_1_0_assessment(session, acme)
+    repository.set_status(session=session, assessment=assessment, status=AssessmentStatus.OPEN)
+    ann = repository.add_participant(session=session, assessment=assessment, name="Ann")
+    invite = accounts.issue_invite(session=session, participant=ann)
+    session.commit()
+
+    page = client.get(f"/p/{invite}/areas/leadership-direction")
+
+    assert page.status_code == 200
+    assert "ld-current-and-target-view" in page.text  # dropped in 2.0, still asked in 1.0
+    assert "Ask to see the strategy document" in page.text  # 1.0's guidance, as before
+    assert "As written, this statement is level 4 · Embedded." in page.text
+    assert 'class="level-help__hint"' not in page.text

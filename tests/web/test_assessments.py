@@ -174,7 +174,7 @@ def test_overview_shows_progress_submission_and_last_activity(
     assert page.status_code == 200
     row = page.context["page"].participants[0]
     assert row.activity.answered == 1 and row.activity.last_active_at is not None
-    assert "1 of 98" in page.text
+    assert "1 of 106" in page.text
     assert "Unlock answers" in page.text
 
 

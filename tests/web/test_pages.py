@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from fastapi.testclient import TestClient
 
 from app.db.engine import make_engine
@@ -32,6 +34,10 @@ def test_framework_page_shows_every_layer_area_and_criterion(client: TestClient)
             assert f'id="criterion-{criterion.id}"' in response.text
     for level in REAP.scale.levels:
         assert level.label in response.text
+    assert response.text.count("Levels, evidence and next step") == REAP.criterion_count
+    strategy = next(REAP.criteria())
+    for text in (strategy.hint, strategy.action, *(strategy.anchors or {}).values()):
+        assert html.escape(text or "") in response.text
 
 
 def test_frameworks_index_lists_the_loaded_frameworks(client: TestClient) -> None:

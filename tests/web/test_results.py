@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import statistics
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -15,7 +16,7 @@ from app.db.models import Answer, Assessment, Participant
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from tests.conftest import QUESTIONNAIRES
-from tests.factories import Tenant, sign_in
+from tests.factories import Tenant, make_1_0_assessment, sign_in
 
 FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
 CHARTS = ("radar", "layers", "gaps", "heatmap", "groups")
@@ -176,6 +177,36 @@ def test_area_drill_down_lists_criteria_and_comments_by_group(client: TestClient
     assert "secret comment of Acme" in page.text and "Leadership" in page.text
     assert own.participant.name not in page.text  # comments carry the group, not the name
     assert "no answers yet" in page.text
+
+
+def test_area_drill_down_gives_the_consultant_evidence_prompts_and_the_next_step(
+    client: TestClient, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    criterion = next(c for c in FRAMEWORK.criteria() if c.id == "cm-cross-channel-ownership")
+
+    page = client.get(f"/assessments/{own.assessment.id}/results/areas/channels-media")
+
+    assert page.status_code == 200
+    for text in (*criterion.evidence_prompts, criterion.action or "", "To move up a level"):
+        assert html.escape(text) in page.text
+
+
+def test_a_version_1_0_assessment_shows_its_guidance_as_the_evidence_prompt(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    assessment = make_1_0_assessment(session, own)
+    session.commit()
+    sign_in(client, own.consultant.email)
+
+    page = client.get(f"/assessments/{assessment.id}/results/areas/leadership-direction")
+
+    assert page.status_code == 200
+    assert "Evidence to look for</summary>" in page.text
+    assert "To move up a level" not in page.text  # 1.0 has no actions
+    assert html.escape("Ask to see the strategy document") in page.text
 
 
 def test_results_with_no_answers_say_so(client: TestClient, session: Session, tenants) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
+from app.domain.framework import Criterion
 from app.domain.scoring import (
     DISAGREEMENT_STDEV,
     AreaResult,
@@ -75,6 +76,7 @@ class AreaResultsPage:
     area: AreaResult
     intent: str
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
+    criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
 
 
 @router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
@@ -95,6 +97,7 @@ def show_area_results(
         area=area,
         intent=next(a.intent for a in data.framework.areas() if a.id == area_id),
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
+        criteria={c.id: c for c in data.framework.criteria()},
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
 

@@ -165,6 +165,7 @@ def update_roadmap_item(
     horizon: Horizon = 0,
     owner: Annotated[str, Form(max_length=120)] = "",
     notes: Annotated[str, Form(max_length=4000)] = "",
+    actions: Annotated[str, Form(max_length=roadmaps.MAX_ACTIONS_LENGTH)] = "",
 ) -> Response:
     roadmaps.update_item(
         session=session,
@@ -174,6 +175,7 @@ def update_roadmap_item(
         horizon=horizon,
         status=status,
         notes=notes.strip(),
+        actions=actions.splitlines(),
     )
     record_change(
         request,
