@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
@@ -23,6 +23,8 @@ from app.domain.loading import FrameworkFileError, completeness_problems, load_f
 # Seconds a stopping server waits for open requests; live workshop streams never end by
 # themselves, and phones reconnect to another worker (or the restarted one) on their own.
 GRACE = 5
+T = TypeVar("T")
+IMAGE_FORMATS = ("svg", "png")
 
 app = typer.Typer(
     help="Gapwise: capability assessment against the REAP blueprint.", no_args_is_help=True
@@ -224,7 +226,7 @@ def report(
     prepared_by: Annotated[str, typer.Option(help="Name on the cover.")] = "Gapwise",
 ) -> None:
     """Write an assessment's board report as a PDF."""
-    from app.db.report_data import report_data_of
+    from app.report_data import report_data_of
     from app.reports.pdf import PAPER_SIZES, ReportFailed, render_pdf_in_worker
 
     if paper not in PAPER_SIZES:
@@ -246,20 +248,51 @@ def report(
 @app.command()
 def export(
     assessment_id: int,
-    export_format: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")],
+    export_format: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, json... (a wrong one lists them).")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
 ) -> None:
     """Export an assessment: answers as CSV, a workbook as XLSX, or everything as JSON."""
-    from app.db.report_data import exported
+    from app.report_data import exported
+    from app.reports.registry import EXPORTS
 
-    if export_format not in ("csv", "xlsx", "json"):
-        typer.echo(f"gapwise: format: use csv, xlsx or json, not {export_format!r}", err=True)
-        raise typer.Exit(2)
+    chosen = _registered(EXPORTS, export_format, "format")
     with _database() as session:
         assessment = _assessment(session, assessment_id)
-        content = exported(session=session, assessment=assessment, export_format=export_format)
+        content = exported(session=session, assessment=assessment, export_format=chosen)
     output.write_bytes(content)
     typer.echo(f"Exported to {output}")
+
+
+@app.command()
+def chart(
+    assessment_id: int,
+    name: Annotated[str, typer.Option(help="radar, gaps... (a wrong one lists them).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the image.")],
+    image_format: Annotated[str, typer.Option("--format", help="svg or png.")] = "svg",
+) -> None:
+    """Draw one of an assessment's charts as SVG or PNG."""
+    from app.report_data import chart_data_of
+    from app.reports.registry import CHARTS
+
+    chosen = _registered(CHARTS, name, "name")
+    if image_format not in IMAGE_FORMATS:
+        typer.echo(f"gapwise: format: use svg or png, not {image_format!r}", err=True)
+        raise typer.Exit(2)
+    with _database() as session:
+        data = chart_data_of(session=session, assessment=_assessment(session, assessment_id))
+    output.write_bytes(chosen.draw(data, image_format))
+    typer.echo(f"Chart written to {output}")
+
+
+def _registered(registry: dict[str, T], name: str, option: str) -> T:
+    """The registry's entry, or a one-line message naming the ones there are and exit 2."""
+    if name not in registry:
+        known = ", ".join(registry)
+        typer.echo(f"gapwise: {option}: use one of {known}, not {name!r}", err=True)
+        raise typer.Exit(2)
+    return registry[name]
 
 
 @app.command("import")

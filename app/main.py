@@ -58,13 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,  # Swagger UI and ReDoc load CDN scripts; our /docs is routes/docs.py
+        docs_url=None,  # FastAPI's own pages load Swagger UI from a CDN; ours is routes/docs.py
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.mount(docs.ASSETS_PATH, StaticFiles(directory=docs.SWAGGER_UI), name="api_docs_assets")
     routers = (
         pages,
         auth,

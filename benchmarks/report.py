@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from app.db.report_data import report_data_of  # noqa: E402
+from app.report_data import report_data_of  # noqa: E402
 from app.reports.cache import cached  # noqa: E402
 from app.reports.pdf import ReportData, render_pdf  # noqa: E402
 from benchmarks.demo import demo_assessment  # noqa: E402

@@ -36,8 +36,8 @@ from sqlmodel import Session, select  # noqa: E402
 from app.db import repository  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.db.models import Assessment  # noqa: E402
-from app.db.report_data import report_data_of  # noqa: E402
 from app.demo import DemoParticipant, demo_answers  # noqa: E402
+from app.report_data import report_data_of  # noqa: E402
 from benchmarks.bare_upsert import add_participants  # noqa: E402
 from benchmarks.report import cold_renders  # noqa: E402
 from tests.databases import database_for  # noqa: E402

@@ -1,7 +1,11 @@
 """workshops, votes, joins and the anonymity threshold
 
+Delete rules as in app/db/models.py's docstring: a workshop and everything in it go with
+its assessment; votes and confirmed joins go with their participant. No index where a
+unique constraint already starts with the column.
+
 Revision ID: a8745056c1a4
-Revises: 1daeb593fa28
+Revises: 4d4689237c24
 Create Date: 2026-11-30 10:45:42.136568
 """
 
@@ -12,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a8745056c1a4"
-down_revision: str | None = "1daeb593fa28"
+down_revision: str | None = "4d4689237c24"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -43,10 +47,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["assessment_id"],
-            ["assessment.id"],
-        ),
+        sa.ForeignKeyConstraint(["assessment_id"], ["assessment.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("join_code"),
     )
@@ -70,18 +71,10 @@ def upgrade() -> None:
         sa.Column("rationale", sa.Text(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["workshop_id"],
-            ["workshop.id"],
-        ),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("workshop_id", "criterion_id"),
     )
-    with op.batch_alter_table("workshop_item", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_workshop_item_workshop_id"), ["workshop_id"], unique=False
-        )
-
     op.create_table(
         "workshop_join",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -92,14 +85,8 @@ def upgrade() -> None:
         sa.Column("participant_id", sa.Integer(), nullable=True),
         sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["participant_id"],
-            ["participant.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["workshop_id"],
-            ["workshop.id"],
-        ),
+        sa.ForeignKeyConstraint(["participant_id"], ["participant.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
     )
@@ -117,19 +104,12 @@ def upgrade() -> None:
         sa.Column("current", sa.Integer(), nullable=False),
         sa.Column("target", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["workshop_item.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["participant_id"],
-            ["participant.id"],
-        ),
+        sa.ForeignKeyConstraint(["item_id"], ["workshop_item.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["participant_id"], ["participant.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("item_id", "participant_id", "round"),
     )
     with op.batch_alter_table("workshop_vote", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_workshop_vote_item_id"), ["item_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_workshop_vote_participant_id"), ["participant_id"], unique=False
         )
@@ -149,16 +129,12 @@ def downgrade() -> None:
 
     with op.batch_alter_table("workshop_vote", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workshop_vote_participant_id"))
-        batch_op.drop_index(batch_op.f("ix_workshop_vote_item_id"))
 
     op.drop_table("workshop_vote")
     with op.batch_alter_table("workshop_join", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workshop_join_workshop_id"))
 
     op.drop_table("workshop_join")
-    with op.batch_alter_table("workshop_item", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_workshop_item_workshop_id"))
-
     op.drop_table("workshop_item")
     with op.batch_alter_table("workshop", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workshop_assessment_id"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
@@ -22,12 +22,16 @@ from app.db.models import (
     UserSession,
     utc_now,
 )
+from app.domain.policy import Action, can
 
 SESSION_LIFETIME = timedelta(hours=12)
 INVITE_LIFETIME = timedelta(days=30)
 LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
+# A token's "last used" is kept to the minute: a script calling the API in a loop does not
+# write on every request.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 
 def normalise_email(email: str) -> str:
@@ -133,7 +137,8 @@ def create_api_token(*, session: Session, user: User, name: str) -> tuple[ApiTok
     return token, secret
 
 
-def user_for_api_token(*, session: Session, secret: str) -> User | None:
+def user_for_api_token(*, session: Session, secret: str) -> tuple[User, ApiToken] | None:
+    """The active user a live token belongs to, and the token; reads only."""
     query = (
         select(User, ApiToken)
         .join(ApiToken)
@@ -144,12 +149,21 @@ def user_for_api_token(*, session: Session, secret: str) -> User | None:
         )
     )
     row = session.exec(query).first()
-    if row is None:
-        return None
-    user, token = row
-    token.last_used_at = utc_now()
-    session.add(token)
-    return user
+    return (row[0], row[1]) if row else None
+
+
+def use_is_worth_noting(token: ApiToken) -> bool:
+    """Whether the token's last use is older than TOKEN_USE_PRECISION (or never noted)."""
+    last = token.last_used_at
+    if last is None:
+        return True
+    return utc_now() - (last if last.tzinfo else last.replace(tzinfo=UTC)) > TOKEN_USE_PRECISION
+
+
+def note_token_use(*, session: Session, token_id: int) -> None:
+    session.exec(
+        update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utc_now())
+    )
 
 
 def api_tokens_of(*, session: Session, user: User) -> Sequence[ApiToken]:
@@ -236,7 +250,7 @@ def members_of(*, session: Session, organisation: Organisation) -> Sequence[User
 def organisations_for(*, session: Session, user: User) -> Sequence[Organisation]:
     """The organisations a user may see: all for an admin, their memberships otherwise."""
     query = select(Organisation)
-    if user.role != Role.ADMIN:
+    if not can(user.role, Action.SEE_EVERY_ORGANISATION):
         query = query.join(Membership).where(Membership.user_id == user.id)
     return session.exec(query.order_by(Organisation.name)).all()
 
@@ -244,7 +258,7 @@ def organisations_for(*, session: Session, user: User) -> Sequence[Organisation]
 def organisation_for(*, session: Session, user: User, organisation_id: int) -> Organisation | None:
     """The organisation if the user may see it; None otherwise (the caller answers 404)."""
     query = select(Organisation).where(Organisation.id == organisation_id)
-    if user.role != Role.ADMIN:
+    if not can(user.role, Action.SEE_EVERY_ORGANISATION):
         query = query.join(Membership).where(Membership.user_id == user.id)
     return session.exec(query).first()
 

@@ -1,4 +1,17 @@
-"""Every table Gapwise stores, in one module."""
+"""Every table Gapwise stores, in one module.
+
+What a delete takes with it (each foreign key's `ondelete`; the database applies it, on SQLite
+too, where every connection turns foreign keys on):
+- an organisation: its assessments (and everything below them) and its memberships;
+- an assessment: its participants, their answers and invite links, its roadmap, and its
+  workshops with their agendas, decisions, votes and joins;
+- a participant: their answers, invite links, workshop votes and confirmed joins (removal
+  and erasure requests; what a workshop agreed stays);
+- a user: their memberships, sessions and API tokens;
+- audit events are never deleted with what they describe: the link is set to NULL, the
+  actor's email and the detail text stay;
+- a framework snapshot cannot be deleted while an assessment uses it (RESTRICT).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy import Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
 from app.domain.workshop import ItemStatus, Outcome
 
 
@@ -26,7 +40,7 @@ class FrameworkSnapshot(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("framework_key", "version", "content_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    framework_key: str = Field(index=True, max_length=80)
+    framework_key: str = Field(max_length=80)  # the unique constraint indexes it
     version: str = Field(max_length=40)
     content_hash: str = Field(max_length=64)
     title: str = Field(max_length=200)
@@ -49,8 +63,8 @@ class AssessmentStatus(StrEnum):
 
 class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    framework_snapshot_id: int = Field(foreign_key="framework_snapshot.id")
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    framework_snapshot_id: int = Field(foreign_key="framework_snapshot.id", ondelete="RESTRICT")
     title: str = Field(max_length=200)
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: AssessmentStatus = Field(default=AssessmentStatus.DRAFT, sa_type=String(10))
@@ -59,6 +73,9 @@ class Assessment(SQLModel, table=True):
     area_importance: str = Field(
         default="{}", sa_column=Column(Text, nullable=False, default="{}", server_default="{}")
     )
+    # Bumped in the same transaction as every write that changes what its pages, charts,
+    # exports or report show (see repository.mark_changed): the key of every cache of them.
+    data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Groups with fewer people than this are never shown on their own (see shown_groups).
     anonymity_threshold: int = Field(
         default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
@@ -68,7 +85,7 @@ class Assessment(SQLModel, table=True):
 
 class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
     group: str = Field(default="", max_length=80)
@@ -83,19 +100,14 @@ class Answer(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("participant_id", "criterion_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    participant_id: int = Field(foreign_key="participant.id", index=True)
+    # The unique constraint (participant_id, criterion_id) indexes participant_id.
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE")
     criterion_id: str = Field(max_length=80)
     current: int | None = None
     target: int | None = None
     dont_know: bool = False
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = _timestamp()
-
-
-class Role(StrEnum):
-    ADMIN = "admin"  # runs the instance; sees every organisation
-    CONSULTANT = "consultant"  # creates organisations and assessments, invites, sees results
-    VIEWER = "viewer"  # a client lead: reads results and reports of their organisations
 
 
 class User(SQLModel, table=True):
@@ -114,8 +126,9 @@ class Membership(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    # The unique constraint (user_id, organisation_id) indexes user_id.
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
 
 
@@ -126,7 +139,7 @@ class UserSession(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -142,7 +155,7 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     prefix: str = Field(max_length=16)
     name: str = Field(max_length=120)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -155,7 +168,7 @@ class InviteToken(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
-    participant_id: int = Field(foreign_key="participant.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -179,9 +192,13 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _timestamp(index=True)
-    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    actor_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
     actor: str = Field(default="", max_length=320)
-    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="SET NULL", index=True
+    )
     action: str = Field(max_length=60)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     address: str = Field(default="", max_length=64)
@@ -200,7 +217,7 @@ class RoadmapItem(SQLModel, table=True):
     __tablename__ = "roadmap_item"
 
     id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
     area_id: str = Field(default="", max_length=80)  # empty for an item the consultant added
     title: str = Field(max_length=200)
     owner: str = Field(default="", max_length=120)
@@ -229,7 +246,7 @@ class Workshop(SQLModel, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
     title: str = Field(max_length=200)
     status: WorkshopStatus = Field(default=WorkshopStatus.LIVE, sa_type=String(10))
     join_code: str = Field(unique=True, max_length=12)
@@ -246,7 +263,8 @@ class WorkshopItem(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workshop_id", "criterion_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    # The unique constraint (workshop_id, criterion_id) indexes workshop_id.
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
     position: int = 0
     criterion_id: str = Field(max_length=80)
     status: ItemStatus = Field(default=ItemStatus.WAITING, sa_type=String(10))
@@ -267,8 +285,9 @@ class WorkshopVote(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("item_id", "participant_id", "round"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="workshop_item.id", index=True)
-    participant_id: int = Field(foreign_key="participant.id", index=True)
+    # The unique constraint (item_id, participant_id, round) indexes item_id.
+    item_id: int = Field(foreign_key="workshop_item.id", ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", index=True)
     round: int
     current: int
     target: int
@@ -291,11 +310,13 @@ class WorkshopJoin(SQLModel, table=True):
     __tablename__ = "workshop_join"
 
     id: int | None = Field(default=None, primary_key=True)
-    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     token_hash: str = Field(unique=True, max_length=64)
     status: JoinStatus = Field(default=JoinStatus.WAITING, sa_type=String(10))
-    participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", ondelete="CASCADE"
+    )
     address: str = Field(default="", max_length=64)
     created_at: datetime = _timestamp()
 

@@ -1,4 +1,9 @@
-"""Reading and writing Gapwise's data. Routes and commands go through these functions."""
+"""Reading and writing Gapwise's data. Routes and commands go through these functions.
+
+Nothing here commits: the request (app/web/transactions.py) or the CLI command does, once.
+Every function that changes what an assessment's pages, charts, exports or report show
+calls `mark_changed` in the same transaction, so its data version moves with the change.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, delete, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -19,7 +24,6 @@ from app.db.models import (
     FrameworkSnapshot,
     Organisation,
     Participant,
-    Workshop,
     utc_now,
 )
 from app.domain.answering import AnswerChoice
@@ -109,6 +113,31 @@ def create_organisation(*, session: Session, slug: str, name: str) -> Organisati
     return organisation
 
 
+def mark_changed(*, session: Session, assessment_id: int | None) -> None:
+    """Move the assessment's data version on: in SQL, so concurrent writers each count."""
+    session.execute(
+        update(Assessment)
+        .where(col(Assessment.id) == assessment_id)
+        .values(data_version=col(Assessment.data_version) + 1)
+    )
+
+
+def data_version(assessment: Assessment) -> str:
+    """The key of every cache of the assessment's outputs, as loaded with the assessment.
+
+    Read it before the data it stands for (loading the assessment does): a write committed
+    in between then leaves newer data under an older key, never older data under a newer one.
+    The creation time tells apart an assessment that reuses a deleted one's id.
+    """
+    key = (
+        assessment.id,
+        assessment.created_at.replace(tzinfo=None).isoformat(),
+        assessment.framework_snapshot_id,
+        assessment.data_version,
+    )
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
 def create_assessment(
     *,
     session: Session,
@@ -146,7 +175,38 @@ def add_participant(
     )
     session.add(participant)
     session.flush()
+    mark_changed(session=session, assessment_id=assessment.id)
     return participant
+
+
+def update_participant(
+    *,
+    session: Session,
+    participant: Participant,
+    name: str,
+    email: str | None,
+    group: str,
+    role: str,
+) -> None:
+    participant.name, participant.email, participant.group, participant.role = (
+        name,
+        email,
+        group,
+        role,
+    )
+    session.add(participant)
+    mark_changed(session=session, assessment_id=participant.assessment_id)
+
+
+def delete_participant(*, session: Session, participant: Participant) -> None:
+    """Remove the participant; the database removes their answers and invite links with them."""
+    session.execute(delete(Participant).where(col(Participant.id) == participant.id))
+    mark_changed(session=session, assessment_id=participant.assessment_id)
+
+
+def delete_assessment(*, session: Session, assessment: Assessment) -> None:
+    """Remove the assessment; the database removes its participants, answers and roadmap."""
+    session.execute(delete(Assessment).where(col(Assessment.id) == assessment.id))
 
 
 def save_answer(*, session: Session, participant: Participant, choice: AnswerChoice) -> None:
@@ -167,6 +227,7 @@ def save_answer(*, session: Session, participant: Participant, choice: AnswerCho
             index_elements=["participant_id", "criterion_id"], set_=values
         )
     )
+    mark_changed(session=session, assessment_id=participant.assessment_id)
 
 
 def answers_of(*, session: Session, assessment: Assessment) -> Sequence[Answer]:
@@ -258,12 +319,14 @@ def choices_of(*, session: Session, participant: Participant) -> dict[str, Answe
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:
     assessment.status = status
     session.add(assessment)
+    mark_changed(session=session, assessment_id=assessment.id)
 
 
 def set_submitted(*, session: Session, participant: Participant, submitted: bool) -> None:
     """Submitting locks a participant's answers; a consultant can unlock them again."""
     participant.submitted_at = utc_now() if submitted else None
     session.add(participant)
+    mark_changed(session=session, assessment_id=participant.assessment_id)
 
 
 def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
@@ -281,30 +344,6 @@ def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
         Response(p.id or 0, p.group, answers.get(p.id or 0, {}))
         for p in participants_of(session=session, assessment=assessment)
     ]
-
-
-def data_version(*, session: Session, assessment: Assessment) -> str:
-    """Changes whenever an answer, a participant or a workshop of the assessment changes:
-    a cache key."""
-    answers = session.exec(
-        select(func.count(), func.max(Answer.updated_at))
-        .join(Participant)
-        .where(Participant.assessment_id == assessment.id)
-    ).one()
-    people = session.exec(
-        select(func.count(), func.max(Participant.id), func.max(Participant.created_at)).where(
-            Participant.assessment_id == assessment.id
-        )
-    ).one()
-    # Any change to a workshop (its version goes up) may change the agreed baseline.
-    workshops = session.exec(
-        select(func.count(), func.sum(Workshop.version)).where(
-            Workshop.assessment_id == assessment.id
-        )
-    ).one()
-    return hashlib.sha256(
-        repr((assessment.framework_snapshot_id, answers, people, workshops)).encode()
-    ).hexdigest()[:16]
 
 
 def snapshot_by_hash(

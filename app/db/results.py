@@ -38,7 +38,7 @@ class Agreement:
 @dataclass(frozen=True)
 class AssessmentResults:
     framework: Framework
-    version: str  # changes with any answer or participant: the key for cached charts
+    version: str  # changes with every write that changes what is shown: the cache key
     invited: int
     results: Results
     segments: Segments
@@ -46,9 +46,15 @@ class AssessmentResults:
     agreement: Agreement | None = None  # None until a workshop decides something
 
     @property
+    def agreed_baseline(self) -> Results | None:
+        """The baseline once a workshop has agreed the levels of any criterion; else None."""
+        return self.agreement.baseline if self.agreement and self.agreement.agreed else None
+
+    @property
     def headline(self) -> Results:
         """What drives the headline and the roadmap: the agreed baseline once there is one."""
-        return self.agreement.baseline if self.agreement and self.agreement.agreed else self.results
+        agreed = self.agreed_baseline
+        return self.results if agreed is None else agreed
 
     def draft_roadmap(self, importance: Mapping[str, float]) -> list[Initiative]:
         """Initiatives from the headline's gaps, with the workshop's notes and parked items."""
@@ -64,8 +70,8 @@ _recent: dict[tuple[int, str], AssessmentResults] = {}
 
 
 def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults:
-    """Scores for the assessment as it stands; recomputed only when its data version changes."""
-    version = repository.data_version(session=session, assessment=assessment)
+    """Scores for the assessment as it was loaded; recomputed only when its data version moves."""
+    version = repository.data_version(assessment)
     key = (assessment.id or 0, version)
     if key not in _recent:
         framework = repository.framework_of_assessment(session=session, assessment=assessment)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, delete, select
 
 from app.db.models import Assessment, RoadmapItem, RoadmapStatus, utc_now
+from app.db.repository import mark_changed
 from app.domain.roadmap import Initiative
 
 
@@ -42,6 +43,7 @@ def set_importance(*, session: Session, assessment: Assessment, weights: dict[st
     """Keep only weights that differ from the default 1."""
     assessment.area_importance = json.dumps({k: v for k, v in sorted(weights.items()) if v != 1})
     session.add(assessment)
+    mark_changed(session=session, assessment_id=assessment.id)
 
 
 def roadmap_of(*, session: Session, assessment: Assessment) -> Sequence[RoadmapItem]:
@@ -66,6 +68,7 @@ def replace_roadmap(
                 position=position,
             )
         )
+    mark_changed(session=session, assessment_id=assessment.id)
 
 
 def add_item(*, session: Session, assessment: Assessment, title: str, horizon: int) -> RoadmapItem:
@@ -79,6 +82,7 @@ def add_item(*, session: Session, assessment: Assessment, title: str, horizon: i
     )
     session.add(item)
     session.flush()
+    mark_changed(session=session, assessment_id=assessment.id)
     return item
 
 
@@ -103,7 +107,9 @@ def update_item(
     item.actions = stored_actions(actions)
     item.updated_at = utc_now()
     session.add(item)
+    mark_changed(session=session, assessment_id=item.assessment_id)
 
 
 def delete_item(*, session: Session, item: RoadmapItem) -> None:
     session.delete(item)
+    mark_changed(session=session, assessment_id=item.assessment_id)

@@ -3,7 +3,9 @@
 Every change to a workshop starts with `claim`, which raises its version in the database.
 That first write serialises changes to one workshop (SQLite's write lock, PostgreSQL's row
 lock) and is what the live streams poll, so a vote can never slip in after a lock, and no
-change goes unannounced. Nothing here commits: the request does, once.
+change goes unannounced. It also moves the assessment's data version (what its results,
+exports and report are cached under), since agreed levels, notes and votes change them.
+Nothing here commits: the request does, once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.auth.secrets import new_token, token_digest
+from app.db import repository
 from app.db.models import (
     Answer,
     Assessment,
@@ -47,13 +50,17 @@ MAX_JOIN_FAILURES_PER_ADDRESS = 10
 
 
 def claim(*, session: Session, workshop_id: int) -> int:
-    """Raise the workshop's version first thing in a change; returns the new version."""
+    """Raise the workshop's version first thing in a change, and its assessment's data
+    version with it; returns the workshop's new version."""
     session.execute(
         update(Workshop)
         .where(col(Workshop.id) == workshop_id)
         .values(version=col(Workshop.version) + 1)
     )
-    return session.exec(select(Workshop.version).where(Workshop.id == workshop_id)).one()
+    query = select(Workshop.version, Workshop.assessment_id).where(Workshop.id == workshop_id)
+    version, assessment_id = session.exec(query).one()
+    repository.mark_changed(session=session, assessment_id=assessment_id)
+    return version
 
 
 def version_of(*, session: Session, workshop_id: int) -> int | None:
@@ -72,6 +79,7 @@ def create_workshop(
             WorkshopItem(workshop_id=workshop.id, position=position, criterion_id=criterion_id)
         )
     session.flush()
+    repository.mark_changed(session=session, assessment_id=assessment.id)
     return workshop
 
 

@@ -26,7 +26,7 @@ from app.domain.agreed import Comparisons, Decided
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
-from app.reports import charts
+from app.reports.registry import charts_in_report, headline
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
@@ -36,6 +36,7 @@ QUOTES_PER_AREA = 3
 # Charts go into the PDF as SVG. benchmarks/report.py finds render time the same as PNG within
 # run-to-run noise, but the PDF five times smaller (119 vs 611 KiB), less memory, sharp print.
 CHART_FORMAT = "svg"
+REPORT_SECTIONS = ("overview", "roadmap")  # where report.html has a place for charts
 
 
 class ReportFailed(Exception):
@@ -60,7 +61,6 @@ class WorkshopReport:
     comparisons: Comparisons
     decisions: tuple[Decided, ...]  # the decision in force per criterion
     texts: dict[str, str]  # criterion id -> text
-    headline_is_agreed: bool
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,16 @@ class ReportData:
     prepared_by: str
     prepared_on: str
     framework: Framework
-    results: Results
+    results: Results  # the individual ratings
     segments: Segments
+    people: tuple[tuple[str, Results], ...]  # each participant who scored, named by group
     roadmap: tuple[PlannedItem, ...]
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
     comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)
     paper: str = "A4"
-    workshop: WorkshopReport | None = None  # results are then the agreed baseline
+    agreed: Results | None = None  # the agreed baseline: the report's headline once there is one
+    workshop: WorkshopReport | None = None
 
 
 class SafeUrlFetcher(URLFetcher):
@@ -132,33 +134,28 @@ def _data_uri(image: bytes, image_format: str) -> str:
 
 def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     """The report as HTML, charts embedded as data URIs."""
-    top = data.framework.scale.maximum
-    colours = charts.layer_colours(data.results)
-    layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
-    timeline = [
-        (i.title, i.horizon, colours.get(layer_of.get(i.area_id, ""))) for i in data.roadmap
-    ]
+    sections = {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
     images = {
-        "radar": charts.radar_chart(data.results, top, image_format),
-        "layers": charts.layer_bars(data.results, top, image_format),
-        "gaps": charts.gap_ranking(data.results, image_format),
-        "timeline": charts.roadmap_timeline(timeline, image_format),
+        chart.name: _data_uri(chart.draw(data, image_format), image_format)
+        for shown in sections.values()
+        for chart in shown
     }
-    if len(data.segments.groups) > 1:
-        images["groups"] = charts.group_radar(data.segments, top, image_format)
     intents = {area.id: area.intent for area in data.framework.areas()}
-    quotes_of = {area.area_id: _quotes(area, data.comments) for area in data.results.areas()}
+    shown = headline(data)
+    quotes_of = {area.area_id: _quotes(area, data.comments) for area in shown.areas()}
     return (
         _environment()
         .get_template("report.html")
         .render(
             data=data,
-            images={name: _data_uri(image, image_format) for name, image in images.items()},
+            shown=shown,
+            charts=sections,
+            images=images,
             intents=intents,
             quotes_of=quotes_of,
             horizons=HORIZONS,
-            top_gaps=top_gaps(data.results),
-            top_strengths=top_strengths(data.results, 3),
+            top_gaps=top_gaps(shown),
+            top_strengths=top_strengths(shown, 3),
             disagreements=disagreements(data.results)[:5],
             stylesheet=(STATIC / "css" / "report.css").as_uri(),
         )

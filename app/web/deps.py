@@ -7,22 +7,19 @@ that does not exist, so no route can forget the check and no response confirms a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.config import Settings
 from app.db import accounts, repository
-from app.db.models import (
-    Assessment,
-    FrameworkSnapshot,
-    Organisation,
-    Participant,
-    Role,
-    User,
-)
+from app.db.engine import session_scope
+from app.db.models import Assessment, FrameworkSnapshot, Organisation, Participant, User
+from app.domain.policy import Action, can
 
 SESSION_COOKIE = "gapwise_session"
 
@@ -31,7 +28,12 @@ DbId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
+    """The request's session; routes commit it once through `UnitOfWorkRoute`.
+
+    Objects stay readable after that commit (no expiry): pages are rendered, and tests read
+    their contexts, from what the request loaded.
+    """
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 
 
@@ -54,19 +56,34 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def get_optional_user(request: Request, session: SessionDep) -> User | None:
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="A personal API token (create one on your account page), sent as "
+    "`Authorization: Bearer gw_…`. Signed-in browsers may use their session instead.",
+)
+
+
+def get_optional_user(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> User | None:
     """A Bearer API token when one is sent (cookies are then ignored), else the session cookie."""
-    authorization = request.headers.get("authorization", "")
-    if authorization.startswith("Bearer "):
-        user = accounts.user_for_api_token(session=session, secret=authorization[7:].strip())
-        session.commit()
-        if user is None:
+    if bearer is not None:
+        found = accounts.user_for_api_token(session=session, secret=bearer.credentials.strip())
+        if found is None:
             raise HTTPException(
                 status_code=401, detail="The API token is not valid or was revoked."
             )
+        user, token = found
+        if accounts.use_is_worth_noting(token):
+            # Bookkeeping, not the request's change: its own short transaction, so a read
+            # through the API never holds SQLite's write lock while it works.
+            with session_scope(request.app.state.engine) as bookkeeping:
+                accounts.note_token_use(session=bookkeeping, token_id=token.id or 0)
         return user
-    token = request.cookies.get(SESSION_COOKIE)
-    user = accounts.user_for_session(session=session, token=token) if token else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    user = accounts.user_for_session(session=session, token=cookie) if cookie else None
     request.state.user = user
     return user
 
@@ -83,20 +100,24 @@ def get_current_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_consultant(user: CurrentUser) -> User:
-    if user.role not in (Role.ADMIN, Role.CONSULTANT):
-        raise HTTPException(status_code=403, detail="Only consultants and admins can do this.")
-    return user
+class Permission:
+    """A dependency that lets the request through only when the user's role may take `action`."""
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def __call__(self, user: CurrentUser) -> User:
+        if not can(user.role, self.action):
+            raise HTTPException(
+                status_code=403,
+                detail=f"Your account ({user.role}) cannot {self.action.description}.",
+            )
+        return user
 
 
-def get_admin(user: CurrentUser) -> User:
-    if user.role != Role.ADMIN:
-        raise HTTPException(status_code=403, detail="Only admins can do this.")
-    return user
-
-
-ConsultantUser = Annotated[User, Depends(get_consultant)]
-AdminUser = Annotated[User, Depends(get_admin)]
+def allowed(action: Action) -> Any:
+    """`dependencies=[allowed(Action.X)]` on a route: 403 unless the user may take action X."""
+    return Depends(Permission(action))
 
 
 def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkSnapshot:
@@ -112,7 +133,10 @@ FrameworkSnapshotDep = Annotated[FrameworkSnapshot, Depends(get_framework_snapsh
 NOT_FOUND = "There is nothing at this address, or you do not have access to it."
 
 
-def get_organisation(organisation_id: DbId, session: SessionDep, user: CurrentUser) -> Organisation:
+Reader = Annotated[User, Depends(Permission(Action.READ_ASSESSMENTS))]
+
+
+def get_organisation(organisation_id: DbId, session: SessionDep, user: Reader) -> Organisation:
     organisation = accounts.organisation_for(
         session=session, user=user, organisation_id=organisation_id
     )
@@ -124,7 +148,7 @@ def get_organisation(organisation_id: DbId, session: SessionDep, user: CurrentUs
 OrganisationDep = Annotated[Organisation, Depends(get_organisation)]
 
 
-def get_assessment(assessment_id: DbId, session: SessionDep, user: CurrentUser) -> Assessment:
+def get_assessment(assessment_id: DbId, session: SessionDep, user: Reader) -> Assessment:
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or not accounts.organisation_for(
         session=session, user=user, organisation_id=assessment.organisation_id
@@ -163,22 +187,29 @@ def get_invited_participant(invite_token: str, session: SessionDep) -> Participa
 InvitedParticipant = Annotated[Participant, Depends(get_invited_participant)]
 
 
-def record_change(
-    request: Request,
-    session: Session,
-    action: str,
-    actor: User,
-    *,
-    organisation_id: int | None = None,
-    detail: str = "",
-) -> None:
-    """Write the audit line for a change made through a page, and commit both together."""
-    accounts.record(
-        session=session,
-        action=action,
-        actor=actor,
-        organisation_id=organisation_id,
-        detail=detail,
-        address=client_address(request),
-    )
-    session.commit()
+@dataclass(frozen=True)
+class AuditLog:
+    """Adds audit lines to the request's unit of work: stored with the change, or not at all."""
+
+    session: Session
+    actor: User
+    address: str
+
+    def __call__(
+        self, action: str, *, organisation_id: int | None = None, detail: str = ""
+    ) -> None:
+        accounts.record(
+            session=self.session,
+            action=action,
+            actor=self.actor,
+            organisation_id=organisation_id,
+            detail=detail,
+            address=self.address,
+        )
+
+
+def get_audit_log(request: Request, session: SessionDep, user: CurrentUser) -> AuditLog:
+    return AuditLog(session, user, client_address(request))
+
+
+AuditDep = Annotated[AuditLog, Depends(get_audit_log)]

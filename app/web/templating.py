@@ -9,6 +9,8 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT
+from app.domain import policy
+from app.domain.policy import Action
 from app.reports.pdf import signed
 from app.web.csrf import csrf_token_for
 
@@ -39,8 +41,20 @@ def csrf_field(context: dict[str, Any]) -> Markup:
     return Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
 
 
+@pass_context
+def can(context: dict[str, Any], action: Action) -> bool:
+    """Whether the signed-in user may take the action: pages show only what they may do."""
+    user = current_user(context)
+    return user is not None and policy.can(user.role, action)
+
+
 templates.env.globals.update(
-    url_for=url_for, csrf_token=csrf_token, csrf_field=csrf_field, current_user=current_user
+    url_for=url_for,
+    csrf_token=csrf_token,
+    csrf_field=csrf_field,
+    current_user=current_user,
+    can=can,
+    Action=Action,
 )
 
 

@@ -1,10 +1,11 @@
-"""Who may do what in a live workshop: every check of it lives here.
+"""Who may do what in a live workshop, on top of the permission table.
 
 Running a workshop (starting it, presenting, revealing, agreeing, confirming who joined with
-the code) is for consultants and admins who can see the assessment's organisation; a viewer
-cannot, and another organisation's workshop is 404 like one that does not exist. Voting is for
-a participant of the workshop's own assessment, through their invite link or through a join
-the consultant confirmed, and only in the workshop they joined.
+the code) is `Action.RUN_WORKSHOPS` in app/domain/policy.py, on an assessment the user can
+see: another organisation's workshop is 404 like one that does not exist. Voting
+(`Action.VOTE`) is for a participant of the workshop's own assessment, through their invite
+link or through a join the consultant confirmed, and only in the workshop they joined: like
+answering, the link is the permission.
 """
 
 from __future__ import annotations
@@ -16,40 +17,15 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
 from app.db import accounts, repository, workshops
-from app.db.models import Assessment, Role, User, Workshop, WorkshopStatus
+from app.db.models import Assessment, User, Workshop, WorkshopStatus
 from app.db.workshops import Voter
 from app.domain.framework import Framework
-from app.web.deps import (
-    NOT_FOUND,
-    AssessmentDep,
-    CurrentUser,
-    DbId,
-    SessionDep,
-    client_address,
-)
+from app.domain.policy import Action
+from app.web.deps import NOT_FOUND, AuditLog, DbId, Permission, SessionDep, client_address
 
 NO_WORKSHOP = "No workshop is running for this assessment now. Ask the facilitator."
 
-
-def may_run_workshops(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.CONSULTANT)
-
-
-def get_workshop_runner(user: CurrentUser) -> User:
-    if not may_run_workshops(user):
-        raise HTTPException(status_code=403, detail="Only consultants and admins run workshops.")
-    return user
-
-
-RunnerUser = Annotated[User, Depends(get_workshop_runner)]
-
-
-def get_runnable_assessment(assessment: AssessmentDep, user: RunnerUser) -> Assessment:
-    """An assessment (tenant-scoped like every other) the user may run a workshop on."""
-    return assessment
-
-
-RunnableAssessment = Annotated[Assessment, Depends(get_runnable_assessment)]
+Runner = Annotated[User, Depends(Permission(Action.RUN_WORKSHOPS))]
 
 
 @dataclass(frozen=True)
@@ -59,8 +35,7 @@ class RunningWorkshop:
     workshop: Workshop
     assessment: Assessment
     framework: Framework
-    user: User
-    address: str
+    audit_log: AuditLog
 
     @property
     def id(self) -> int:
@@ -70,20 +45,17 @@ class RunningWorkshop:
         if self.workshop.status != WorkshopStatus.LIVE:
             raise HTTPException(status_code=409, detail="This workshop has ended.")
 
-    def audit(self, session: Session, action: str, detail: str) -> None:
-        """The audit line, in the same transaction as the change it describes."""
-        accounts.record(
-            session=session,
-            action=action,
-            actor=self.user,
+    def audit(self, action: str, detail: str) -> None:
+        """The audit line, in the request's unit of work with the change it describes."""
+        self.audit_log(
+            action,
             organisation_id=self.assessment.organisation_id,
             detail=f"{self.workshop.title} (workshop {self.id}): {detail}",
-            address=self.address,
         )
 
 
 def get_running_workshop(
-    request: Request, workshop_id: DbId, session: SessionDep, user: RunnerUser
+    request: Request, workshop_id: DbId, session: SessionDep, user: Runner
 ) -> RunningWorkshop:
     workshop = session.get(Workshop, workshop_id)
     assessment = session.get(Assessment, workshop.assessment_id) if workshop else None
@@ -96,7 +68,8 @@ def get_running_workshop(
     ):
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     framework = repository.framework_of_assessment(session=session, assessment=assessment)
-    return RunningWorkshop(workshop, assessment, framework, user, client_address(request))
+    audit_log = AuditLog(session, user, client_address(request))
+    return RunningWorkshop(workshop, assessment, framework, audit_log)
 
 
 WorkshopDep = Annotated[RunningWorkshop, Depends(get_running_workshop)]

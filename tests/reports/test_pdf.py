@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 
 from app.db import repository
 from app.db.models import Assessment
-from app.db.report_data import report_data_of
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
+from app.report_data import report_data_of
 from app.reports.pdf import STATIC, ReportFailed, SafeUrlFetcher, render_pdf, render_pdf_in_worker
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in

@@ -106,7 +106,7 @@ def test_results_schema_is_documented(client: TestClient) -> None:
 
     operation = schema["paths"]["/api/v1/assessments/{assessment_id}/results"]["get"]
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]
-    assert "Results" in schema["components"]["schemas"]
+    assert "ResultsPublic" in schema["components"]["schemas"]
 
 
 @pytest.mark.parametrize("chart", CHARTS)

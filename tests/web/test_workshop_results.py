@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from app.db.models import Answer
-from app.db.report_data import report_data_of
+from app.report_data import report_data_of
 from app.reports.pdf import render_pdf
 from tests.web.conftest import JSON, Room, items, vote
 

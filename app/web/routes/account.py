@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 
 from app.db import accounts
 from app.db.models import ApiToken, User
-from app.web.deps import CurrentUser, DbId, SessionDep, record_change
+from app.domain.policy import Action
+from app.web.deps import AuditDep, CurrentUser, DbId, SessionDep, allowed
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router(dependencies=[allowed(Action.MANAGE_OWN_TOKENS)])
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def create_token(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
+    audit: AuditDep,
     name: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
     """The secret appears in this one response and is never shown again."""
@@ -57,20 +60,16 @@ def create_token(
             message="Name: say what the token is for, e.g. 'reporting script'.",
         )
     token, secret = accounts.create_api_token(session=session, user=user, name=name.strip())
-    record_change(
-        request, session, "created API token", user, detail=f"{token.name} ({token.prefix}…)"
-    )
+    audit("created API token", detail=f"{token.name} ({token.prefix}…)")
     return _render(request, session, user, new_secret=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke", name="revoke_token")
 def revoke_token(
-    request: Request, token_id: DbId, session: SessionDep, user: CurrentUser
+    token_id: DbId, session: SessionDep, user: CurrentUser, audit: AuditDep
 ) -> Response:
     token = accounts.revoke_api_token(session=session, user=user, token_id=token_id)
     if token is None:
         raise HTTPException(status_code=404, detail="There is no such token in your account.")
-    record_change(
-        request, session, "revoked API token", user, detail=f"{token.name} ({token.prefix}…)"
-    )
+    audit("revoked API token", detail=f"{token.name} ({token.prefix}…)")
     return RedirectResponse("/account", status_code=303)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 
 from app.db import accounts
 from app.db.models import AuditEvent, User
-from app.web.deps import AdminUser, DbId, SessionDep, record_change
+from app.domain.policy import Action
+from app.web.deps import AuditDep, DbId, SessionDep, allowed
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router(dependencies=[allowed(Action.ADMINISTER)])
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class AdminPage:
 
 
 @router.get("/admin", name="show_admin")
-def show_admin(request: Request, session: SessionDep, user: AdminUser) -> Response:
+def show_admin(request: Request, session: SessionDep) -> Response:
     page = AdminPage(
         users=[
             UserRow(u, accounts.active_sessions(session=session, user=u))
@@ -40,12 +42,10 @@ def show_admin(request: Request, session: SessionDep, user: AdminUser) -> Respon
 
 
 @router.post("/admin/users/{user_id}/revoke-sessions", name="revoke_sessions")
-def revoke_sessions(
-    request: Request, user_id: DbId, session: SessionDep, user: AdminUser
-) -> Response:
+def revoke_sessions(user_id: DbId, session: SessionDep, audit: AuditDep) -> Response:
     target = session.get(User, user_id)
     if target is None:
         raise HTTPException(status_code=404, detail="There is no such user.")
     count = accounts.revoke_sessions_of(session=session, user=target)
-    record_change(request, session, "revoked sessions", user, detail=f"{target.email}: {count}")
+    audit("revoked sessions", detail=f"{target.email}: {count}")
     return RedirectResponse("/admin", status_code=303)

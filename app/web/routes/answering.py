@@ -11,8 +11,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.datastructures import FormData
 
@@ -31,8 +31,9 @@ from app.domain.answering import (
 from app.domain.framework import Area, Framework
 from app.web.deps import FormDep, InvitedParticipant, SessionDep
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,6 @@ def save_area(
             repository.save_answer(
                 session=session, participant=questionnaire.participant, choice=choice
             )
-    session.commit()
     following = questionnaire.progress.area_after(area.id)
     target = (
         request.app.url_path_for(
@@ -254,7 +254,6 @@ def save_answer_json(
     except AnswerRefused as refused:
         raise HTTPException(status_code=422, detail=str(refused)) from None
     repository.save_answer(session=session, participant=questionnaire.participant, choice=choice)
-    session.commit()
     answers = {**questionnaire.answers, choice.criterion_id: choice}
     now = progress(questionnaire.framework, answers.values())
     return JSONResponse(
@@ -288,6 +287,5 @@ def submit_answers(
     """Lock the answers; the consultant can unlock them, and closing freezes everything."""
     questionnaire.ensure_open()
     repository.set_submitted(session=session, participant=questionnaire.participant, submitted=True)
-    session.commit()
     target = request.app.url_path_for("review_answers", invite_token=questionnaire.invite_token)
     return RedirectResponse(str(target), status_code=303)

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.db import repository
-from app.db.models import (
-    Assessment,
-    AssessmentStatus,
-    FrameworkSnapshot,
-    Organisation,
-    Participant,
-    Role,
-)
-from app.db.repository import Activity
+from app.db.models import AssessmentStatus, FrameworkSnapshot, Organisation
+from app.domain.policy import Action
 from app.mail import mail_enabled
-from app.web.deps import (
-    AssessmentDep,
-    ConsultantUser,
-    CurrentUser,
-    OrganisationDep,
-    SessionDep,
-    SettingsDep,
-    record_change,
-)
+from app.web.deps import AssessmentDep, AuditDep, OrganisationDep, SessionDep, SettingsDep, allowed
+from app.web.overview import render_assessment
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 # Which status each action moves to, and from which statuses it is allowed.
 STATUS_ACTIONS = {
@@ -58,34 +45,6 @@ class NewAssessmentPage:
     message: str = ""
 
 
-@dataclass(frozen=True)
-class ParticipantRow:
-    participant: Participant
-    activity: Activity
-
-
-@dataclass(frozen=True)
-class ParticipantForm:
-    name: str = ""
-    email: str = ""
-    group: str = ""
-    role: str = ""
-
-
-@dataclass(frozen=True)
-class AssessmentPage:
-    assessment: Assessment
-    organisation: Organisation
-    framework_title: str
-    criterion_count: int
-    participants: list[ParticipantRow]
-    groups: list[str]
-    can_manage: bool
-    mail_enabled: bool
-    form: ParticipantForm = field(default_factory=ParticipantForm)
-    message: str = ""
-
-
 def _render_new(
     request: Request,
     session: Session,
@@ -100,9 +59,14 @@ def _render_new(
     )
 
 
-@router.get("/organisations/{organisation_id}/assessments/new", name="new_assessment")
+MANAGE = allowed(Action.MANAGE_ASSESSMENTS)
+
+
+@router.get(
+    "/organisations/{organisation_id}/assessments/new", name="new_assessment", dependencies=[MANAGE]
+)
 def new_assessment(
-    request: Request, organisation: OrganisationDep, session: SessionDep, user: ConsultantUser
+    request: Request, organisation: OrganisationDep, session: SessionDep
 ) -> Response:
     return _render_new(
         request, session, organisation, AssessmentForm(framework_id="reap-blueprint")
@@ -123,12 +87,14 @@ def _problem(session: Session, form: AssessmentForm) -> str:
     return ""
 
 
-@router.post("/organisations/{organisation_id}/assessments", name="create_assessment")
+@router.post(
+    "/organisations/{organisation_id}/assessments", name="create_assessment", dependencies=[MANAGE]
+)
 def create_assessment(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     title: Annotated[str, Form(max_length=200)] = "",
     purpose: Annotated[str, Form(max_length=4000)] = "",
     framework_id: Annotated[str, Form(max_length=80)] = "",
@@ -148,49 +114,12 @@ def create_assessment(
         purpose=form.purpose,
         target_date=date.fromisoformat(form.target_date) if form.target_date else None,
     )
-    record_change(
-        request,
-        session,
+    audit(
         "created assessment",
-        user,
         organisation_id=organisation.id,
         detail=form.title,
     )
     return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
-
-
-def render_assessment(
-    request: Request,
-    session: Session,
-    assessment: Assessment,
-    *,
-    can_manage: bool,
-    mail: bool,
-    form: ParticipantForm | None = None,
-    message: str = "",
-) -> Response:
-    """The overview; with a form and message it shows a refused participant form (422)."""
-    framework = repository.framework_of_assessment(session=session, assessment=assessment)
-    activity = repository.participant_activity(session=session, assessment=assessment)
-    participants = repository.participants_of(session=session, assessment=assessment)
-    page = AssessmentPage(
-        assessment=assessment,
-        organisation=repository.organisation_of(session=session, assessment=assessment),
-        framework_title=framework.title,
-        criterion_count=framework.criterion_count,
-        participants=[
-            ParticipantRow(p, activity.get(p.id or 0, Activity(0, None))) for p in participants
-        ],
-        groups=sorted({p.group for p in participants if p.group}),
-        can_manage=can_manage,
-        mail_enabled=mail,
-        form=form or ParticipantForm(),
-        message=message,
-    )
-    status = 422 if message else 200
-    return templates.TemplateResponse(
-        request, "assessments/detail.html", {"page": page}, status_code=status
-    )
 
 
 @router.get("/assessments/{assessment_id}", name="show_assessment")
@@ -199,20 +128,15 @@ def show_assessment(
     assessment: AssessmentDep,
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
 ) -> Response:
-    can_manage = user.role in (Role.ADMIN, Role.CONSULTANT)
-    return render_assessment(
-        request, session, assessment, can_manage=can_manage, mail=mail_enabled(settings)
-    )
+    return render_assessment(request, session, assessment, mail=mail_enabled(settings))
 
 
-@router.post("/assessments/{assessment_id}/status", name="change_status")
+@router.post("/assessments/{assessment_id}/status", name="change_status", dependencies=[MANAGE])
 def change_status(
-    request: Request,
     assessment: AssessmentDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     action: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Open (from draft), close (from open) or reopen (from closed)."""
@@ -225,11 +149,8 @@ def change_status(
             detail=f"This assessment is {assessment.status}; it cannot {action} from there.",
         )
     repository.set_status(session=session, assessment=assessment, status=status)
-    record_change(
-        request,
-        session,
+    audit(
         f"{action} assessment",
-        user,
         organisation_id=assessment.organisation_id,
         detail=assessment.title,
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
 
 from app.db import accounts
 from app.web.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep, client_address
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 
 def safe_next(target: str | None) -> str:
@@ -58,12 +59,10 @@ def login(
         accounts.record(
             session=session, action="sign-in failed", actor_label=email, address=address
         )
-        session.commit()
         message = "That email and password do not match an account."
         return render_login(request, message=message, email=email, status=401, next_path=next)
     token = accounts.start_session(session=session, user=user, address=address)
     accounts.record(session=session, action="signed in", actor=user, address=address)
-    session.commit()
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -85,7 +84,6 @@ def logout(request: Request, session: SessionDep, user: OptionalUser) -> Respons
             accounts.record(
                 session=session, action="signed out", actor=user, address=client_address(request)
             )
-        session.commit()
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

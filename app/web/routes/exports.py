@@ -4,48 +4,41 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Literal
 
-from fastapi import APIRouter, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 
-from app.db import report_data
 from app.db.models import Organisation
 from app.db.transfer import ImportRefused, import_assessment
-from app.web.deps import (
-    AssessmentDep,
-    ConsultantUser,
-    CurrentUser,
-    OrganisationDep,
-    SessionDep,
-    record_change,
-)
+from app.domain.policy import Action
+from app.report_data import exported
+from app.reports.registry import EXPORTS
+from app.web.deps import AssessmentDep, AuditDep, OrganisationDep, SessionDep, allowed
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @router.get("/assessments/{assessment_id}/export/{export_format}", name="export_assessment")
 def export(
     assessment: AssessmentDep,
-    export_format: Literal["csv", "xlsx", "json"],
+    export_format: str,
     session: SessionDep,
-    user: CurrentUser,
 ) -> Response:
-    content = report_data.exported(
-        session=session, assessment=assessment, export_format=export_format
-    )
-    filename = f"gapwise-assessment-{assessment.id}.{export_format}"
+    chosen = EXPORTS.get(export_format)
+    if chosen is None:
+        known = ", ".join(EXPORTS)
+        raise HTTPException(
+            status_code=404, detail=f"There is no export format '{export_format}' ({known})."
+        )
+    content = exported(session=session, assessment=assessment, export_format=chosen)
+    filename = f"gapwise-assessment-{assessment.id}.{chosen.name}"
     return Response(
         content,
-        media_type=MEDIA_TYPES[export_format],
+        media_type=chosen.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -56,12 +49,16 @@ class ImportPage:
     message: str
 
 
-@router.post("/organisations/{organisation_id}/import", name="import_assessment")
+@router.post(
+    "/organisations/{organisation_id}/import",
+    name="import_assessment",
+    dependencies=[allowed(Action.MANAGE_ASSESSMENTS)],
+)
 def import_upload(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     file: UploadFile,
 ) -> Response:
     """Restore an assessment from a Gapwise JSON export into this organisation."""
@@ -84,11 +81,8 @@ def import_upload(
         return templates.TemplateResponse(
             request, "exports/import_refused.html", {"page": page}, status_code=422
         )
-    record_change(
-        request,
-        session,
+    audit(
         "imported assessment",
-        user,
         organisation_id=organisation.id,
         detail=assessment.title,
     )

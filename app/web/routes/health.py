@@ -8,11 +8,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.web.deps import SessionDep
+from app.web.transactions import UnitOfWorkRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="Whether the server and its database answer")
 def check_health(session: SessionDep) -> JSONResponse:
     """200 when the database answers a query, 503 otherwise."""
     try:

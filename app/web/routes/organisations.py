@@ -7,28 +7,22 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 
 from app.db import accounts, repository
-from app.db.models import Assessment, AuditEvent, Organisation, Role, User
-from app.web.deps import (
-    ConsultantUser,
-    CurrentUser,
-    DbId,
-    OrganisationDep,
-    SessionDep,
-    record_change,
-)
+from app.db.models import Assessment, AuditEvent, Organisation, User
+from app.domain.policy import Action
+from app.web.deps import AuditDep, CurrentUser, DbId, OrganisationDep, SessionDep, allowed
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 
 @dataclass(frozen=True)
 class OrganisationsPage:
     organisations: list[Organisation]
-    can_create: bool
     message: str = ""
 
 
@@ -37,7 +31,6 @@ class OrganisationPage:
     organisation: Organisation
     assessments: list[Assessment]
     members: list[User]
-    can_manage: bool
     message: str = ""
 
 
@@ -45,10 +38,6 @@ class OrganisationPage:
 class AuditPage:
     organisation: Organisation
     events: list[AuditEvent]
-
-
-def _can_manage(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.CONSULTANT)
 
 
 def _slug(name: str) -> str:
@@ -60,7 +49,6 @@ def _render_organisations(
 ) -> Response:
     page = OrganisationsPage(
         organisations=list(accounts.organisations_for(session=session, user=user)),
-        can_create=_can_manage(user),
         message=message,
     )
     return templates.TemplateResponse(
@@ -73,11 +61,16 @@ def list_organisations(request: Request, session: SessionDep, user: CurrentUser)
     return _render_organisations(request, session, user)
 
 
-@router.post("/organisations", name="create_organisation")
+@router.post(
+    "/organisations",
+    name="create_organisation",
+    dependencies=[allowed(Action.CREATE_ORGANISATIONS)],
+)
 def create_organisation(
     request: Request,
     session: SessionDep,
-    user: ConsultantUser,
+    user: CurrentUser,
+    audit: AuditDep,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     name = name.strip()
@@ -89,38 +82,38 @@ def create_organisation(
         slug = f"{slug}-{secrets.token_hex(3)}"
     organisation = repository.create_organisation(session=session, slug=slug, name=name)
     accounts.add_membership(session=session, user=user, organisation=organisation)
-    record_change(
-        request, session, "created organisation", user, organisation_id=organisation.id, detail=name
-    )
+    audit("created organisation", organisation_id=organisation.id, detail=name)
     return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
 
 
 def _organisation_page(
-    session: SessionDep, organisation: Organisation, user: User, message: str = ""
+    session: SessionDep, organisation: Organisation, message: str = ""
 ) -> OrganisationPage:
     return OrganisationPage(
         organisation=organisation,
         assessments=list(repository.assessments_of(session=session, organisation=organisation)),
         members=list(accounts.members_of(session=session, organisation=organisation)),
-        can_manage=_can_manage(user),
         message=message,
     )
 
 
 @router.get("/organisations/{organisation_id}", name="show_organisation")
 def show_organisation(
-    request: Request, organisation: OrganisationDep, session: SessionDep, user: CurrentUser
+    request: Request, organisation: OrganisationDep, session: SessionDep
 ) -> Response:
-    page = _organisation_page(session, organisation, user)
+    page = _organisation_page(session, organisation)
     return templates.TemplateResponse(request, "organisations/detail.html", {"page": page})
 
 
-@router.post("/organisations/{organisation_id}/members", name="add_member")
+MEMBERS = allowed(Action.MANAGE_MEMBERS)
+
+
+@router.post("/organisations/{organisation_id}/members", name="add_member", dependencies=[MEMBERS])
 def add_member(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     email: Annotated[str, Form(max_length=320)] = "",
 ) -> Response:
     member = accounts.user_by_email(session=session, email=email)
@@ -128,45 +121,45 @@ def add_member(
         message = (
             f"Email: no account uses '{email}'. Create the account first (gapwise create-user)."
         )
-        page = _organisation_page(session, organisation, user, message)
+        page = _organisation_page(session, organisation, message)
         return templates.TemplateResponse(
             request, "organisations/detail.html", {"page": page}, status_code=422
         )
     accounts.add_membership(session=session, user=member, organisation=organisation)
-    record_change(
-        request, session, "added member", user, organisation_id=organisation.id, detail=member.email
-    )
+    audit("added member", organisation_id=organisation.id, detail=member.email)
     return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
 
 
-@router.post("/organisations/{organisation_id}/members/{user_id}/remove", name="remove_member")
+@router.post(
+    "/organisations/{organisation_id}/members/{user_id}/remove",
+    name="remove_member",
+    dependencies=[MEMBERS],
+)
 def remove_member(
-    request: Request,
     organisation: OrganisationDep,
     user_id: DbId,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
 ) -> Response:
     member = session.get(User, user_id)
     if member is None or not accounts.remove_membership(
         session=session, user_id=user_id, organisation=organisation
     ):
         raise HTTPException(status_code=404, detail="That person is not a member here.")
-    record_change(
-        request,
-        session,
+    audit(
         "removed member",
-        user,
         organisation_id=organisation.id,
         detail=member.email,
     )
     return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
 
 
-@router.get("/organisations/{organisation_id}/audit", name="show_audit")
-def show_audit(
-    request: Request, organisation: OrganisationDep, session: SessionDep, user: ConsultantUser
-) -> Response:
+@router.get(
+    "/organisations/{organisation_id}/audit",
+    name="show_audit",
+    dependencies=[allowed(Action.READ_AUDIT_LOG)],
+)
+def show_audit(request: Request, organisation: OrganisationDep, session: SessionDep) -> Response:
     events = accounts.audit_events(session=session, organisation_id=organisation.id)
     page = AuditPage(organisation=organisation, events=list(events))
     return templates.TemplateResponse(request, "organisations/audit.html", {"page": page})

@@ -5,27 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from app.config import Settings
 from app.db import accounts, repository
-from app.db.models import Assessment, Participant, User
+from app.db.models import Assessment, Participant
+from app.domain.policy import Action
 from app.mail import MailNotSent, invite_message, mail_enabled, send
 from app.web.deps import (
     AssessmentDep,
-    ConsultantUser,
+    AuditDep,
+    AuditLog,
     ParticipantDep,
     SessionDep,
     SettingsDep,
-    record_change,
+    allowed,
 )
-from app.web.routes.assessments import ParticipantForm, render_assessment
+from app.web.overview import ParticipantForm, render_assessment
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router(dependencies=[allowed(Action.MANAGE_PARTICIPANTS)])
 
 INVITE_COOKIE = "gapwise_invite"
 INVITE_SHOWN_SECONDS = 600
@@ -53,7 +56,7 @@ def add_participant(
     assessment: AssessmentDep,
     session: SessionDep,
     settings: SettingsDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     name: Annotated[str, Form(max_length=200)] = "",
     email: Annotated[str, Form(max_length=320)] = "",
     group: Annotated[str, Form(max_length=80)] = "",
@@ -66,7 +69,6 @@ def add_participant(
             request,
             session,
             assessment,
-            can_manage=True,
             mail=mail_enabled(settings),
             form=form,
             message=message,
@@ -79,15 +81,12 @@ def add_participant(
         group=form.group,
         role=form.role,
     )
-    record_change(
-        request,
-        session,
+    audit(
         "added participant",
-        user,
         organisation_id=assessment.organisation_id,
         detail=form.name,
     )
-    return _new_invite(request, session, settings, user, assessment, participant)
+    return _new_invite(request, session, settings, audit, assessment, participant)
 
 
 @router.post(
@@ -99,16 +98,16 @@ def issue_invite(
     participant: ParticipantDep,
     session: SessionDep,
     settings: SettingsDep,
-    user: ConsultantUser,
+    audit: AuditDep,
 ) -> Response:
-    return _new_invite(request, session, settings, user, assessment, participant)
+    return _new_invite(request, session, settings, audit, assessment, participant)
 
 
 def _new_invite(
     request: Request,
     session: Session,
     settings: Settings,
-    user: User,
+    audit: AuditLog,
     assessment: Assessment,
     participant: Participant,
 ) -> Response:
@@ -118,7 +117,7 @@ def _new_invite(
     minutes: a reload shows it again instead of posting the form twice.
     """
     secret = accounts.issue_invite(session=session, participant=participant)
-    _record(request, session, user, assessment, participant, "issued invite")
+    _record(audit, assessment, participant, "issued invite")
     link = settings.base_url_text + request.app.url_path_for("start_answering", invite_token=secret)
     note = _mail_invite(session, settings, assessment, participant, link)
     path = f"/assessments/{assessment.id}/participants/{participant.id}/invite"
@@ -146,7 +145,6 @@ def show_invite(
     assessment: AssessmentDep,
     participant: ParticipantDep,
     settings: SettingsDep,
-    user: ConsultantUser,
 ) -> Response:
     """The link just issued, or, once its ten minutes are over, a way to issue a new one."""
     try:
@@ -161,23 +159,9 @@ def show_invite(
     return templates.TemplateResponse(request, "assessments/invite.html", {"page": page})
 
 
-def _record(
-    request: Request,
-    session: Session,
-    user: User,
-    assessment: Assessment,
-    participant: Participant,
-    action: str,
-) -> None:
-    """Write the audit line for a change to one participant (named in it), and commit."""
-    record_change(
-        request,
-        session,
-        action,
-        user,
-        organisation_id=assessment.organisation_id,
-        detail=participant.name,
-    )
+def _record(audit: AuditLog, assessment: Assessment, participant: Participant, action: str) -> None:
+    """The audit line for a change to one participant, named in it."""
+    audit(action, organisation_id=assessment.organisation_id, detail=participant.name)
 
 
 def _back_to(assessment: Assessment) -> Response:
@@ -214,14 +198,10 @@ def _mail_invite(
     name="revoke_invite",
 )
 def revoke_invite(
-    request: Request,
-    assessment: AssessmentDep,
-    participant: ParticipantDep,
-    session: SessionDep,
-    user: ConsultantUser,
+    assessment: AssessmentDep, participant: ParticipantDep, session: SessionDep, audit: AuditDep
 ) -> Response:
     accounts.revoke_invites(session=session, participant=participant)
-    _record(request, session, user, assessment, participant, "revoked invite")
+    _record(audit, assessment, participant, "revoked invite")
     return _back_to(assessment)
 
 
@@ -229,13 +209,9 @@ def revoke_invite(
     "/assessments/{assessment_id}/participants/{participant_id}/unlock", name="unlock_answers"
 )
 def unlock_answers(
-    request: Request,
-    assessment: AssessmentDep,
-    participant: ParticipantDep,
-    session: SessionDep,
-    user: ConsultantUser,
+    assessment: AssessmentDep, participant: ParticipantDep, session: SessionDep, audit: AuditDep
 ) -> Response:
     """Undo a participant's submit so they can change their answers again."""
     repository.set_submitted(session=session, participant=participant, submitted=False)
-    _record(request, session, user, assessment, participant, "unlocked answers")
+    _record(audit, assessment, participant, "unlocked answers")
     return _back_to(assessment)

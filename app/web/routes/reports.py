@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import HTTPException, Query, Request
+from fastapi.responses import Response
 
-from app.db import repository, roadmaps
 from app.db.models import Assessment
-from app.db.report_data import report_data_of
+from app.report_data import report_data_of, report_version
 from app.reports.cache import cached
 from app.reports.pdf import ReportFailed, render_pdf_in_worker
 from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 Paper = Literal["A4", "Letter"]
 
@@ -29,31 +27,9 @@ class ReportPage:
 
 
 @router.get("/assessments/{assessment_id}/report", name="show_report")
-def show_report(request: Request, assessment: AssessmentDep, user: CurrentUser) -> Response:
+def show_report(request: Request, assessment: AssessmentDep) -> Response:
     page = ReportPage(assessment)
     return templates.TemplateResponse(request, "reports/index.html", {"page": page})
-
-
-def _report_version(session: SessionDep, assessment: Assessment, prepared_by: str) -> str:
-    """Changes with the answers, the roadmap, the titles, the author and the day."""
-    items = [
-        (i.id, i.title, i.owner, i.horizon, str(i.status), i.notes, i.updated_at)
-        for i in roadmaps.roadmap_of(session=session, assessment=assessment)
-    ]
-    organisation = repository.organisation_of(session=session, assessment=assessment)
-    key = (
-        repository.data_version(session=session, assessment=assessment),
-        items,
-        assessment.title,
-        assessment.purpose,
-        str(assessment.status),
-        assessment.target_date,
-        assessment.area_importance,
-        organisation.name,
-        prepared_by,
-        date.today(),
-    )
-    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
 @router.get("/assessments/{assessment_id}/report.pdf", name="download_report")
@@ -66,7 +42,7 @@ def download_report(
 ) -> Response:
     """Drawn in a separate worker process with a time limit, then served from the cache."""
     prepared_by = user.name or user.email
-    version = _report_version(session, assessment, prepared_by)
+    version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
 
     def render() -> bytes:
         data = report_data_of(

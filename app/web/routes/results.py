@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
 
 from app.db import repository
 from app.db.models import Assessment, Organisation
@@ -19,21 +19,16 @@ from app.domain.scoring import (
     top_gaps,
     top_strengths,
 )
-from app.reports import charts
+from app.report_data import chart_data_of
 from app.reports.cache import cached
-from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
+from app.reports.registry import CHARTS, Chart, charts_on_page
+from app.web.deps import AssessmentDep, SessionDep, SettingsDep
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
-CHARTS = {
-    "radar": lambda r: charts.radar_chart(r.results, r.framework.scale.maximum),
-    "radar-agreed": lambda r: charts.radar_chart(r.headline, r.framework.scale.maximum),
-    "layers": lambda r: charts.layer_bars(r.headline, r.framework.scale.maximum),
-    "gaps": lambda r: charts.gap_ranking(r.headline),
-    "heatmap": lambda r: charts.heatmap(r.people, r.framework.scale.maximum),
-    "groups": lambda r: charts.group_radar(r.segments, r.framework.scale.maximum),
-}
+PAGE_SECTIONS = ("overview", "groups", "people")  # where results/index.html places charts
 
 
 @dataclass(frozen=True)
@@ -46,14 +41,14 @@ class ResultsPage:
     disagreements: list[CriterionResult]
     area_titles: dict[str, str]  # criterion id -> its area's title
     criterion_texts: dict[str, str]
+    charts: dict[str, list[Chart]]  # page section -> the charts registered for it
     disagreement_stdev: float = DISAGREEMENT_STDEV
 
 
 @router.get("/assessments/{assessment_id}/results", name="show_results")
-def show_results(
-    request: Request, assessment: AssessmentDep, session: SessionDep, user: CurrentUser
-) -> Response:
+def show_results(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
     data = results_of(session=session, assessment=assessment)
+    drawn_from = chart_data_of(session=session, assessment=assessment)
     page = ResultsPage(
         assessment=assessment,
         organisation=repository.organisation_of(session=session, assessment=assessment),
@@ -65,6 +60,7 @@ def show_results(
             c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
         },
         criterion_texts={c.criterion_id: c.text for c in data.results.criteria()},
+        charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
 
@@ -85,7 +81,6 @@ def show_area_results(
     assessment: AssessmentDep,
     area_id: str,
     session: SessionDep,
-    user: CurrentUser,
 ) -> Response:
     data = results_of(session=session, assessment=assessment)
     area = next((a for a in data.results.areas() if a.area_id == area_id), None)
@@ -108,13 +103,12 @@ def show_chart(
     chart_name: str,
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
 ) -> Response:
     """A chart as SVG, drawn once per data version and then served from the disk cache."""
-    draw = CHARTS.get(chart_name)
-    if draw is None:
+    chart = CHARTS.get(chart_name)
+    if chart is None:
         raise HTTPException(status_code=404, detail=f"There is no chart '{chart_name}'.")
-    data = results_of(session=session, assessment=assessment)
+    data = chart_data_of(session=session, assessment=assessment)
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
-    svg = cached(directory, f"{chart_name}.svg", data.version, lambda: draw(data))
+    svg = cached(directory, f"{chart.name}.svg", data.version, lambda: chart.draw(data, "svg"))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})

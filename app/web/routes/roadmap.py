@@ -5,29 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.db import roadmaps
-from app.db.models import Assessment, RoadmapItem, RoadmapStatus, Role
+from app.db.models import Assessment, RoadmapItem, RoadmapStatus
 from app.db.results import results_of
+from app.domain.policy import Action
 from app.domain.roadmap import HORIZONS
 from app.domain.scoring import AreaResult
-from app.web.deps import (
-    AssessmentDep,
-    ConsultantUser,
-    CurrentUser,
-    DbId,
-    FormDep,
-    SessionDep,
-    record_change,
-)
+from app.web.deps import AssessmentDep, AuditDep, DbId, FormDep, SessionDep, allowed
 from app.web.templating import templates
+from app.web.transactions import page_router
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 MAX_IMPORTANCE = 5.0
+EDIT = allowed(Action.EDIT_ROADMAP)
 
 
 @dataclass(frozen=True)
@@ -36,21 +31,19 @@ class RoadmapPage:
     items: list[RoadmapItem]
     areas: list[AreaResult]
     importance: dict[str, float]
-    can_manage: bool
     horizons: tuple[str, ...] = HORIZONS
     statuses: tuple[str, ...] = tuple(RoadmapStatus)
     message: str = ""
 
 
 def _render(
-    request: Request, session: Session, assessment: Assessment, can_manage: bool, message: str = ""
+    request: Request, session: Session, assessment: Assessment, message: str = ""
 ) -> Response:
     page = RoadmapPage(
         assessment=assessment,
         items=list(roadmaps.roadmap_of(session=session, assessment=assessment)),
         areas=list(results_of(session=session, assessment=assessment).headline.areas()),
         importance=roadmaps.importance_of(assessment),
-        can_manage=can_manage,
         message=message,
     )
     status = 422 if message else 200
@@ -64,11 +57,8 @@ def _back(assessment: Assessment) -> RedirectResponse:
 
 
 @router.get("/assessments/{assessment_id}/roadmap", name="show_roadmap")
-def show_roadmap(
-    request: Request, assessment: AssessmentDep, session: SessionDep, user: CurrentUser
-) -> Response:
-    can_manage = user.role in (Role.ADMIN, Role.CONSULTANT)
-    return _render(request, session, assessment, can_manage)
+def show_roadmap(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
+    return _render(request, session, assessment)
 
 
 def _importance_from(form: dict[str, str], area_ids: list[str]) -> dict[str, float]:
@@ -88,12 +78,14 @@ def _importance_from(form: dict[str, str], area_ids: list[str]) -> dict[str, flo
     return weights
 
 
-@router.post("/assessments/{assessment_id}/roadmap/draft", name="draft_roadmap")
+@router.post(
+    "/assessments/{assessment_id}/roadmap/draft", name="draft_roadmap", dependencies=[EDIT]
+)
 def draft_roadmap(
     request: Request,
     assessment: AssessmentDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     form: FormDep,
 ) -> Response:
     """Set area importance and draft the roadmap from the gaps (replacing the current one)."""
@@ -103,15 +95,12 @@ def draft_roadmap(
     try:
         weights = _importance_from(fields, [a.area_id for a in results.areas()])
     except ValueError as problem:
-        return _render(request, session, assessment, True, message=str(problem))
+        return _render(request, session, assessment, message=str(problem))
     roadmaps.set_importance(session=session, assessment=assessment, weights=weights)
     initiatives = data.draft_roadmap(weights)
     roadmaps.replace_roadmap(session=session, assessment=assessment, initiatives=initiatives)
-    record_change(
-        request,
-        session,
+    audit(
         "drafted roadmap",
-        user,
         organisation_id=assessment.organisation_id,
         detail=f"{len(initiatives)} initiatives",
     )
@@ -122,21 +111,19 @@ Horizon = Annotated[int, Form(ge=0, le=len(HORIZONS) - 1)]
 Title = Annotated[str, Form(min_length=1, max_length=200)]
 
 
-@router.post("/assessments/{assessment_id}/roadmap/items", name="add_roadmap_item")
+@router.post(
+    "/assessments/{assessment_id}/roadmap/items", name="add_roadmap_item", dependencies=[EDIT]
+)
 def add_roadmap_item(
-    request: Request,
     assessment: AssessmentDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     title: Title,
     horizon: Horizon = 0,
 ) -> Response:
     roadmaps.add_item(session=session, assessment=assessment, title=title.strip(), horizon=horizon)
-    record_change(
-        request,
-        session,
+    audit(
         "added roadmap item",
-        user,
         organisation_id=assessment.organisation_id,
         detail=title,
     )
@@ -153,13 +140,16 @@ def get_item(item_id: DbId, assessment: AssessmentDep, session: SessionDep) -> R
 ItemDep = Annotated[RoadmapItem, Depends(get_item)]
 
 
-@router.post("/assessments/{assessment_id}/roadmap/items/{item_id}", name="update_roadmap_item")
+@router.post(
+    "/assessments/{assessment_id}/roadmap/items/{item_id}",
+    name="update_roadmap_item",
+    dependencies=[EDIT],
+)
 def update_roadmap_item(
-    request: Request,
     assessment: AssessmentDep,
     item: ItemDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
     title: Title,
     status: Annotated[RoadmapStatus, Form()],
     horizon: Horizon = 0,
@@ -177,11 +167,8 @@ def update_roadmap_item(
         notes=notes.strip(),
         actions=actions.splitlines(),
     )
-    record_change(
-        request,
-        session,
+    audit(
         "changed roadmap item",
-        user,
         organisation_id=assessment.organisation_id,
         detail=item.title,
     )
@@ -189,22 +176,20 @@ def update_roadmap_item(
 
 
 @router.post(
-    "/assessments/{assessment_id}/roadmap/items/{item_id}/delete", name="delete_roadmap_item"
+    "/assessments/{assessment_id}/roadmap/items/{item_id}/delete",
+    name="delete_roadmap_item",
+    dependencies=[EDIT],
 )
 def delete_roadmap_item(
-    request: Request,
     assessment: AssessmentDep,
     item: ItemDep,
     session: SessionDep,
-    user: ConsultantUser,
+    audit: AuditDep,
 ) -> Response:
     title = item.title
     roadmaps.delete_item(session=session, item=item)
-    record_change(
-        request,
-        session,
+    audit(
         "dropped roadmap item",
-        user,
         organisation_id=assessment.organisation_id,
         detail=title,
     )

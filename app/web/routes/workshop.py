@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from app.db import accounts, repository, workshops
+from app.db import repository, workshops
 from app.db.models import Assessment, Participant, Workshop, WorkshopItem, WorkshopJoin
 from app.db.results import results_of
 from app.domain.framework import Framework
+from app.domain.policy import Action
 from app.domain.scoring import CriterionResult
 from app.domain.workshop import (
     DEFAULT_AGENDA,
@@ -22,11 +23,13 @@ from app.domain.workshop import (
     shown_join_code,
     suggest_agenda,
 )
-from app.web.deps import DbId, FormDep, SessionDep, client_address
+from app.web.deps import AssessmentDep, AuditDep, DbId, FormDep, SessionDep, allowed
 from app.web.templating import templates
-from app.web.workshop_access import RunnableAssessment, RunnerUser, RunningWorkshop, WorkshopDep
+from app.web.transactions import page_router
+from app.web.workshop_access import RunningWorkshop, WorkshopDep
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
+RUN = allowed(Action.RUN_WORKSHOPS)
 
 AGENDA_KINDS = ("disagreed", "areas", "criteria")
 
@@ -59,8 +62,8 @@ def _render_new(
     return templates.TemplateResponse(request, "workshop/new.html", {"page": page}, status)
 
 
-@router.get("/assessments/{assessment_id}/workshops/new", name="new_workshop")
-def new_workshop(request: Request, assessment: RunnableAssessment, session: SessionDep) -> Response:
+@router.get("/assessments/{assessment_id}/workshops/new", name="new_workshop", dependencies=[RUN])
+def new_workshop(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
     form = {"title": "Baseline workshop", "agenda": "disagreed", "count": DEFAULT_AGENDA}
     return _render_new(request, session, assessment, form)
 
@@ -90,13 +93,13 @@ def _agenda_from_form(form: FormDep, framework: Framework, suggested: list[str])
     return [str(c) for c in form.getlist("criterion")]
 
 
-@router.post("/assessments/{assessment_id}/workshops", name="create_workshop")
+@router.post("/assessments/{assessment_id}/workshops", name="create_workshop", dependencies=[RUN])
 def create_workshop(
     request: Request,
-    assessment: RunnableAssessment,
+    assessment: AssessmentDep,
     session: SessionDep,
     form: FormDep,
-    user: RunnerUser,
+    audit: AuditDep,
 ) -> Response:
     """Start a workshop with its agenda; one runs at a time per assessment."""
     title = str(form.get("title", "")).strip()
@@ -118,15 +121,11 @@ def create_workshop(
     workshop = workshops.create_workshop(
         session=session, assessment=assessment, title=title, criterion_ids=agenda
     )
-    accounts.record(
-        session=session,
-        action="workshop started",
-        actor=user,
+    audit(
+        "workshop started",
         organisation_id=assessment.organisation_id,
         detail=f"{title} (workshop {workshop.id}): {len(agenda)} items",
-        address=client_address(request),
     )
-    session.commit()
     return RedirectResponse(f"/workshops/{workshop.id}", status_code=303)
 
 
@@ -190,7 +189,6 @@ def change_agenda(running: WorkshopDep, session: SessionDep, form: FormDep) -> R
         except WorkshopRefused as refused:
             raise HTTPException(422, f"{refused.field}: {refused.message}") from None
         workshops.add_items(session=session, workshop_id=running.id, criterion_ids=chosen)
-        session.commit()
         return _back(running)
     item = _item(session, running, form.get("item"))
     order = [i.id or 0 for i in workshops.items_of(session=session, workshop_id=running.id)]
@@ -203,7 +201,6 @@ def change_agenda(running: WorkshopDep, session: SessionDep, form: FormDep) -> R
         workshops.remove_item(session=session, item=item)
     else:
         raise HTTPException(422, "action: must be up, down, remove or add")
-    session.commit()
     return _back(running)
 
 
@@ -237,8 +234,7 @@ def settle_join(
         raise HTTPException(409, "That participant already joined on another phone.")
     workshops.settle_join(session=session, join=join, participant_id=participant_id)
     verdict = f"confirmed as participant {participant_id}" if participant_id else "refused"
-    running.audit(session, "workshop join", f"'{join.name}' {verdict}")
-    session.commit()
+    running.audit("workshop join", f"'{join.name}' {verdict}")
     return _back(running)
 
 
@@ -260,6 +256,5 @@ def end_workshop(running: WorkshopDep, session: SessionDep) -> Response:
     running.ensure_live()
     workshops.claim(session=session, workshop_id=running.id)
     workshops.end_workshop(session=session, workshop=running.workshop)
-    running.audit(session, "workshop ended", "the join code no longer lets anyone in")
-    session.commit()
+    running.audit("workshop ended", "the join code no longer lets anyone in")
     return _back(running, "ended")

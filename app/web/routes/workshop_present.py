@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app.db import workshops
@@ -28,10 +28,11 @@ from app.domain.workshop import (
 from app.web.deps import DbId, FormDep, SessionDep
 from app.web.live import event_stream
 from app.web.templating import templates
+from app.web.transactions import page_router
 from app.web.workshop_access import RunningWorkshop, WorkshopDep, whole_number
 from app.web.workshop_stage import PRESENTER, Stage, builder, stage_of
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 STEPS = {"lock": locked, "reveal": revealed, "revote": revoted}
 AUDITED = {"lock": "locked", "reveal": "revealed", "revote": "started another round of"}
@@ -86,10 +87,9 @@ def control_workshop(
         except WorkshopRefused as refused:
             raise HTTPException(409, refused.message.capitalize() + ".") from None
         workshops.set_state(session=session, item=item, state=state)
-        running.audit(session, f"workshop item {AUDITED[action]}", _described(item))
+        running.audit(f"workshop item {AUDITED[action]}", _described(item))
     else:
         raise HTTPException(422, "action: must be next, previous, go, lock, reveal or revote")
-    session.commit()
     return _done(request, running, version)
 
 
@@ -121,7 +121,7 @@ def _move(session: Session, running: RunningWorkshop, action: str, raw: object) 
         if not 0 <= index < len(items):
             raise HTTPException(409, f"There is no {action} item on the agenda.")
     if workshops.go_to(session=session, workshop=running.workshop, item=items[index]):
-        running.audit(session, "workshop item opened", _described(items[index]))
+        running.audit("workshop item opened", _described(items[index]))
 
 
 def _claimed_item(
@@ -169,8 +169,7 @@ def decide_item(
         else ""
     )
     action = "workshop decision changed" if before else f"workshop item {decision.outcome}"
-    running.audit(session, action, _described(item) + levels)
-    session.commit()
+    running.audit(action, _described(item) + levels)
     return _done(request, running, version)
 
 
@@ -189,6 +188,5 @@ def note_item(
     except WorkshopRefused as refused:
         raise HTTPException(422, f"{refused.field}: {refused.message}") from None
     workshops.set_notes(session=session, item=item, notes=notes)
-    running.audit(session, "workshop notes changed", _described(item))
-    session.commit()
+    running.audit("workshop notes changed", _described(item))
     return _done(request, running, version)

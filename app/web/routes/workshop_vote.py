@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.db import repository, workshops
 from app.db.models import WorkshopStatus
@@ -18,10 +18,11 @@ from app.domain.workshop import WorkshopRefused, check_vote, normalised_join_cod
 from app.web.deps import FormDep, SessionDep, client_address
 from app.web.live import event_stream
 from app.web.templating import templates
+from app.web.transactions import page_router
 from app.web.workshop_access import Seat, SeatDep, whole_number
 from app.web.workshop_stage import PHONE, Stage, builder, stage_of
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = page_router()
 
 MAX_NAME_LENGTH = 200
 WRONG_CODE = "Code: no workshop is running with this code. Check the code on the screen."
@@ -62,11 +63,9 @@ def join_workshop(request: Request, session: SessionDep, form: FormDep) -> Respo
     workshop = workshops.workshop_by_code(session=session, code=code) if code else None
     if workshop is None or workshop.status != WorkshopStatus.LIVE:
         workshops.note_failed_join(session=session, address=address)
-        session.commit()
         return _join_refused(request, page, WRONG_CODE)
     workshops.claim(session=session, workshop_id=workshop.id or 0)
     secret = workshops.start_join(session=session, workshop=workshop, name=name, address=address)
-    session.commit()
     return RedirectResponse(f"/join/{secret}", status_code=303)
 
 
@@ -177,7 +176,6 @@ def cast_vote(request: Request, seat: SeatDep, session: SessionDep, form: FormDe
         if wants_json or refused.status_code not in (409, 422):
             raise
         return _vote_page(request, session, seat, str(refused.detail), refused.status_code)
-    session.commit()
     if wants_json:
         return _private(JSONResponse({"saved": True}))
     return RedirectResponse(f"/vote/{seat.token}", status_code=303)

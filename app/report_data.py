@@ -1,0 +1,185 @@
+"""An assessment's data gathered from the database into the plain data that charts, exports
+and the PDF report are drawn from, with the keys their caches are kept under.
+
+It sits above both app/db and app/reports (neither may import the other); the web routes
+and the CLI use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from sqlmodel import Session
+
+from app.db import repository, roadmaps, workshops
+from app.db.models import Assessment
+from app.db.results import AssessmentResults, results_of
+from app.db.transfer import export_assessment
+from app.domain.agreed import Comparisons, in_force
+from app.domain.framework import Framework
+from app.domain.roadmap import PlannedItem
+from app.domain.scoring import Results, Segments
+from app.reports.exports import ExportParticipant
+from app.reports.pdf import ReportData, ReportParticipant, WorkshopReport
+from app.reports.registry import ExportFormat
+
+
+def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedItem]:
+    """The stored roadmap as plain values; empty when none has been drafted."""
+    return [
+        PlannedItem(
+            i.title,
+            i.area_id,
+            i.horizon,
+            str(i.status),
+            i.owner,
+            i.reason,
+            i.notes,
+            roadmaps.actions_of(i),
+        )
+        for i in roadmaps.roadmap_of(session=session, assessment=assessment)
+    ]
+
+
+def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedItem]:
+    """The roadmap the gaps (and the workshop's notes) propose, while none has been drafted."""
+    return [
+        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "", i.actions)
+        for i in data.draft_roadmap(roadmaps.importance_of(assessment))
+    ]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What charts are drawn from on the results page and through the CLI."""
+
+    version: str  # the data version: the key of the charts' disk cache
+    framework: Framework
+    results: Results
+    agreed: Results | None
+    segments: Segments
+    people: tuple[tuple[str, Results], ...]
+    roadmap: tuple[PlannedItem, ...]
+
+
+def chart_data_of(*, session: Session, assessment: Assessment) -> ChartData:
+    data = results_of(session=session, assessment=assessment)
+    stored = planned_items(session=session, assessment=assessment)
+    roadmap = stored or _proposed(assessment, data)
+    return ChartData(
+        data.version,
+        data.framework,
+        data.results,
+        data.agreed_baseline,
+        data.segments,
+        data.people,
+        tuple(roadmap),
+    )
+
+
+def report_version(*, session: Session, assessment: Assessment, prepared_by: str) -> str:
+    """The PDF's cache key: the assessment's data version, plus what the report adds to it."""
+    organisation = repository.organisation_of(session=session, assessment=assessment)
+    key = (repository.data_version(assessment), organisation.name, prepared_by, date.today())
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+def report_data_of(
+    *, session: Session, assessment: Assessment, prepared_by: str, paper: str = "A4"
+) -> ReportData:
+    data = results_of(session=session, assessment=assessment)
+    activity = repository.participant_activity(session=session, assessment=assessment)
+    participants = repository.participants_of(session=session, assessment=assessment)
+    stored = planned_items(session=session, assessment=assessment)
+    comments = repository.comments_by_criterion(session=session, assessment=assessment)
+    return ReportData(
+        organisation=repository.organisation_of(session=session, assessment=assessment).name,
+        assessment=assessment.title,
+        purpose=assessment.purpose,
+        status=str(assessment.status),
+        target_date=f"{assessment.target_date:%-d %B %Y}" if assessment.target_date else "",
+        prepared_by=prepared_by,
+        prepared_on=f"{date.today():%-d %B %Y}",
+        framework=data.framework,
+        results=data.results,
+        agreed=data.agreed_baseline,
+        segments=data.segments,
+        people=data.people,
+        roadmap=tuple(stored or _proposed(assessment, data)),
+        roadmap_is_draft=not stored,
+        participants=tuple(
+            ReportParticipant(
+                p.name, p.group, p.role, activity[p.id].answered if p.id in activity else 0
+            )
+            for p in participants
+        ),
+        comments={k: tuple(v) for k, v in comments.items()},
+        paper=paper,
+        workshop=_workshop_report(session, assessment, data),
+    )
+
+
+def _workshop_report(
+    session: Session, assessment: Assessment, data: AssessmentResults
+) -> WorkshopReport | None:
+    if data.agreement is None:
+        return None
+    held = workshops.workshops_of(session=session, assessment=assessment)
+    attendance = workshops.attendance_of(session=session, assessment_id=assessment.id or 0)
+    return WorkshopReport(
+        sessions=tuple((w.title, f"{w.created_at:%-d %B %Y}") for w in reversed(held)),
+        attendees=tuple(sorted(attendance.items())),
+        discussed=workshops.discussed_count(session=session, assessment_id=assessment.id or 0),
+        comparisons=data.agreement.comparisons,
+        decisions=tuple(in_force(data.agreement.decided)),
+        texts={c.criterion_id: c.text for c in data.results.criteria()},
+    )
+
+
+class AssessmentExport:
+    """An assessment as exports see it (ExportSource): each part read when first asked for."""
+
+    def __init__(self, session: Session, assessment: Assessment) -> None:
+        self.session, self.assessment = session, assessment
+        self.title = assessment.title
+
+    @cached_property
+    def _data(self) -> AssessmentResults:
+        return results_of(session=self.session, assessment=self.assessment)
+
+    @property
+    def framework(self) -> Framework:
+        return self._data.framework
+
+    @property
+    def results(self) -> Results:
+        return self._data.results
+
+    @property
+    def agreement(self) -> Comparisons | None:
+        return self._data.agreement.comparisons if self._data.agreement else None
+
+    @cached_property
+    def participants(self) -> list[ExportParticipant]:
+        responses = repository.responses_of(session=self.session, assessment=self.assessment)
+        answers = {r.participant_id: r.answers for r in responses}
+        return [
+            ExportParticipant(p.name, p.group, p.role, dict(answers[p.id or 0]))
+            for p in repository.participants_of(session=self.session, assessment=self.assessment)
+        ]
+
+    @cached_property
+    def roadmap(self) -> list[PlannedItem]:
+        return planned_items(session=self.session, assessment=self.assessment)
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        return export_assessment(session=self.session, assessment=self.assessment)
+
+
+def exported(*, session: Session, assessment: Assessment, export_format: ExportFormat) -> bytes:
+    return export_format.render(AssessmentExport(session, assessment))

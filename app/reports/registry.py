@@ -1,0 +1,232 @@
+"""Every chart and every export format, each declared once.
+
+The results page, the PDF report, the routes and the CLI read these two registries: adding a
+chart or a format is one `register_*` call here plus its render function. A chart says where
+it appears (a section of the results page, a section of the report) and when it has
+something to show; a format gives its name (the URL's and `--format`'s), title, media type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from app.domain.agreed import Comparisons
+from app.domain.framework import Framework
+from app.domain.roadmap import PlannedItem
+from app.domain.scoring import Results, Segments
+from app.reports import charts, exports
+from app.reports.exports import ExportParticipant
+
+
+class ChartSource(Protocol):
+    """What charts are drawn from (the report's data is one)."""
+
+    @property
+    def framework(self) -> Framework: ...
+    @property
+    def results(self) -> Results: ...  # the individual ratings
+    @property
+    def agreed(self) -> Results | None: ...  # the agreed baseline, once a workshop agreed any
+    @property
+    def segments(self) -> Segments: ...
+    @property
+    def people(self) -> Sequence[tuple[str, Results]]: ...  # participants, named by group
+    @property
+    def roadmap(self) -> Sequence[PlannedItem]: ...
+
+
+class ExportSource(Protocol):
+    """What exports are made from; each part is gathered only when a format asks for it."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def framework(self) -> Framework: ...
+    @property
+    def results(self) -> Results: ...
+    @property
+    def agreement(self) -> Comparisons | None: ...  # agreed against individual, after a workshop
+    @property
+    def participants(self) -> Sequence[ExportParticipant]: ...
+    @property
+    def roadmap(self) -> Sequence[PlannedItem]: ...
+    @property
+    def document(self) -> dict[str, Any]: ...  # the whole assessment (app/db/transfer.py)
+
+
+def _always(_: ChartSource) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # in its URL: /assessments/{id}/charts/{name}.svg
+    title: str  # the image's alternative text
+    caption: str
+    draw: Callable[[ChartSource, str], bytes]  # (data, "svg" or "png") -> image
+    page: str = ""  # the results page's section it appears in; "" for none
+    report: str = ""  # the PDF report's section it appears in; "" for none
+    size: str = ""  # a CSS modifier (chart--radar, chart--wide...) on the page and the PDF
+    shown: Callable[[ChartSource], bool] = _always  # whether there is something to draw
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # in its URL and the CLI's --format; also the file's extension
+    title: str  # the link's text
+    media_type: str
+    render: Callable[[ExportSource], bytes]
+
+
+CHARTS: dict[str, Chart] = {}
+EXPORTS: dict[str, ExportFormat] = {}
+
+
+def register_chart(chart: Chart) -> None:
+    CHARTS[chart.name] = chart
+
+
+def register_export(export_format: ExportFormat) -> None:
+    EXPORTS[export_format.name] = export_format
+
+
+def charts_on_page(section: str, data: ChartSource) -> list[Chart]:
+    return [c for c in CHARTS.values() if c.page == section and c.shown(data)]
+
+
+def charts_in_report(section: str, data: ChartSource) -> list[Chart]:
+    return [c for c in CHARTS.values() if c.report == section and c.shown(data)]
+
+
+def _top(data: ChartSource) -> int:
+    return data.framework.scale.maximum
+
+
+def headline(data: ChartSource) -> Results:
+    """What the headline charts show: the agreed baseline once there is one (see
+    docs/methodology.md), the individual averages before."""
+    return data.results if data.agreed is None else data.agreed
+
+
+def _timeline(data: ChartSource, image_format: str) -> bytes:
+    colours = charts.layer_colours(data.results)
+    layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
+    items = [(i.title, i.horizon, colours.get(layer_of.get(i.area_id, ""))) for i in data.roadmap]
+    return charts.roadmap_timeline(items, image_format)
+
+
+register_chart(
+    Chart(
+        "radar",
+        "Radar chart of every area, current against target",
+        "Every area, today (dark) and target (blue). Labels are coloured by layer.",
+        lambda d, f: charts.radar_chart(d.results, _top(d), f),
+        page="overview",
+        report="overview",
+        size="radar",
+        shown=lambda d: d.agreed is None,  # radar-agreed takes its place
+    )
+)
+register_chart(
+    Chart(
+        "radar-agreed",
+        "Radar chart of every area, agreed baseline today against target",
+        "Every area on the agreed baseline, today (dark) and target (blue): the levels the "
+        "workshop agreed, the individual average elsewhere.",
+        lambda d, f: charts.radar_chart(headline(d), _top(d), f),
+        page="overview",
+        report="overview",
+        size="radar",
+        shown=lambda d: d.agreed is not None,
+    )
+)
+register_chart(
+    Chart(
+        "layers",
+        "Bar chart of current and target by layer",
+        "Layers: the mean of their areas.",
+        lambda d, f: charts.layer_bars(headline(d), _top(d), f),
+        page="overview",
+        report="overview",
+        size="half",
+    )
+)
+register_chart(
+    Chart(
+        "gaps",
+        "Areas ranked by gap",
+        "Areas ranked by gap (target − today), coloured by layer.",
+        lambda d, f: charts.gap_ranking(headline(d), f),
+        page="overview",
+        report="overview",
+        size="full",
+    )
+)
+register_chart(
+    Chart(
+        "groups",
+        "Radar chart of today's level by group",
+        "Each group's view of today.",
+        lambda d, f: charts.group_radar(d.segments, _top(d), f),
+        page="groups",
+        report="overview",
+        size="radar",
+        shown=lambda d: len(d.segments.groups) > 1,
+    )
+)
+register_chart(
+    Chart(
+        "heatmap",
+        "Heatmap of today's level by area and participant",
+        "Today's level by area and participant (numbered within their group, not named). "
+        "Colour changes across a row show disagreement.",
+        lambda d, f: charts.heatmap(d.people, _top(d), f),
+        page="people",
+        size="wide",
+    )
+)
+register_chart(
+    Chart(
+        "timeline",
+        "Roadmap timeline",
+        "Initiatives by horizon, coloured by layer.",
+        _timeline,
+        report="roadmap",
+        shown=lambda d: bool(d.roadmap),
+    )
+)
+
+register_export(
+    ExportFormat(
+        "csv",
+        "CSV",
+        "text/csv; charset=utf-8",
+        lambda s: exports.answers_csv(s.framework, s.participants),
+    )
+)
+register_export(
+    ExportFormat(
+        "xlsx",
+        "Excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda s: exports.answers_xlsx(
+            title=s.title,
+            framework=s.framework,
+            results=s.results,
+            participants=s.participants,
+            roadmap=s.roadmap,
+            agreed=s.agreement,
+        ),
+    )
+)
+register_export(
+    ExportFormat(
+        "json",
+        "JSON (to move it to another Gapwise)",
+        "application/json",
+        lambda s: json.dumps(s.document, indent=2, ensure_ascii=False).encode(),
+    )
+)

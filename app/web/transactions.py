@@ -1,0 +1,88 @@
+"""One unit of work per request: every route commits once, after it succeeds, or rolls back.
+
+Routers are built with `route_class=UnitOfWorkRoute`. It wraps each endpoint so that the
+request's session (the one `SessionDep` hands to the route and to every dependency) is
+committed right after the endpoint returns, in the same thread, before FastAPI sends the
+response: a client never sees a 303 for data that is not stored yet. An exception rolls
+everything back, the audit line with the change it describes.
+
+Why not commit after the `yield` of the session dependency: that code runs after another
+thread hop, and on SQLite the write lock, taken at the first write, is held until the commit;
+every other writer would wait through that hop too. Here the commit follows the last write
+in the thread that made it, exactly as when routes called `session.commit()` themselves.
+
+On an exception the session is closed, not rolled back: closing rolls the transaction back
+too, and leaves the objects it loaded readable (a rollback would expire them) for the error
+page, which still shows who is signed in.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from app.web.deps import SessionDep
+
+UNIT_OF_WORK = "unit_of_work_session"  # the hidden parameter that receives the session
+
+
+def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """The endpoint, committing the request's session once it returns (rolling back if not)."""
+    if inspect.iscoroutinefunction(endpoint):
+
+        @functools.wraps(endpoint)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            session = kwargs.pop(UNIT_OF_WORK)
+            try:
+                result = await endpoint(*args, **kwargs)
+            except BaseException:
+                session.close()  # rolls back, and leaves loaded objects readable
+                raise
+            await run_in_threadpool(session.commit)  # never wait for a lock on the event loop
+            return result
+
+        wrapper: Callable[..., Any] = run_async
+    else:
+
+        @functools.wraps(endpoint)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            session = kwargs.pop(UNIT_OF_WORK)
+            try:
+                result = endpoint(*args, **kwargs)
+            except BaseException:
+                session.close()  # rolls back, and leaves loaded objects readable
+                raise
+            session.commit()
+            return result
+
+        wrapper = run
+    signature = inspect.signature(endpoint)
+    hidden = inspect.Parameter(UNIT_OF_WORK, inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep)
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), hidden]
+    )
+    return wrapper
+
+
+class UnitOfWorkRoute(APIRoute):
+    """An API route whose endpoint commits the request's session once, on success."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, committing(endpoint), **kwargs)
+
+
+def page_router(**options: Any) -> APIRouter:
+    """A router for server-rendered pages: HTML by default, left out of the API schema."""
+    return APIRouter(
+        route_class=UnitOfWorkRoute,
+        default_response_class=HTMLResponse,
+        include_in_schema=False,
+        **options,
+    )

@@ -1,0 +1,218 @@
+"""The data version that keys every cache of an assessment's outputs moves with every write
+that changes what they show, whatever order concurrent writes commit in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.db import repository, roadmaps, workshops
+from app.db.models import (
+    Assessment,
+    AssessmentStatus,
+    Participant,
+    RoadmapStatus,
+    Workshop,
+    WorkshopItem,
+)
+from app.db.results import AssessmentResults, results_of
+from app.domain.answering import AnswerChoice
+from app.domain.roadmap import Initiative
+from app.domain.workshop import Decision, ItemState, ItemStatus, Outcome
+
+FIRST, SECOND = "ld-customer-strategy", "cm-cross-channel-ownership"
+
+
+@pytest.fixture
+def people(session: Session) -> tuple[Assessment, Participant, Participant]:
+    """An assessment with two participants in two groups, each with one answer."""
+    snapshot = repository.latest_snapshot(session=session, framework_key="reap-blueprint")
+    organisation = repository.create_organisation(session=session, slug="acme", name="Acme")
+    assessment = repository.create_assessment(
+        session=session, organisation=organisation, snapshot=snapshot, title="Baseline"
+    )
+    ann = repository.add_participant(
+        session=session, assessment=assessment, name="Ann", group="Leadership"
+    )
+    bob = repository.add_participant(
+        session=session, assessment=assessment, name="Bob", group="Front line"
+    )
+    for person, criterion in ((ann, FIRST), (bob, SECOND)):
+        repository.save_answer(
+            session=session, participant=person, choice=AnswerChoice(criterion, 1, 2)
+        )
+    session.commit()
+    return assessment, ann, bob
+
+
+def _results(engine: Engine, assessment_id: int) -> AssessmentResults:
+    """What a request for the results page gets: a new session, the assessment, its results."""
+    with Session(engine) as session:
+        assessment = session.get(Assessment, assessment_id)
+        return results_of(session=session, assessment=assessment)
+
+
+def _current(results: AssessmentResults, criterion_id: str) -> float:
+    scored = {c.criterion_id: c for a in results.results.areas() for c in a.all_criteria()}
+    return scored[criterion_id].current.mean
+
+
+def _save(engine: Engine, participant_id: int, choice: AnswerChoice) -> None:
+    with Session(engine) as session:
+        participant = session.get(Participant, participant_id)
+        repository.save_answer(session=session, participant=participant, choice=choice)
+        session.commit()
+
+
+def test_a_save_stamped_earlier_but_committed_later_still_changes_the_results(
+    engine: Engine, people, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ann and Bob press save at once. Ann's save is stamped first, then waits for the write
+    lock while Bob's commits; a results page is drawn in between; then Ann's commits."""
+    assessment, ann, bob = people
+    soon = datetime.now(UTC) + timedelta(minutes=1)  # after every earlier answer
+    stamps = iter([soon + timedelta(seconds=2), soon + timedelta(seconds=1)])
+    monkeypatch.setattr(repository, "utc_now", lambda: next(stamps))
+
+    _save(engine, bob.id, AnswerChoice(SECOND, 3, 4))  # stamped second, commits first
+    assert _current(_results(engine, assessment.id), SECOND) == 3
+    _save(engine, ann.id, AnswerChoice(FIRST, 4, 5))  # stamped first, commits last
+
+    assert _current(_results(engine, assessment.id), FIRST) == 4
+
+
+def test_moving_a_participant_to_another_group_changes_the_results(engine: Engine, people) -> None:
+    assessment, _, bob = people
+    assert set(_results(engine, assessment.id).segments.groups) == {"Leadership", "Front line"}
+
+    with Session(engine) as session:
+        participant = session.get(Participant, bob.id)
+        repository.update_participant(
+            session=session, participant=participant, name="Bob", email=None, group="Leadership",
+            role="",
+        )  # fmt: skip
+        session.commit()
+
+    assert set(_results(engine, assessment.id).segments.groups) == {"Leadership"}
+
+
+def _initiative() -> Initiative:
+    return Initiative(
+        "leadership", "Fix the basics", "foundations", "Foundations", 1, 3, 2, 1, 2, 0, "Wide gap."
+    )
+
+
+def _in_workshop(change: Callable[[Session, Workshop, WorkshopItem], object]):
+    """A change to the assessment's workshop as its routes make it: claimed first."""
+
+    def write(session: Session, assessment: Assessment, participant: Participant) -> None:
+        workshop = workshops.live_workshop_of(session=session, assessment_id=assessment.id)
+        workshops.claim(session=session, workshop_id=workshop.id)
+        change(session, workshop, workshops.items_of(session=session, workshop_id=workshop.id)[0])
+
+    return write
+
+
+def _confirm_a_join(session: Session, workshop: Workshop, participant_id: int) -> None:
+    workshops.start_join(session=session, workshop=workshop, name="Ann", address="127.0.0.1")
+    join = workshops.joins_of(session=session, workshop_id=workshop.id)[-1]
+    workshops.settle_join(session=session, join=join, participant_id=participant_id)
+
+
+WORKSHOP_WRITES: dict[str, Callable[[Session, Workshop, WorkshopItem], object]] = {
+    "open an agenda item": lambda s, w, i: workshops.go_to(session=s, workshop=w, item=i),
+    "lock an item": lambda s, w, i: workshops.set_state(
+        session=s, item=i, state=ItemState(ItemStatus.LOCKED, 1)
+    ),
+    "vote": lambda s, w, i: workshops.save_vote(
+        session=s, item=i, participant_id=_first_participant(s, w), current=2, target=4
+    ),
+    "agree an item": lambda s, w, i: workshops.decide(
+        session=s, item=i, decision=Decision(Outcome.AGREED, 2, 3, "We said so.")
+    ),
+    "park an item": lambda s, w, i: workshops.decide(
+        session=s, item=i, decision=Decision(Outcome.PARKED)
+    ),
+    "note actions": lambda s, w, i: workshops.set_notes(session=s, item=i, notes="Hire."),
+    "add to the agenda": lambda s, w, i: workshops.add_items(
+        session=s, workshop_id=w.id, criterion_ids=["ld-strategy-understood"]
+    ),
+    "reorder the agenda": lambda s, w, i: workshops.set_order(
+        session=s, workshop_id=w.id, item_ids=[i.id]
+    ),
+    "take an item off": lambda s, w, i: workshops.remove_item(session=s, item=i),
+    "join with the code": lambda s, w, i: _confirm_a_join(s, w, _first_participant(s, w)),
+    "end the workshop": lambda s, w, i: workshops.end_workshop(session=s, workshop=w),
+}
+
+
+def _first_participant(session: Session, workshop: Workshop) -> int:
+    assessment = session.get(Assessment, workshop.assessment_id)
+    return repository.participants_of(session=session, assessment=assessment)[0].id
+
+
+WRITES: dict[str, Callable[[Session, Assessment, Participant], object]] = {
+    "save an answer": lambda s, a, p: repository.save_answer(
+        session=s, participant=p, choice=AnswerChoice(FIRST, 3, 3)
+    ),
+    "add a participant": lambda s, a, p: repository.add_participant(
+        session=s, assessment=a, name="Cleo"
+    ),
+    "edit a participant": lambda s, a, p: repository.update_participant(
+        session=s, participant=p, name="Ann B.", email=None, group="Leadership", role=""
+    ),
+    "remove a participant": lambda s, a, p: repository.delete_participant(session=s, participant=p),
+    "submit": lambda s, a, p: repository.set_submitted(session=s, participant=p, submitted=True),
+    "unlock": lambda s, a, p: repository.set_submitted(session=s, participant=p, submitted=False),
+    "open": lambda s, a, p: repository.set_status(
+        session=s, assessment=a, status=AssessmentStatus.OPEN
+    ),
+    "set importance": lambda s, a, p: roadmaps.set_importance(
+        session=s, assessment=a, weights={"leadership": 2.0}
+    ),
+    "draft the roadmap": lambda s, a, p: roadmaps.replace_roadmap(
+        session=s, assessment=a, initiatives=[_initiative()]
+    ),
+    "add a roadmap item": lambda s, a, p: roadmaps.add_item(
+        session=s, assessment=a, title="More", horizon=1
+    ),
+    "edit a roadmap item": lambda s, a, p: roadmaps.update_item(
+        session=s,
+        item=roadmaps.roadmap_of(session=s, assessment=a)[0],
+        title="Renamed",
+        owner="Ann",
+        horizon=2,
+        status=RoadmapStatus.DONE,
+        notes="",
+        actions=["Write it down"],
+    ),
+    "drop a roadmap item": lambda s, a, p: roadmaps.delete_item(
+        session=s, item=roadmaps.roadmap_of(session=s, assessment=a)[0]
+    ),
+    "start a workshop": lambda s, a, p: workshops.create_workshop(
+        session=s, assessment=a, title="Second", criterion_ids=[SECOND]
+    ),
+    **{name: _in_workshop(change) for name, change in WORKSHOP_WRITES.items()},
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_every_write_moves_the_data_version(engine: Engine, people, write) -> None:
+    assessment, ann, _ = people
+    with Session(engine) as session:
+        own = session.get(Assessment, assessment.id)
+        roadmaps.add_item(session=session, assessment=own, title="First", horizon=0)
+        workshops.create_workshop(
+            session=session, assessment=own, title="Baseline", criterion_ids=[FIRST, SECOND]
+        )
+        session.commit()
+    with Session(engine) as session:
+        before = repository.data_version(session.get(Assessment, assessment.id))
+        write(session, session.get(Assessment, assessment.id), session.get(Participant, ann.id))
+        session.commit()
+    with Session(engine) as session:
+        assert repository.data_version(session.get(Assessment, assessment.id)) != before
