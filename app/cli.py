@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,15 +11,22 @@ from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
+from sqlalchemy import inspect, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.auth.secrets import MIN_PASSWORD_LENGTH
-from app.config import Settings, SettingsError, load_settings
+from app.config import Settings, SettingsError, load_settings, served_base_url
 from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
 from app.db.models import Assessment, Role
-from app.domain.loading import FrameworkFileError, completeness_problems, load_framework
+from app.domain.loading import (
+    FrameworkFileError,
+    Problem,
+    completeness_problems,
+    load_framework,
+)
 
 # Seconds a stopping server waits for open requests; live workshop streams never end by
 # themselves, and phones reconnect to another worker (or the restarted one) on their own.
@@ -27,7 +35,8 @@ T = TypeVar("T")
 IMAGE_FORMATS = ("svg", "png")
 
 app = typer.Typer(
-    help="Gapwise: capability assessment against the REAP blueprint.", no_args_is_help=True
+    help="Gapwise: maturity assessments against any framework, gaps and roadmaps.",
+    no_args_is_help=True,
 )
 
 
@@ -72,8 +81,12 @@ def serve(
     """Migrate, load the questionnaires, and serve the web app."""
     from app.main import create_app
 
-    settings = _settings()
+    settings, note = served_base_url(_settings(), host, port)
     _prepare_database(settings)
+    if note:
+        typer.echo(note)
+    # Worker processes read the environment: hand them the base URL decided here.
+    os.environ["GAPWISE_BASE_URL"] = settings.base_url_text
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=GRACE)
     else:  # each worker process builds its own app from the same environment
@@ -87,6 +100,50 @@ def serve(
         )
 
 
+@contextmanager
+def _stored_frameworks() -> Iterator[Session | None]:
+    """A read-only look at the configured database's frameworks; None when there is none yet."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        yield None  # checking files needs no settings; comparing them does
+        return
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        yield None  # never create a database file just to look into it
+        return
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with engine.connect() as connection:
+            has_table = inspect(connection).has_table("framework_snapshot")
+    except SQLAlchemyError:
+        has_table = False
+    try:
+        if not has_table:
+            yield None
+            return
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _check(path: Path, stored: Session | None, *, complete: bool) -> tuple[str, list[Problem]]:
+    """One file's summary line and, with `complete`, the criteria lacking help; a file that
+    cannot be used raises FrameworkFileError listing what is wrong with it."""
+    framework = load_framework(path)
+    if stored is not None:  # a changed file must not reuse a stored version number
+        repository.stored_version(session=stored, framework=framework, source=str(path))
+    lacking = completeness_problems(framework, str(path))
+    missing = lacking if complete else []
+    helped = framework.criterion_count - len(lacking)
+    summary = (
+        f"{path}: {'incomplete' if missing else 'ok'} ({framework.area_count} areas, "
+        f"{framework.criterion_count} criteria, {helped} with anchors, hint and action)"
+    )
+    return summary, missing
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Questionnaire YAML files.")],
@@ -98,25 +155,25 @@ def validate(
         ),
     ] = False,
 ) -> None:
-    """Check questionnaire files; print every problem with its file and path."""
+    """Check questionnaire files; print every problem with its file, line and path.
+
+    Where the configured database exists, a file is also refused if its version is stored
+    there with other content.
+    """
     failed = False
-    for path in files:
-        try:
-            framework = load_framework(path)
-        except FrameworkFileError as exc:
-            failed = True
-            for problem in exc.problems:
+    with _stored_frameworks() as stored:
+        for path in files:
+            try:
+                summary, missing = _check(path, stored, complete=complete)
+            except FrameworkFileError as exc:
+                failed = True
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
+                continue
+            for problem in missing:
                 typer.echo(str(problem), err=True)
-            continue
-        missing = completeness_problems(framework, str(path)) if complete else []
-        for problem in missing:
-            typer.echo(str(problem), err=True)
-        failed = failed or bool(missing)
-        helped = framework.criterion_count - len(completeness_problems(framework, str(path)))
-        typer.echo(
-            f"{path}: {'incomplete' if missing else 'ok'} ({framework.area_count} areas, "
-            f"{framework.criterion_count} criteria, {helped} with anchors, hint and action)"
-        )
+            failed = failed or bool(missing)
+            typer.echo(summary)
     if failed:
         raise typer.Exit(1)
 

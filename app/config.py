@@ -94,6 +94,31 @@ def _persistent_secret_key(data_dir: Path) -> str:
     return key
 
 
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def served_base_url(settings: Settings, host: str, port: int) -> tuple[Settings, str]:
+    """The settings for serving on host:port, and one line to print at start-up (or "").
+
+    Without GAPWISE_BASE_URL, links point at the address actually served (an invite link on
+    port 8000 while serving on 8111 would refuse connections); with it, it wins, and a
+    difference is said once, since a proxy in front is a common and valid reason for it.
+    """
+    shown = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    served = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
+    if "base_url" in settings.model_fields_set:
+        if settings.base_url_text != served:
+            return settings, (
+                f"Links use GAPWISE_BASE_URL {settings.base_url_text}, "
+                f"not the address served here ({served})."
+            )
+        return settings, ""
+    derived = settings.model_copy(update={"base_url": AnyHttpUrl(served)})
+    if host in WILDCARD_HOSTS:
+        return derived, (f"Links use {served}; set GAPWISE_BASE_URL to the address people reach.")
+    return derived, ""
+
+
 @lru_cache
 def get_settings() -> Settings:
     return load_settings()

@@ -1,11 +1,13 @@
-"""Sending invite links by email, when a mail server is configured (GAPWISE_SMTP_*)."""
+"""Sending invitation and reminder emails, when a mail server is configured (GAPWISE_SMTP_*)."""
 
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 from app.config import Settings
+from app.domain.messages import Email
 
 TIMEOUT_SECONDS = 10
 
@@ -18,34 +20,41 @@ def mail_enabled(settings: Settings) -> bool:
     return bool(settings.smtp_host)
 
 
-def invite_message(
-    *, settings: Settings, to: str, name: str, link: str, assessment: str, organisation: str
-) -> EmailMessage:
+def message_to(settings: Settings, to: str, email: Email) -> EmailMessage:
+    """A text and HTML message; header values never carry a line break (a new header)."""
     message = EmailMessage()
     message["From"] = settings.mail_from
-    message["To"] = to
-    # Header values come from form fields: a line break in them must not become a new header.
-    message["Subject"] = " ".join(f"Your invitation: {assessment} ({organisation})".split())
-    message.set_content(
-        f"Hello {name},\n\n"
-        f'{organisation} has asked you to take part in "{assessment}".\n'
-        "For each statement you give two levels: where the organisation is today, and\n"
-        "where it should be by the target date. Your answers are saved as you go,\n"
-        "and this link brings you back to where you stopped:\n\n"
-        f"{link}\n\n"
-        "The link is personal: please do not forward it.\n"
-    )
+    message["To"] = " ".join(to.split())
+    message["Subject"] = " ".join(email.subject.split())
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
     return message
 
 
-def send(settings: Settings, message: EmailMessage) -> None:
-    """Deliver one message, or raise MailNotSent."""
+def send_all(settings: Settings, messages: Sequence[EmailMessage]) -> list[str]:
+    """Deliver the messages over one connection; for each, "" or why it was not sent."""
+    if not messages:
+        return []
+    outcomes: list[str] = []
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls()
             if settings.smtp_username:
                 smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
-            smtp.send_message(message)
+            for message in messages:
+                try:
+                    smtp.send_message(message)
+                    outcomes.append("")
+                except smtplib.SMTPRecipientsRefused as exc:
+                    outcomes.append(f"the mail server refused the address ({_first(exc)})")
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailNotSent(f"the invite email could not be sent: {exc}") from None
+        reason = f"the email could not be sent: {exc}"
+        outcomes.extend([reason] * (len(messages) - len(outcomes)))
+    return outcomes
+
+
+def _first(exc: smtplib.SMTPRecipientsRefused) -> str:
+    for code, text in exc.recipients.values():
+        return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+    return "refused"

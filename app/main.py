@@ -13,6 +13,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import make_engine
 from app.web.csrf import CsrfCookieMiddleware, verify_csrf
 from app.web.errors import install_error_handlers
+from app.web.feedback import FlashClearingMiddleware
 from app.web.routes import (
     account,
     admin,
@@ -22,13 +23,16 @@ from app.web.routes import (
     auth,
     docs,
     exports,
+    frameworks,
     health,
+    invitations,
     organisations,
     pages,
     participants,
     reports,
     results,
     roadmap,
+    upgrades,
     workshop,
     workshop_present,
     workshop_vote,
@@ -36,9 +40,8 @@ from app.web.routes import (
 from app.web.security import install_security_headers
 
 DESCRIPTION = (
-    "Gapwise measures an organisation's customer-management capability against a framework "
-    "(by default the REAP Customer-Centric Blueprint), current and target, and turns the gap "
-    "into a roadmap."
+    "Gapwise measures an organisation's capability against a maturity framework, current and "
+    "target, and turns the gap into a roadmap."
 )
 
 
@@ -68,10 +71,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount(docs.ASSETS_PATH, StaticFiles(directory=docs.SWAGGER_UI), name="api_docs_assets")
     routers = (
         pages,
+        frameworks,
         auth,
         organisations,
         assessments,
+        upgrades,
         participants,
+        invitations,
         results,
         roadmap,
         reports,
@@ -88,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router)
+    app.add_middleware(FlashClearingMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.base_url.scheme == "https")
     install_error_handlers(app)
     install_security_headers(app, settings)

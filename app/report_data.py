@@ -21,7 +21,7 @@ from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
 from app.domain.agreed import Comparisons, in_force
 from app.domain.framework import Framework
-from app.domain.roadmap import PlannedItem
+from app.domain.roadmap import Initiative, PlannedItem
 from app.domain.scoring import Results, Segments
 from app.reports.exports import ExportParticipant
 from app.reports.pdf import ReportData, ReportParticipant, WorkshopReport
@@ -40,6 +40,8 @@ def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedIt
             i.reason,
             i.notes,
             roadmaps.actions_of(i),
+            i.outcome,
+            roadmaps.lines_of(i.depends_on),
         )
         for i in roadmaps.roadmap_of(session=session, assessment=assessment)
     ]
@@ -48,9 +50,26 @@ def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedIt
 def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedItem]:
     """The roadmap the gaps (and the workshop's notes) propose, while none has been drafted."""
     return [
-        PlannedItem(i.title, i.area_id, i.horizon, "proposed", "", i.reason, "", i.actions)
-        for i in data.draft_roadmap(roadmaps.importance_of(assessment))
+        PlannedItem(
+            i.title,
+            i.area_id,
+            i.horizon,
+            "proposed",
+            "",
+            i.reason,
+            "",
+            i.actions,
+            i.outcome,
+            i.depends_on,
+        )
+        for i in drafted(assessment, data)
     ]
+
+
+def drafted(assessment: Assessment, data: AssessmentResults) -> list[Initiative]:
+    """The roadmap the headline's gaps propose (the agreed baseline once there is one), by the
+    framework's own actions and layer sequencing, with the workshop's notes and parked items."""
+    return data.draft_roadmap(roadmaps.importance_of(assessment))
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,10 @@ def main() -> None:
             started = time.perf_counter()
             data = results_of(session=session, assessment=assessment)
             scoring = time.perf_counter() - started
-        top = data.framework.scale.maximum
         cold = []
         for _ in range(RUNS):
             started = time.perf_counter()
-            svg = charts.radar_chart(data.results, top)
+            svg = charts.radar_chart(data.results, data.framework)
             cold.append(time.perf_counter() - started)
         directory = Path(folder) / "cache"
         cached(directory, "radar.svg", data.version, lambda: svg)

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.auth import secrets
 from app.config import PROJECT_ROOT, Settings, load_settings
 from app.db import repository
 from app.db.engine import make_engine
@@ -17,6 +19,7 @@ from app.db.migrations import migrate
 from app.db.models import Assessment
 from app.demo import create_demo, reset_demo_consultant
 from app.main import create_app
+from app.reports import pdf
 from tests.databases import ON_POSTGRES, database_for, drop_databases_under
 from tests.factories import Tenant, make_tenant, sign_in
 
@@ -33,6 +36,49 @@ def _no_gapwise_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("GAPWISE_"):
             monkeypatch.delenv(name)
+
+
+# Four argon2 hashes at production cost (19 MiB, 2 passes) took half a second per web test.
+# In this process passwords are hashed at argon2's lowest cost; one test pins the production
+# parameters (tests/web/test_auth.py), and every gapwise process the tests start uses them.
+PRODUCTION_PASSWORD_HASHER = secrets.PASSWORD_HASHER
+secrets.PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture
+def production_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(secrets, "PASSWORD_HASHER", PRODUCTION_PASSWORD_HASHER)
+
+
+@pytest.fixture(autouse=True)
+def _reports_rendered_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The route and the CLI draw a PDF in a fresh worker process (a time limit stops a runaway
+    render); starting one takes seconds, so in this process the PDF is drawn in place. The
+    worker itself is tested: its time limit in tests/reports/test_pdf.py, the whole path by
+    tests/e2e/test_report.py against a real server."""
+
+    def render_here(data: pdf.ReportData, time_limit: float = 0) -> bytes:
+        return pdf.render_pdf(data)
+
+    monkeypatch.setattr(pdf, "render_pdf_in_worker", render_here)
+    monkeypatch.setattr("app.web.routes.reports.render_pdf_in_worker", render_here)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With parallel workers (`-n 2 --dist loadgroup`) the end-to-end tests share one worker,
+    so one live server and one Chromium serve them all, as in a serial run; every other test
+    goes wherever a worker is free. (xdist_group marks would say the same, but under pytest
+    9.2 xdist no longer sees them: pytest-xdist issue 1386.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class EndToEndTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "e2e" if nodeid.startswith("tests/e2e/") else nodeid
+
+    return EndToEndTogether(config, log)  # type: ignore[arg-type]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -59,22 +105,33 @@ def _drop_test_databases(tmp_path: Path) -> Iterator[None]:
     drop_databases_under(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated and loaded with the shipped questionnaires, once per test process:
+    each test gets a copy of it (a file copy, or PostgreSQL's CREATE DATABASE ... TEMPLATE)."""
+    url = database_for(tmp_path_factory.mktemp("template"))
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine) as session:
+        repository.store_questionnaires(session=session, directory=QUESTIONNAIRES)
+        session.commit()
+    engine.dispose()  # a template must be idle to be copied
+    return url
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, migrated_template: str) -> Settings:
     data_dir = tmp_path / "var"
+    database_url = database_for(data_dir, template=migrated_template)
     return load_settings(
-        data_dir=data_dir, database_url=database_for(data_dir), questionnaires_dir=QUESTIONNAIRES
+        data_dir=data_dir, database_url=database_url, questionnaires_dir=QUESTIONNAIRES
     )
 
 
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[Engine]:
-    """A migrated database with the shipped questionnaires loaded."""
+    """A migrated database with the shipped questionnaires loaded (a copy of the template)."""
     engine = make_engine(settings.sqlalchemy_url)
-    migrate(engine)
-    with Session(engine) as session:
-        repository.store_questionnaires(session=session, directory=settings.questionnaires_dir)
-        session.commit()
     yield engine
     engine.dispose()
 

@@ -8,6 +8,7 @@ data folder a test uses (the fixtures', a CLI run's, a live server's) gets a fre
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from uuid import uuid4
 
@@ -19,13 +20,19 @@ ON_POSTGRES = bool(POSTGRES_URL)
 _databases: dict[Path, str] = {}
 
 
-def database_for(data_dir: Path) -> str:
-    """The database URL of a data folder, created the first time it is asked for."""
+def database_for(data_dir: Path, *, template: str = "") -> str:
+    """The database URL of a data folder, created the first time it is asked for: empty, or
+    a copy of the `template` database (a URL from this function), which must be idle."""
     if not ON_POSTGRES:
-        return f"sqlite:///{data_dir / 'gapwise.db'}"
+        path = data_dir / "gapwise.db"
+        if template and not path.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(make_url(template).database or "", path)
+        return f"sqlite:///{path}"
     if data_dir not in _databases:
         name = f"gapwise_test_{uuid4().hex[:16]}"
-        _run_on_server(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
+        _run_on_server(f'CREATE DATABASE "{name}"{copy}')
         url = make_url(POSTGRES_URL).set(database=name)
         _databases[data_dir] = url.render_as_string(hide_password=False)
     return _databases[data_dir]

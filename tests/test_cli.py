@@ -1,4 +1,5 @@
-"""The gapwise command, run as a user runs it: a real process, real files."""
+"""The gapwise command on real files, in this process (Typer's runner) to save the start of a
+Python process per call; the tests marked "a real process" start it as a user does."""
 
 from __future__ import annotations
 
@@ -11,16 +12,29 @@ from pathlib import Path
 import httpx2
 import pytest
 from sqlmodel import Session, func, select
+from typer.testing import CliRunner
 
+from app import cli
 from app.db.engine import make_engine
 from app.db.models import Answer, Assessment, Organisation, Participant
 from app.demo import DEMO_TEAM
-from tests.conftest import QUESTIONNAIRES
-from tests.databases import database_for
-from tests.servers import environment, free_port
+from tests.conftest import DATA, QUESTIONNAIRES
+from tests.databases import ON_POSTGRES, database_for
+from tests.servers import START_TIMEOUT_SECONDS, environment, free_port
 
 
-def gapwise(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def gapwise(
+    *args: str, data_dir: Path, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a gapwise command in this process, with the environment a real run would have."""
+    result = CliRunner().invoke(cli.app, list(args), input=input, env=environment(data_dir, **env))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a user would see a traceback: the test must fail
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+def gapwise_process(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a gapwise command in a process of its own, as a user does."""
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
@@ -69,14 +83,54 @@ def test_validate_rejects_a_broken_copy_with_a_precise_message(tmp_path: Path) -
 
     result = gapwise("validate", str(broken), data_dir=tmp_path)
 
+    line = text.splitlines().index("  - id: enabling") + 1
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"{broken}: layers[1].id: duplicate id 'foundations' (first used at layers[0].id)"
+        f"{broken}:{line}: layers[1].id: duplicate id 'foundations' (first used at layers[0].id)"
     )
 
 
-def test_invalid_setting_stops_with_one_line(tmp_path: Path) -> None:
-    result = gapwise("migrate", data_dir=tmp_path, GAPWISE_BASE_URL="nowhere")
+def test_validate_lists_every_problem_of_a_file_in_one_run(tmp_path: Path) -> None:
+    broken = DATA / "library-broken.yaml"
+
+    result = gapwise("validate", str(broken), data_dir=tmp_path)
+
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1
+    assert [line.split(": ")[0] for line in lines] == [
+        f"{broken}:{n}" for n in (4, 10, 14, 19, 21, 26, 28, 29, 31)
+    ]
+    assert "YAML reads an unquoted No as false" in lines[2]
+
+
+def test_help_speaks_of_any_framework(tmp_path: Path) -> None:
+    result = gapwise("--help", data_dir=tmp_path)
+
+    assert "any framework" in result.stdout and "REAP" not in result.stdout
+
+
+def test_migrate_refuses_a_changed_file_that_kept_its_version(tmp_path: Path) -> None:
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    mini = (DATA / "mini-framework.yaml").read_text()
+    (folder / "mini.yaml").write_text(mini)
+    assert (
+        gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder)).returncode
+        == 0
+    )
+    (folder / "mini.yaml").write_text(mini.replace("One view of each customer.", "One view."))
+
+    result = gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder))
+
+    assert result.returncode == 1
+    assert (
+        f"{folder}/mini.yaml: version: version 1 of 'mini' is already stored with different "
+        "content; give the changed file a new version"
+    ) in result.stderr
+
+
+def test_invalid_setting_stops_with_one_line_in_a_real_process(tmp_path: Path) -> None:
+    result = gapwise_process("migrate", data_dir=tmp_path, GAPWISE_BASE_URL="nowhere")
 
     assert result.returncode == 2
     assert result.stderr.startswith("gapwise: invalid setting GAPWISE_BASE_URL:")
@@ -91,7 +145,7 @@ def test_migrate_refuses_a_broken_questionnaire_folder(tmp_path: Path) -> None:
     result = gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder))
 
     assert result.returncode == 1
-    assert f"{folder}/bad.yaml: version: missing field" in result.stderr
+    assert f"{folder}/bad.yaml:1: version: missing field" in result.stderr
 
 
 def test_demo_is_created_once_with_answers_from_every_participant(tmp_path: Path) -> None:
@@ -115,13 +169,8 @@ def test_demo_is_created_once_with_answers_from_every_participant(tmp_path: Path
 
 def test_create_admin_reads_the_password_from_stdin_and_refuses_short_ones(tmp_path: Path) -> None:
     def create(password: str):
-        return subprocess.run(
-            [sys.executable, "-m", "app.cli", "create-admin", "--email", "Boss@Example.com"],
-            input=password + "\n",
-            capture_output=True,
-            text=True,
-            env=environment(tmp_path),
-            timeout=120,
+        return gapwise(
+            "create-admin", "--email", "Boss@Example.com", input=password + "\n", data_dir=tmp_path
         )
 
     short = create("short")
@@ -183,7 +232,7 @@ def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> Non
     )
     try:
         answers = []
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while len(answers) < 10 and time.monotonic() < deadline:
             try:
                 answers.append(
@@ -197,3 +246,28 @@ def test_serve_with_several_workers_answers_health_checks(tmp_path: Path) -> Non
         server.wait(timeout=20)
         if server.stderr:
             server.stderr.close()
+
+
+def test_validate_compares_with_the_versions_stored_in_the_database(tmp_path: Path) -> None:
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    mini = (DATA / "mini-framework.yaml").read_text()
+    (folder / "mini.yaml").write_text(mini)
+    changed = tmp_path / "mini-changed.yaml"
+    changed.write_text(mini.replace("One view of each customer.", "One view."))
+    before = gapwise("validate", str(changed), data_dir=tmp_path)  # no database yet
+    assert ON_POSTGRES or not (tmp_path / "gapwise.db").exists()  # looking creates nothing
+    assert (
+        gapwise("migrate", data_dir=tmp_path, GAPWISE_QUESTIONNAIRES_DIR=str(folder)).returncode
+        == 0
+    )
+
+    after = gapwise("validate", str(changed), str(folder / "mini.yaml"), data_dir=tmp_path)
+
+    assert before.returncode == 0, before.stderr
+    assert after.returncode == 1
+    assert after.stderr.strip() == (
+        f"{changed}: version: version 1 of 'mini' is already stored with different content; "
+        "give the changed file a new version"
+    )
+    assert f"{folder / 'mini.yaml'}: ok" in after.stdout

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import SettingsError, load_settings
+from app.config import SettingsError, load_settings, served_base_url
 
 
 def test_defaults_put_sqlite_in_the_data_folder(tmp_path: Path) -> None:
@@ -65,3 +65,36 @@ def test_invalid_setting_fails_with_one_line_naming_it(
 
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("host", "expected", "note"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8111", ""),
+        ("0.0.0.0", "http://127.0.0.1:8111", "set GAPWISE_BASE_URL to the address people reach"),
+        ("::1", "http://[::1]:8111", ""),
+    ],
+)
+def test_without_a_base_url_links_follow_the_address_served(
+    tmp_path: Path, host: str, expected: str, note: str
+) -> None:
+    settings, said = served_base_url(load_settings(data_dir=tmp_path), host, 8111)
+
+    assert settings.base_url_text == expected
+    assert note in said and ("\n" not in said)
+
+
+def test_a_base_url_that_differs_from_the_address_served_wins_and_is_said_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAPWISE_BASE_URL", "https://gapwise.example.test")
+
+    settings, said = served_base_url(load_settings(data_dir=tmp_path), "127.0.0.1", 8111)
+    same, again = served_base_url(settings, "gapwise.example.test", 443)
+
+    assert settings.base_url_text == "https://gapwise.example.test"
+    assert said == (
+        "Links use GAPWISE_BASE_URL https://gapwise.example.test, "
+        "not the address served here (http://127.0.0.1:8111)."
+    )
+    assert same.base_url_text == "https://gapwise.example.test" and "served here" in again

@@ -1,21 +1,18 @@
-"""The invite email's text, independent of any mail server."""
+"""The email's headers and parts, independent of any mail server."""
 
 from __future__ import annotations
 
 from app.config import Settings
-from app.mail import invite_message
+from app.domain.messages import Email
+from app.mail import message_to
 
 
-def test_a_line_break_in_a_title_cannot_add_a_header(settings: Settings) -> None:
-    message = invite_message(
-        settings=settings,
-        to="dana@acme.test",
-        name="Dana",
-        link="http://127.0.0.1:8000/p/abc",
-        assessment="Baseline\r\nBcc: everyone@example.test",
-        organisation="Acme",
-    )
+def test_a_line_break_in_a_title_or_address_cannot_add_a_header(settings: Settings) -> None:
+    email = Email("Baseline\r\nBcc: everyone@example.test", "Hello", "<p>Hello</p>")
+
+    message = message_to(settings, "dana@acme.test\r\nBcc: x@example.test", email)
 
     assert message["Bcc"] is None
-    assert message["Subject"] == "Your invitation: Baseline Bcc: everyone@example.test (Acme)"
-    assert "http://127.0.0.1:8000/p/abc" in message.get_content()
+    assert message["Subject"] == "Baseline Bcc: everyone@example.test"
+    assert message.get_body(("plain",)).get_content() == "Hello\n"
+    assert message.get_body(("html",)).get_content().strip() == "<p>Hello</p>"

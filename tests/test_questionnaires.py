@@ -216,3 +216,25 @@ def test_the_drifts_from_the_published_points_are_corrected() -> None:
     assert not re.search(r"staffing|joint", planning.text, re.IGNORECASE)
     research = " ".join(criteria["em-predictive-research"].quality or ())
     assert "expected" in research and "adjusted" not in research
+
+
+def test_the_example_in_the_format_documentation_is_a_valid_framework() -> None:
+    import re
+
+    from app.config import PROJECT_ROOT
+    from app.domain.loading import parse_framework
+
+    text = (PROJECT_ROOT / "docs" / "questionnaire-format.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+
+    assert example is not None
+    framework = parse_framework(example.group(1), "docs/questionnaire-format.md")
+    assert framework.answer_sets["coverage"].levels[1].value == 0.25
+    assert framework.wording.intent == "Aim" and framework.attribution is not None
+
+
+def test_reap_says_in_its_own_file_what_it_calls_things_and_that_its_layers_are_a_stack() -> None:
+    assert REAP.layers_sequenced is True
+    assert REAP.wording.intent == "Transformation intent"
+    assert REAP.wording.assessment == "Customer capability assessment"
+    assert REAP.wording.statements_heading == "What good looks like"

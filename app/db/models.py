@@ -5,8 +5,8 @@ too, where every connection turns foreign keys on):
 - an organisation: its assessments (and everything below them) and its memberships;
 - an assessment: its participants, their answers and invite links, its roadmap, and its
   workshops with their agendas, decisions, votes and joins;
-- a participant: their answers, invite links, workshop votes and confirmed joins (removal
-  and erasure requests; what a workshop agreed stays);
+- a participant: their answers, archived answers, invite links, workshop votes and
+  confirmed joins (removal and erasure requests; what a workshop agreed stays);
 - a user: their memberships, sessions and API tokens;
 - audit events are never deleted with what they describe: the link is set to NULL, the
   actor's email and the detail text stay;
@@ -34,7 +34,11 @@ def _timestamp(**kwargs: object) -> object:
 
 
 class FrameworkSnapshot(SQLModel, table=True):
-    """A framework exactly as loaded from its file; never updated once stored."""
+    """A framework exactly as loaded from its file or upload; its content never changes.
+
+    Retiring a version only stops it being offered for new assessments and upgrades;
+    assessments that use it keep it.
+    """
 
     __tablename__ = "framework_snapshot"
     __table_args__ = (UniqueConstraint("framework_key", "version", "content_hash"),)
@@ -46,6 +50,7 @@ class FrameworkSnapshot(SQLModel, table=True):
     title: str = Field(max_length=200)
     content: str = Field(sa_column=Column(Text, nullable=False))
     loaded_at: datetime = _timestamp()
+    retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Organisation(SQLModel, table=True):
@@ -53,6 +58,8 @@ class Organisation(SQLModel, table=True):
     slug: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=200)
     created_at: datetime = _timestamp()
+    # An archived client is listed apart; nothing of it changes or goes.
+    archived_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class AssessmentStatus(StrEnum):
@@ -80,6 +87,16 @@ class Assessment(SQLModel, table=True):
     anonymity_threshold: int = Field(
         default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
     )
+    # The consultant's own wording of the invitation and reminder emails; empty: the default.
+    invite_text: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    reminder_text: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # For an imported assessment, the fingerprint of the document it came from: importing the
+    # same file again is noticed.
+    import_fingerprint: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = _timestamp()
 
 
@@ -91,11 +108,18 @@ class Participant(SQLModel, table=True):
     group: str = Field(default="", max_length=80)
     role: str = Field(default="", max_length=120)
     submitted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # Reminders: how many were sent, and the last one's time (at most one a day).
+    reminders: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    reminded_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = _timestamp()
 
 
 class Answer(SQLModel, table=True):
-    """One participant's view of one criterion: current and target level, or don't know."""
+    """One participant's view of one criterion: current and target level, or don't know.
+
+    `current` and `target` are codes (app/domain/levels.py): the level's value on the
+    framework's scale, or the answer's position (0 = first) in the criterion's answer set.
+    """
 
     __table_args__ = (UniqueConstraint("participant_id", "criterion_id"),)
 
@@ -108,6 +132,25 @@ class Answer(SQLModel, table=True):
     dont_know: bool = False
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = _timestamp()
+
+
+class ArchivedAnswer(SQLModel, table=True):
+    """An answer set aside when its assessment moved to a newer framework version, because the
+    criterion was removed, reworded or is answered on other levels. Kept as history."""
+
+    __tablename__ = "archived_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", index=True)
+    criterion_id: str = Field(max_length=80)
+    framework_version: str = Field(max_length=40)  # the version the answer was given on
+    reason: str = Field(max_length=20)  # removed | reworded | levels changed
+    current: int | None = None
+    target: int | None = None
+    dont_know: bool = False
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answered_at: datetime = Field(sa_type=DateTime(timezone=True))
+    archived_at: datetime = _timestamp()
 
 
 class User(SQLModel, table=True):
@@ -172,6 +215,12 @@ class InviteToken(SQLModel, table=True):
     created_at: datetime = _timestamp()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # When the link last opened a page (kept to the minute); None: never opened.
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # Who issued it: the person a participant with a dead link is told to ask.
+    issued_by_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -227,6 +276,14 @@ class RoadmapItem(SQLModel, table=True):
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     # Improvement actions, one per line: drafted from the criteria with the largest gaps.
     actions: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # What success looks like: the target level and the criteria it must move.
+    outcome: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # Areas of earlier layers this initiative builds on, one per line.
+    depends_on: str = Field(
         default="", sa_column=Column(Text, nullable=False, default="", server_default="")
     )
     position: int = 0

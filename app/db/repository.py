@@ -28,26 +28,50 @@ from app.db.models import (
 )
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework, version_key
-from app.domain.loading import content_hash, load_framework
+from app.domain.loading import FrameworkFileError, Problem, content_hash, load_framework
 from app.domain.scoring import Response
 
 
-def store_framework(*, session: Session, framework: Framework) -> FrameworkSnapshot:
-    """Store the framework as a snapshot unless this exact content is already stored."""
+def stored_version(
+    *, session: Session, framework: Framework, source: str = "<upload>"
+) -> FrameworkSnapshot | None:
+    """The snapshot already holding this version with this content, or None for a new version.
+
+    A version stored with other content raises FrameworkFileError naming `source`: one
+    version number must always mean one text.
+    """
     digest = content_hash(framework)
-    existing = session.exec(
+    same_version = session.exec(
         select(FrameworkSnapshot).where(
             FrameworkSnapshot.framework_key == framework.id,
             FrameworkSnapshot.version == framework.version,
-            FrameworkSnapshot.content_hash == digest,
         )
-    ).first()
-    if existing:
+    ).all()
+    for existing in same_version:
+        # Hashes of older snapshots were taken before newer optional fields existed: compare
+        # the content as this code reads it, not only the hash stored with it.
+        if existing.content_hash == digest or content_hash(framework_of(existing)) == digest:
+            return existing
+    if same_version:
+        message = (
+            f"version {framework.version} of '{framework.id}' is already stored with different "
+            "content; give the changed file a new version"
+        )
+        raise FrameworkFileError([Problem(source, "version", message)])
+    return None
+
+
+def store_framework(
+    *, session: Session, framework: Framework, source: str = "<upload>"
+) -> FrameworkSnapshot:
+    """Store the framework as a snapshot unless this version is already stored (see above)."""
+    existing = stored_version(session=session, framework=framework, source=source)
+    if existing is not None:
         return existing
     snapshot = FrameworkSnapshot(
         framework_key=framework.id,
         version=framework.version,
-        content_hash=digest,
+        content_hash=content_hash(framework),
         title=framework.title,
         content=framework.model_dump_json(),
     )
@@ -57,13 +81,17 @@ def store_framework(*, session: Session, framework: Framework) -> FrameworkSnaps
 
 
 def store_questionnaires(*, session: Session, directory: Path) -> list[FrameworkSnapshot]:
-    """Load every `*.yaml` in the folder; a broken file raises FrameworkFileError."""
-    frameworks = [load_framework(path) for path in sorted(directory.glob("*.yaml"))]
-    return [store_framework(session=session, framework=f) for f in frameworks]
+    """Load every `*.yaml` in the folder; a broken or clashing file raises FrameworkFileError."""
+    paths = sorted(directory.glob("*.yaml"))
+    frameworks = [(load_framework(path), str(path)) for path in paths]
+    return [store_framework(session=session, framework=f, source=s) for f, s in frameworks]
 
 
-def _latest_ids(session: Session, framework_key: str | None = None) -> list[int]:
-    """The id of each framework's latest snapshot: highest version, then the last one loaded.
+def _latest_ids(
+    session: Session, framework_key: str | None = None, *, offered_only: bool = False
+) -> list[int]:
+    """The id of each framework's latest snapshot: highest version, then the last one loaded;
+    with `offered_only`, among the versions not retired.
 
     Versions compare as people read them (`version_key`: 1.10 after 1.9), never by load
     order alone, so loading an older file after a newer one cannot make it "latest".
@@ -71,6 +99,8 @@ def _latest_ids(session: Session, framework_key: str | None = None) -> list[int]
     query = select(FrameworkSnapshot.id, FrameworkSnapshot.framework_key, FrameworkSnapshot.version)
     if framework_key is not None:
         query = query.where(FrameworkSnapshot.framework_key == framework_key)
+    if offered_only:
+        query = query.where(col(FrameworkSnapshot.retired_at).is_(None))
     best: dict[str, tuple[tuple[tuple[int, int | str], ...], int]] = {}
     for snapshot_id, key, version in session.exec(query):
         rank = (version_key(version), snapshot_id or 0)
@@ -78,16 +108,21 @@ def _latest_ids(session: Session, framework_key: str | None = None) -> list[int]
     return [snapshot_id for _, snapshot_id in best.values()]
 
 
-def latest_snapshots(*, session: Session) -> Sequence[FrameworkSnapshot]:
-    """The latest snapshot of each framework (see `_latest_ids`), by title."""
-    ids = _latest_ids(session)
+def latest_snapshots(
+    *, session: Session, offered_only: bool = False
+) -> Sequence[FrameworkSnapshot]:
+    """The latest snapshot of each framework (see `_latest_ids`), by title; with
+    `offered_only`, frameworks whose every version is retired are left out."""
+    ids = _latest_ids(session, offered_only=offered_only)
     query = select(FrameworkSnapshot).where(col(FrameworkSnapshot.id).in_(ids))
     return session.exec(query.order_by(FrameworkSnapshot.title)).all()
 
 
-def latest_snapshot(*, session: Session, framework_key: str) -> FrameworkSnapshot | None:
+def latest_snapshot(
+    *, session: Session, framework_key: str, offered_only: bool = False
+) -> FrameworkSnapshot | None:
     """The snapshot new assessments of this framework use (see `_latest_ids`)."""
-    ids = _latest_ids(session, framework_key)
+    ids = _latest_ids(session, framework_key, offered_only=offered_only)
     return session.get(FrameworkSnapshot, ids[0]) if ids else None
 
 
@@ -159,6 +194,22 @@ def create_assessment(
     session.add(assessment)
     session.flush()
     return assessment
+
+
+def update_assessment(
+    *,
+    session: Session,
+    assessment: Assessment,
+    title: str,
+    purpose: str,
+    target_date: date | None,
+    invite_text: str,
+    reminder_text: str,
+) -> None:
+    assessment.title, assessment.purpose, assessment.target_date = title, purpose, target_date
+    assessment.invite_text, assessment.reminder_text = invite_text, reminder_text
+    session.add(assessment)
+    mark_changed(session=session, assessment_id=assessment.id)
 
 
 def add_participant(

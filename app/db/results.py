@@ -58,8 +58,7 @@ class AssessmentResults:
 
     def draft_roadmap(self, importance: Mapping[str, float]) -> list[Initiative]:
         """Initiatives from the headline's gaps, with the workshop's notes and parked items."""
-        actions = self.framework.improvement_actions()
-        initiatives = build_roadmap(self.headline, importance, actions)
+        initiatives = build_roadmap(self.headline, importance, framework=self.framework)
         if self.agreement is None:
             return initiatives
         return with_workshop(initiatives, self.agreement.decided, self.headline)
@@ -84,7 +83,7 @@ def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults
             results=results,
             segments=segment(framework, responses),
             people=_people(framework, responses),
-            agreement=_agreement(session, assessment, results, framework.scale.maximum),
+            agreement=_agreement(session, assessment, results, framework),
         )
         while len(_recent) > RECENT:
             _recent.pop(next(iter(_recent)), None)
@@ -107,13 +106,13 @@ def _people(framework: Framework, responses: list[Response]) -> tuple[tuple[str,
 
 
 def _agreement(
-    session: Session, assessment: Assessment, results: Results, maximum: int
+    session: Session, assessment: Assessment, results: Results, framework: Framework
 ) -> Agreement | None:
     decided = workshops.decisions_of(session=session, assessment_id=assessment.id or 0)
     if not decided:
         return None
     agreed = agreed_levels(decided)
-    agreed_baseline = baseline(results, agreed, maximum)
+    agreed_baseline = baseline(results, agreed, framework)
     return Agreement(
         decided=tuple(decided),
         agreed=agreed,

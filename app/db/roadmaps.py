@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
@@ -65,6 +67,8 @@ def replace_roadmap(
                 horizon=initiative.horizon,
                 reason=initiative.reason,
                 actions=stored_actions(initiative.actions),
+                outcome=initiative.outcome,
+                depends_on=stored_actions(initiative.depends_on),
                 position=position,
             )
         )
@@ -108,6 +112,53 @@ def update_item(
     item.updated_at = utc_now()
     session.add(item)
     mark_changed(session=session, assessment_id=item.assessment_id)
+
+
+def lines_of(text: str) -> tuple[str, ...]:
+    """A text stored one entry per line (actions, dependencies), as entries."""
+    return tuple(line for line in text.splitlines() if line.strip())
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """One initiative as the editor sends it back."""
+
+    item_id: int
+    title: str
+    owner: str
+    horizon: int
+    status: RoadmapStatus
+    actions: tuple[str, ...]
+    outcome: str
+    depends_on: tuple[str, ...]
+    notes: str
+    position: int
+
+
+def revision(items: Sequence[RoadmapItem]) -> str:
+    """Changes whenever anyone saves, adds or drops an initiative: an editor that loaded an
+    older revision must not overwrite a newer one unseen."""
+    key = sorted((i.id, i.updated_at.replace(tzinfo=None).isoformat()) for i in items)
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+def save_roadmap(*, session: Session, assessment: Assessment, edits: Sequence[ItemEdit]) -> None:
+    """Every initiative's edits at once; the items not in `edits` stay as they are."""
+    items = {i.id: i for i in roadmap_of(session=session, assessment=assessment)}
+    now = utc_now()
+    for edit in edits:
+        item = items[edit.item_id]
+        item.title, item.owner, item.horizon, item.status = (
+            edit.title,
+            edit.owner,
+            edit.horizon,
+            edit.status,
+        )
+        item.actions, item.outcome = stored_actions(edit.actions), edit.outcome
+        item.depends_on, item.notes = stored_actions(edit.depends_on), edit.notes
+        item.position, item.updated_at = edit.position, now
+        session.add(item)
+    mark_changed(session=session, assessment_id=assessment.id)
 
 
 def delete_item(*, session: Session, item: RoadmapItem) -> None:

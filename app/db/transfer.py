@@ -6,14 +6,17 @@ order instead of carrying database ids, and times are UTC ISO strings.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from app.db import repository, roadmaps
+from app.db import frameworks, repository, roadmaps
 from app.db.models import (
     Answer,
+    ArchivedAnswer,
     Assessment,
     AssessmentStatus,
     FrameworkSnapshot,
@@ -23,9 +26,12 @@ from app.db.models import (
     RoadmapStatus,
     utc_now,
 )
+from app.domain.answering import AnswerChoice, AnswerRefused, checked_answer
+from app.domain.framework import Framework
 
 FORMAT = "gapwise-assessment"
-VERSION = 1
+VERSION = 2  # 2 added archived_answers (answers set aside when a framework was upgraded)
+READABLE_VERSIONS = (1, 2)
 
 
 class ImportRefused(ValueError):
@@ -83,6 +89,21 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             }
             for a in repository.answers_of(session=session, assessment=assessment)
         ],
+        "archived_answers": [
+            {
+                "participant": number[a.participant_id],
+                "criterion_id": a.criterion_id,
+                "framework_version": a.framework_version,
+                "reason": a.reason,
+                "current": a.current,
+                "target": a.target,
+                "dont_know": a.dont_know,
+                "comment": a.comment,
+                "answered_at": _iso(a.answered_at),
+                "archived_at": _iso(a.archived_at),
+            }
+            for a in frameworks.archived_answers_of(session=session, assessment=assessment)
+        ],
         "roadmap": [
             {
                 "area_id": i.area_id,
@@ -100,12 +121,21 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
     }
 
 
+def fingerprint(document: dict[str, Any]) -> str:
+    """The same document gives the same fingerprint, however its file was laid out."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def import_assessment(
     *, session: Session, document: dict[str, Any], organisation: Organisation
 ) -> Assessment:
-    """Recreate the assessment in `organisation`; ImportRefused names what does not fit."""
-    if document.get("format") != FORMAT or document.get("version") != VERSION:
-        raise ImportRefused(f"format: expected a {FORMAT} document, version {VERSION}")
+    """Recreate the assessment in `organisation`, closed: nobody has a link to it here, and
+    answering starts again only when the consultant reopens it. ImportRefused names what
+    does not fit."""
+    if document.get("format") != FORMAT or document.get("version") not in READABLE_VERSIONS:
+        versions = " or ".join(str(v) for v in READABLE_VERSIONS)
+        raise ImportRefused(f"format: expected a {FORMAT} document, version {versions}")
     try:
         return _import(session, document, organisation)
     except (KeyError, TypeError, ValueError) as problem:
@@ -117,7 +147,6 @@ def import_assessment(
 def _import(session: Session, document: dict[str, Any], organisation: Organisation) -> Assessment:
     snapshot = _snapshot(session, document["framework"])
     framework = repository.framework_of(snapshot)
-    known = framework.criterion_ids()
     head = document["assessment"]
     assessment = repository.create_assessment(
         session=session,
@@ -125,7 +154,7 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
         snapshot=snapshot,
         title=str(head["title"])[:200],
         purpose=str(head["purpose"]),
-        status=AssessmentStatus(head["status"]),
+        status=_closed(head["status"]),
         target_date=date.fromisoformat(head["target_date"]) if head["target_date"] else None,
     )
     roadmaps.set_importance(
@@ -133,7 +162,7 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
         assessment=assessment,
         weights={str(k): float(v) for k, v in head["area_importance"].items()},
     )
-    people = {}
+    people: dict[int, int | None] = {}
     for person in document["participants"]:
         participant = Participant(
             assessment_id=assessment.id,
@@ -146,20 +175,21 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
         session.add(participant)
         session.flush()
         people[person["number"]] = participant.id
-    for answer in document["answers"]:
-        if answer["criterion_id"] not in known:
-            raise ImportRefused(f"answers: '{answer['criterion_id']}' is not in {framework.id}")
+    for index, answer in enumerate(document["answers"]):
+        choice = _checked(framework, index, answer)
         session.add(
             Answer(
                 participant_id=people[answer["participant"]],
-                criterion_id=answer["criterion_id"],
-                current=answer["current"],
-                target=answer["target"],
-                dont_know=bool(answer["dont_know"]),
-                comment=answer["comment"],
+                criterion_id=choice.criterion_id,
+                current=choice.current,
+                target=choice.target,
+                dont_know=choice.dont_know,
+                comment=choice.comment,
                 updated_at=_moment(answer["updated_at"]) or utc_now(),
             )
         )
+    for archived in document.get("archived_answers", []):
+        session.add(_archived(archived, people))
     for item in document["roadmap"]:
         session.add(
             RoadmapItem(
@@ -176,8 +206,51 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
                 position=int(item["position"]),
             )
         )
+    assessment.import_fingerprint = fingerprint(document)
+    session.add(assessment)
     session.flush()
     return assessment
+
+
+def _checked(framework: Framework, index: int, answer: dict[str, Any]) -> AnswerChoice:
+    """The same rules as the questionnaire's: known criterion, levels it offers, comment size."""
+    choice = AnswerChoice(
+        criterion_id=str(answer["criterion_id"]),
+        current=_level(answer["current"]),
+        target=_level(answer["target"]),
+        dont_know=bool(answer["dont_know"]),
+        comment=str(answer["comment"]),
+    )
+    try:
+        return checked_answer(framework, choice)
+    except AnswerRefused as refused:
+        raise ImportRefused(f"answers[{index}].{refused.field}: {refused.message}") from None
+
+
+def _level(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ValueError(f"a level must be a whole number or null, not {value!r}")
+
+
+def _archived(row: dict[str, Any], people: dict[int, int | None]) -> ArchivedAnswer:
+    return ArchivedAnswer(
+        participant_id=people[row["participant"]],
+        criterion_id=str(row["criterion_id"])[:80],
+        framework_version=str(row["framework_version"])[:40],
+        reason=str(row["reason"])[:20],
+        current=_level(row["current"]),
+        target=_level(row["target"]),
+        dont_know=bool(row["dont_know"]),
+        comment=str(row["comment"]),
+        answered_at=_moment(row["answered_at"]) or utc_now(),
+        archived_at=_moment(row["archived_at"]) or utc_now(),
+    )
+
+
+def _closed(status: str) -> AssessmentStatus:
+    AssessmentStatus(status)  # still refused when it is not a status at all
+    return AssessmentStatus.CLOSED
 
 
 def _actions(value: object) -> str:
@@ -198,6 +271,7 @@ def _snapshot(session: Session, reference: dict[str, str]) -> FrameworkSnapshot:
     if snapshot is None:
         raise ImportRefused(
             f"framework: '{reference['id']}' version {reference['version']} with this exact "
-            "content is not loaded here; add its questionnaire file and run gapwise migrate"
+            "content is not stored here; upload that version on the Frameworks page (or add its "
+            "file to questionnaires/ and run gapwise migrate)"
         )
     return snapshot

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from app.domain.framework import Framework
 from app.domain.roadmap import Initiative
 from app.domain.scoring import (
     AreaResult,
@@ -20,7 +21,9 @@ from app.domain.scoring import (
     Score,
     SubComponentResult,
 )
-from app.domain.scoring import _score as _score  # the same arithmetic as the individual scores
+
+# The same arithmetic as the individual scores.
+from app.domain.scoring import _criterion_score as _criterion_score
 from app.domain.scoring import _weighted as _weighted
 from app.domain.workshop import Outcome
 
@@ -65,44 +68,58 @@ def parked(decided: Sequence[Decided]) -> list[Decided]:
     return [d for d in in_force(decided) if d.outcome is Outcome.PARKED]
 
 
-def baseline(results: Results, agreed: Mapping[str, Agreed], maximum: int) -> Results:
-    """The results with agreed levels in place of the individual average where there are any."""
+def baseline(results: Results, agreed: Mapping[str, Agreed], framework: Framework) -> Results:
+    """The results with agreed levels in place of the individual average where there are any.
+
+    Agreed levels are stored as answers are (a code: the value on the scale, the position in
+    an answer set) and scored on the criterion's own levels, like every answer."""
     layers = []
     for layer in results.layers:
-        areas = tuple(_area(area, agreed, maximum) for area in layer.areas)
-        score = _weighted(((a.score, 1.0) for a in areas), maximum)
+        areas = tuple(_area(area, agreed, framework) for area in layer.areas)
+        every = [c for area in layer.areas for c in area.all_criteria()]
+        score = _weighted(((a.score, 1.0) for a in areas), _shared(every))
         layers.append(LayerResult(layer.layer_id, layer.title, score, areas))
     every_area = [area for layer in layers for area in layer.areas]
     return Results(
         participants=results.participants,
-        overall=_weighted(((a.score, a.weight) for a in every_area), maximum),
+        overall=_weighted(((a.score, a.weight) for a in every_area), _shared(results.criteria())),
         layers=tuple(layers),
     )
 
 
+def _shared(criteria: Iterable[CriterionResult]) -> str | None:
+    """The key of the levels all these criteria are answered on; None when mixed."""
+    keys = {c.levels for c in criteria}
+    return keys.pop() if len(keys) == 1 else None
+
+
 def _criterion(
-    criterion: CriterionResult, agreed: Mapping[str, Agreed], top: int
+    criterion: CriterionResult, agreed: Mapping[str, Agreed], framework: Framework
 ) -> CriterionResult:
-    levels = agreed.get(criterion.criterion_id)
-    if levels is None:
+    codes = agreed.get(criterion.criterion_id)
+    if codes is None:
         return criterion
-    return replace(criterion, score=_score(levels.current, levels.target, top))
+    levels = framework.answer_levels[criterion.levels]
+    current, target = levels.value_of(codes.current), levels.value_of(codes.target)
+    if current is None or target is None:  # not a level of this criterion (any more)
+        return criterion
+    return replace(criterion, score=_criterion_score(current, target, levels))
 
 
-def _area(area: AreaResult, agreed: Mapping[str, Agreed], top: int) -> AreaResult:
-    own = tuple(_criterion(c, agreed, top) for c in area.criteria)
+def _area(area: AreaResult, agreed: Mapping[str, Agreed], framework: Framework) -> AreaResult:
+    own = tuple(_criterion(c, agreed, framework) for c in area.criteria)
     subs = tuple(
         SubComponentResult(
             sub.sub_component_id,
             sub.title,
-            _weighted(((c.score, c.weight) for c in criteria), top),
+            _weighted(((c.score, c.weight) for c in criteria), _shared(criteria)),
             criteria,
         )
         for sub in area.sub_components
-        for criteria in [tuple(_criterion(c, agreed, top) for c in sub.criteria)]
+        for criteria in [tuple(_criterion(c, agreed, framework) for c in sub.criteria)]
     )
     every = own + tuple(c for sub in subs for c in sub.criteria)
-    score = _weighted(((c.score, c.weight) for c in every), top)
+    score = _weighted(((c.score, c.weight) for c in every), _shared(every))
     return replace(area, score=score, criteria=own, sub_components=subs)
 
 
@@ -117,17 +134,37 @@ class Comparison:
     agreed: int  # criteria with agreed levels in it
     criteria: int
 
-    @property
-    def difference_current(self) -> float | None:
+    def _levels(self) -> tuple[Score, Score] | None:
+        """Both scores, when both are written in the same levels."""
         if self.individual is None or self.baseline is None:
             return None
-        return self.baseline.current - self.individual.current
+        if self.baseline.levels is None or self.baseline.levels != self.individual.levels:
+            return None
+        return self.baseline, self.individual
+
+    @property
+    def difference_current(self) -> float | None:
+        """Agreed baseline minus individual, today, in levels (None where levels are mixed)."""
+        both = self._levels()
+        return (both[0].current or 0.0) - (both[1].current or 0.0) if both else None
 
     @property
     def difference_target(self) -> float | None:
+        both = self._levels()
+        return (both[0].target or 0.0) - (both[1].target or 0.0) if both else None
+
+    @property
+    def difference_current_points(self) -> float | None:
+        """The same difference in percentage points of the range: defined for any levels."""
         if self.individual is None or self.baseline is None:
             return None
-        return self.baseline.target - self.individual.target
+        return self.baseline.current_percent - self.individual.current_percent
+
+    @property
+    def difference_target_points(self) -> float | None:
+        if self.individual is None or self.baseline is None:
+            return None
+        return self.baseline.target_percent - self.individual.target_percent
 
 
 @dataclass(frozen=True)
@@ -212,16 +249,12 @@ def with_workshop(
 def _workshop_initiative(
     area: AreaResult, layer: LayerResult, title: str, reason: str
 ) -> Initiative:
-    score = area.score
-    current, target = (score.current, score.target) if score else (0.0, 0.0)
     return Initiative(
         area_id=area.area_id,
         title=title,
         layer_id=layer.layer_id,
         layer_title=layer.title,
-        current=current,
-        target=target,
-        gap=target - current,
+        score=area.score or Score(0.0, 0.0, levels=None),  # an area nobody scored yet
         importance=1.0,
         priority=0.0,
         horizon=0,

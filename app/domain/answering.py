@@ -55,12 +55,16 @@ class AnswerRefused(ValueError):
 
 
 def checked_answer(framework: Framework, choice: AnswerChoice) -> AnswerChoice:
-    """The answer as it will be stored, or AnswerRefused. "Don't know" clears both levels."""
-    if choice.criterion_id not in framework.criterion_ids():
+    """The answer as it will be stored, or AnswerRefused. "Don't know" clears both levels.
+
+    Levels are codes: the level's value on the scale, the answer's position in an answer set.
+    """
+    criterion = framework.criteria_by_id.get(choice.criterion_id)
+    if criterion is None:
         raise AnswerRefused(
             "criterion_id", f"'{choice.criterion_id}' is not a criterion of this questionnaire"
         )
-    allowed = framework.scale.values
+    allowed = framework.levels_of(criterion).codes
     for field, level in (("current", choice.current), ("target", choice.target)):
         if level is not None and level not in allowed:
             raise AnswerRefused(field, f"must be one of {_listed(allowed)}, not {level}")

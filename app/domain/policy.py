@@ -39,15 +39,25 @@ class Action(Enum):
         "create and import assessments, open, close and reopen them",
         _CONSULTANTS,
     )
-    MANAGE_PARTICIPANTS = (
-        "add participants, send and revoke their links, unlock answers",
+    EDIT_ASSESSMENTS = (
+        "edit an assessment's title, purpose, target date and email texts",
         _CONSULTANTS,
     )
+    MANAGE_ORGANISATIONS = ("rename and archive organisations", _CONSULTANTS)
+    MANAGE_PARTICIPANTS = (
+        "add and edit participants, send and revoke their links, unlock answers",
+        _CONSULTANTS,
+    )
+    REMIND_PARTICIPANTS = ("remind participants who have not submitted", _CONSULTANTS)
+    REMOVE_PARTICIPANTS = ("remove participants and their answers", _CONSULTANTS)
     EDIT_ROADMAP = ("draft and edit the roadmap and the importance of areas", _CONSULTANTS)
     RUN_WORKSHOPS = (
         "start, present and end live workshops, confirm who joined, record what was agreed",
         _CONSULTANTS,
     )
+    UPLOAD_FRAMEWORKS = ("upload framework files (shared by the whole instance)", _CONSULTANTS)
+    UPGRADE_ASSESSMENTS = ("move an assessment to a newer version of its framework", _CONSULTANTS)
+    RETIRE_FRAMEWORK_VERSIONS = ("retire a framework version for new assessments", _ADMINS)
     SEE_EVERY_ORGANISATION = ("see every organisation without being a member", _ADMINS)
     ADMINISTER = ("manage users and their sessions, read the instance's audit log", _ADMINS)
     ANSWER = ("answer their own questionnaire", _PARTICIPANTS)

@@ -1,24 +1,32 @@
-"""A phased transformation roadmap drawn from the gaps; the rules are in docs/methodology.md.
+"""A phased roadmap drawn from the gaps; the rules are in docs/methodology.md.
 
 One initiative per area whose gap is worth closing. Priority is gap x importance (a weight the
-consultant sets per area, default 1). Initiatives whose priorities are close compete, and then
-the lower layer goes first: foundations support or limit everything built on them. Each
-initiative lists the improvement actions of its criteria with the largest gaps, so the first
-draft already says what to do.
+consultant sets per area, default 1). Gaps are measured as a share of the range the area is
+answered on, so a 1-5 scale, a 0-5 scale and an answer set from 0 to 1 are judged alike.
+Only a framework that declares its layers sequenced gets the earlier layer first where
+priorities compete; otherwise layers say nothing about order. Each initiative lists the
+improvement actions of its criteria with the largest gaps, so the first draft already says
+what to do.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.domain.scoring import AreaResult, Results
+from app.domain.framework import Framework
+from app.domain.levels import number
+from app.domain.scoring import AreaResult, CriterionResult, Results, Score
 
 HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
-MIN_GAP = 0.5  # levels; a smaller gap is noise in a group's average, not an initiative
-PRIORITY_BAND = 0.5  # priorities this close compete; the lower layer then goes first
+# Both in percentage points of the range: 10 points is half a level on a 0-5 scale.
+MIN_GAP_POINTS = 10.0  # a smaller gap is noise in a group's average, not an initiative
+PRIORITY_BAND_POINTS = 10.0  # priorities this close compete; a sequenced framework's
+# earlier layer then goes first
 HORIZON_CAPACITY = (3, 4)  # initiatives started in the first and second horizons; the rest later
+_TOLERANCE = 1e-9  # float noise: a gap of exactly the minimum counts
 ACTIONS_PER_INITIATIVE = 3  # more reads as a list of everything, not a plan
 
 
@@ -28,14 +36,14 @@ class Initiative:
     title: str
     layer_id: str
     layer_title: str
-    current: float
-    target: float
-    gap: float
+    score: Score
     importance: float
-    priority: float
+    priority: float  # gap in percentage points x importance
     horizon: int  # index into HORIZONS
     reason: str
     actions: tuple[str, ...] = ()  # improvement actions of the criteria with the largest gaps
+    outcome: str = ""  # what success looks like: the target level and the criteria it moves
+    depends_on: tuple[str, ...] = ()  # titles of earlier-layer areas it builds on
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class PlannedItem:
     reason: str
     notes: str
     actions: tuple[str, ...] = ()
+    outcome: str = ""
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,30 +69,26 @@ class _Candidate:
     layer_index: int
     layer_id: str
     layer_title: str
-    current: float
-    target: float
+    score: Score
     importance: float
     actions: tuple[str, ...]
-
-    @property
-    def gap(self) -> float:
-        return self.target - self.current
+    outcome: str
 
     @property
     def priority(self) -> float:
-        return self.gap * self.importance
+        return self.score.gap_points * self.importance
 
 
 def build_roadmap(
-    results: Results,
-    importance: Mapping[str, float] | None = None,
-    actions: Mapping[str, str] | None = None,
+    results: Results, importance: Mapping[str, float] | None = None, *, framework: Framework
 ) -> list[Initiative]:
-    """Initiatives in the order to start them, each with a horizon and the reason it is there.
-
-    `actions` maps criterion ids to improvement actions (`Framework.improvement_actions()`).
-    """
+    """Initiatives in the order to start them, each with a horizon, the reason it is there,
+    the improvement actions (from the framework) of its criteria with the largest gaps and a
+    measurable outcome. Only a framework that declares its layers sequenced
+    (`Framework.layers_sequenced`) makes an initiative depend on those of the layers below."""
     weights = importance or {}
+    actions = framework.improvement_actions()
+    writer = _Writer(framework, framework.layers_sequenced and len(framework.layers) > 1)
     candidates = [
         _Candidate(
             area.area_id,
@@ -90,39 +96,78 @@ def build_roadmap(
             index,
             layer.layer_id,
             layer.title,
-            area.score.current,
-            area.score.target,
+            area.score,
             weights.get(area.area_id, 1.0),
-            largest_gap_actions(area, actions or {}),
+            largest_gap_actions(area, actions),
+            writer.outcome(area),
         )
         for index, layer in enumerate(results.layers)
         for area in layer.areas
-        if area.score is not None and area.score.gap >= MIN_GAP
+        if area.score is not None and area.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
     ]
-    ordered = sorted(candidates, key=_start_order)
+    ordered = sorted(candidates, key=_sequenced_order if writer.sequenced else _priority_order)
     return [
-        _initiative(candidate, position, ordered[:position])
+        Initiative(
+            area_id=candidate.area_id,
+            title=writer.title(candidate),
+            layer_id=candidate.layer_id,
+            layer_title=candidate.layer_title,
+            score=candidate.score,
+            importance=candidate.importance,
+            priority=candidate.priority,
+            horizon=horizon_at(position),
+            reason=writer.reason(candidate, ordered[:position]),
+            actions=candidate.actions,
+            outcome=candidate.outcome,
+            depends_on=dependencies(candidate, ordered) if writer.sequenced else (),
+        )
         for position, candidate in enumerate(ordered)
     ]
 
 
+OUTCOME_CRITERIA = 3  # the criteria an outcome names: the ones with the largest gaps
+OUTCOME_TEXT = 80  # characters of each criterion's statement an outcome quotes
+
+
+def _largest_gaps(area: AreaResult) -> list[CriterionResult]:
+    scored = [
+        (criterion.score.gap_points, position, criterion)
+        for position, criterion in enumerate(area.all_criteria())
+        if criterion.score is not None and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
+    ]
+    ranked = sorted(scored, key=lambda g: (-round(g[0], 9), g[1]))
+    return [c for _, _, c in ranked[:OUTCOME_CRITERIA]]
+
+
+def dependencies(candidate: _Candidate, roadmap: list[_Candidate]) -> tuple[str, ...]:
+    """The areas of lower layers on the same roadmap, lowest layer first: what this builds on."""
+    below = [c for c in roadmap if c.layer_index < candidate.layer_index]
+    ordered = sorted(below, key=lambda c: (c.layer_index, roadmap.index(c)))
+    return tuple(c.area_title for c in ordered[:ACTIONS_PER_INITIATIVE])
+
+
 def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[str, ...]:
-    """The actions of the area's criteria with the largest gaps (at least MIN_GAP), largest
-    first, ties in questionnaire order; criteria without an action are passed over."""
+    """The actions of the area's criteria with the largest gaps (at least the minimum gap),
+    largest first as shares of each criterion's range, ties in questionnaire order; criteria
+    without an action are passed over."""
     gaps = [
-        (criterion.score.gap, position, actions[criterion.criterion_id])
+        (criterion.score.gap_points, position, actions[criterion.criterion_id])
         for position, criterion in enumerate(area.all_criteria())
         if criterion.score is not None
-        and criterion.score.gap >= MIN_GAP
+        and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
         and criterion.criterion_id in actions
     ]
-    ranked = sorted(gaps, key=lambda gap: (-gap[0], gap[1]))
+    ranked = sorted(gaps, key=lambda gap: (-round(gap[0], 9), gap[1]))
     return tuple(action for _, _, action in ranked[:ACTIONS_PER_INITIATIVE])
 
 
-def _start_order(candidate: _Candidate) -> tuple[int, int, float, str]:
-    band = math.floor(candidate.priority / PRIORITY_BAND)
+def _sequenced_order(candidate: _Candidate) -> tuple[int, int, float, str]:
+    band = math.floor(candidate.priority / PRIORITY_BAND_POINTS + _TOLERANCE)
     return (-band, candidate.layer_index, -candidate.priority, candidate.area_id)
+
+
+def _priority_order(candidate: _Candidate) -> tuple[float, str]:
+    return (-round(candidate.priority, 9), candidate.area_id)
 
 
 def horizon_at(position: int) -> int:
@@ -133,31 +178,60 @@ def horizon_at(position: int) -> int:
     return 1 if position < first + second else 2
 
 
-def _initiative(candidate: _Candidate, position: int, earlier: list[_Candidate]) -> Initiative:
-    return Initiative(
-        area_id=candidate.area_id,
-        title=f"Raise {candidate.area_title} "
-        f"from {candidate.current:.1f} to {candidate.target:.1f}",
-        layer_id=candidate.layer_id,
-        layer_title=candidate.layer_title,
-        current=candidate.current,
-        target=candidate.target,
-        gap=candidate.gap,
-        importance=candidate.importance,
-        priority=candidate.priority,
-        horizon=horizon_at(position),
-        reason=_reason(candidate, earlier),
-        actions=candidate.actions,
-    )
+@dataclass(frozen=True)
+class _Writer:
+    """Titles and reasons in the framework's own words and measures."""
 
+    framework: Framework
+    sequenced: bool
 
-def _reason(candidate: _Candidate, earlier: list[_Candidate]) -> str:
-    parts = [f"Gap of {candidate.gap:.1f} levels in the {candidate.layer_title} layer"]
-    if candidate.importance != 1.0:
-        parts.append(f"importance {candidate.importance:g}, so priority {candidate.priority:.1f}")
-    below = [c.area_title for c in earlier if c.layer_index < candidate.layer_index]
-    if candidate.layer_index == 0:
-        parts.append("foundations support or limit every area above them")
-    elif below:
-        parts.append("builds on " + ", ".join(below[:3]))
-    return "; ".join(parts) + "."
+    def _levels(self, score: Score, value: float | None) -> str | None:
+        """A figure in the score's levels, or None when its parts use different levels."""
+        levels = self.framework.levels_for_figures(score.levels)
+        return None if levels is None or value is None else f"{value:.{levels.decimals}f}"
+
+    def _figure(self, score: Score, value: float | None, percent: float) -> str:
+        return self._levels(score, value) or f"{percent:.0f} %"
+
+    def title(self, candidate: _Candidate) -> str:
+        score = candidate.score
+        start = self._figure(score, score.current, score.current_percent)
+        end = self._figure(score, score.target, score.target_percent)
+        return f"Raise {candidate.area_title} from {start} to {end}"
+
+    def outcome(self, area: AreaResult) -> str:
+        """A measurable outcome: the area at its target, and the criteria that must move."""
+        if area.score is None:
+            return ""
+        score = area.score
+        moves = "; ".join(
+            f"“{textwrap.shorten(c.text, OUTCOME_TEXT, placeholder='…')}” from "
+            f"{self._figure(c.score, c.score.current, c.score.current_percent)} to "
+            f"{self._figure(c.score, c.score.target, c.score.target_percent)}"
+            for c in _largest_gaps(area)
+            if c.score is not None
+        )
+        target = self._figure(score, score.target, score.target_percent)
+        today = self._figure(score, score.current, score.current_percent)
+        head = f"{area.title} at {target} or above (today {today})"
+        return f"{head}, with {moves}." if moves else f"{head}."
+
+    def reason(self, candidate: _Candidate, earlier: list[_Candidate]) -> str:
+        score, wording = candidate.score, self.framework.wording
+        levels = self._levels(score, score.gap)
+        gap = f"{levels} levels" if levels else f"{score.gap_points:.0f} percentage points"
+        parts = [f"Gap of {gap} in the {candidate.layer_title} {wording.layer}"]
+        if candidate.importance != 1.0:
+            in_levels = score.gap * candidate.importance if score.gap is not None else None
+            priority = self._levels(score, in_levels) or f"{candidate.priority:.0f}"
+            parts.append(f"importance {number(candidate.importance)}, so priority {priority}")
+        if self.sequenced:
+            parts += self._sequence(candidate, earlier)
+        return "; ".join(parts) + "."
+
+    def _sequence(self, candidate: _Candidate, earlier: list[_Candidate]) -> list[str]:
+        wording = self.framework.wording
+        if candidate.layer_index == 0:
+            return [wording.sequence_reason or f"the {wording.layers} build on this one"]
+        below = [c.area_title for c in earlier if c.layer_index < candidate.layer_index]
+        return ["builds on " + ", ".join(below[:3])] if below else []

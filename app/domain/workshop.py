@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.framework import Scale
+from app.domain.levels import AnswerLevels
 from app.domain.scoring import Results
 
 MAX_RATIONALE_LENGTH = 2000
@@ -103,8 +103,9 @@ class Decision:
     rationale: str = ""
 
 
-def checked_decision(scale: Scale, decision: Decision) -> Decision:
-    """The decision as it will be stored, or WorkshopRefused naming the field."""
+def checked_decision(levels: AnswerLevels, decision: Decision) -> Decision:
+    """The decision as it will be stored, or WorkshopRefused naming the field. Levels are
+    codes, as in answers: the value on the scale, the position in an answer set."""
     rationale = decision.rationale.strip()
     if len(rationale) > MAX_RATIONALE_LENGTH:
         raise WorkshopRefused("rationale", f"must be at most {MAX_RATIONALE_LENGTH} characters")
@@ -113,7 +114,7 @@ def checked_decision(scale: Scale, decision: Decision) -> Decision:
     if decision.outcome is not Outcome.AGREED:
         raise WorkshopRefused("outcome", "must be agreed or parked")
     for field, level in (("current", decision.current), ("target", decision.target)):
-        _check_level(scale, field, level)
+        _check_level(levels, field, level)
     return Decision(Outcome.AGREED, decision.current, decision.target, rationale)
 
 
@@ -124,22 +125,24 @@ def checked_notes(notes: str) -> str:
     return notes
 
 
-def _check_level(scale: Scale, field: str, level: int | None) -> None:
-    allowed = scale.values
+def _check_level(levels: AnswerLevels, field: str, level: int | None) -> None:
+    allowed = levels.codes
     if level is None:
         raise WorkshopRefused(field, f"choose a level from {allowed[0]} to {allowed[-1]}")
     if level not in allowed:
         raise WorkshopRefused(field, f"must be one of {', '.join(map(str, allowed))}, not {level}")
 
 
-def check_vote(state: ItemState, scale: Scale, current: int | None, target: int | None) -> None:
-    """A vote counts only while its item is open for votes, with two levels on the scale."""
+def check_vote(
+    state: ItemState, levels: AnswerLevels, current: int | None, target: int | None
+) -> None:
+    """A vote counts only while its item is open for votes, with two of the criterion's levels."""
     if state.status is ItemStatus.WAITING:
         raise WorkshopRefused("item", "voting on this item has not opened yet")
     if state.status is not ItemStatus.VOTING:
         raise WorkshopRefused("item", "voting on this item is closed: it was locked")
-    _check_level(scale, "current", current)
-    _check_level(scale, "target", target)
+    _check_level(levels, "current", current)
+    _check_level(levels, "target", target)
 
 
 @dataclass(frozen=True)
@@ -154,25 +157,26 @@ class Summary:
     """How the room voted in one round (or rated before the workshop): counts, mean, spread."""
 
     n: int
-    current_counts: tuple[int, ...]  # one count per scale level, in the scale's order
+    current_counts: tuple[int, ...]  # one count per level, lowest first
     target_counts: tuple[int, ...]
     current_mean: float | None
     target_mean: float | None
     current_stdev: float | None
-    current_range: tuple[int, int] | None  # lowest and highest level given for today
+    current_range: tuple[float, float] | None  # lowest and highest value given for today
     groups: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...] = ()  # shown label, counts
 
 
 def summarise(
-    scale: Scale, votes: Sequence[Vote], group_labels: Mapping[str, str] | None = None
+    levels: AnswerLevels, votes: Sequence[Vote], group_labels: Mapping[str, str] | None = None
 ) -> Summary:
     """Counts per level and the statistics the room sees on reveal. Never says who voted what.
 
     `group_labels` (from `shown_groups`) gives each group's shown name; without it, or for a
-    group it maps to "", votes are not split by group.
+    group it maps to "", votes are not split by group. Votes are codes; the mean, spread and
+    range are of their values (an answer set's 0, 0.25, 0.5, 1), as in scoring.
     """
-    currents = [v.current for v in votes]
-    targets = [v.target for v in votes]
+    currents = _values(levels, (v.current for v in votes))
+    targets = _values(levels, (v.target for v in votes))
     labels = group_labels or {}
     by_label: dict[str, list[Vote]] = {}
     for vote in votes:
@@ -180,8 +184,8 @@ def summarise(
             by_label.setdefault(labels[vote.group], []).append(vote)
     return Summary(
         n=len(votes),
-        current_counts=_counts(scale, currents),
-        target_counts=_counts(scale, targets),
+        current_counts=_counts(levels, [v.current for v in votes]),
+        target_counts=_counts(levels, [v.target for v in votes]),
         current_mean=statistics.fmean(currents) if currents else None,
         target_mean=statistics.fmean(targets) if targets else None,
         current_stdev=statistics.pstdev(currents) if currents else None,
@@ -189,8 +193,8 @@ def summarise(
         groups=tuple(
             (
                 label,
-                _counts(scale, [v.current for v in group]),
-                _counts(scale, [v.target for v in group]),
+                _counts(levels, [v.current for v in group]),
+                _counts(levels, [v.target for v in group]),
             )
             for label, group in sorted(by_label.items(), key=_other_groups_last)
         ),
@@ -201,9 +205,13 @@ def _other_groups_last(item: tuple[str, object]) -> tuple[bool, str]:
     return (item[0] == OTHER_GROUPS, item[0])
 
 
-def _counts(scale: Scale, levels: Iterable[int]) -> tuple[int, ...]:
-    counted = Counter(levels)
-    return tuple(counted.get(value, 0) for value in scale.values)
+def _counts(levels: AnswerLevels, codes: Iterable[int]) -> tuple[int, ...]:
+    counted = Counter(codes)
+    return tuple(counted.get(code, 0) for code in levels.codes)
+
+
+def _values(levels: AnswerLevels, codes: Iterable[int]) -> list[float]:
+    return [value for code in codes if (value := levels.value_of(code)) is not None]
 
 
 def shown_groups(groups: Iterable[str], threshold: int) -> dict[str, str]:

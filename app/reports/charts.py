@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from app.domain.scoring import AreaResult, Results, Segments
+from app.config import PROJECT_ROOT
+from app.domain.framework import Framework
+from app.domain.levels import number
+from app.domain.scoring import AreaResult, Results, Score, Segments
+from app.reports.figures import Figures
 
 matplotlib.use("Agg")
 matplotlib.rcParams.update(
@@ -29,11 +36,21 @@ matplotlib.rcParams.update(
     }
 )
 
-LAYER_COLOURS = ("#6b4ea2", "#0b7a75", "#c0562a", "#8a5a00", "#1f6f43")
+PALETTE_CSS = PROJECT_ROOT / "static" / "css" / "palette.css"
 CURRENT = "#1c2430"
 TARGET = "#0b5f8a"
 INK = "#1c2430"
 MUTED = "#5b6675"
+GROUP_COLOURS = ("#0b5f8a", "#c0562a", "#1f6f43", "#6b4ea2", "#8a5a00", "#a3336b")
+
+
+def _palette() -> tuple[str, ...]:
+    """The layer colours of static/css/palette.css, so charts and pages always agree."""
+    found = re.findall(r"--layer-(\d+):\s*(#[0-9a-fA-F]{6})", PALETTE_CSS.read_text())
+    return tuple(colour for _, colour in sorted(found, key=lambda pair: int(pair[0])))
+
+
+LAYER_COLOURS = _palette()
 
 
 def _render(figure: Figure, image_format: str) -> bytes:
@@ -50,19 +67,43 @@ def layer_colours(results: Results) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Axis:
+    """Where a chart's value axis has ticks, as shares of the range (0 lowest, 1 highest).
+
+    In levels when every criterion shares them, with a tick on each level there is (none on
+    a hole such as 3 in 0, 1, 2, 4); otherwise in percent of the range.
+    """
+
+    ticks: tuple[tuple[float, str], ...]
+    title: str  # what a value is: "level" or "% of the range"
+    figures: Figures
+
+    @classmethod
+    def of(cls, framework: Framework) -> Axis:
+        figures = Figures(framework)
+        shared = figures.shared
+        if shared is None:
+            ticks = tuple((share / 4, f"{25 * share} %") for share in range(5))
+            return cls(ticks, "% of the range", figures)
+        ticks = tuple((shared.fraction(v), number(v)) for v in shared.values)
+        return cls(ticks, "level", figures)
+
+
 def _wrapped(title: str, width: int = 14) -> str:
     return "\n".join(textwrap.wrap(title, width)) or title
 
 
-def _radar_axes(figure: Figure, titles: list[str], maximum: int) -> tuple[Any, list[float]]:
-    """Polar axes with one spoke per title, clockwise from the top, levels 1..maximum."""
+def _radar_axes(figure: Figure, titles: list[str], axis: Axis) -> tuple[Any, list[float]]:
+    """Polar axes with one spoke per title, clockwise from the top, a ring per tick."""
     angles = [2 * math.pi * i / max(len(titles), 1) for i in range(len(titles))]
     axes = figure.add_subplot(projection="polar")
     axes.set_theta_offset(math.pi / 2)
     axes.set_theta_direction(-1)
-    axes.set_ylim(0, maximum)
-    axes.set_yticks(range(1, maximum + 1))
-    axes.set_yticklabels([str(v) for v in range(1, maximum + 1)], color=MUTED, fontsize=7)
+    axes.set_ylim(0, 1)
+    rings = [(share, label) for share, label in axis.ticks if share > 0]
+    axes.set_yticks([share for share, _ in rings])
+    axes.set_yticklabels([label for _, label in rings], color=MUTED, fontsize=7)
     axes.set_xticks(angles)
     axes.set_xticklabels([_wrapped(title) for title in titles], fontsize=8.5)
     axes.tick_params(axis="x", pad=14)
@@ -75,17 +116,21 @@ def _closed(values: list[float]) -> list[float]:
     return [*values, values[0]]
 
 
-def radar_chart(results: Results, maximum: int, image_format: str = "svg") -> bytes:
+def _share(score: Score | None, which: str) -> float:
+    """Current or target as a share of the range; NaN (a gap in the line, not 0) if unscored."""
+    if score is None:
+        return math.nan
+    return (score.current_percent if which == "current" else score.target_percent) / 100
+
+
+def radar_chart(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
     """Every area around the circle: current and target, labels coloured by layer."""
     areas = list(results.areas())
     colours = layer_colours(results)
     figure = Figure(figsize=(7.2, 7.2))
-    axes, angles = _radar_axes(figure, [a.title for a in areas], maximum)
-    for label, colour, value_of in (
-        ("Target", TARGET, lambda a: a.score.target),
-        ("Current", CURRENT, lambda a: a.score.current),
-    ):
-        values = [value_of(a) if a.score else math.nan for a in areas]  # a gap, not 0
+    axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
+    for label, colour, which in (("Target", TARGET, "target"), ("Current", CURRENT, "current")):
+        values = [_share(a.score, which) for a in areas]
         axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=label)
         axes.fill(_closed(angles), _closed(values), color=colour, alpha=0.12)
     for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
@@ -97,78 +142,101 @@ def radar_chart(results: Results, maximum: int, image_format: str = "svg") -> by
 
 
 def _layer_legend(figure: Figure, results: Results, colours: dict[str, str]) -> None:
-    for index, layer in enumerate(results.layers):
-        figure.text(
-            0.02 + 0.3 * index,
-            0.01,
-            f"■ {layer.title}",
-            color=colours[layer.layer_id],
-            fontsize=9,
-            fontweight="bold",
-        )
+    """A key of layer colours under the chart, wrapping to as many rows as it needs."""
+    handles = [
+        Patch(color=colours[layer.layer_id], label=_wrapped(layer.title, 26))
+        for layer in results.layers
+    ]
+    figure.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncols=min(len(handles), 4),
+        frameon=False,
+        fontsize=9,
+        handlelength=1,
+        columnspacing=1.2,
+    )
 
 
-def layer_bars(results: Results, maximum: int, image_format: str = "svg") -> bytes:
+def _value_axis(axes: Any, axis: Axis) -> None:
+    axes.set_xlim(0, 1.08)
+    axes.set_xticks([share for share, _ in axis.ticks])
+    axes.set_xticklabels([label for _, label in axis.ticks])
+
+
+def layer_bars(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
     """Current and target per layer, side by side."""
+    axis = Axis.of(framework)
     layers = [layer for layer in results.layers if layer.score is not None]
     figure = Figure(figsize=(6.4, 0.7 + 0.75 * len(layers)))
     axes = figure.add_subplot()
     positions = range(len(layers))
-    currents = [layer.score.current for layer in layers if layer.score]
-    targets = [layer.score.target for layer in layers if layer.score]
     # The y axis is inverted below, so "- 0.2" puts current above target in each pair.
-    axes.barh([p - 0.2 for p in positions], currents, height=0.38, color=CURRENT, label="Current")
-    axes.barh([p + 0.2 for p in positions], targets, height=0.38, color=TARGET, label="Target")
-    for p, current, target in zip(positions, currents, targets, strict=True):
-        axes.text(current + 0.05, p - 0.2, f"{current:.1f}", va="center", fontsize=8)
-        axes.text(target + 0.05, p + 0.2, f"{target:.1f}", va="center", fontsize=8)
+    bars = ((-0.2, CURRENT, "Current", "current"), (0.2, TARGET, "Target", "target"))
+    for offset, colour, label, which in bars:
+        shares = [_share(layer.score, which) for layer in layers]
+        axes.barh([p + offset for p in positions], shares, height=0.38, color=colour, label=label)
+        for p, share, layer in zip(positions, shares, layers, strict=True):
+            assert layer.score is not None
+            text = getattr(axis.figures, which)(layer.score)
+            axes.text(share + 0.01, p + offset, text, va="center", fontsize=8)
     axes.set_yticks(list(positions))
     axes.set_yticklabels([layer.title for layer in layers])
     axes.invert_yaxis()
-    axes.set_xlim(0, maximum)
+    _value_axis(axes, axis)
     axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1))
     return _render(figure, image_format)
 
 
-def gap_ranking(results: Results, image_format: str = "svg") -> bytes:
-    """Areas by the size of their gap, widest at the top, coloured by layer."""
+def gap_ranking(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
+    """Areas by the size of their gap, widest at the top, coloured by layer: in levels when
+    every criterion shares them, else in percentage points of the range."""
+    in_levels = Figures(framework).shared is not None
     areas = sorted(
         (a for a in results.areas() if a.score is not None),
-        key=lambda a: (-_gap(a), a.title),
+        key=lambda a: (-_gap(a, in_levels), a.title),
     )
     colours = layer_colours(results)
     figure = Figure(figsize=(6.4, 0.6 + 0.32 * max(len(areas), 1)))
     axes = figure.add_subplot()
-    gaps = [_gap(a) for a in areas]
+    gaps = [_gap(a, in_levels) for a in areas]
     axes.barh(range(len(areas)), gaps, color=[colours[a.layer_id] for a in areas], height=0.7)
+    decimals = 2 if in_levels else 0
     for index, gap in enumerate(gaps):
-        axes.text(gap + 0.03, index, f"{gap:.2f}", va="center", fontsize=8)
+        axes.text(gap + max(gaps) * 0.01, index, f"{gap:.{decimals}f}", va="center", fontsize=8)
     axes.set_yticks(range(len(areas)))
     axes.set_yticklabels([a.title for a in areas])
     axes.invert_yaxis()
-    axes.set_xlabel("Gap (target − current), in levels")
-    axes.set_xlim(0, max([*gaps, 1.0]) * 1.15)
+    unit = "levels" if in_levels else "percentage points of the range"
+    axes.set_xlabel(f"Gap (target − current), in {unit}")
+    axes.set_xlim(0, max([*gaps, 1.0 if in_levels else 10.0]) * 1.15)
     return _render(figure, image_format)
 
 
-def _gap(area: AreaResult) -> float:
-    return area.score.gap if area.score else 0.0
+def _gap(area: AreaResult, in_levels: bool) -> float:
+    if area.score is None:
+        return 0.0
+    if in_levels and area.score.gap is not None:
+        return area.score.gap
+    return area.score.gap_points
 
 
 def heatmap(
-    columns: Sequence[tuple[str, Results]], maximum: int, image_format: str = "svg"
+    columns: Sequence[tuple[str, Results]], framework: Framework, image_format: str = "svg"
 ) -> bytes:
     """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
+    axis = Axis.of(framework)
     first = columns[0][1] if columns else None
     areas = list(first.areas()) if first else []
-    values = [[_current_of(results, area.area_id) for _, results in columns] for area in areas]
+    scores = [[_area_score(results, area.area_id) for _, results in columns] for area in areas]
     figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
     axes = figure.add_subplot()
-    masked = [[v if v is not None else math.nan for v in row] for row in values]
-    image = axes.imshow(masked, cmap="RdYlGn", vmin=0, vmax=maximum, aspect="auto")
-    for row, line in enumerate(values):
-        for column, value in enumerate(line):
-            text = "–" if value is None else f"{value:.1f}"
+    masked = [[_share(score, "current") for score in row] for row in scores]
+    image = axes.imshow(masked, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+    for row, line in enumerate(scores):
+        for column, score in enumerate(line):
+            text = "–" if score is None else axis.figures.current(score).replace(" %", "%")
             axes.text(column, row, text, ha="center", va="center", fontsize=7.5, color=INK)
     axes.set_yticks(range(len(areas)))
     axes.set_yticklabels([a.title for a in areas])
@@ -177,25 +245,24 @@ def heatmap(
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
-    figure.colorbar(image, ax=axes, shrink=0.6, label="Current level")
+    bar = figure.colorbar(image, ax=axes, shrink=0.6, label=f"Today, {axis.title}")
+    bar.set_ticks([share for share, _ in axis.ticks], labels=[label for _, label in axis.ticks])
     return _render(figure, image_format)
 
 
-def _current_of(results: Results, area_id: str) -> float | None:
-    area = next(a for a in results.areas() if a.area_id == area_id)
-    return area.score.current if area.score else None
+def _area_score(results: Results, area_id: str) -> Score | None:
+    return next(a for a in results.areas() if a.area_id == area_id).score
 
 
-def group_radar(segments: Segments, maximum: int, image_format: str = "svg") -> bytes:
+def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:
     """Each group's view of today, one outline per group."""
     groups = list(segments.groups.items())
     areas = list(groups[0][1].areas()) if groups else []
     figure = Figure(figsize=(7.2, 7.2))
-    axes, angles = _radar_axes(figure, [a.title for a in areas], maximum)
-    palette = ("#0b5f8a", "#c0562a", "#1f6f43", "#6b4ea2", "#8a5a00")
+    axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
     for index, (name, results) in enumerate(groups):
-        values = [a.score.current if a.score else math.nan for a in results.areas()]
-        colour = palette[index % len(palette)]
+        values = [_share(a.score, "current") for a in results.areas()]
+        colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
         axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=name)
     axes.legend(
         loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, title="Today, by group"
@@ -207,9 +274,12 @@ HORIZON_MONTHS = ((0, 3), (3, 12), (12, 24))
 
 
 def roadmap_timeline(
-    items: Sequence[tuple[str, int, str | None]], image_format: str = "svg"
+    items: Sequence[tuple[str, int, str | None]],
+    image_format: str = "svg",
+    legend: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None)."""
+    """Initiatives as bars over 24 months: (title, horizon index, layer colour or None), with
+    a legend of (layer title, colour)."""
     figure = Figure(figsize=(7.2, 0.7 + 0.34 * max(len(items), 1)))
     axes = figure.add_subplot()
     for row, (_, horizon, colour) in enumerate(items):
@@ -223,4 +293,10 @@ def roadmap_timeline(
     axes.set_xticklabels(["now", "3 months", "12 months", "24 months"])
     for month in (3, 12):
         axes.axvline(month, color="#c9d0d8", linewidth=0.8, zorder=0)
+    if legend:
+        handles = [Patch(color=colour, label=title) for title, colour in legend]
+        axes.legend(
+            handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(handles),
+            frameon=False, fontsize=8,
+        )  # fmt: skip
     return _render(figure, image_format)

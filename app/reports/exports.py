@@ -17,13 +17,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.domain.agreed import Comparisons
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
+from app.domain.levels import AnswerLevels, Option
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import Results, Score
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# current and target are the values of the answers (on the scale or the criterion's answer
+# set); the labels say them in words.
 ANSWER_COLUMNS = (
     "participant", "group", "role", "layer", "area", "sub_component", "criterion_id",
-    "criterion", "current", "target", "dont_know", "comment",
+    "criterion", "current", "target", "dont_know", "comment", "current_label", "target_label",
 )  # fmt: skip
 
 
@@ -54,6 +57,9 @@ def answer_rows(
                 ]
                 for sub, criterion in places:
                     answer = person.answers.get(criterion.id)
+                    levels = framework.levels_of(criterion)
+                    current = _option(levels, answer.current if answer else None)
+                    target = _option(levels, answer.target if answer else None)
                     rows.append(
                         [
                             person.name,
@@ -64,13 +70,26 @@ def answer_rows(
                             sub.title if sub else "",
                             criterion.id,
                             criterion.text,
-                            answer.current if answer else None,
-                            answer.target if answer else None,
+                            _value(current),
+                            _value(target),
                             answer.dont_know if answer else None,
                             answer.comment if answer else "",
+                            current.label if current else "",
+                            target.label if target else "",
                         ]  # fmt: skip
                     )
     return rows
+
+
+def _option(levels: AnswerLevels, code: int | None) -> Option | None:
+    return next((o for o in levels.options if o.code == code), None)
+
+
+def _value(option: Option | None) -> int | float | None:
+    """3 on a scale (never 3.0), 0.25 in an answer set."""
+    if option is None:
+        return None
+    return int(option.value) if option.value.is_integer() else option.value
 
 
 def answers_csv(framework: Framework, participants: Sequence[ExportParticipant]) -> bytes:
@@ -83,9 +102,17 @@ def answers_csv(framework: Framework, participants: Sequence[ExportParticipant])
 
 
 def _levels(score: Score | None) -> list[object]:
+    """Current, target and gap in levels (empty where the parts use different levels)."""
     if score is None:
         return [None, None, None]
-    return [round(score.current, 3), round(score.target, 3), round(score.gap, 3)]
+    values = (score.current, score.target, score.gap)
+    return [None if v is None else round(v, 3) for v in values]
+
+
+def _percents(score: Score | None) -> list[object]:
+    if score is None:
+        return [None, None]
+    return [round(score.current_percent, 1), round(score.target_percent, 1)]
 
 
 def answers_xlsx(
@@ -104,20 +131,24 @@ def answers_xlsx(
     _append(summary, ["Assessment", title])
     _append(summary, ["Framework", f"{framework.title} ({framework.version})"])
     _append(summary, ["Participants who scored", results.participants])
-    _append(summary, ["", "Current", "Target", "Gap"])
-    _append(summary, ["Overall", *_levels(results.overall)])
+    _append(summary, ["", "Current", "Target", "Gap", "Current %", "Target %"])
+    _append(summary, ["Overall", *_levels(results.overall), *_percents(results.overall)])
     for layer in results.layers:
-        _append(summary, [layer.title, *_levels(layer.score)])
+        _append(summary, [layer.title, *_levels(layer.score), *_percents(layer.score)])
     scores = book.create_sheet("Scores")
-    _append(scores, ["Layer", "Area", "Criterion", "Current", "Target", "Gap", "n", "Don't know"])
+    _append(
+        scores,
+        ["Layer", "Area", "Criterion", "Current", "Target", "Gap", "n", "Don't know",
+         "Current %", "Target %"],
+    )  # fmt: skip
     for layer in results.layers:
         for area in layer.areas:
-            _append(scores, [layer.title, area.title, "", *_levels(area.score)])
+            row = [layer.title, area.title, "", *_levels(area.score), None, None]
+            _append(scores, [*row, *_percents(area.score)])
             for c in area.all_criteria():
                 n = c.current.n if c.current else 0
-                _append(
-                    scores, [layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know]
-                )
+                row = [layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know]
+                _append(scores, [*row, *_percents(c.score)])
     answers = book.create_sheet("Answers")
     _append(answers, list(ANSWER_COLUMNS))
     for row in answer_rows(framework, participants):
@@ -150,11 +181,16 @@ AGREED_COLUMNS = (
     "Difference target",
     "Criteria agreed",
     "Criteria",
+    "Baseline current %",
+    "Baseline target %",
+    "Individual current %",
+    "Individual target %",
 )
 
 
 def _agreed_sheet(sheet: Worksheet, agreed: Comparisons) -> None:
-    """Agreed (baseline) against individual, overall, per layer, area and agreed criterion."""
+    """Agreed (baseline) against individual, overall, per layer, area and agreed criterion: in
+    levels where the parts share them (empty where they are mixed), and in % of the range."""
     _append(sheet, list(AGREED_COLUMNS))
     for level, rows in (
         ("Overall", (agreed.overall,)),
@@ -168,7 +204,8 @@ def _agreed_sheet(sheet: Worksheet, agreed: Comparisons) -> None:
                 None if d is None else round(d, 3)
                 for d in (row.difference_current, row.difference_target)
             ]
+            counts = [row.agreed, row.criteria]
+            percents = [*_percents(row.baseline), *_percents(row.individual)]
             _append(
-                sheet,
-                [level, row.title, *baseline, *individual, *differences, row.agreed, row.criteria],
+                sheet, [level, row.title, *baseline, *individual, *differences, *counts, *percents]
             )

@@ -24,8 +24,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from app.config import PROJECT_ROOT
 from app.domain.agreed import Comparisons, Decided
 from app.domain.framework import Framework
+from app.domain.levels import number
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
+from app.reports.figures import Figures
+from app.reports.method import method_of
+from app.reports.prose import prose
 from app.reports.registry import charts_in_report, headline
 
 STATIC = (PROJECT_ROOT / "static").resolve()
@@ -36,6 +40,7 @@ QUOTES_PER_AREA = 3
 # Charts go into the PDF as SVG. benchmarks/report.py finds render time the same as PNG within
 # run-to-run noise, but the PDF five times smaller (119 vs 611 KiB), less memory, sharp print.
 CHART_FORMAT = "svg"
+STYLESHEETS = ("palette.css", "report.css")
 REPORT_SECTIONS = ("overview", "roadmap")  # where report.html has a place for charts
 
 
@@ -110,18 +115,12 @@ class SafeUrlFetcher(URLFetcher):
         raise ValueError(f"the report may not load {url[:80]!r}")
 
 
-def signed(value: float) -> str:
-    """A difference with its sign, one decimal; what rounds to nothing shows as 0.0, not -0.0."""
-    rounded = round(value, 1)
-    return "0.0" if rounded == 0 else f"{rounded:+.1f}"
-
-
 def _environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
     )
-    environment.filters["one"] = lambda value: f"{value:.1f}"
-    environment.filters["signed"] = signed
+    environment.filters["prose"] = prose
+    environment.filters["level"] = number
     return environment
 
 
@@ -134,6 +133,7 @@ def _data_uri(image: bytes, image_format: str) -> str:
 
 def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     """The report as HTML, charts embedded as data URIs."""
+    framework = data.framework
     sections = {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
     images = {
         chart.name: _data_uri(chart.draw(data, image_format), image_format)
@@ -157,7 +157,10 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_gaps=top_gaps(shown),
             top_strengths=top_strengths(shown, 3),
             disagreements=disagreements(data.results)[:5],
-            stylesheet=(STATIC / "css" / "report.css").as_uri(),
+            figures=Figures(framework),
+            method=method_of(framework),
+            wording=framework.wording,
+            stylesheets=[(STATIC / "css" / name).as_uri() for name in STYLESHEETS],
         )
     )
 

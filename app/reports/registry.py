@@ -72,6 +72,18 @@ class Chart:
     size: str = ""  # a CSS modifier (chart--radar, chart--wide...) on the page and the PDF
     shown: Callable[[ChartSource], bool] = _always  # whether there is something to draw
 
+    def title_for(self, framework: Framework) -> str:
+        return _worded(self.title, framework)
+
+    def caption_for(self, framework: Framework) -> str:
+        return _worded(self.caption, framework)
+
+
+def _worded(text: str, framework: Framework) -> str:
+    """A title or caption in the framework's words: {layer}, {layers}, {Layers}."""
+    layer, layers = framework.wording.layer, framework.wording.layers
+    return text.format(layer=layer, layers=layers, Layers=layers[:1].upper() + layers[1:])
+
 
 @dataclass(frozen=True)
 class ExportFormat:
@@ -101,10 +113,6 @@ def charts_in_report(section: str, data: ChartSource) -> list[Chart]:
     return [c for c in CHARTS.values() if c.report == section and c.shown(data)]
 
 
-def _top(data: ChartSource) -> int:
-    return data.framework.scale.maximum
-
-
 def headline(data: ChartSource) -> Results:
     """What the headline charts show: the agreed baseline once there is one (see
     docs/methodology.md), the individual averages before."""
@@ -115,15 +123,21 @@ def _timeline(data: ChartSource, image_format: str) -> bytes:
     colours = charts.layer_colours(data.results)
     layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
     items = [(i.title, i.horizon, colours.get(layer_of.get(i.area_id, ""))) for i in data.roadmap]
-    return charts.roadmap_timeline(items, image_format)
+    used = {layer_of.get(i.area_id, "") for i in data.roadmap}
+    legend = [
+        (layer.title, colours[layer.layer_id])
+        for layer in data.results.layers
+        if layer.layer_id in used
+    ]
+    return charts.roadmap_timeline(items, image_format, legend)
 
 
 register_chart(
     Chart(
         "radar",
         "Radar chart of every area, current against target",
-        "Every area, today (dark) and target (blue). Labels are coloured by layer.",
-        lambda d, f: charts.radar_chart(d.results, _top(d), f),
+        "Every area, today (dark) and target (blue). Labels are coloured by {layer}.",
+        lambda d, f: charts.radar_chart(d.results, d.framework, f),
         page="overview",
         report="overview",
         size="radar",
@@ -136,7 +150,7 @@ register_chart(
         "Radar chart of every area, agreed baseline today against target",
         "Every area on the agreed baseline, today (dark) and target (blue): the levels the "
         "workshop agreed, the individual average elsewhere.",
-        lambda d, f: charts.radar_chart(headline(d), _top(d), f),
+        lambda d, f: charts.radar_chart(headline(d), d.framework, f),
         page="overview",
         report="overview",
         size="radar",
@@ -146,9 +160,9 @@ register_chart(
 register_chart(
     Chart(
         "layers",
-        "Bar chart of current and target by layer",
-        "Layers: the mean of their areas.",
-        lambda d, f: charts.layer_bars(headline(d), _top(d), f),
+        "Bar chart of current and target by {layer}",
+        "{Layers}: the mean of their areas.",
+        lambda d, f: charts.layer_bars(headline(d), d.framework, f),
         page="overview",
         report="overview",
         size="half",
@@ -158,8 +172,8 @@ register_chart(
     Chart(
         "gaps",
         "Areas ranked by gap",
-        "Areas ranked by gap (target − today), coloured by layer.",
-        lambda d, f: charts.gap_ranking(headline(d), f),
+        "Areas ranked by gap (target − today), coloured by {layer}.",
+        lambda d, f: charts.gap_ranking(headline(d), d.framework, f),
         page="overview",
         report="overview",
         size="full",
@@ -170,7 +184,7 @@ register_chart(
         "groups",
         "Radar chart of today's level by group",
         "Each group's view of today.",
-        lambda d, f: charts.group_radar(d.segments, _top(d), f),
+        lambda d, f: charts.group_radar(d.segments, d.framework, f),
         page="groups",
         report="overview",
         size="radar",
@@ -183,7 +197,7 @@ register_chart(
         "Heatmap of today's level by area and participant",
         "Today's level by area and participant (numbered within their group, not named). "
         "Colour changes across a row show disagreement.",
-        lambda d, f: charts.heatmap(d.people, _top(d), f),
+        lambda d, f: charts.heatmap(d.people, d.framework, f),
         page="people",
         size="wide",
     )
@@ -192,8 +206,9 @@ register_chart(
     Chart(
         "timeline",
         "Roadmap timeline",
-        "Initiatives by horizon, coloured by layer.",
+        "Initiatives by horizon, coloured by {layer}.",
         _timeline,
+        page="roadmap",
         report="roadmap",
         shown=lambda d: bool(d.roadmap),
     )

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+Source = Literal["blueprint", "derived", "quoted"]
+
 
 class _Public(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -35,8 +37,9 @@ class CriterionPublic(_Public):
     text: str
     guidance: str | None = None
     weight: float = 1.0
-    source: Literal["blueprint", "derived"] | None = None
-    anchors: dict[int, str] | None = None  # what the criterion looks like at other levels
+    source: Source | None = None
+    answer_set: str | None = None  # answered with this answer set instead of the scale
+    anchors: dict[float, str] | None = None  # level value -> what the criterion looks like
     quality: list[str] | None = None
     hint: str | None = None  # for the participant
     evidence: list[str] | None = None  # what a consultant looks for
@@ -47,7 +50,7 @@ class SubComponentPublic(_Public):
     id: str
     title: str
     description: str | None = None
-    source: Literal["blueprint", "derived"] | None = None
+    source: Source | None = None
     criteria: list[CriterionPublic]
 
 
@@ -56,7 +59,7 @@ class AreaPublic(_Public):
     title: str
     intent: str
     weight: float = 1.0
-    source: Literal["blueprint", "derived"] | None = None
+    source: Source | None = None
     criteria: list[CriterionPublic] = []
     sub_components: list[SubComponentPublic] = []
 
@@ -68,12 +71,47 @@ class LayerPublic(_Public):
     areas: list[AreaPublic]
 
 
+class AnswerLevelPublic(_Public):
+    value: float
+    label: str
+    description: str | None = None
+
+
+class AnswerSetPublic(_Public):
+    title: str | None = None
+    levels: list[AnswerLevelPublic]
+
+
+class WordingPublic(_Public):
+    assessment: str
+    statement: str
+    statements: str
+    statements_heading: str
+    intent: str
+    layer: str
+    layers: str
+    sequence_reason: str | None = None
+
+
+class AttributionPublic(_Public):
+    title: str
+    licence: str
+    authors: str | None = None
+    url: str | None = None
+    licence_url: str | None = None
+    notice: str | None = None
+
+
 class FrameworkPublic(_Public):
     id: str
     version: str
     title: str
     description: str | None = None
+    wording: WordingPublic  # what the framework calls its parts
+    attribution: AttributionPublic | None = None
+    layers_sequenced: bool = False  # whether each layer builds on the one before
     scale: ScalePublic
+    answer_sets: dict[str, AnswerSetPublic] = {}
     layers: list[LayerPublic]
 
 
@@ -120,26 +158,35 @@ class OrganisationDetailPublic(OrganisationPublic):
 
 
 class StatsPublic(_Public):
+    """Of the answers' values (an answer set's 0.25, never its position)."""
+
     n: int
     mean: float
     median: float
-    minimum: int
-    maximum: int
+    minimum: float
+    maximum: float
     stdev: float
 
 
 class ScorePublic(_Public):
-    current: float
-    target: float
-    gap: float
+    """Percentages place a score in its range (0 at the lowest level, 100 at the highest); the
+    level figures are null where its parts are answered on different levels."""
+
     current_percent: float
     target_percent: float
+    gap_points: float  # target_percent - current_percent
+    levels: str | None  # "scale" or an answer set's name, when every part shares it
+    current: float | None
+    target: float | None
+    gap: float | None
 
 
 class CriterionResultPublic(_Public):
     criterion_id: str
     text: str
     weight: float
+    levels: str  # "scale" or the answer set's name
+    level_range: float
     current: StatsPublic | None
     target: StatsPublic | None
     score: ScorePublic | None
@@ -181,9 +228,10 @@ class GroupDifferencePublic(_Public):
     area_id: str
     title: str
     highest_group: str
-    highest: float
+    highest: ScorePublic
     lowest_group: str
-    lowest: float
+    lowest: ScorePublic
+    difference: float  # in percentage points
 
 
 class SegmentsPublic(_Public):
@@ -196,12 +244,12 @@ class ComparisonPublic(_Public):
 
     id: str
     title: str
-    baseline_current: float | None
-    baseline_target: float | None
-    individual_current: float | None
-    individual_target: float | None
-    difference_current: float | None
+    baseline: ScorePublic | None
+    individual: ScorePublic | None
+    difference_current: float | None  # baseline - individual, in levels; null where mixed
     difference_target: float | None
+    difference_current_points: float | None  # the same in percentage points of the range
+    difference_target_points: float | None
     agreed_criteria: int
     criteria: int
 
@@ -235,7 +283,11 @@ class AssessmentResultsPublic(_Public):
     data_version: str
     participants: int  # who scored at least one criterion
     invited: int
+    scale_minimum: int
     scale_maximum: int
+    # A criterion is flagged when the standard deviation of today's answers reaches this share
+    # of its range; `disagreement_stdev` is that threshold in levels of the framework's scale.
+    disagreement_share: float
     disagreement_stdev: float
     disagreements: list[str]  # flagged criterion ids, widest spread first
     results: ResultsPublic

@@ -6,7 +6,7 @@ that does not exist, so no route can forget the check and no response confirms a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -16,9 +16,16 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.config import Settings
-from app.db import accounts, repository
+from app.db import accounts, frameworks, invites, repository
 from app.db.engine import session_scope
-from app.db.models import Assessment, FrameworkSnapshot, Organisation, Participant, User
+from app.db.models import (
+    Assessment,
+    FrameworkSnapshot,
+    InviteToken,
+    Organisation,
+    Participant,
+    User,
+)
 from app.domain.policy import Action, can
 
 SESSION_COOKIE = "gapwise_session"
@@ -37,10 +44,15 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-async def get_form(request: Request) -> FormData:
+async def get_form(request: Request) -> AsyncIterator[FormData]:
     """The posted form, read on the event loop, so that routes writing to the database can be
-    sync and run in a thread: a write waiting for SQLite's lock must never block the loop."""
-    return await request.form()
+    sync and run in a thread: a write waiting for SQLite's lock must never block the loop.
+    Uploaded files in it are closed once the route is done."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 def get_settings(request: Request) -> Settings:
@@ -130,6 +142,21 @@ def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkS
 
 FrameworkSnapshotDep = Annotated[FrameworkSnapshot, Depends(get_framework_snapshot)]
 
+
+def get_framework_version(
+    framework_id: str, snapshot_id: DbId, session: SessionDep
+) -> FrameworkSnapshot:
+    """One stored version of a framework, or 404."""
+    snapshot = frameworks.snapshot_of(
+        session=session, framework_key=framework_id, snapshot_id=snapshot_id
+    )
+    if snapshot is None:
+        raise HTTPException(status_code=404, detail="This framework has no such version.")
+    return snapshot
+
+
+FrameworkVersionDep = Annotated[FrameworkSnapshot, Depends(get_framework_version)]
+
 NOT_FOUND = "There is nothing at this address, or you do not have access to it."
 
 
@@ -172,16 +199,51 @@ def get_participant(
 ParticipantDep = Annotated[Participant, Depends(get_participant)]
 
 
-def get_invited_participant(invite_token: str, session: SessionDep) -> Participant:
-    """The one participant an invite link grants; an unknown, expired or revoked link is 404."""
-    participant = accounts.participant_for_invite(session=session, secret=invite_token)
-    if participant is None:
-        raise HTTPException(
-            status_code=404,
-            detail="This link is not valid: it may have expired or been replaced. "
-            "Ask the person who invited you for a new one.",
-        )
+class LinkNotValid(HTTPException):
+    """A participant link that opens nothing; the page says whom to ask for a new one."""
+
+    def __init__(self, contact: str) -> None:
+        super().__init__(status_code=404, detail=LINK_NOT_VALID)
+        self.contact = contact
+
+
+LINK_NOT_VALID = (
+    "This link does not open a questionnaire any more: it may have expired, been replaced "
+    "by a newer one or been revoked. Your answers so far are kept."
+)
+
+
+def get_invited_participant(
+    request: Request, invite_token: str, session: SessionDep
+) -> Participant:
+    """The one participant an invite link grants; an unknown, expired or revoked link is 404.
+
+    Its use is noted (to the minute) in a short transaction of its own, so that reading a
+    page never holds the database's write lock.
+    """
+    found = invites.find(session=session, secret=invite_token)
+    if found is None or not invites.is_live(found[1]):
+        raise LinkNotValid(_contact(session, found))
+    participant, token = found
+    if invites.use_is_worth_noting(token):
+        with session_scope(request.app.state.engine) as bookkeeping:
+            invites.note_use(session=bookkeeping, token_id=token.id or 0)
     return participant
+
+
+def _contact(session: Session, found: tuple[Participant, InviteToken] | None) -> str:
+    """Whom a participant with a dead link should ask, as far as the link tells."""
+    if found is None:
+        return "Ask the person who sent you the link for a new one."
+    participant, token = found
+    inviter = invites.inviter_of(session=session, token=token)
+    assessment = repository.assessment_of(session=session, participant=participant)
+    who = (
+        f"{inviter.name or inviter.email} ({inviter.email})"
+        if inviter
+        else "the person who invited you"
+    )
+    return f"Ask {who} for a new link to “{assessment.title}”."
 
 
 InvitedParticipant = Annotated[Participant, Depends(get_invited_participant)]

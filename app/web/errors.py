@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from app.web.deps import LinkNotValid
 from app.web.routes.auth import render_login
 from app.web.templating import templates
 
@@ -47,23 +48,71 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 401 and not _wants_json(request):
         return render_login(request, message=str(exc.detail), status=401)
+    if isinstance(exc, LinkNotValid) and not _wants_json(request):
+        context = {"message": exc.detail, "contact": exc.contact}
+        response = templates.TemplateResponse(
+            request, "answering/link_not_valid.html", context, status_code=404
+        )
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no page at this address."
     return _respond(request, exc.status_code, detail)
 
 
+def _field(error: dict) -> str:
+    """The field a validation error is about, as a person reads it: "Target date"."""
+    names = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "form")]
+    return (names[-1] if names else "request").replace("_", " ").capitalize()
+
+
+_BOUNDS = {  # pydantic's error type -> (words, the limit's key in its context)
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("above", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("below", "lt"),
+}
+
+
+def _in_words(error: dict) -> str:
+    """What is wrong, in plain words; pydantic's own message where it says it well enough."""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    plain = {
+        "missing": "this is required",
+        "int_parsing": "give a whole number",
+        "int_type": "give a whole number",
+        "int_from_float": "give a whole number",
+        "float_parsing": "give a number",
+        "bool_parsing": "answer yes or no",
+        "json_invalid": "this is not valid JSON",
+        "extra_forbidden": "this field is not expected here",
+        "string_type": "give a text",
+    }
+    if kind in plain:
+        return plain[kind]
+    if kind == "string_too_long":
+        return f"at most {context.get('max_length')} characters"
+    if kind == "string_too_short":
+        return "this cannot be empty"
+    if kind in _BOUNDS:
+        words, key = _BOUNDS[kind]
+        return f"must be {words} {context.get(key)}"
+    if kind in ("enum", "literal_error"):
+        return f"choose one of {context.get('expected', 'the listed values')}"
+    return str(error.get("msg", "this value is not accepted")).rstrip(".")
+
+
 def describe_validation_errors(exc: RequestValidationError) -> str:
-    """'query.limit: Input should be a valid integer' — which field, and what is allowed."""
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
-        parts.append(f"{where}: {error.get('msg', 'invalid value')}")
-    return "; ".join(parts)
+    """'Title: at most 200 characters. Horizon: give a whole number.' — field, then what to do."""
+    return " ".join(f"{_field(error)}: {_in_words(error)}." for error in exc.errors())
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+        # A malformed id in the address: as absent as any other unknown page.
+        return _respond(request, 404, "There is no page at this address.")
     return _respond(request, 422, describe_validation_errors(exc))
 
 

@@ -10,9 +10,11 @@ from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT
 from app.domain import policy
+from app.domain.levels import number
 from app.domain.policy import Action
-from app.reports.pdf import signed
+from app.reports.prose import prose, word_diff
 from app.web.csrf import csrf_token_for
+from app.web.feedback import flashed_messages as _flashed
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 
@@ -48,7 +50,13 @@ def can(context: dict[str, Any], action: Action) -> bool:
     return user is not None and policy.can(user.role, action)
 
 
+@pass_context
+def flashed_messages(context: dict[str, Any]) -> list[str]:
+    return _flashed(context["request"])
+
+
 templates.env.globals.update(
+    flashed_messages=flashed_messages,
     url_for=url_for,
     csrf_token=csrf_token,
     csrf_field=csrf_field,
@@ -64,6 +72,6 @@ def paragraphs(text: str | None) -> list[str]:
 
 
 templates.env.filters["paragraphs"] = paragraphs
-
-
-templates.env.filters["signed"] = signed
+templates.env.filters["prose"] = prose  # paragraphs and lists of a framework's longer texts
+templates.env.filters["level"] = number  # a level value as people write it: 3, 0.25
+templates.env.globals["word_diff"] = word_diff

@@ -26,11 +26,25 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.web.deps import SessionDep
 
 UNIT_OF_WORK = "unit_of_work_session"  # the hidden parameter that receives the session
+AFTER_COMMIT = "gapwise_after_commit"  # callbacks kept in the session's info
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the request's changes are committed, before the response leaves
+    (sending email: never while the database is locked, never for a change that failed)."""
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def _commit(session: Session) -> None:
+    session.commit()
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        callback()
 
 
 def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,9 +57,10 @@ def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 result = await endpoint(*args, **kwargs)
             except BaseException:
+                session.info.pop(AFTER_COMMIT, None)
                 session.close()  # rolls back, and leaves loaded objects readable
                 raise
-            await run_in_threadpool(session.commit)  # never wait for a lock on the event loop
+            await run_in_threadpool(_commit, session)  # never wait for a lock on the event loop
             return result
 
         wrapper: Callable[..., Any] = run_async
@@ -57,9 +72,10 @@ def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 result = endpoint(*args, **kwargs)
             except BaseException:
+                session.info.pop(AFTER_COMMIT, None)
                 session.close()  # rolls back, and leaves loaded objects readable
                 raise
-            session.commit()
+            _commit(session)
             return result
 
         wrapper = run

@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 from app.db import repository, workshops
 from app.db.models import Assessment, Workshop, WorkshopItem
-from app.domain.framework import Criterion, Framework, Scale
+from app.domain.framework import Criterion, Framework
+from app.domain.levels import SCALE, AnswerLevels, number
 from app.domain.workshop import (
     OTHER_GROUPS,
     ItemStatus,
@@ -61,7 +62,7 @@ class Plot:
     width: int
     height: int
     left: int  # where the axis starts
-    ticks: tuple[tuple[float, int], ...]  # (x, level)
+    ticks: tuple[tuple[float, str], ...]  # (x, level value as written)
     rows: tuple[PlotRow, ...]
     description: str  # the counts in words, for screen readers
 
@@ -91,10 +92,10 @@ NARROW = Geometry(per_line=2, left=56)  # a phone: drawn near its real size
 
 
 def strip_plot(
-    title: str, scale: Scale, summary: Summary, classes: dict[str, str], shape: Geometry
+    title: str, levels: AnswerLevels, summary: Summary, classes: dict[str, str], shape: Geometry
 ) -> Plot:
     """Dots stacked above each level, coloured by shown group (`classes`: label -> CSS)."""
-    values = scale.values
+    values = levels.values
     tallest = max([*summary.current_counts, *summary.target_counts, 1])
     row_height = DOT * -(-tallest // shape.per_line) + 30
     rows = []
@@ -124,15 +125,18 @@ def strip_plot(
         width=shape.left + shape.column * len(values),
         height=row_height * 2 + 24,
         left=shape.left,
-        ticks=tuple((shape.left + shape.column * (i + 0.5), v) for i, v in enumerate(values)),
+        ticks=tuple(
+            (shape.left + shape.column * (i + 0.5), number(v)) for i, v in enumerate(values)
+        ),
         rows=tuple(rows),
-        description=_described(scale, summary),
+        description=_described(levels, summary),
     )
 
 
-def _described(scale: Scale, summary: Summary) -> str:
+def _described(levels: AnswerLevels, summary: Summary) -> str:
     def counted(counts: tuple[int, ...]) -> str:
-        return ", ".join(f"{n} at {v}" for v, n in zip(scale.values, counts, strict=True) if n)
+        values = (number(v) for v in levels.values)
+        return ", ".join(f"{n} at {v}" for v, n in zip(values, counts, strict=True) if n)
 
     today, target = counted(summary.current_counts), counted(summary.target_counts)
     return f"Today: {today or 'none'}. Target: {target or 'none'}."
@@ -149,10 +153,14 @@ def _dot_classes(summary: Summary, row: int, classes: dict[str, str]) -> list[li
     return css
 
 
-def _x_of(mean: float | None, values: tuple[int, ...], shape: Geometry) -> float | None:
+def _x_of(mean: float | None, values: tuple[float, ...], shape: Geometry) -> float | None:
+    """Where a mean value sits between the level columns (uneven values: between their two)."""
     if mean is None or len(values) < 2:
         return None
-    position = (mean - values[0]) / (values[-1] - values[0]) * (len(values) - 1)
+    upper = next((i for i, v in enumerate(values) if v >= mean), len(values) - 1)
+    lower = max(upper - 1, 0)
+    span = values[upper] - values[lower]
+    position = lower + ((mean - values[lower]) / span if span else 0.0)
     return shape.left + shape.column * (position + 0.5)
 
 
@@ -182,7 +190,7 @@ class Stage:
     live: bool
     join_code: str
     version: int
-    scale: Scale
+    levels: AnswerLevels  # the current item's criterion's (the scale while no item is open)
     item: StageItem | None
     votes: int
     voters: int
@@ -228,18 +236,19 @@ def stage_of(
     items = workshops.items_of(session=session, workshop_id=workshop.id or 0)
     current = next((i for i in items if i.id == workshop.current_item_id), None)
     item = _item_of(current, items.index(current) + 1, len(items), framework) if current else None
+    levels = framework.levels_of(item.criterion) if item else framework.answer_levels[SCALE]
     rounds: tuple[Plot, ...] = ()
     before = None
     legend: tuple[tuple[str, str], ...] = ()
     if item and item.status is ItemStatus.REVEALED:  # the only place votes are read
-        rounds, legend = _revealed(session, assessment, item, framework.scale, shape)
+        rounds, legend = _revealed(session, assessment, item, levels, shape)
         ratings = workshops.ratings_of(
             session=session, assessment_id=assessment.id or 0, criterion_id=item.criterion.id
         )
         if ratings:
             title = f"Before the workshop · {len(ratings)} individual ratings"
-            summary = summarise(framework.scale, ratings)
-            before = strip_plot(title, framework.scale, summary, {}, shape)
+            summary = summarise(levels, ratings)
+            before = strip_plot(title, levels, summary, {}, shape)
     joins = workshops.joins_of(session=session, workshop_id=workshop.id or 0)
     return Stage(
         workshop_id=workshop.id or 0,
@@ -247,7 +256,7 @@ def stage_of(
         live=workshop.status == "live",
         join_code=shown_join_code(workshop.join_code),
         version=workshop.version,
-        scale=framework.scale,
+        levels=levels,
         item=item,
         votes=workshops.vote_count(session=session, item_id=item.id, round_=item.round)
         if item
@@ -261,7 +270,11 @@ def stage_of(
 
 
 def _revealed(
-    session: Session, assessment: Assessment, item: StageItem, scale: Scale, shape: Geometry
+    session: Session,
+    assessment: Assessment,
+    item: StageItem,
+    levels: AnswerLevels,
+    shape: Geometry,
 ) -> tuple[tuple[Plot, ...], tuple[tuple[str, str], ...]]:
     """Plots of every round so far (all revealed), latest first, and the group legend."""
     by_round = {
@@ -273,8 +286,8 @@ def _revealed(
     plots = tuple(
         strip_plot(
             f"Round {r} · {len(votes)} votes",
-            scale,
-            summarise(scale, votes, labels),
+            levels,
+            summarise(levels, votes, labels),
             classes,
             shape,
         )
@@ -308,6 +321,7 @@ def payload(stage: Stage, audience: str) -> str:
         {
             "version": stage.version,
             "live": stage.live,
+            "levels": stage.levels.key,  # a screen reloads when the item's levels change
             "item": None
             if item is None
             else {

@@ -36,8 +36,10 @@
       target.hidden = !level;
       target.classList.toggle("is-preview", Boolean(input && !input.checked));
       if (level) {
-        const { anchorLabel, anchorText } = level.dataset;
-        target.textContent = `${titleOf(field)} ${input.value} · ${anchorLabel}: ${anchorText}`;
+        // A scale level is named by its value and label, an answer of an answer set by its label.
+        const { anchorValue, anchorLabel, anchorText } = level.dataset;
+        const name = anchorValue === undefined ? anchorLabel : `${anchorValue} · ${anchorLabel}`;
+        target.textContent = `${titleOf(field)} ${name}${anchorText ? `: ${anchorText}` : ""}`;
       }
       prompt.hidden = !line("current").hidden || !line("target").hidden;
     }

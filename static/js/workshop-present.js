@@ -47,6 +47,8 @@
   }
 
   function onState(next) {
+    // The next item is answered on other levels (an answer set): its choices come with the page.
+    if (next.levels !== decisionForm.dataset.decisionLevels) return location.reload();
     const previous = state;
     state = next;
     stageBox.innerHTML = next.html;

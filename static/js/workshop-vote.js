@@ -60,6 +60,8 @@
   }
 
   function onState(state) {
+    // The next item is answered on other levels (an answer set): its choices come with the page.
+    if (state.levels !== form.dataset.voteLevels) return location.reload();
     const item = state.item;
     const moved = String(item ? item.id : "") !== itemInput.value || String(item ? item.round : "") !== roundInput.value;
     stageBox.innerHTML = state.html;

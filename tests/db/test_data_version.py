@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.db import repository, roadmaps, workshops
+from app.db import organisations, repository, roadmaps, workshops
 from app.db.models import (
     Assessment,
     AssessmentStatus,
@@ -22,6 +22,7 @@ from app.db.models import (
 from app.db.results import AssessmentResults, results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import Initiative
+from app.domain.scoring import Score
 from app.domain.workshop import Decision, ItemState, ItemStatus, Outcome
 
 FIRST, SECOND = "ld-customer-strategy", "cm-cross-channel-ownership"
@@ -101,8 +102,9 @@ def test_moving_a_participant_to_another_group_changes_the_results(engine: Engin
 
 
 def _initiative() -> Initiative:
+    score = Score(20.0, 60.0, "scale", 1.0, 3.0, 2.0)
     return Initiative(
-        "leadership", "Fix the basics", "foundations", "Foundations", 1, 3, 2, 1, 2, 0, "Wide gap."
+        "leadership", "Fix the basics", "foundations", "Foundations", score, 1, 40, 0, "Wide gap."
     )
 
 
@@ -192,6 +194,36 @@ WRITES: dict[str, Callable[[Session, Assessment, Participant], object]] = {
     ),
     "drop a roadmap item": lambda s, a, p: roadmaps.delete_item(
         session=s, item=roadmaps.roadmap_of(session=s, assessment=a)[0]
+    ),
+    "save the whole roadmap": lambda s, a, p: roadmaps.save_roadmap(
+        session=s,
+        assessment=a,
+        edits=[
+            roadmaps.ItemEdit(
+                roadmaps.roadmap_of(session=s, assessment=a)[0].id or 0,
+                "Renamed",
+                "Ann",
+                1,
+                RoadmapStatus.PLANNED,
+                ("Act",),
+                "Data at 3.0",
+                ("Leadership",),
+                "",
+                0,
+            )
+        ],
+    ),
+    "edit the assessment": lambda s, a, p: repository.update_assessment(
+        session=s,
+        assessment=a,
+        title="Renamed",
+        purpose="New purpose",
+        target_date=None,
+        invite_text="",
+        reminder_text="",
+    ),
+    "rename the organisation": lambda s, a, p: organisations.rename_organisation(
+        session=s, organisation=repository.organisation_of(session=s, assessment=a), name="Acme Ltd"
     ),
     "start a workshop": lambda s, a, p: workshops.create_workshop(
         session=s, assessment=a, title="Second", criterion_ids=[SECOND]

@@ -25,6 +25,7 @@ from app.db.models import (
     WorkshopVote,
 )
 from app.domain.workshop import Decision, Outcome
+from tests.databases import database_for
 from tests.factories import Tenant
 
 BEFORE_THE_RULES = "1daeb593fa28"
@@ -173,10 +174,9 @@ def test_the_redundant_indexes_are_gone(engine: Engine) -> None:
     }
 
 
-def test_migrating_a_database_with_data_keeps_every_row_and_then_cascades(
-    settings, tmp_path
-) -> None:
-    engine = make_engine(settings.sqlalchemy_url)
+def test_migrating_a_database_with_data_keeps_every_row_and_then_cascades(tmp_path) -> None:
+    (tmp_path / "empty").mkdir()
+    engine = make_engine(database_for(tmp_path / "empty"))  # not the migrated template's copy
     migrate(engine, BEFORE_THE_RULES)
     with engine.begin() as connection:
         for statement in (

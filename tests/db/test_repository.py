@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from app.db import repository
 from app.db.models import Answer, FrameworkSnapshot
 from app.domain.answering import AnswerChoice
-from app.domain.loading import load_framework, parse_framework
+from app.domain.loading import FrameworkFileError, load_framework, parse_framework
 from tests.conftest import MINI_FRAMEWORK
 
 
@@ -24,12 +24,15 @@ def test_storing_the_same_framework_twice_keeps_one_snapshot(session: Session) -
     assert repository.framework_of(first) == framework
 
 
-def test_changed_text_makes_a_new_snapshot_and_keeps_the_old(session: Session) -> None:
+def test_changed_text_with_a_new_version_makes_a_new_snapshot_and_keeps_the_old(
+    session: Session,
+) -> None:
     data = yaml.safe_load(MINI_FRAMEWORK.read_text())
     old = repository.store_framework(
         session=session, framework=parse_framework(yaml.safe_dump(data))
     )
     data["layers"][0]["areas"][0]["criteria"][0]["text"] = "Reworded."
+    data["version"] = "2"
     new = repository.store_framework(
         session=session, framework=parse_framework(yaml.safe_dump(data))
     )
@@ -38,6 +41,46 @@ def test_changed_text_makes_a_new_snapshot_and_keeps_the_old(session: Session) -
     assert repository.latest_snapshot(session=session, framework_key="mini").id == new.id
     kept = session.get(FrameworkSnapshot, old.id)
     assert next(repository.framework_of(kept).criteria()).text == "One view of each customer."
+
+
+def test_changed_text_with_the_same_version_is_refused_and_stores_nothing(
+    session: Session,
+) -> None:
+    data = yaml.safe_load(MINI_FRAMEWORK.read_text())
+    repository.store_framework(session=session, framework=parse_framework(yaml.safe_dump(data)))
+    data["layers"][0]["areas"][0]["criteria"][0]["text"] = "Reworded."
+
+    with pytest.raises(FrameworkFileError) as refused:
+        repository.store_framework(
+            session=session, framework=parse_framework(yaml.safe_dump(data)), source="mini.yaml"
+        )
+
+    assert str(refused.value) == (
+        "mini.yaml: version: version 1 of 'mini' is already stored with different content; "
+        "give the changed file a new version"
+    )
+    stored = session.exec(
+        select(FrameworkSnapshot).where(FrameworkSnapshot.framework_key == "mini")
+    )
+    assert len(stored.all()) == 1
+
+
+def test_a_snapshot_stored_before_newer_optional_fields_is_still_the_same_version(
+    session: Session,
+) -> None:
+    """Older snapshots were hashed without wording, answer sets...: not a changed file."""
+    framework = load_framework(MINI_FRAMEWORK)
+    content = framework.model_dump_json(exclude={"wording", "answer_sets", "layers_sequenced"})
+    session.add(
+        FrameworkSnapshot(
+            framework_key="mini", version="1", content_hash="0" * 64, title="Mini", content=content
+        )
+    )
+    session.flush()
+
+    again = repository.store_framework(session=session, framework=framework)
+
+    assert again.content_hash == "0" * 64  # the stored one, not a second snapshot
 
 
 def test_latest_snapshots_lists_each_framework_once(session: Session) -> None:
@@ -78,9 +121,19 @@ def test_reap_new_assessments_get_version_2_while_1_0_stays_loaded(session: Sess
     )
 
 
-def test_same_version_with_new_content_counts_the_later_load_as_latest(session: Session) -> None:
-    _store_mini(session, "3", "First wording.")
-    second = _store_mini(session, "3", "Second wording.")
+def test_of_two_snapshots_stored_with_one_version_the_later_is_latest(session: Session) -> None:
+    """Storing new content under a stored version is refused now; databases from before that
+    rule may still hold two snapshots of one version, and the later one counts."""
+    first = _store_mini(session, "3", "First wording.")
+    second = FrameworkSnapshot(
+        framework_key="mini",
+        version="3",
+        content_hash="f" * 64,
+        title=first.title,
+        content=first.content.replace("First wording.", "Second wording."),
+    )
+    session.add(second)
+    session.flush()
 
     assert repository.latest_snapshot(session=session, framework_key="mini").id == second.id
 

@@ -37,9 +37,10 @@ def mini_with(**fields: object) -> dict:
 
 
 def problems_of(data: dict) -> list[str]:
+    """Every problem as `file: path: message` (the line is checked in test_framework_format)."""
     with pytest.raises(FrameworkFileError) as caught:
         parse_framework(yaml.safe_dump(data), "mine.yaml")
-    return [str(p) for p in caught.value.problems]
+    return [f"{p.file}: {p.path}: {p.message}" for p in caught.value.problems]
 
 
 def first_criterion(data: dict) -> Criterion:
@@ -93,7 +94,7 @@ AT = "mine.yaml: layers[0].areas[0].criteria[0]"
         ),
         (
             {"anchors": {"one": "A few do it."}},
-            f"{AT}.anchors.one: not a level: use a whole number",
+            f"{AT}.anchors.one: not a level: use one of the level values",
         ),
         ({"anchors": {1: "  "}}, f"{AT}.anchors[1]: must not be empty"),
         ({"quality": ["Only one condition."]}, f"{AT}.quality: must list at least 2 item(s)"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from math import isclose
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
-from app.domain.loading import load_framework
+from app.domain.loading import load_framework, parse_framework
 from app.domain.scoring import (
     Response,
     Results,
@@ -128,7 +129,7 @@ def test_groups_are_scored_separately_and_ranked_by_difference() -> None:
         ("growth", "Front line", "Leadership"),  # 2 against 0
         ("data", "Leadership", "Front line"),  # 5/3 against 1
     ]
-    assert isclose(segments.differences[0].difference, 2.0)
+    assert isclose(segments.differences[0].difference, 100 * 2 / 3)  # 2 levels of 0-3, in points
 
 
 def test_rankings_of_gaps_strengths_and_disagreements() -> None:
@@ -221,3 +222,206 @@ def test_shipped_framework_scores_100_percent_when_everyone_answers_the_top(
 @pytest.fixture(scope="module")
 def shipped() -> Framework:
     return load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
+
+
+# Today's rules, one table each, so that changing a rule fails a test that names it.
+
+
+def _by_criterion(**currents: tuple[int | None, ...]) -> list[Response]:
+    """Participants 1..n; each criterion's tuple holds everyone's current level (target 3),
+    None for "don't know"."""
+    count = max(len(levels) for levels in currents.values())
+    people = []
+    for index in range(count):
+        answers = {}
+        for key, levels in currents.items():
+            criterion, level = key.replace("_", "-"), levels[index]
+            answers[criterion] = (
+                AnswerChoice(criterion, dont_know=True)
+                if level is None
+                else AnswerChoice(criterion, level, 3)
+            )
+        people.append(Response(index + 1, "", answers))
+    return people
+
+
+@pytest.mark.parametrize(
+    ("levels", "dont_know", "scored"),
+    [
+        ((None,), 1, 0),
+        ((None, None), 2, 0),  # each "don't know" counts, not just whether there was one
+        ((None, 2, None, 1), 2, 2),
+        ((0, 3), 0, 2),
+    ],
+)
+def test_each_dont_know_is_counted_and_never_scored(
+    levels: tuple[int | None, ...], dont_know: int, scored: int
+) -> None:
+    results = score_assessment(MINI, _by_criterion(data_quality=levels))
+
+    quality = _criterion(results, "data-quality")
+    assert quality.dont_know == dont_know
+    assert (quality.current.n if quality.current else 0) == scored
+
+
+@pytest.mark.parametrize(
+    ("people", "participants"),
+    [
+        ([_response(1, "", data_quality=(2, None))], 0),  # today's level only: not counted
+        ([_response(1, "", data_quality=(None, 2))], 0),  # target only: not counted
+        ([_response(1, "", data_quality="dont know")], 0),  # nothing scored
+        ([_response(1, "", data_quality=(2, None), growth_offers=(1, 1))], 1),
+        ([_response(1, "", data_quality=(2, 3)), _response(2, "", data_quality=(2, None))], 1),
+    ],
+)
+def test_participants_counts_only_those_with_a_complete_answer(
+    people: list[Response], participants: int
+) -> None:
+    assert score_assessment(MINI, people).participants == participants
+
+
+@pytest.mark.parametrize(
+    ("currents", "flagged"),
+    [
+        # a fifth of mini's 0-3 range: a standard deviation of 0.6 levels (1.0 on REAP's 0-5)
+        ((2,), False),  # one person cannot disagree
+        ((1, 2), False),  # standard deviation 0.5
+        ((1, 2, 2, 2), False),  # 0.43
+        ((0, 2), True),  # 1.0
+        ((0, 0, 1, 1, 1, 3), True),  # 1.0, with one outlier
+        ((0, 1, 1, 1, 1, 1, 1, 1, 3), True),  # spread 3, standard deviation 0.73
+    ],
+)
+def test_disagreement_is_a_standard_deviation_of_a_fifth_of_the_range_or_more(
+    currents: tuple[int, ...], flagged: bool
+) -> None:
+    results = score_assessment(MINI, _by_criterion(data_quality=currents))
+
+    assert _criterion(results, "data-quality").disagreement is flagged
+
+
+def test_disagreements_are_listed_widest_deviation_first_then_widest_spread() -> None:
+    people = _by_criterion(
+        data_one_view=(0, 0, 1, 1, 1, 3),  # standard deviation 1.0, spread 3
+        data_quality=(0, 0, 0, 2, 2, 2),  # standard deviation 1.0, spread 2
+        growth_offers=(0, 3, 0, 3, 0, 3),  # standard deviation 1.5, spread 3
+    )
+
+    flagged = disagreements(score_assessment(MINI, people))
+
+    assert [(c.criterion_id, c.current.stdev, c.current.spread) for c in flagged] == [  # type: ignore[union-attr]
+        ("growth-offers", 1.5, 3),
+        ("data-one-view", 1.0, 3),
+        ("data-quality", 1.0, 2),
+    ]
+
+
+def _framework_of_two_areas(weight_of_b: float) -> Framework:
+    """One layer holding area a (weight 1) and area b, one criterion each."""
+    data = yaml.safe_load(MINI_FRAMEWORK.read_text())
+    data["layers"] = [
+        {
+            "id": "only",
+            "title": "Only",
+            "areas": [
+                {
+                    "id": "a",
+                    "title": "A",
+                    "intent": "A.",
+                    "criteria": [{"id": "a-1", "text": "A."}],
+                },
+                {
+                    "id": "b",
+                    "title": "B",
+                    "intent": "B.",
+                    "weight": weight_of_b,
+                    "criteria": [{"id": "b-1", "text": "B."}],
+                },
+            ],
+        }
+    ]
+    return parse_framework(yaml.safe_dump(data))
+
+
+@pytest.mark.parametrize(
+    ("weight_of_b", "overall_current", "overall_target"),
+    [
+        (1.0, 1.5, 2.5),  # (1 + 2) / 2 and (3 + 2) / 2
+        (3.0, 1.75, 2.25),  # (1·1 + 2·3) / 4 = 7/4 and (3·1 + 2·3) / 4 = 9/4
+        (0.5, 4 / 3, 8 / 3),  # (1·1 + 2·0.5) / 1.5 and (3·1 + 2·0.5) / 1.5
+    ],
+)
+def test_overall_is_weighted_by_area_weight_while_the_layer_is_a_plain_mean(
+    weight_of_b: float, overall_current: float, overall_target: float
+) -> None:
+    framework = _framework_of_two_areas(weight_of_b)
+    answers = {"a-1": AnswerChoice("a-1", 1, 3), "b-1": AnswerChoice("b-1", 2, 2)}
+
+    results = score_assessment(framework, [Response(1, "", answers)])
+
+    assert results.overall is not None and results.layers[0].score is not None
+    assert isclose(results.overall.current, overall_current)
+    assert isclose(results.overall.target, overall_target)
+    assert isclose(results.overall.gap, overall_target - overall_current)
+    layer = results.layers[0].score
+    assert (layer.current, layer.target) == (1.5, 2.5)  # areas count equally in a layer
+
+
+def test_results_carry_the_framework_ids_and_titles_at_every_level() -> None:
+    results = score_assessment(MINI, [A])
+
+    assert [
+        (
+            layer.layer_id,
+            layer.title,
+            [
+                (
+                    area.area_id,
+                    area.title,
+                    area.layer_id,
+                    [(c.criterion_id, c.text) for c in area.criteria],
+                    [(s.sub_component_id, s.title) for s in area.sub_components],
+                )
+                for area in layer.areas
+            ],
+        )
+        for layer in results.layers
+    ] == [
+        (
+            "base",
+            "Base",
+            [
+                (
+                    "data",
+                    "Data",
+                    "base",
+                    [
+                        ("data-one-view", "One view of each customer."),
+                        ("data-quality", "Data quality is measured."),
+                    ],
+                    [],
+                )
+            ],
+        ),
+        ("top", "Top", [("growth", "Growth", "top", [], [("growth-cross-sell", "Cross-sell")])]),
+    ]
+
+
+def test_group_differences_leave_out_an_area_only_one_group_scored() -> None:
+    leader = _response(1, "Leadership", data_quality=(3, 3), growth_offers=(1, 2))
+    front_line = _response(2, "Front line", data_quality=(1, 3))  # growth not scored
+
+    (difference,) = segment(MINI, [leader, front_line]).differences
+
+    assert (difference.area_id, difference.title) == ("data", "Data")
+    assert (difference.highest_group, difference.highest.current) == ("Leadership", 3.0)
+    assert (difference.lowest_group, difference.lowest.current) == ("Front line", 1.0)
+    assert difference.difference == 100 * 2 / 3  # two levels of mini's 0-3, in points
+
+
+def test_top_gaps_and_strengths_list_five_unless_asked(shipped: Framework) -> None:
+    everyone = Response(1, "", {c.id: AnswerChoice(c.id, 1, 4) for c in shipped.criteria()})
+    results = score_assessment(shipped, [everyone])
+
+    assert (len(top_gaps(results)), len(top_strengths(results))) == (5, 5)
+    assert (len(top_gaps(results, 7)), len(top_strengths(results, 7))) == (7, 7)

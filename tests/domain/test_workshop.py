@@ -16,7 +16,7 @@ from app.domain.agreed import (
     with_workshop,
 )
 from app.domain.answering import AnswerChoice
-from app.domain.framework import Level, Scale
+from app.domain.levels import AnswerLevels, Option
 from app.domain.loading import load_framework
 from app.domain.roadmap import build_roadmap
 from app.domain.scoring import Response, score_assessment
@@ -46,9 +46,17 @@ from app.domain.workshop import (
     suggest_agenda,
     summarise,
 )
-from tests.conftest import MINI_FRAMEWORK
+from tests.conftest import DATA, MINI_FRAMEWORK
 
-SCALE = Scale(levels=tuple(Level(value=v, label=f"L{v}", description="d") for v in range(4)))
+LIBRARY = DATA / "library-1.0.yaml"
+
+SCALE = AnswerLevels("scale", "Scale", tuple(Option(v, v, f"L{v}", "d") for v in range(4)))
+# An answer set: stored as positions 0-3, scored as these values.
+COVERAGE = AnswerLevels(
+    "coverage",
+    "Coverage",
+    tuple(Option(i, v, f"C{i}", None) for i, v in enumerate((0, 0.25, 0.5, 1))),
+)
 W, V, L, R = ItemStatus.WAITING, ItemStatus.VOTING, ItemStatus.LOCKED, ItemStatus.REVEALED
 
 
@@ -259,7 +267,7 @@ def test_the_baseline_takes_agreed_levels_and_keeps_the_weights() -> None:
     individual = _mini_results()
     agreed = {"data-quality": Agreed(2, 3)}
 
-    result = baseline(individual, agreed, 3)
+    result = baseline(individual, agreed, load_framework(MINI_FRAMEWORK))
     rows = compare(individual, result, agreed)
 
     data = next(a for a in result.areas() if a.area_id == "data")
@@ -294,7 +302,7 @@ def test_a_later_decision_wins_and_parking_undoes_an_agreement() -> None:
 
 def test_the_roadmap_picks_up_notes_and_parked_criteria() -> None:
     results = _mini_results()
-    drafted = build_roadmap(results)
+    drafted = build_roadmap(results, framework=load_framework(MINI_FRAMEWORK))
     decided = [
         _decided("data-quality", Outcome.AGREED, (1, 2), notes="Name a data owner."),
         _decided("growth-offers", Outcome.PARKED, notes="Ask sales for evidence."),
@@ -308,3 +316,31 @@ def test_the_roadmap_picks_up_notes_and_parked_criteria() -> None:
     data = next(i for i in planned if i.area_id == "data")
     assert data.reason.endswith("Workshop notes: Name a data owner.")
     assert len(planned) == len(drafted) + 1
+
+
+def test_on_an_answer_set_votes_are_positions_and_the_figures_their_values() -> None:
+    votes = [Vote(0, 3), Vote(2, 3), Vote(3, 3)]  # today: 0, 0.5 and 1; target: 1 each
+
+    summary = summarise(COVERAGE, votes)
+
+    assert summary.current_counts == (1, 0, 1, 1) and summary.target_counts == (0, 0, 0, 3)
+    assert summary.current_mean == pytest.approx(0.5) and summary.target_mean == 1
+    assert summary.current_range == (0, 1)
+    check_vote(ItemState(V, 1), COVERAGE, 3, 3)
+    with pytest.raises(WorkshopRefused, match="must be one of 0, 1, 2, 3, not 4"):
+        check_vote(ItemState(V, 1), COVERAGE, 1, 4)  # there is no fifth answer
+
+
+def test_an_agreed_answer_on_an_answer_set_is_scored_at_its_value() -> None:
+    library = load_framework(LIBRARY)
+    criterion = "stock-catalogue"  # coverage: 0, 0.25, 0.5, 1
+    answers = {criterion: AnswerChoice(criterion, 1, 2)}  # 0.25 -> 0.5
+    individual = score_assessment(library, [Response(1, "", answers)])
+
+    agreed = baseline(individual, {criterion: Agreed(2, 3)}, library)  # 0.5 -> 1
+
+    (row,) = compare(individual, agreed, {criterion: Agreed(2, 3)}).criteria
+    assert (row.baseline.current, row.baseline.target) == (0.5, 1)
+    assert (row.baseline.current_percent, row.baseline.target_percent) == (50, 100)
+    assert row.difference_current == pytest.approx(0.25)
+    assert row.difference_target_points == pytest.approx(50)

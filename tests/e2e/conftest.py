@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from tests.servers import environment, free_port, serving
 
 CHROMIUM = os.environ.get("GAPWISE_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = Path(os.environ.get("GAPWISE_TEST_OUTPUT", PROJECT_ROOT / "test-output"))
+# Pages here may draw a chart or a PDF on first view while both database legs run at once on a
+# small machine: wait for what a user would wait for, not Playwright's default 5 s.
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,13 +44,12 @@ class LiveServer:
     database_url: str  # for checking what the server stored
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`gapwise demo` then `gapwise serve` in a fresh data folder, as a newcomer would."""
-    data_dir = tmp_path_factory.mktemp("live")
+@contextmanager
+def demo_server(data_dir: Path, **settings: str) -> Iterator[LiveServer]:
+    """`gapwise demo` then `gapwise serve` in `data_dir`, with extra GAPWISE_* settings."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = environment(data_dir, GAPWISE_BASE_URL=url)
+    env = environment(data_dir, GAPWISE_BASE_URL=url, **settings)
     command = [sys.executable, "-m", "app.cli"]
     demo = subprocess.run(
         [*command, "demo"], env=env, check=True, capture_output=True, text=True, timeout=120
@@ -58,6 +61,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield LiveServer(
             url, credentials.group(1), credentials.group(2), data_dir, database_for(data_dir)
         )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo served from a fresh data folder, as a newcomer would see it."""
+    with demo_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -24,17 +24,19 @@ def _create_assessment_and_participant(page: Page, server: LiveServer) -> str:
     page.get_by_role("link", name="Northwind Utilities (demo)").click()
     page.get_by_role("link", name="New assessment").click()
     page.get_by_label("Title").fill("Board offsite 2027")
+    page.get_by_label("Framework").select_option("reap-blueprint")  # others may be uploaded
     page.get_by_label("Purpose").fill("Where we stand before the offsite.")
     page.get_by_label("Target date").fill("2028-12-31")
     page.get_by_role("button", name="Create assessment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Board offsite 2027")
     page.get_by_role("button", name="Open for answers").click()
     expect(page.get_by_text("Open: participants can answer and submit.")).to_be_visible()
+    page.get_by_text("Add one person").click()
     page.get_by_label("Name").fill("Priya Raman")
     page.get_by_label("Group").fill("Leadership")
     page.get_by_label("Role").fill("Chief Customer Officer")
-    page.get_by_role("button", name="Add and get the invite link").click()
-    return page.get_by_label("Invite link").input_value()
+    page.get_by_role("button", name="Add and get the link").click()
+    return page.get_by_label("Link for Priya Raman").input_value()
 
 
 def _choose(page: Page, criterion: str, current: int, target: int) -> None:
@@ -117,11 +119,13 @@ def test_answers_survive_a_dropped_network_and_a_reload(
     answering.get_by_role("link", name="Review and submit").first.click()
     expect(answering.get_by_role("heading", name="Not answered yet")).to_be_visible()
     answering.get_by_role("button", name="Submit my answers").click()
-    expect(answering.get_by_role("status")).to_contain_text("You submitted your answers")
+    answering.get_by_role("dialog").get_by_role("button", name="Submit anyway").click()
+    expect(answering.get_by_role("status").first).to_contain_text("Your answers are submitted")
+    expect(answering.get_by_text("You submitted your answers")).to_be_visible()
 
     page.reload()  # the consultant's invite page; go back to the overview
     page.get_by_role("link", name="Back to the participants").click()
-    row = page.get_by_role("row", name="Priya Raman")
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="Priya Raman"))
     expect(row).to_contain_text("4 of 106")
     expect(row).not_to_contain_text("not yet")
     expect(row.get_by_role("button", name="Unlock answers")).to_be_visible()

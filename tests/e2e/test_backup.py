@@ -31,5 +31,5 @@ def test_a_backup_of_a_live_instance_restores_every_answer(
     assert made.returncode == 0, made.stderr
     assert restored.returncode == 0, restored.stderr
     original = rows(live_server.database_url, ANSWERS)
-    assert len(original) >= 9 * 106 and rows(database_for(fresh), ANSWERS) == original
+    assert len(original) >= 7 * 106 and rows(database_for(fresh), ANSWERS) == original  # 2 part-way
     assert again.returncode == 2 and "pass --replace to overwrite them" in again.stderr

@@ -262,8 +262,8 @@ def _check_results_and_report(page: Page, server: LiveServer, assessment_url: st
     assert results["headline"] == "agreed baseline"
     assert agreement["overall"]["agreed_criteria"] == 4
     agreed = {c["title"]: c for c in agreement["criteria"]}
-    assert (agreed[first]["baseline_current"], agreed[first]["baseline_target"]) == (2, 4)
-    assert agreed[first]["individual_current"] is not None
+    assert (agreed[first]["baseline"]["current"], agreed[first]["baseline"]["target"]) == (2, 4)
+    assert agreed[first]["individual"]["current"] is not None
     outcomes = sorted(d["outcome"] for d in agreement["decisions"])
     assert outcomes == ["agreed"] * 4 + ["parked"]
 

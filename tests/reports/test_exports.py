@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -70,7 +71,7 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     assert "'" + FORMULA in comments
     assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
-    assert overall[1:] == (1.0, 3.0, 2.0)
+    assert overall[1:] == (1.0, 3.0, 2.0, 20.0, 60.0)  # levels, then percent of 0-5
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
     assert book["Roadmap"]["H1"].value == "Actions"
 
@@ -83,12 +84,8 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
         demo = session.exec(select(Assessment)).one()
         roadmaps.set_importance(session=session, assessment=demo, weights={"retention": 2.0})
         data = results_of(session=session, assessment=demo)
-        results, framework = data.results, data.framework
-        roadmaps.replace_roadmap(
-            session=session,
-            assessment=demo,
-            initiatives=build_roadmap(results, {"retention": 2}, framework.improvement_actions()),
-        )
+        initiatives = build_roadmap(data.results, {"retention": 2}, framework=data.framework)
+        roadmaps.replace_roadmap(session=session, assessment=demo, initiatives=initiatives)
         session.commit()
     engine.dispose()
     exported, again = tmp_path / "a.json", tmp_path / "b.json"
@@ -101,10 +98,14 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
 
     assert [s.returncode for s in steps] == [0, 0, 0], [s.stderr for s in steps]
     before, after = json.loads(exported.read_text()), json.loads(again.read_text())
-    assert after == before
+    assert after == _closed(before)  # an import comes in closed; everything else is the same
     assert len(before["answers"]) > 800 and len(before["participants"]) == 9
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
     assert all(len(item["actions"]) == 3 for item in before["roadmap"])
+
+
+def _closed(document: dict) -> dict:
+    return {**document, "assessment": {**document["assessment"], "status": "closed"}}
 
 
 def _upload(client: TestClient, tenant: Tenant, content: bytes):
@@ -136,6 +137,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         **document,
         "answers": [{**document["answers"][0], "criterion_id": "no-such-criterion"}],
     }
+    bad_level = {**document, "answers": [{**document["answers"][0], "current": 9}]}
 
     def with_actions(actions: object) -> str:
         return json.dumps({**document, "roadmap": [{**document["roadmap"][0], "actions": actions}]})
@@ -148,7 +150,12 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         b"not json": "file: not JSON",
         b'{"format": "something-else"}': "format: expected a gapwise-assessment document",
         json.dumps(wrong_framework).encode(): "framework: &#39;reap-blueprint&#39; version 2.0",
-        json.dumps(unknown_criterion).encode(): "answers: &#39;no-such-criterion&#39; is not in",
+        json.dumps(
+            unknown_criterion
+        ).encode(): "answers[0].criterion_id: &#39;no-such-criterion&#39;"
+        " is not a criterion of this questionnaire",
+        json.dumps(bad_level).encode(): "answers[0].current: must be one of 0, 1, 2, 3, 4 or 5, "
+        "not 9",
     }
     for content, message in refusals.items():
         response = _upload(client, own, content)
@@ -160,7 +167,7 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
     assert restored.status_code == 303
     new_id = int(restored.headers["location"].rsplit("/", 1)[1])
     copy = client.get(f"/assessments/{new_id}/export/json").json()
-    assert copy == document
+    assert copy == _closed(document)
 
 
 def test_an_export_of_a_version_1_0_assessment_still_imports(
@@ -201,3 +208,32 @@ def test_an_export_made_before_roadmap_actions_existed_still_imports(
     copy = _imported(session, restored)
     (item,) = roadmaps.roadmap_of(session=session, assessment=copy)
     assert item.title == "secret comment of Acme plan" and roadmaps.actions_of(item) == ()
+
+
+def test_an_import_says_what_it_brought_and_a_second_one_asks_replace_or_keep(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    document = json.dumps(_signed_in_export(client, own, own.assessment.id)).encode()
+
+    first = _upload(client, own, document)
+    said = client.get(first.headers["location"]).text
+    again = _upload(client, own, document)
+    stash = re.search(r'name="stash" value="([0-9a-f]{32})"', again.text).group(1)
+    token = csrf_from(again.text)
+    replaced = client.post(
+        f"/organisations/{own.organisation.id}/import",
+        data={"csrf_token": token, "stash": stash, "choice": "replace"},
+        follow_redirects=False,
+    )
+
+    assert first.status_code == 303
+    assert "Imported “Acme baseline”: 1 participant, 1 answer, 1 roadmap initiative." in said
+    assert again.status_code == 200 and "This file was imported before" in again.text
+    assert replaced.status_code == 303
+    session.expire_all()
+    titles = [
+        a.title for a in repository.assessments_of(session=session, organisation=own.organisation)
+    ]
+    assert titles == ["Acme baseline", "Acme baseline"]  # the original, and one import
+    assert _imported(session, replaced).status == "closed"

@@ -91,10 +91,10 @@ def test_dont_know_clears_the_levels(client: TestClient, session: Session, acme:
         ({"criterion_id": CRITERION, "current": 6}, "current: must be one of 0, 1, 2, 3, 4 or 5"),
         ({"criterion_id": CRITERION, "target": -1}, "target: must be one of 0, 1, 2, 3, 4 or 5"),
         ({"criterion_id": "no-such-criterion", "current": 1}, "criterion_id: 'no-such-criterion'"),
-        ({"criterion_id": CRITERION, "current": "3"}, "current: Input should be a valid integer"),
-        ({"criterion_id": CRITERION, "current": 2.5}, "current: Input should be a valid integer"),
-        ({"criterion_id": CRITERION, "comment": "x" * 4001}, "comment: String should have at most"),
-        ({"criterion_id": CRITERION, "extra": 1}, "extra: Extra inputs are not permitted"),
+        ({"criterion_id": CRITERION, "current": "3"}, "Current: give a whole number"),
+        ({"criterion_id": CRITERION, "current": 2.5}, "Current: give a whole number"),
+        ({"criterion_id": CRITERION, "comment": "x" * 4001}, "Comment: at most 4000 characters"),
+        ({"criterion_id": CRITERION, "extra": 1}, "Extra: this field is not expected here"),
     ],
 )
 def test_a_refused_answer_names_the_field_and_changes_nothing(
@@ -138,7 +138,7 @@ def test_a_revoked_link_answers_404_and_saves_nothing(
     )
 
     assert response.status_code == 404
-    assert "This link is not valid" in response.json()["detail"]
+    assert "This link does not open a questionnaire any more" in response.json()["detail"]
     assert _stored(session, acme)[CRITERION].current == 1
 
 
@@ -210,13 +210,20 @@ def test_review_lists_what_is_unanswered_and_submit_locks(
     review = client.get(f"/p/{acme.invite}/review")
     token = csrf_from(review.text)
 
+    asked = client.post(f"/p/{acme.invite}/submit", data={"csrf_token": token})
+    after_asking = _save(client, acme, {"criterion_id": CRITERION, "current": 4, "target": 5})
     submitted = client.post(
-        f"/p/{acme.invite}/submit", data={"csrf_token": token}, follow_redirects=False
+        f"/p/{acme.invite}/submit",
+        data={"csrf_token": token, "confirmed": "yes"},
+        follow_redirects=False,
     )
     after = _save(client, acme, {"criterion_id": CRITERION, "current": 5, "target": 5})
 
     assert review.status_code == 200
     assert sum(len(v) for v in review.context["page"].unanswered.values()) == 105
+    assert 'data-confirm="105 of 106 unanswered — submit anyway?"' in review.text
+    assert asked.status_code == 200 and "105 of 106 unanswered — submit anyway?" in asked.text
+    assert after_asking.status_code == 200  # asking locked nothing
     assert submitted.status_code == 303
     assert after.status_code == 409 and "You submitted your answers" in after.json()["detail"]
     session.refresh(acme.participant)

@@ -52,7 +52,7 @@ def test_consultant_creates_a_draft_assessment(client: TestClient, session: Sess
         ({"title": "  "}, "Title: give the assessment a title"),
         ({"framework_id": "no-such-framework"}, "Framework: choose one of the frameworks"),
         ({"target_date": "30/06/2028"}, "Target date: use the form YYYY-MM-DD"),
-        ({"title": "x" * 201}, "title: String should have at most 200 characters"),
+        ({"title": "x" * 201}, "Title: at most 200 characters"),
     ],
 )
 def test_a_refused_assessment_says_which_field_and_keeps_the_input(
@@ -78,9 +78,12 @@ def test_viewer_cannot_create_an_assessment(client: TestClient, session: Session
     assert len(repository.assessments_of(session=session, organisation=own.organisation)) == 1
 
 
-def _status(client: TestClient, assessment: Assessment, action: str):
+def _status(client: TestClient, assessment: Assessment, action: str, **more: str):
     return post_form(
-        client, f"/assessments/{assessment.id}/status", {"action": action}, follow_redirects=False
+        client,
+        f"/assessments/{assessment.id}/status",
+        {"action": action, **more},
+        follow_redirects=False,
     )
 
 
@@ -92,7 +95,7 @@ def test_status_goes_draft_open_closed_and_back_to_open(
     seen = []
 
     for action in ("open", "close", "reopen"):
-        assert _status(client, own.assessment, action).status_code == 303
+        assert _status(client, own.assessment, action, confirmed="yes").status_code == 303
         session.refresh(own.assessment)
         seen.append(own.assessment.status)
 
@@ -110,7 +113,7 @@ def test_a_status_change_that_does_not_fit_is_refused(
 
     assert wrong_order.status_code == 409
     assert "This assessment is draft; it cannot close from there." in wrong_order.text
-    assert unknown.status_code == 422 and "action: must be open, close or reopen" in unknown.text
+    assert unknown.status_code == 422 and "Action: must be open, close or reopen." in unknown.text
     session.refresh(own.assessment)
     assert own.assessment.status == AssessmentStatus.DRAFT
 
@@ -129,7 +132,8 @@ def test_adding_a_participant_shows_their_invite_link_once(
     response = _add(client, own, email="dana@acme.test")
 
     assert response.status_code == 200, response.text
-    link = re.search(r'id="invite-link" class="copy-field" readonly value="([^"]+)"', response.text)
+    assert "Added Dana Kowalski: a new link is below." in response.text
+    link = re.search(r'readonly value="([^"]+)" data-link', response.text)
     assert link and link.group(1).startswith("http://127.0.0.1:8000/p/")
     dana = session.exec(select(Participant).where(Participant.name == "Dana Kowalski")).one()
     assert (dana.email, dana.group, dana.role) == ("dana@acme.test", "Front line", "Team leader")
@@ -192,7 +196,7 @@ def test_consultant_unlocks_submitted_answers(client: TestClient, session: Sessi
     assert own.participant.submitted_at is None
 
 
-def test_reloading_the_invite_page_adds_no_one_and_the_link_is_not_kept_for_others(
+def test_reloading_the_links_page_adds_no_one_and_the_links_are_not_kept_for_others(
     client: TestClient, session: Session, tenants
 ) -> None:
     own = tenants[0]
@@ -200,10 +204,67 @@ def test_reloading_the_invite_page_adds_no_one_and_the_link_is_not_kept_for_othe
 
     added = _add(client, own)
     reloaded = client.get(added.url)
-    other = client.get(f"/assessments/{own.assessment.id}/participants/{own.participant.id}/invite")
+    client.cookies.delete("gapwise_links")  # another browser, or ten minutes later
+    other = client.get(f"/assessments/{own.assessment.id}/links")
 
     assert added.history[0].status_code == 303  # post, redirect, get
-    assert reloaded.context["page"].link == added.context["page"].link != ""
+    shown = [row.link for row in reloaded.context["page"].rows]
+    assert shown == [row.link for row in added.context["page"].rows] and shown[0] != ""
     assert len(repository.participants_of(session=session, assessment=own.assessment)) == 2
-    assert other.context["page"].link == ""
-    assert "Issue a new link" in other.text
+    assert other.context["page"].rows == []
+    assert "No links are shown here now" in other.text
+
+
+def test_a_participant_s_details_are_edited_with_the_same_rules(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    url = f"/assessments/{own.assessment.id}/participants/{own.participant.id}/edit"
+
+    form = client.get(url)
+    refused = post_form(client, url, {"name": "Ann", "email": "ann at acme"})
+    saved = post_form(
+        client, url, {"name": " Ann  Lee ", "email": "Ann@Acme.test", "group": "Board"}
+    )
+
+    assert form.status_code == 200 and 'value="Acme participant"' in form.text
+    assert refused.status_code == 422
+    assert "Email: &#39;ann at acme&#39; is not an email address" in refused.text
+    assert saved.status_code == 200 and "Saved the details of Ann Lee." in saved.text
+    session.refresh(own.participant)
+    assert (own.participant.name, own.participant.email, own.participant.group) == (
+        "Ann Lee",
+        "ann@acme.test",
+        "Board",
+    )
+
+
+def test_the_assessment_and_its_email_texts_are_edited(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    url = f"/assessments/{own.assessment.id}/edit"
+    page = client.get(url)
+    fields = {
+        "title": "Acme 2027",
+        "purpose": "Where we stand",
+        "target_date": "2028-06-30",
+        "invite_text": "Dear {name}, please answer: {link}",
+        "reminder_text": "",
+    }
+
+    refused = post_form(client, url, {**fields, "invite_text": "Dear {nmae}: {link}"})
+    saved = post_form(client, url, fields)
+
+    assert page.status_code == 200 and "{by_target_date}" in page.text
+    assert (
+        refused.status_code == 422
+        and "Invitation email: {nmae} is not a placeholder" in refused.text
+    )
+    assert saved.status_code == 200 and "Saved the changes to “Acme 2027”." in saved.text
+    session.refresh(own.assessment)
+    assert (own.assessment.title, own.assessment.target_date) == ("Acme 2027", date(2028, 6, 30))
+    assert own.assessment.invite_text == "Dear {name}, please answer: {link}"
+    assert own.assessment.reminder_text == ""  # empty: the standard text

@@ -13,7 +13,7 @@ from app.db import accounts, repository, roadmaps, workshops
 from app.db.models import ApiToken, RoadmapItem
 from tests.factories import Tenant, csrf_from, sign_in
 
-SHARED = {"framework_id"}  # frameworks are the product's content, not a tenant's data
+SHARED = {"framework_id", "snapshot_id"}  # frameworks are the instance's, not a tenant's data
 LINKS = {"invite_token", "voter_token", "join_token"}  # a participant's links: no account
 
 
@@ -71,6 +71,9 @@ def victim_ids(session: Session, victim: Tenant) -> dict[str, object]:
         "token_id": token.id,
         "invite_token": "not-a-real-invite-token-but-long-enough-to-look-like-one",
         "framework_id": "reap-blueprint",
+        "snapshot_id": repository.latest_snapshot(
+            session=session, framework_key="reap-blueprint"
+        ).id,
         "area_id": "channels-media",
         "chart_name": "radar",
         "export_format": "json",

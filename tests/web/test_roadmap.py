@@ -1,8 +1,9 @@
-"""Consultants draft the roadmap from the gaps, then edit, add and drop initiatives."""
+"""Consultants draft the roadmap from the gaps, then edit every initiative in one form."""
 
 from __future__ import annotations
 
 import html
+import re
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -19,106 +20,186 @@ def _items(session: Session, assessment: Assessment):
     return list(roadmaps.roadmap_of(session=session, assessment=assessment))
 
 
-def test_drafting_puts_foundations_first_and_keeps_importance(
+def _draft(client: TestClient, assessment: Assessment, **fields: str):
+    return post_form(
+        client, f"/assessments/{assessment.id}/roadmap/draft", fields, follow_redirects=False
+    )
+
+
+def _form(client: TestClient, assessment: Assessment) -> dict[str, str]:
+    """Every field of the editor as the page shows it, as a browser would send it back."""
+    page = client.get(f"/assessments/{assessment.id}/roadmap").text
+    fields = dict(re.findall(r'name="(item-\d+\.\w+|revision)"[^>]*?value="([^"]*)"', page))
+    for name, text in re.findall(
+        r'name="(item-\d+\.\w+)" rows="\d+"[^>]*>([^<]*)</textarea>', page
+    ):
+        fields[name] = html.unescape(text)
+    for name, chosen in re.findall(
+        r'name="(item-\d+\.\w+)">(?:<option[^>]*>[^<]*</option>)*?<option value="([^"]+)" selected',
+        page,
+    ):
+        fields[name] = chosen
+    return {k: html.unescape(v) for k, v in fields.items()}
+
+
+def test_drafting_weighs_importance_and_keeps_it(
     client: TestClient, session: Session, demo: Assessment
 ) -> None:
-
-    response = post_form(
-        client,
-        f"/assessments/{demo.id}/roadmap/draft",
-        {"importance.retention": "3"},
-        follow_redirects=False,
-    )
+    response = _draft(client, demo, **{"importance.proposition": "5"})
 
     assert response.status_code == 303
     items = _items(session, demo)
-    assert items[0].area_id == "retention"  # gap 1.4 x 3 outranks every other area
-    assert "importance 3" in items[0].reason
+    assert items[0].area_id == "proposition"  # gap 0.9 x 5 outranks data's 3.0
+    assert "importance 5" in items[0].reason
     assert [i.horizon for i in items[:3]] == [0, 0, 0]
     session.refresh(demo)
-    assert roadmaps.importance_of(demo) == {"retention": 3.0}
+    assert roadmaps.importance_of(demo) == {"proposition": 5.0}
     page = client.get(f"/assessments/{demo.id}/roadmap")
     assert page.status_code == 200 and "0–3 months" in page.text
 
 
-def test_a_drafted_initiative_lists_the_actions_of_its_largest_gaps(
+def test_a_drafted_initiative_has_actions_an_outcome_and_foundations_to_build_on(
     client: TestClient, session: Session, demo: Assessment
 ) -> None:
     data = results_of(session=session, assessment=demo)
     actions = data.framework.improvement_actions()
 
-    post_form(client, f"/assessments/{demo.id}/roadmap/draft")
+    _draft(client, demo)
 
     items = _items(session, demo)
     for item in items:
         area = next(a for a in data.results.areas() if a.area_id == item.area_id)
         assert roadmaps.actions_of(item) == largest_gap_actions(area, actions), item.area_id
-    first = roadmaps.actions_of(items[0])
-    assert items[0].area_id == "data-management" and len(first) == 3  # the demo's weakest area
+        assert item.outcome.startswith(f"{area.title} at {area.score.target:.1f} or above")
+    first = items[0]
+    assert first.area_id == "data-management" and len(roadmaps.actions_of(first)) == 3
+    assert first.depends_on == ""  # a foundation builds on nothing
+    layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
+    later = next(i for i in items if layer_of[i.area_id] == "execution")
+    foundations = {a.title for a in data.results.areas() if a.layer_id == "foundations"}
+    assert later.depends_on and set(roadmaps.lines_of(later.depends_on)) <= foundations | {
+        a.title for a in data.results.areas() if a.layer_id == "enabling"
+    }
     page = client.get(f"/assessments/{demo.id}/roadmap")
-    assert html.escape(first[0]) in page.text
+    assert html.escape(roadmaps.actions_of(first)[0]) in page.text
+    assert 'src="/assessments/' in page.text and "/charts/timeline.svg" in page.text
 
 
 def test_bad_importance_is_refused_and_nothing_changes(
     client: TestClient, session: Session, demo: Assessment
 ) -> None:
-
     for value, message in (("lots", "is not a number"), ("0", "must be above 0 and at most 5")):
-        response = post_form(
-            client, f"/assessments/{demo.id}/roadmap/draft", {"importance.culture": value}
-        )
+        response = _draft(client, demo, **{"importance.culture": value})
         assert response.status_code == 422
         assert "importance.culture: " in response.text and message in response.text
     assert _items(session, demo) == []
 
 
-def test_consultant_edits_adds_and_drops_initiatives(
+def test_saving_keeps_the_edits_of_every_initiative_on_the_page(
     client: TestClient, session: Session, demo: Assessment
 ) -> None:
-    post_form(client, f"/assessments/{demo.id}/roadmap/draft")
-    first = _items(session, demo)[0]
+    _draft(client, demo)
+    first, second = _items(session, demo)[:2]
+    form = _form(client, demo)
+    form[f"item-{first.id}.title"] = "Single customer view"
+    form[f"item-{first.id}.owner"] = "Chief Data Officer"
+    form[f"item-{first.id}.actions"] = "  Pick one master customer database\n\n  Retire two \n"
+    form[f"item-{second.id}.status"] = "in progress"
+    form[f"item-{second.id}.notes"] = "Budget agreed in March"
 
-    edited = post_form(
-        client,
-        f"/assessments/{demo.id}/roadmap/items/{first.id}",
-        {
-            "title": "Single customer view",
-            "owner": "CDO",
-            "horizon": "1",
-            "status": "in progress",
-            "notes": "Budget agreed",
-            "actions": "  Pick one master customer database\n\n  Retire the other two  \n",
-        },
+    saved = post_form(
+        client, f"/assessments/{demo.id}/roadmap", {**form, "save": str(first.id)},
         follow_redirects=False,
-    )
-    added = post_form(
-        client, f"/assessments/{demo.id}/roadmap/items", {"title": "Board sponsor", "horizon": "0"}
-    )
-    dropped = post_form(
-        client, f"/assessments/{demo.id}/roadmap/items/{_items(session, demo)[-1].id}/delete"
-    )
-    refused = post_form(
-        client,
-        f"/assessments/{demo.id}/roadmap/items/{first.id}",
-        {"title": "x", "status": "someday", "horizon": "7"},
-    )
+    )  # fmt: skip
 
-    assert edited.status_code == 303 and added.status_code == 200 and dropped.status_code == 200
-    session.refresh(first)
-    assert (first.title, first.owner, first.horizon, first.status, first.notes) == (
-        "Single customer view",
-        "CDO",
-        1,
-        RoadmapStatus.IN_PROGRESS,
-        "Budget agreed",
-    )
-    assert roadmaps.actions_of(first) == (
-        "Pick one master customer database",
-        "Retire the other two",
-    )
+    assert saved.status_code == 303
+    assert saved.headers["location"].endswith(f"/roadmap#item-{first.id}")
+    first, second = _items(session, demo)[:2]
+    assert (first.title, first.owner) == ("Single customer view", "Chief Data Officer")
+    assert roadmaps.actions_of(first) == ("Pick one master customer database", "Retire two")
+    assert (second.status, second.notes) == (RoadmapStatus.IN_PROGRESS, "Budget agreed in March")
+    page = client.get(saved.headers["location"])
+    assert "Roadmap saved." in page.text
+
+
+def test_a_save_over_a_newer_one_is_refused_with_the_edits_kept(
+    client: TestClient, session: Session, demo: Assessment
+) -> None:
+    _draft(client, demo)
+    first = _items(session, demo)[0]
+    stale = _form(client, demo)
+    post_form(client, f"/assessments/{demo.id}/roadmap", {**_form(client, demo), "save": "all"})
+    stale[f"item-{first.id}.title"] = "My later edit"
+
+    refused = post_form(client, f"/assessments/{demo.id}/roadmap", {**stale, "save": "all"})
+
+    assert refused.status_code == 409
+    assert "Someone saved this roadmap after you opened it" in refused.text
+    assert 'value="My later edit"' in refused.text
+    assert _items(session, demo)[0].title != "My later edit"
+
+
+def test_a_refused_edit_names_the_initiative_and_the_field_and_saves_nothing(
+    client: TestClient, session: Session, demo: Assessment
+) -> None:
+    _draft(client, demo)
+    first, second = _items(session, demo)[:2]
+    form = _form(client, demo)
+    form[f"item-{first.id}.owner"] = "Kept on the page"
+    form[f"item-{second.id}.title"] = " "
+    form[f"item-{second.id}.horizon"] = "7"
+
+    refused = post_form(client, f"/assessments/{demo.id}/roadmap", {**form, "save": "all"})
+
     assert refused.status_code == 422
-    assert "status:" in refused.text and "horizon:" in refused.text
-    assert "Board sponsor" in [i.title for i in _items(session, demo)]
+    assert f"Initiative 2 (“{second.title}”): Title: give the initiative a title" in html.unescape(
+        refused.text
+    )
+    assert 'value="Kept on the page"' in refused.text
+    assert _items(session, demo)[0].owner == ""
+
+
+def test_up_down_add_and_drop_save_every_edit_with_them(
+    client: TestClient, session: Session, demo: Assessment
+) -> None:
+    _draft(client, demo)
+    first, second = _items(session, demo)[:2]
+    first_title, second_title = first.title, second.title
+    url = f"/assessments/{demo.id}/roadmap"
+    form = _form(client, demo)
+    form[f"item-{first.id}.notes"] = "Edited before moving"
+
+    moved = post_form(client, url, {**form, "move": f"{second.id}:up"}, follow_redirects=False)
+    form = _form(client, demo)
+    added = post_form(client, url, {**form, "add": "yes", "new.title": "Board sponsor"})
+    form = _form(client, demo)
+    asked = post_form(client, url, {**form, "drop": str(first.id)})
+    dropped = post_form(client, url, {**form, "drop": str(first.id), "confirmed": "yes"})
+
+    assert moved.status_code == 303 and moved.headers["location"].endswith(f"#item-{second.id}")
+    assert added.status_code == 200 and "Added “Board sponsor”" in added.text
+    assert asked.status_code == 200 and f"Drop “{first_title}”?" in html.unescape(asked.text)
+    assert "Keep it, save my other changes" in asked.text
+    assert dropped.status_code == 200 and "Dropped" in dropped.text
+    titles = [i.title for i in _items(session, demo)]
+    assert first_title not in titles and "Board sponsor" in titles
+    assert titles[0] == second_title
+
+
+def test_drafting_again_over_a_roadmap_asks_first(
+    client: TestClient, session: Session, demo: Assessment
+) -> None:
+    _draft(client, demo)
+    first = _items(session, demo)[0]
+    form = _form(client, demo)
+    form[f"item-{first.id}.title"] = "Edited"
+    post_form(client, f"/assessments/{demo.id}/roadmap", {**form, "save": "all"})
+
+    asked = _draft(client, demo)
+    assert asked.status_code == 200 and "Draft the roadmap again?" in asked.text
+    assert _items(session, demo)[0].title == "Edited"
+    again = _draft(client, demo, confirmed="yes")
+    assert again.status_code == 303 and _items(session, demo)[0].title != "Edited"
 
 
 def test_viewer_reads_the_roadmap_but_cannot_change_it(
@@ -131,5 +212,8 @@ def test_viewer_reads_the_roadmap_but_cannot_change_it(
     draft = post_form(client, f"/assessments/{own.assessment.id}/roadmap/draft")
 
     assert page.status_code == 200 and "Acme plan" in page.text
-    assert "Draft" not in page.text
+    assert (
+        "Draft" not in page.text
+        and "<form" not in page.text.split("<main", 1)[1].split("</main>")[0]
+    )
     assert draft.status_code == 403

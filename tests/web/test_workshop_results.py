@@ -63,15 +63,18 @@ def test_agreed_values_sit_beside_the_individual_ratings_in_the_api(
         if c["criterion_id"] == decided["agreed"]
     )
     assert after["headline"] == "agreed baseline"
-    assert (criterion["baseline_current"], criterion["baseline_target"]) == (0, 5)
-    assert criterion["individual_current"] == pytest.approx(individual["score"]["current"])
+    baseline = criterion["baseline"]
+    assert (baseline["current"], baseline["target"]) == (0, 5)
+    assert (baseline["current_percent"], baseline["target_percent"]) == (0, 100)
+    assert criterion["individual"] == individual["score"]
     assert criterion["difference_current"] == pytest.approx(0 - individual["score"]["current"])
     decisions = {d["criterion_id"]: d for d in after["agreement"]["decisions"]}
     assert decisions[decided["parked"]]["outcome"] == "parked"
     assert decisions[decided["parked"]]["notes"] == "Map the hand-offs"
     overall = after["agreement"]["overall"]
-    assert overall["individual_current"] == pytest.approx(after["results"]["overall"]["current"])
-    assert overall["baseline_current"] < overall["individual_current"]
+    assert overall["individual"] == after["results"]["overall"]
+    assert overall["baseline"]["current"] < overall["individual"]["current"]
+    assert overall["difference_current_points"] < 0
     assert overall["agreed_criteria"] == 1
     assert all(a[2] != 0 or a[3] != 5 for a in answers_after if a[1] == decided["agreed"])
 
@@ -110,7 +113,7 @@ def test_a_decision_changes_the_data_version_so_no_cache_goes_stale(
     assert changed["data_version"] != version["data_version"]
     assert after != before
     criterion = next(c for c in changed["agreement"]["criteria"] if c["id"] == decided["agreed"])
-    assert criterion["baseline_current"] == 5
+    assert criterion["baseline"]["current"] == 5
 
 
 def test_the_roadmap_draft_takes_the_notes_and_the_parked_item(room: Room, decided: dict) -> None:
@@ -119,9 +122,9 @@ def test_the_roadmap_draft_takes_the_notes_and_the_parked_item(room: Room, decid
     room.client.post(f"{url}/draft", data={"csrf_token": room.token})
     page = room.client.get(url)
 
-    titles = [i.title for i in page.context["page"].items]
-    assert any(t.startswith("Settle where") for t in titles)
-    assert any("Map the hand-offs" in i.reason for i in page.context["page"].items)
+    items = [row.item for row in page.context["page"].rows]
+    assert any(i.title.startswith("Settle where") for i in items)
+    assert any("Map the hand-offs" in i.reason for i in items)
 
 
 def test_excel_export_has_an_agreed_sheet(room: Room, decided: dict) -> None:

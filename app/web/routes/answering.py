@@ -16,8 +16,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.datastructures import FormData
 
-from app.db import repository
-from app.db.models import Assessment, AssessmentStatus, Participant
+from app.db import frameworks, repository
+from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Participant
 from app.domain.answering import (
     MAX_COMMENT_LENGTH,
     AnswerChoice,
@@ -29,7 +29,10 @@ from app.domain.answering import (
     unanswered,
 )
 from app.domain.framework import Area, Framework
+from app.domain.levels import AnswerLevels
+from app.web.confirm import Confirmation, ask, is_confirmed
 from app.web.deps import FormDep, InvitedParticipant, SessionDep
+from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -99,6 +102,18 @@ def get_questionnaire(
 QuestionnaireDep = Annotated[Questionnaire, Depends(get_questionnaire)]
 
 
+def _revisit(session: SessionDep, questionnaire: Questionnaire) -> dict[str, ArchivedAnswer]:
+    """Criteria to answer again after an upgrade of the framework, by id."""
+    answered = {c.criterion_id for c in questionnaire.answers.values() if c.is_complete}
+    found = frameworks.to_revisit(
+        session=session,
+        participant=questionnaire.participant,
+        framework=questionnaire.framework,
+        answered=answered,
+    )
+    return {archived.criterion_id: archived for archived in found}
+
+
 def _page(request: Request, template: str, page: object, status: int = 200) -> Response:
     """Participant pages hold their answers: never cached, never indexed."""
     response = templates.TemplateResponse(
@@ -114,14 +129,18 @@ class StartPage:
     questionnaire: Questionnaire
     minutes: int
     resume_area: Area
+    revisit: dict[str, ArchivedAnswer]
 
 
 @router.get("/p/{invite_token}", name="start_answering")
-def start_answering(request: Request, questionnaire: QuestionnaireDep) -> Response:
+def start_answering(
+    request: Request, questionnaire: QuestionnaireDep, session: SessionDep
+) -> Response:
     page = StartPage(
         questionnaire=questionnaire,
         minutes=estimated_minutes(questionnaire.framework),
         resume_area=questionnaire.progress.first_unfinished_area(),
+        revisit=_revisit(session, questionnaire),
     )
     return _page(request, "start.html", page)
 
@@ -132,12 +151,23 @@ class AreaPage:
     area: Area
     previous_area: Area | None
     next_area: Area | None
+    levels_used: list[AnswerLevels]  # the scale and answer sets this area's criteria use
+    revisit: dict[str, ArchivedAnswer]
     max_comment_length: int = MAX_COMMENT_LENGTH
     message: str = ""
 
 
+def _levels_used(framework: Framework, area: Area) -> list[AnswerLevels]:
+    used = {framework.levels_of(c).key: framework.levels_of(c) for c in area.all_criteria()}
+    return sorted(used.values(), key=lambda levels: (not levels.is_scale, levels.title))
+
+
 def _render_area(
-    request: Request, questionnaire: Questionnaire, area: Area, message: str = ""
+    request: Request,
+    session: SessionDep,
+    questionnaire: Questionnaire,
+    area: Area,
+    message: str = "",
 ) -> Response:
     ids = [a.id for a in questionnaire.framework.areas()]
     index = ids.index(area.id)
@@ -146,14 +176,18 @@ def _render_area(
         area=area,
         previous_area=questionnaire.area(ids[index - 1]) if index else None,
         next_area=questionnaire.progress.area_after(area.id),
+        levels_used=_levels_used(questionnaire.framework, area),
+        revisit=_revisit(session, questionnaire),
         message=message,
     )
     return _page(request, "area.html", page, status=422 if message else 200)
 
 
 @router.get("/p/{invite_token}/areas/{area_id}", name="answer_area")
-def answer_area(request: Request, questionnaire: QuestionnaireDep, area_id: str) -> Response:
-    return _render_area(request, questionnaire, questionnaire.area(area_id))
+def answer_area(
+    request: Request, questionnaire: QuestionnaireDep, area_id: str, session: SessionDep
+) -> Response:
+    return _render_area(request, session, questionnaire, questionnaire.area(area_id))
 
 
 def _level(raw: object, field: str, *, strict: bool) -> int | None:
@@ -214,7 +248,7 @@ def save_area(
     except AnswerRefused as refused:
         sent = {c.criterion_id: c for c in _choices_from_form(form, area, strict=False)}
         shown = replace(questionnaire, answers={**questionnaire.answers, **sent})
-        return _render_area(request, shown, area, message=str(refused))
+        return _render_area(request, session, shown, area, message=str(refused))
     for choice in checked:
         if not choice.is_empty or choice.criterion_id in questionnaire.answers:
             repository.save_answer(
@@ -272,20 +306,52 @@ def save_answer_json(
 class ReviewPage:
     questionnaire: Questionnaire
     unanswered: dict[str, list[str]]
+    revisit: dict[str, ArchivedAnswer]
+    submit: Confirmation | None  # asked first when something is unanswered
+
+
+def _submit_confirmation(
+    questionnaire: Questionnaire, missing: dict[str, list[str]]
+) -> Confirmation | None:
+    left = sum(len(ids) for ids in missing.values())
+    if not left:
+        return None
+    total = questionnaire.framework.criterion_count
+    review = f"/p/{questionnaire.invite_token}/review"
+    return Confirmation(
+        f"{left} of {total} unanswered — submit anyway?",
+        "Unanswered criteria are left out of the results. Submitting locks your answers: to "
+        "change anything afterwards, ask the person who invited you to unlock them.",
+        "Submit anyway",
+        review,
+    )
 
 
 @router.get("/p/{invite_token}/review", name="review_answers")
-def review_answers(request: Request, questionnaire: QuestionnaireDep) -> Response:
+def review_answers(
+    request: Request, questionnaire: QuestionnaireDep, session: SessionDep
+) -> Response:
     missing = unanswered(questionnaire.framework, questionnaire.answers)
-    return _page(request, "review.html", ReviewPage(questionnaire, missing))
+    page = ReviewPage(
+        questionnaire,
+        missing,
+        _revisit(session, questionnaire),
+        _submit_confirmation(questionnaire, missing),
+    )
+    return _page(request, "review.html", page)
 
 
 @router.post("/p/{invite_token}/submit", name="submit_answers")
 def submit_answers(
-    request: Request, questionnaire: QuestionnaireDep, session: SessionDep
+    request: Request, questionnaire: QuestionnaireDep, session: SessionDep, form: FormDep
 ) -> Response:
-    """Lock the answers; the consultant can unlock them, and closing freezes everything."""
+    """Lock the answers (asked first while any is missing); the consultant can unlock them,
+    and closing freezes everything."""
     questionnaire.ensure_open()
+    missing = unanswered(questionnaire.framework, questionnaire.answers)
+    confirmation = _submit_confirmation(questionnaire, missing)
+    if confirmation is not None and not is_confirmed(form):
+        return ask(request, confirmation, form)
     repository.set_submitted(session=session, participant=questionnaire.participant, submitted=True)
     target = request.app.url_path_for("review_answers", invite_token=questionnaire.invite_token)
-    return RedirectResponse(str(target), status_code=303)
+    return done(request, str(target), "Your answers are submitted. Thank you.")

@@ -8,7 +8,7 @@ from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
 from app.db.results import Agreement, results_of
 from app.domain.agreed import Comparison, in_force
-from app.domain.scoring import DISAGREEMENT_STDEV, disagreements
+from app.domain.scoring import DISAGREEMENT_SHARE, disagreements
 from app.web.api_models import (
     AgreementPublic,
     AssessmentPublic,
@@ -21,6 +21,7 @@ from app.web.api_models import (
     OrganisationDetailPublic,
     OrganisationPublic,
     ResultsPublic,
+    ScorePublic,
     SegmentsPublic,
 )
 from app.web.deps import (
@@ -155,6 +156,9 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
 
     A score is null where nobody gave both levels; criterion statistics (n, mean, median,
     min, max, standard deviation) cover complete answers only, and `dont_know` counts the rest.
+    `current_percent` and `target_percent` place a score in its range (0 at the lowest level);
+    `current`, `target` and `gap` are in levels and null where the parts are answered on
+    different levels (`levels` names the shared scale or answer set).
     """
     data = results_of(session=session, assessment=assessment)
     return AssessmentResultsPublic(
@@ -162,8 +166,11 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
         data_version=data.version,
         participants=data.results.participants,
         invited=data.invited,
+        scale_minimum=data.framework.scale.minimum,
         scale_maximum=data.framework.scale.maximum,
-        disagreement_stdev=DISAGREEMENT_STDEV,
+        disagreement_share=DISAGREEMENT_SHARE,
+        disagreement_stdev=DISAGREEMENT_SHARE
+        * (data.framework.scale.maximum - data.framework.scale.minimum),
         disagreements=[c.criterion_id for c in disagreements(data.results)],
         results=ResultsPublic.model_validate(data.results),
         segments=SegmentsPublic.model_validate(data.segments),
@@ -173,16 +180,15 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
 
 
 def _comparison(row: Comparison) -> ComparisonPublic:
-    baseline, individual = row.baseline, row.individual
     return ComparisonPublic(
         id=row.id,
         title=row.title,
-        baseline_current=baseline.current if baseline else None,
-        baseline_target=baseline.target if baseline else None,
-        individual_current=individual.current if individual else None,
-        individual_target=individual.target if individual else None,
+        baseline=ScorePublic.model_validate(row.baseline) if row.baseline else None,
+        individual=ScorePublic.model_validate(row.individual) if row.individual else None,
         difference_current=row.difference_current,
         difference_target=row.difference_target,
+        difference_current_points=row.difference_current_points,
+        difference_target_points=row.difference_target_points,
         agreed_criteria=row.agreed,
         criteria=row.criteria,
     )

@@ -7,15 +7,32 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.db import repository
-from app.db.models import AssessmentStatus, FrameworkSnapshot, Organisation
+from app.db import invites, repository
+from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot, Organisation
+from app.domain.messages import (
+    DEFAULT_INVITATION,
+    DEFAULT_REMINDER,
+    MAX_TEXT_LENGTH,
+    PLACEHOLDERS,
+    text_problem,
+)
 from app.domain.policy import Action
 from app.mail import mail_enabled
-from app.web.deps import AssessmentDep, AuditDep, OrganisationDep, SessionDep, SettingsDep, allowed
-from app.web.overview import render_assessment
+from app.web.confirm import ask, is_confirmed
+from app.web.deps import (
+    AssessmentDep,
+    AuditDep,
+    FormDep,
+    OrganisationDep,
+    SessionDep,
+    SettingsDep,
+    allowed,
+)
+from app.web.feedback import done
+from app.web.overview import close_confirmation, render_assessment
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -52,7 +69,7 @@ def _render_new(
     form: AssessmentForm,
     message: str = "",
 ) -> Response:
-    frameworks = list(repository.latest_snapshots(session=session))
+    frameworks = list(repository.latest_snapshots(session=session, offered_only=True))
     page = NewAssessmentPage(organisation, frameworks, form, message)
     return templates.TemplateResponse(
         request, "assessments/new.html", {"page": page}, status_code=422 if message else 200
@@ -68,23 +85,32 @@ MANAGE = allowed(Action.MANAGE_ASSESSMENTS)
 def new_assessment(
     request: Request, organisation: OrganisationDep, session: SessionDep
 ) -> Response:
-    return _render_new(
-        request, session, organisation, AssessmentForm(framework_id="reap-blueprint")
-    )
+    offered = repository.latest_snapshots(session=session, offered_only=True)
+    only = offered[0].framework_key if len(offered) == 1 else ""  # never a silent default
+    return _render_new(request, session, organisation, AssessmentForm(framework_id=only))
+
+
+def _details_problem(title: str, target_date: str) -> str:
+    """What is wrong with the fields the new and the edit form share; empty when none."""
+    if not title:
+        return "Title: give the assessment a title (up to 200 characters)."
+    if target_date:
+        try:
+            date.fromisoformat(target_date)
+        except ValueError:
+            return "Target date: use the form YYYY-MM-DD, for example 2028-06-30."
+    return ""
 
 
 def _problem(session: Session, form: AssessmentForm) -> str:
     """What is wrong with the form, naming the field; empty when it can be saved."""
     if not form.title:
-        return "Title: give the assessment a title (up to 200 characters)."
-    if repository.latest_snapshot(session=session, framework_key=form.framework_id) is None:
+        return _details_problem(form.title, form.target_date)
+    if not repository.latest_snapshot(
+        session=session, framework_key=form.framework_id, offered_only=True
+    ):
         return "Framework: choose one of the frameworks listed."
-    if form.target_date:
-        try:
-            date.fromisoformat(form.target_date)
-        except ValueError:
-            return "Target date: use the form YYYY-MM-DD, for example 2028-06-30."
-    return ""
+    return _details_problem(form.title, form.target_date)
 
 
 @router.post(
@@ -104,7 +130,9 @@ def create_assessment(
     message = _problem(session, form)
     if message:
         return _render_new(request, session, organisation, form, message)
-    snapshot = repository.latest_snapshot(session=session, framework_key=form.framework_id)
+    snapshot = repository.latest_snapshot(
+        session=session, framework_key=form.framework_id, offered_only=True
+    )
     assert snapshot is not None  # checked by _problem
     assessment = repository.create_assessment(
         session=session,
@@ -114,12 +142,9 @@ def create_assessment(
         purpose=form.purpose,
         target_date=date.fromisoformat(form.target_date) if form.target_date else None,
     )
-    audit(
-        "created assessment",
-        organisation_id=organisation.id,
-        detail=form.title,
-    )
-    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+    audit("created assessment", organisation_id=organisation.id, detail=form.title)
+    message = f"Created “{form.title}”. Invite the participants, then open it for answers."
+    return done(request, f"/assessments/{assessment.id}", message)
 
 
 @router.get("/assessments/{assessment_id}", name="show_assessment")
@@ -132,26 +157,131 @@ def show_assessment(
     return render_assessment(request, session, assessment, mail=mail_enabled(settings))
 
 
+STATUS_DONE = {
+    "open": "Opened “{title}”: participants can answer now.",
+    "close": "Closed “{title}”: every answer is frozen.",
+    "reopen": "Reopened “{title}”: participants can change their answers again.",
+}
+
+
 @router.post("/assessments/{assessment_id}/status", name="change_status", dependencies=[MANAGE])
 def change_status(
+    request: Request,
     assessment: AssessmentDep,
     session: SessionDep,
     audit: AuditDep,
-    action: Annotated[str, Form(max_length=20)] = "",
+    form: FormDep,
 ) -> Response:
-    """Open (from draft), close (from open) or reopen (from closed)."""
+    """Open (from draft), close (from open, asked first) or reopen (from closed)."""
+    action = str(form.get("action", ""))
     if action not in STATUS_ACTIONS:
-        raise HTTPException(status_code=422, detail="action: must be open, close or reopen")
+        raise HTTPException(status_code=422, detail="Action: must be open, close or reopen.")
     status, allowed_from = STATUS_ACTIONS[action]
     if assessment.status not in allowed_from:
         raise HTTPException(
             status_code=409,
             detail=f"This assessment is {assessment.status}; it cannot {action} from there.",
         )
+    if action == "close" and not is_confirmed(form):
+        waiting, _ = invites.waiting_for_reminder(session=session, assessment=assessment)
+        return ask(request, close_confirmation(assessment, waiting), form)
     repository.set_status(session=session, assessment=assessment, status=status)
     audit(
-        f"{action} assessment",
-        organisation_id=assessment.organisation_id,
-        detail=assessment.title,
+        f"{action} assessment", organisation_id=assessment.organisation_id, detail=assessment.title
     )
-    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+    message = STATUS_DONE[action].format(title=assessment.title)
+    return done(request, f"/assessments/{assessment.id}", message)
+
+
+@dataclass(frozen=True)
+class EditForm:
+    title: str
+    purpose: str
+    target_date: str
+    invite_text: str
+    reminder_text: str
+
+
+@dataclass(frozen=True)
+class EditAssessmentPage:
+    assessment: Assessment
+    form: EditForm
+    placeholders: dict[str, str]
+    message: str = ""
+
+
+def _render_edit(request: Request, page: EditAssessmentPage) -> Response:
+    status = 422 if page.message else 200
+    return templates.TemplateResponse(
+        request, "assessments/edit.html", {"page": page}, status_code=status
+    )
+
+
+EDIT = allowed(Action.EDIT_ASSESSMENTS)
+
+
+@router.get("/assessments/{assessment_id}/edit", name="edit_assessment", dependencies=[EDIT])
+def edit_assessment(request: Request, assessment: AssessmentDep) -> Response:
+    form = EditForm(
+        assessment.title,
+        assessment.purpose,
+        assessment.target_date.isoformat() if assessment.target_date else "",
+        assessment.invite_text or DEFAULT_INVITATION,
+        assessment.reminder_text or DEFAULT_REMINDER,
+    )
+    return _render_edit(request, EditAssessmentPage(assessment, form, PLACEHOLDERS))
+
+
+def _edit_problem(form: EditForm) -> str:
+    for label, text in (
+        ("Invitation email", form.invite_text),
+        ("Reminder email", form.reminder_text),
+    ):
+        problem = text_problem(text)
+        if problem:
+            return f"{label}: {problem}."
+    return _details_problem(form.title, form.target_date)
+
+
+def _own_text(text: str, default: str) -> str:
+    """Stored only when it differs from the default, so a better default reaches everyone."""
+    normalised = text.replace("\r\n", "\n").strip()
+    return "" if normalised == default.strip() else normalised
+
+
+LongText = Annotated[str, Form(max_length=MAX_TEXT_LENGTH)]
+
+
+@router.post("/assessments/{assessment_id}/edit", name="update_assessment", dependencies=[EDIT])
+def update_assessment(
+    request: Request,
+    assessment: AssessmentDep,
+    session: SessionDep,
+    audit: AuditDep,
+    title: Annotated[str, Form(max_length=200)] = "",
+    purpose: LongText = "",
+    target_date: Annotated[str, Form(max_length=20)] = "",
+    invite_text: LongText = "",
+    reminder_text: LongText = "",
+) -> Response:
+    form = EditForm(
+        title.strip(),
+        purpose.strip(),
+        target_date.strip(),
+        invite_text or DEFAULT_INVITATION,
+        reminder_text or DEFAULT_REMINDER,
+    )
+    message = _edit_problem(form)
+    if message:
+        return _render_edit(request, EditAssessmentPage(assessment, form, PLACEHOLDERS, message))
+    repository.update_assessment(
+        session=session,
+        assessment=assessment,
+        title=form.title,
+        purpose=form.purpose,
+        target_date=date.fromisoformat(form.target_date) if form.target_date else None,
+        invite_text=_own_text(form.invite_text, DEFAULT_INVITATION),
+        reminder_text=_own_text(form.reminder_text, DEFAULT_REMINDER),
+    )
+    audit("changed assessment", organisation_id=assessment.organisation_id, detail=form.title)
+    return done(request, f"/assessments/{assessment.id}", f"Saved the changes to “{form.title}”.")

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import json
+import re
+import secrets
+import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from fastapi import HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
 
-from app.db.models import Organisation
-from app.db.transfer import ImportRefused, import_assessment
+from app.config import Settings
+from app.db import repository
+from app.db.models import Assessment, Organisation
+from app.db.organisations import imported_from
+from app.db.transfer import ImportRefused, fingerprint, import_assessment
 from app.domain.policy import Action
 from app.report_data import exported
 from app.reports.registry import EXPORTS
-from app.web.deps import AssessmentDep, AuditDep, OrganisationDep, SessionDep, allowed
+from app.web.deps import (
+    AssessmentDep,
+    AuditDep,
+    FormDep,
+    OrganisationDep,
+    SessionDep,
+    SettingsDep,
+    allowed,
+)
+from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -49,6 +67,77 @@ class ImportPage:
     message: str
 
 
+@dataclass(frozen=True)
+class ImportAgainPage:
+    organisation: Organisation
+    earlier: Assessment
+    stash: str
+
+
+STASH_SECONDS = 3600  # how long an upload waits for "replace or keep both"
+
+
+def _stash_dir(settings: Settings, organisation: Organisation) -> Path:
+    return settings.data_dir / "imports" / f"organisation-{organisation.id}"
+
+
+def _stash(settings: Settings, organisation: Organisation, raw: bytes) -> str:
+    """Keep an upload for the consultant's answer; older uploads are cleared on the way."""
+    folder = _stash_dir(settings, organisation)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        if time.time() - old.stat().st_mtime > STASH_SECONDS:
+            old.unlink(missing_ok=True)
+    name = secrets.token_hex(16)
+    (folder / f"{name}.json").write_bytes(raw)
+    return name
+
+
+def _unstash(settings: Settings, organisation: Organisation, name: str) -> bytes:
+    if not re.fullmatch(r"[0-9a-f]{32}", name):
+        raise ImportRefused("file: choose the file again; this upload is not known")
+    path = _stash_dir(settings, organisation) / f"{name}.json"
+    if not path.exists():
+        raise ImportRefused("file: this upload waited too long; choose the file again")
+    raw = path.read_bytes()
+    path.unlink()
+    return raw
+
+
+def _document(raw: bytes) -> dict[str, Any]:
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
+    try:
+        document = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ImportRefused("file: not JSON; choose a Gapwise JSON export") from None
+    if not isinstance(document, dict):
+        raise ImportRefused("file: not a Gapwise JSON export")
+    return document
+
+
+def _upload(form: FormData, settings: Settings, organisation: Organisation) -> bytes:
+    file, stash = form.get("file"), str(form.get("stash", ""))
+    if stash:
+        return _unstash(settings, organisation, stash)
+    if not isinstance(file, UploadFile):
+        raise ImportRefused("file: choose a Gapwise JSON export to import")
+    return file.file.read(MAX_IMPORT_BYTES + 1)
+
+
+def _summary(assessment: Assessment, document: dict[str, Any]) -> str:
+    counts = [
+        (len(document.get("participants", [])), "participant"),
+        (len(document.get("answers", [])), "answer"),
+        (len(document.get("roadmap", [])), "roadmap initiative"),
+    ]
+    parts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
+    return (
+        f"Imported “{assessment.title}”: {parts}. It is closed and nobody has a link; "
+        "reopen it and issue links to collect answers again."
+    )
+
+
 @router.post(
     "/organisations/{organisation_id}/import",
     name="import_assessment",
@@ -58,20 +147,25 @@ def import_upload(
     request: Request,
     organisation: OrganisationDep,
     session: SessionDep,
+    settings: SettingsDep,
     audit: AuditDep,
-    file: UploadFile,
+    form: FormDep,
 ) -> Response:
-    """Restore an assessment from a Gapwise JSON export into this organisation."""
-    raw = file.file.read(MAX_IMPORT_BYTES + 1)
+    """Restore an assessment from a Gapwise JSON export into this organisation. A file
+    imported here before is not imported again until the consultant says replace or keep."""
+    choice = str(form.get("choice", ""))
     try:
-        if len(raw) > MAX_IMPORT_BYTES:
-            raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
-        try:
-            document = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ImportRefused("file: not JSON; choose a Gapwise JSON export") from None
-        if not isinstance(document, dict):
-            raise ImportRefused("file: not a Gapwise JSON export")
+        raw = _upload(form, settings, organisation)
+        document = _document(raw)
+        earlier = imported_from(
+            session=session, organisation=organisation, fingerprint=fingerprint(document)
+        )
+        if earlier is not None and choice not in ("replace", "keep"):
+            page = ImportAgainPage(organisation, earlier, _stash(settings, organisation, raw))
+            return templates.TemplateResponse(request, "exports/import_again.html", {"page": page})
+        if earlier is not None and choice == "replace":
+            repository.delete_assessment(session=session, assessment=earlier)
+            audit("removed assessment", organisation_id=organisation.id, detail=earlier.title)
         assessment = import_assessment(
             session=session, document=document, organisation=organisation
         )
@@ -81,9 +175,5 @@ def import_upload(
         return templates.TemplateResponse(
             request, "exports/import_refused.html", {"page": page}, status_code=422
         )
-    audit(
-        "imported assessment",
-        organisation_id=organisation.id,
-        detail=assessment.title,
-    )
-    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+    audit("imported assessment", organisation_id=organisation.id, detail=assessment.title)
+    return done(request, f"/assessments/{assessment.id}", _summary(assessment, document))

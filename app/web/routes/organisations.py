@@ -8,12 +8,24 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.db import accounts, repository
+from app.db import organisations as organisation_store
 from app.db.models import Assessment, AuditEvent, Organisation, User
+from app.db.organisations import AssessmentSummary, assessment_summaries
 from app.domain.policy import Action
-from app.web.deps import AuditDep, CurrentUser, DbId, OrganisationDep, SessionDep, allowed
+from app.web.confirm import Confirmation, ask, is_confirmed
+from app.web.deps import (
+    AuditDep,
+    CurrentUser,
+    DbId,
+    FormDep,
+    OrganisationDep,
+    SessionDep,
+    allowed,
+)
+from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -23,7 +35,16 @@ router = page_router()
 @dataclass(frozen=True)
 class OrganisationsPage:
     organisations: list[Organisation]
+    assessments: dict[int, list[AssessmentSummary]]  # by organisation id
     message: str = ""
+
+    @property
+    def active(self) -> list[Organisation]:
+        return [o for o in self.organisations if o.archived_at is None]
+
+    @property
+    def archived(self) -> list[Organisation]:
+        return [o for o in self.organisations if o.archived_at is not None]
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,8 @@ class OrganisationPage:
     organisation: Organisation
     assessments: list[Assessment]
     members: list[User]
+    archive: Confirmation
+    removals: dict[int, Confirmation]  # by member's user id
     message: str = ""
 
 
@@ -47,10 +70,11 @@ def _slug(name: str) -> str:
 def _render_organisations(
     request: Request, session: SessionDep, user: User, message: str = "", status: int = 200
 ) -> Response:
-    page = OrganisationsPage(
-        organisations=list(accounts.organisations_for(session=session, user=user)),
-        message=message,
+    organisations = list(accounts.organisations_for(session=session, user=user))
+    summaries = assessment_summaries(
+        session=session, organisation_ids=[o.id or 0 for o in organisations]
     )
+    page = OrganisationsPage(organisations, summaries, message)
     return templates.TemplateResponse(
         request, "organisations/index.html", {"page": page}, status_code=status
     )
@@ -83,17 +107,41 @@ def create_organisation(
     organisation = repository.create_organisation(session=session, slug=slug, name=name)
     accounts.add_membership(session=session, user=user, organisation=organisation)
     audit("created organisation", organisation_id=organisation.id, detail=name)
-    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+    return done(request, f"/organisations/{organisation.id}", f"Created {name}.")
 
 
 def _organisation_page(
     session: SessionDep, organisation: Organisation, message: str = ""
 ) -> OrganisationPage:
+    members = list(accounts.members_of(session=session, organisation=organisation))
     return OrganisationPage(
         organisation=organisation,
         assessments=list(repository.assessments_of(session=session, organisation=organisation)),
-        members=list(accounts.members_of(session=session, organisation=organisation)),
+        members=members,
+        archive=_archive_confirmation(organisation),
+        removals={m.id or 0: _removal_confirmation(organisation, m) for m in members},
         message=message,
+    )
+
+
+def _archive_confirmation(organisation: Organisation) -> Confirmation:
+    return Confirmation(
+        f"Archive {organisation.name}?",
+        "It moves to the archived list and its assessments stay as they are: nothing is "
+        "deleted, open assessments stay open, and you can restore it at any time.",
+        f"Archive {organisation.name}",
+        f"/organisations/{organisation.id}",
+    )
+
+
+def _removal_confirmation(organisation: Organisation, member: User) -> Confirmation:
+    who = member.name or member.email
+    return Confirmation(
+        f"Remove {who} from {organisation.name}?",
+        f"{who} can no longer see {organisation.name}'s assessments, results or reports. "
+        "Their account stays; add them again to give access back.",
+        f"Remove {who}",
+        f"/organisations/{organisation.id}",
     )
 
 
@@ -127,7 +175,8 @@ def add_member(
         )
     accounts.add_membership(session=session, user=member, organisation=organisation)
     audit("added member", organisation_id=organisation.id, detail=member.email)
-    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+    message = f"Added {member.name or member.email}: they can see {organisation.name} now."
+    return done(request, f"/organisations/{organisation.id}", message)
 
 
 @router.post(
@@ -136,22 +185,78 @@ def add_member(
     dependencies=[MEMBERS],
 )
 def remove_member(
+    request: Request,
     organisation: OrganisationDep,
     user_id: DbId,
     session: SessionDep,
     audit: AuditDep,
+    form: FormDep,
 ) -> Response:
     member = session.get(User, user_id)
-    if member is None or not accounts.remove_membership(
-        session=session, user_id=user_id, organisation=organisation
-    ):
+    members = accounts.members_of(session=session, organisation=organisation)
+    if member is None or member not in members:
         raise HTTPException(status_code=404, detail="That person is not a member here.")
-    audit(
-        "removed member",
-        organisation_id=organisation.id,
-        detail=member.email,
+    if not is_confirmed(form):
+        return ask(request, _removal_confirmation(organisation, member), form)
+    accounts.remove_membership(session=session, user_id=user_id, organisation=organisation)
+    audit("removed member", organisation_id=organisation.id, detail=member.email)
+    message = f"Removed {member.name or member.email} from {organisation.name}."
+    return done(request, f"/organisations/{organisation.id}", message)
+
+
+ORGANISE = allowed(Action.MANAGE_ORGANISATIONS)
+
+
+@router.post(
+    "/organisations/{organisation_id}/rename", name="rename_organisation", dependencies=[ORGANISE]
+)
+def rename_organisation(
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    audit: AuditDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A new name (its address stays): shown on every page, report and export from now on."""
+    name, before = " ".join(name.split()), organisation.name
+    if not name:
+        message = "Name: give the organisation a name (up to 200 characters)."
+        page = _organisation_page(session, organisation, message)
+        return templates.TemplateResponse(
+            request, "organisations/detail.html", {"page": page}, status_code=422
+        )
+    organisation_store.rename_organisation(session=session, organisation=organisation, name=name)
+    audit("renamed organisation", organisation_id=organisation.id, detail=f"{before} → {name}")
+    return done(request, f"/organisations/{organisation.id}", f"Renamed {before} to {name}.")
+
+
+@router.post(
+    "/organisations/{organisation_id}/archive", name="archive_organisation", dependencies=[ORGANISE]
+)
+def archive_organisation(
+    request: Request,
+    organisation: OrganisationDep,
+    session: SessionDep,
+    audit: AuditDep,
+    form: FormDep,
+) -> Response:
+    """Archive (asked first) or, with restore=yes, bring back from the archive."""
+    restore = form.get("restore") == "yes"
+    if not restore and not is_confirmed(form):
+        return ask(request, _archive_confirmation(organisation), form)
+    organisation_store.set_archived(
+        session=session, organisation=organisation, archived=not restore
     )
-    return RedirectResponse(f"/organisations/{organisation.id}", status_code=303)
+    audit(
+        "restored organisation" if restore else "archived organisation",
+        organisation_id=organisation.id,
+        detail=organisation.name,
+    )
+    if restore:
+        return done(request, f"/organisations/{organisation.id}", f"Restored {organisation.name}.")
+    return done(
+        request, "/organisations", f"Archived {organisation.name}; it is listed under Archived."
+    )
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""Participants of an assessment: add them, give them a link (by email too), unlock answers."""
+"""One participant at a time: add, edit, remove; a new link, revoke the link, unlock answers."""
 
 from __future__ import annotations
 
@@ -6,212 +6,235 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Form, Request
-from fastapi.responses import RedirectResponse, Response
-from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlmodel import Session
+from fastapi.responses import Response
 
-from app.config import Settings
 from app.db import accounts, repository
 from app.db.models import Assessment, Participant
+from app.domain.people import DetailsRefused, ParticipantDetails, checked_details
 from app.domain.policy import Action
-from app.mail import MailNotSent, invite_message, mail_enabled, send
+from app.mail import mail_enabled
+from app.web.confirm import ask, is_confirmed
 from app.web.deps import (
     AssessmentDep,
     AuditDep,
-    AuditLog,
+    CurrentUser,
+    FormDep,
     ParticipantDep,
     SessionDep,
     SettingsDep,
     allowed,
 )
-from app.web.overview import ParticipantForm, render_assessment
+from app.web.feedback import done
+from app.web.invitations import NEW_LINK, issue_batch, show_batch
+from app.web.overview import (
+    participant_confirmations,
+    render_assessment,
+)
 from app.web.templating import templates
 from app.web.transactions import page_router
 
-router = page_router(dependencies=[allowed(Action.MANAGE_PARTICIPANTS)])
+MANAGE = allowed(Action.MANAGE_PARTICIPANTS)
+router = page_router()
+PARTICIPANT = "/assessments/{assessment_id}/participants/{participant_id}"
 
-INVITE_COOKIE = "gapwise_invite"
-INVITE_SHOWN_SECONDS = 600
-
-
-@dataclass(frozen=True)
-class InvitePage:
-    assessment: Assessment
-    participant: Participant
-    link: str
-    mail_note: str
+Name = Annotated[str, Form(max_length=400)]  # the rules are checked_details'; this only bounds
 
 
-def _problem(form: ParticipantForm) -> str:
-    if not form.name:
-        return "Name: give the participant's name (up to 200 characters)."
-    if form.email and ("@" not in form.email or " " in form.email):
-        return f"Email: '{form.email}' is not an email address; leave it empty to copy the link."
-    return ""
+def _details(name: str, email: str, group: str, role: str) -> ParticipantDetails:
+    return ParticipantDetails(name, email, group, role)
 
 
-@router.post("/assessments/{assessment_id}/participants", name="add_participant")
+def _overview(assessment: Assessment) -> str:
+    return f"/assessments/{assessment.id}"
+
+
+@router.post(
+    "/assessments/{assessment_id}/participants", name="add_participant", dependencies=[MANAGE]
+)
 def add_participant(
     request: Request,
     assessment: AssessmentDep,
     session: SessionDep,
     settings: SettingsDep,
+    user: CurrentUser,
     audit: AuditDep,
-    name: Annotated[str, Form(max_length=200)] = "",
-    email: Annotated[str, Form(max_length=320)] = "",
-    group: Annotated[str, Form(max_length=80)] = "",
-    role: Annotated[str, Form(max_length=120)] = "",
+    name: Name = "",
+    email: Name = "",
+    group: Name = "",
+    role: Name = "",
 ) -> Response:
-    form = ParticipantForm(name.strip(), email.strip(), group.strip(), role.strip())
-    message = _problem(form)
-    if message:
+    sent = _details(name, email, group, role)
+    try:
+        details = checked_details(sent)
+    except DetailsRefused as refused:
+        mail = mail_enabled(settings)
         return render_assessment(
-            request,
-            session,
-            assessment,
-            mail=mail_enabled(settings),
-            form=form,
-            message=message,
+            request, session, assessment, mail=mail, form=sent, message=str(refused)
         )
     participant = repository.add_participant(
         session=session,
         assessment=assessment,
-        name=form.name,
-        email=form.email or None,
-        group=form.group,
-        role=form.role,
+        name=details.name,
+        email=details.email or None,
+        group=details.group,
+        role=details.role,
     )
-    audit(
-        "added participant",
+    audit("added participant", organisation_id=assessment.organisation_id, detail=details.name)
+    return _new_link(request, session, settings, user, assessment, participant, "Added")
+
+
+def _new_link(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    assessment: Assessment,
+    participant: Participant,
+    verb: str,
+) -> Response:
+    batch, secrets = issue_batch(
+        session=session, kind=NEW_LINK, participants=[participant], issued_by=user
+    )
+    accounts.record(
+        session=session,
+        action="issued invite",
+        actor=user,
         organisation_id=assessment.organisation_id,
-        detail=form.name,
+        detail=participant.name,
     )
-    return _new_invite(request, session, settings, audit, assessment, participant)
+    return show_batch(
+        request,
+        session=session,
+        settings=settings,
+        assessment=assessment,
+        batch=batch,
+        participants=[participant],
+        secrets=secrets,
+        consultant=user,
+        message=f"{verb} {participant.name}: a new link is below.",
+    )
 
 
-@router.post(
-    "/assessments/{assessment_id}/participants/{participant_id}/invite", name="issue_invite"
-)
+@router.post(f"{PARTICIPANT}/invite", name="issue_invite", dependencies=[MANAGE])
 def issue_invite(
     request: Request,
     assessment: AssessmentDep,
     participant: ParticipantDep,
     session: SessionDep,
     settings: SettingsDep,
-    audit: AuditDep,
+    user: CurrentUser,
+    form: FormDep,
 ) -> Response:
-    return _new_invite(request, session, settings, audit, assessment, participant)
+    """A new link; any earlier one stops working (asked first when one is still active)."""
+    confirmations = participant_confirmations(session, assessment, participant)
+    if confirmations.replace is not None and not is_confirmed(form):
+        return ask(request, confirmations.replace, form)
+    return _new_link(request, session, settings, user, assessment, participant, "Link replaced for")
 
 
-def _new_invite(
-    request: Request,
-    session: Session,
-    settings: Settings,
-    audit: AuditLog,
-    assessment: Assessment,
-    participant: Participant,
-) -> Response:
-    """Issue a link (replacing the old one), email it if we can, then show it on a GET page.
-
-    Only the link's hash is stored, so the page gets it from a signed cookie that lives ten
-    minutes: a reload shows it again instead of posting the form twice.
-    """
-    secret = accounts.issue_invite(session=session, participant=participant)
-    _record(audit, assessment, participant, "issued invite")
-    link = settings.base_url_text + request.app.url_path_for("start_answering", invite_token=secret)
-    note = _mail_invite(session, settings, assessment, participant, link)
-    path = f"/assessments/{assessment.id}/participants/{participant.id}/invite"
-    shown = {"participant": participant.id, "link": link, "note": note}
-    response = RedirectResponse(path, status_code=303)
-    response.set_cookie(
-        INVITE_COOKIE,
-        _invite_serializer(settings).dumps(shown),
-        max_age=INVITE_SHOWN_SECONDS,
-        path=path,
-        httponly=True,
-        samesite="strict",
-        secure=settings.base_url.scheme == "https",
-    )
-    return response
-
-
-def _invite_serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key, salt="gapwise-invite-link")
-
-
-@router.get("/assessments/{assessment_id}/participants/{participant_id}/invite", name="show_invite")
-def show_invite(
+@router.post(f"{PARTICIPANT}/revoke-invite", name="revoke_invite", dependencies=[MANAGE])
+def revoke_invite(
     request: Request,
     assessment: AssessmentDep,
     participant: ParticipantDep,
-    settings: SettingsDep,
+    session: SessionDep,
+    audit: AuditDep,
+    form: FormDep,
 ) -> Response:
-    """The link just issued, or, once its ten minutes are over, a way to issue a new one."""
-    try:
-        shown = _invite_serializer(settings).loads(
-            request.cookies.get(INVITE_COOKIE, ""), max_age=INVITE_SHOWN_SECONDS
-        )
-    except BadData:
-        shown = {}
-    if shown.get("participant") != participant.id:
-        shown = {}
-    page = InvitePage(assessment, participant, shown.get("link", ""), shown.get("note", ""))
-    return templates.TemplateResponse(request, "assessments/invite.html", {"page": page})
-
-
-def _record(audit: AuditLog, assessment: Assessment, participant: Participant, action: str) -> None:
-    """The audit line for a change to one participant, named in it."""
-    audit(action, organisation_id=assessment.organisation_id, detail=participant.name)
-
-
-def _back_to(assessment: Assessment) -> Response:
-    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
-
-
-def _mail_invite(
-    session: Session,
-    settings: Settings,
-    assessment: Assessment,
-    participant: Participant,
-    link: str,
-) -> str:
-    """Send the link when mail is set up and the participant has an address; say what happened."""
-    if not (participant.email and mail_enabled(settings)):
-        return ""
-    message = invite_message(
-        settings=settings,
-        to=participant.email,
-        name=participant.name,
-        link=link,
-        assessment=assessment.title,
-        organisation=repository.organisation_of(session=session, assessment=assessment).name,
-    )
-    try:
-        send(settings, message)
-    except MailNotSent as exc:
-        return f"Not emailed: {exc}. Copy the link below instead."
-    return f"Emailed to {participant.email}."
-
-
-@router.post(
-    "/assessments/{assessment_id}/participants/{participant_id}/revoke-invite",
-    name="revoke_invite",
-)
-def revoke_invite(
-    assessment: AssessmentDep, participant: ParticipantDep, session: SessionDep, audit: AuditDep
-) -> Response:
+    if not is_confirmed(form):
+        confirmation = participant_confirmations(session, assessment, participant).revoke
+        return ask(request, confirmation, form)
     accounts.revoke_invites(session=session, participant=participant)
-    _record(audit, assessment, participant, "revoked invite")
-    return _back_to(assessment)
+    audit("revoked invite", organisation_id=assessment.organisation_id, detail=participant.name)
+    message = f"Link revoked for {participant.name}: it no longer opens the questionnaire."
+    return done(request, _overview(assessment), message)
 
 
-@router.post(
-    "/assessments/{assessment_id}/participants/{participant_id}/unlock", name="unlock_answers"
-)
+@router.post(f"{PARTICIPANT}/unlock", name="unlock_answers", dependencies=[MANAGE])
 def unlock_answers(
-    assessment: AssessmentDep, participant: ParticipantDep, session: SessionDep, audit: AuditDep
+    request: Request,
+    assessment: AssessmentDep,
+    participant: ParticipantDep,
+    session: SessionDep,
+    audit: AuditDep,
 ) -> Response:
     """Undo a participant's submit so they can change their answers again."""
     repository.set_submitted(session=session, participant=participant, submitted=False)
-    _record(audit, assessment, participant, "unlocked answers")
-    return _back_to(assessment)
+    audit("unlocked answers", organisation_id=assessment.organisation_id, detail=participant.name)
+    message = f"Answers unlocked for {participant.name}: they can change them and submit again."
+    return done(request, _overview(assessment), message)
+
+
+@dataclass(frozen=True)
+class EditParticipantPage:
+    assessment: Assessment
+    participant: Participant
+    form: ParticipantDetails
+    message: str = ""
+
+
+def _render_edit(request: Request, page: EditParticipantPage, status: int = 200) -> Response:
+    return templates.TemplateResponse(
+        request, "participants/edit.html", {"page": page}, status_code=status
+    )
+
+
+@router.get(f"{PARTICIPANT}/edit", name="edit_participant", dependencies=[MANAGE])
+def edit_participant(
+    request: Request, assessment: AssessmentDep, participant: ParticipantDep
+) -> Response:
+    form = _details(participant.name, participant.email or "", participant.group, participant.role)
+    return _render_edit(request, EditParticipantPage(assessment, participant, form))
+
+
+@router.post(f"{PARTICIPANT}/edit", name="update_participant", dependencies=[MANAGE])
+def update_participant(
+    request: Request,
+    assessment: AssessmentDep,
+    participant: ParticipantDep,
+    session: SessionDep,
+    audit: AuditDep,
+    name: Name = "",
+    email: Name = "",
+    group: Name = "",
+    role: Name = "",
+) -> Response:
+    sent = _details(name, email, group, role)
+    try:
+        details = checked_details(sent)
+    except DetailsRefused as refused:
+        page = EditParticipantPage(assessment, participant, sent, str(refused))
+        return _render_edit(request, page, status=422)
+    repository.update_participant(
+        session=session,
+        participant=participant,
+        name=details.name,
+        email=details.email or None,
+        group=details.group,
+        role=details.role,
+    )
+    audit("changed participant", organisation_id=assessment.organisation_id, detail=details.name)
+    return done(request, _overview(assessment), f"Saved the details of {details.name}.")
+
+
+@router.post(
+    f"{PARTICIPANT}/remove",
+    name="remove_participant",
+    dependencies=[allowed(Action.REMOVE_PARTICIPANTS)],
+)
+def remove_participant(
+    request: Request,
+    assessment: AssessmentDep,
+    participant: ParticipantDep,
+    session: SessionDep,
+    audit: AuditDep,
+    form: FormDep,
+) -> Response:
+    if not is_confirmed(form):
+        confirmation = participant_confirmations(session, assessment, participant).remove
+        return ask(request, confirmation, form)
+    name = participant.name
+    repository.delete_participant(session=session, participant=participant)
+    audit("removed participant", organisation_id=assessment.organisation_id, detail=name)
+    message = f"Removed {name} and their answers; the results no longer count them."
+    return done(request, _overview(assessment), message)

@@ -10,9 +10,8 @@ from fastapi.responses import Response
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
-from app.domain.framework import Criterion
+from app.domain.framework import Area, Criterion
 from app.domain.scoring import (
-    DISAGREEMENT_STDEV,
     AreaResult,
     CriterionResult,
     disagreements,
@@ -21,7 +20,9 @@ from app.domain.scoring import (
 )
 from app.report_data import chart_data_of
 from app.reports.cache import cached
-from app.reports.registry import CHARTS, Chart, charts_on_page
+from app.reports.figures import Figures
+from app.reports.method import Method, method_of
+from app.reports.registry import CHARTS, EXPORTS, Chart, ExportFormat, charts_on_page
 from app.web.deps import AssessmentDep, SessionDep, SettingsDep
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -42,7 +43,9 @@ class ResultsPage:
     area_titles: dict[str, str]  # criterion id -> its area's title
     criterion_texts: dict[str, str]
     charts: dict[str, list[Chart]]  # page section -> the charts registered for it
-    disagreement_stdev: float = DISAGREEMENT_STDEV
+    figures: Figures
+    method: Method
+    exports: tuple[ExportFormat, ...] = tuple(EXPORTS.values())
 
 
 @router.get("/assessments/{assessment_id}/results", name="show_results")
@@ -60,6 +63,8 @@ def show_results(request: Request, assessment: AssessmentDep, session: SessionDe
             c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
         },
         criterion_texts={c.criterion_id: c.text for c in data.results.criteria()},
+        figures=Figures(data.framework),
+        method=method_of(data.framework),
         charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
@@ -70,9 +75,12 @@ class AreaResultsPage:
     assessment: Assessment
     data: AssessmentResults
     area: AreaResult
-    intent: str
+    framework_area: Area
     comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
+    figures: Figures
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
+    previous_area: AreaResult | None = None
+    next_area: AreaResult | None = None
 
 
 @router.get("/assessments/{assessment_id}/results/areas/{area_id}", name="show_area_results")
@@ -83,16 +91,21 @@ def show_area_results(
     session: SessionDep,
 ) -> Response:
     data = results_of(session=session, assessment=assessment)
-    area = next((a for a in data.results.areas() if a.area_id == area_id), None)
-    if area is None:
+    areas = list(data.results.areas())
+    index = next((i for i, a in enumerate(areas) if a.area_id == area_id), None)
+    if index is None:
         raise HTTPException(status_code=404, detail=f"This assessment has no area '{area_id}'.")
+    area = areas[index]
     page = AreaResultsPage(
         assessment=assessment,
         data=data,
         area=area,
-        intent=next(a.intent for a in data.framework.areas() if a.id == area_id),
+        framework_area=next(a for a in data.framework.areas() if a.id == area_id),
         comments=repository.comments_by_criterion(session=session, assessment=assessment),
+        figures=Figures(data.framework),
         criteria={c.id: c for c in data.framework.criteria()},
+        previous_area=areas[index - 1] if index else None,
+        next_area=areas[index + 1] if index + 1 < len(areas) else None,
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
 

@@ -1,21 +1,35 @@
-"""The roadmap: drafted from the gaps, then edited by the consultant (title, owner, horizon...)."""
+"""The roadmap: drafted from the gaps, then edited by the consultant in one form.
+
+Every initiative is a part of one form, so a save keeps every edit on the page, whichever
+button sent it (its own Save, Up/Down, Drop, Add, or the save bar). The form carries the
+roadmap's revision: a save over someone else's newer one is refused with the edits kept.
+With JavaScript (static/js/roadmap.js) a save happens in place, without losing the scroll
+position, and leaving with unsaved changes asks first.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, replace
 
-from fastapi import Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.db import roadmaps
 from app.db.models import Assessment, RoadmapItem, RoadmapStatus
 from app.db.results import results_of
+from app.db.roadmaps import ItemEdit
 from app.domain.policy import Action
 from app.domain.roadmap import HORIZONS
 from app.domain.scoring import AreaResult
-from app.web.deps import AssessmentDep, AuditDep, DbId, FormDep, SessionDep, allowed
+from app.report_data import chart_data_of, drafted
+from app.reports.figures import Figures
+from app.reports.method import Method, method_of
+from app.reports.registry import Chart, charts_on_page
+from app.web.confirm import Confirmation, ask, carried, is_confirmed
+from app.web.deps import AssessmentDep, AuditDep, FormDep, SessionDep, allowed
+from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -23,42 +37,302 @@ router = page_router()
 
 MAX_IMPORTANCE = 5.0
 EDIT = allowed(Action.EDIT_ROADMAP)
+LIMITS = {  # characters, per field of an initiative
+    "title": 200,
+    "owner": 120,
+    "actions": 4000,
+    "outcome": 1000,
+    "depends_on": 1000,
+    "notes": 4000,
+}
+
+
+class EditRefused(ValueError):
+    """An edit that cannot be saved; the message names the initiative and the field."""
+
+
+@dataclass(frozen=True)
+class EditorRow:
+    """One initiative as the editor shows it: stored, or as just sent back when refused."""
+
+    item: RoadmapItem
+    edit: ItemEdit
+    drop: Confirmation
+
+    @property
+    def actions_text(self) -> str:
+        return "\n".join(self.edit.actions)
+
+    @property
+    def depends_on_text(self) -> str:
+        return "\n".join(self.edit.depends_on)
 
 
 @dataclass(frozen=True)
 class RoadmapPage:
     assessment: Assessment
-    items: list[RoadmapItem]
+    rows: list[EditorRow]
+    revision: str
     areas: list[AreaResult]
     importance: dict[str, float]
+    figures: Figures
+    method: Method
+    charts: list[Chart]
+    redraft: Confirmation
     horizons: tuple[str, ...] = HORIZONS
     statuses: tuple[str, ...] = tuple(RoadmapStatus)
     message: str = ""
+    new_title: str = ""
+
+
+def _stored(item: RoadmapItem) -> ItemEdit:
+    return ItemEdit(
+        item.id or 0,
+        item.title,
+        item.owner,
+        item.horizon,
+        item.status,
+        roadmaps.actions_of(item),
+        item.outcome,
+        roadmaps.lines_of(item.depends_on),
+        item.notes,
+        item.position,
+    )
+
+
+def _drop(assessment: Assessment, item: RoadmapItem) -> Confirmation:
+    return Confirmation(
+        f"Drop “{item.title}”?",
+        "The initiative leaves the roadmap, its timeline and the report; your other changes "
+        "are saved with it. To keep it on record instead, set its status to “dropped”.",
+        "Drop the initiative",
+        f"/assessments/{assessment.id}/roadmap",
+    )
+
+
+def _redraft(assessment: Assessment) -> Confirmation:
+    return Confirmation(
+        "Draft the roadmap again?",
+        "Every initiative is replaced by a new draft from the gaps: titles, owners, actions, "
+        "outcomes and notes you edited are lost, and so are changes not saved yet.",
+        "Draft again",
+        f"/assessments/{assessment.id}/roadmap",
+    )
 
 
 def _render(
-    request: Request, session: Session, assessment: Assessment, message: str = ""
+    request: Request,
+    session: Session,
+    assessment: Assessment,
+    *,
+    sent: dict[int, ItemEdit] | None = None,
+    message: str = "",
+    status: int = 200,
+    new_title: str = "",
 ) -> Response:
+    items = list(roadmaps.roadmap_of(session=session, assessment=assessment))
+    shown = sent or {}
+    data = results_of(session=session, assessment=assessment)
     page = RoadmapPage(
         assessment=assessment,
-        items=list(roadmaps.roadmap_of(session=session, assessment=assessment)),
-        areas=list(results_of(session=session, assessment=assessment).headline.areas()),
+        rows=[EditorRow(i, shown.get(i.id or 0, _stored(i)), _drop(assessment, i)) for i in items],
+        revision=roadmaps.revision(items),
+        areas=list(data.headline.areas()),
         importance=roadmaps.importance_of(assessment),
+        figures=Figures(data.framework),
+        method=method_of(data.framework),
+        charts=charts_on_page("roadmap", chart_data_of(session=session, assessment=assessment)),
+        redraft=_redraft(assessment),
         message=message,
+        new_title=new_title,
     )
-    status = 422 if message else 200
     return templates.TemplateResponse(
         request, "roadmap/index.html", {"page": page}, status_code=status
     )
 
 
-def _back(assessment: Assessment) -> RedirectResponse:
-    return RedirectResponse(f"/assessments/{assessment.id}/roadmap", status_code=303)
+def _editor(assessment: Assessment, anchor: str = "roadmap-editor") -> str:
+    return f"/assessments/{assessment.id}/roadmap#{anchor}"
 
 
 @router.get("/assessments/{assessment_id}/roadmap", name="show_roadmap")
 def show_roadmap(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
     return _render(request, session, assessment)
+
+
+def _text(form: FormData, name: str, field: str, label: str) -> str:
+    value = str(form.get(name, "")).replace("\r\n", "\n").strip()
+    if len(value) > LIMITS[field]:
+        raise EditRefused(f"{label}: at most {LIMITS[field]} characters")
+    return value
+
+
+def _number(form: FormData, name: str, label: str, default: int, top: int | None) -> int:
+    raw = str(form.get(name, default)).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise EditRefused(f"{label}: give a whole number, not '{raw}'") from None
+    if value < 0 or (top is not None and value > top):
+        raise EditRefused(f"{label}: choose one of the horizons listed")
+    return value
+
+
+def _edit_from(form: FormData, item: RoadmapItem, number: int) -> ItemEdit:
+    """Initiative `number`'s edit from the form, or EditRefused naming it and the field."""
+    prefix = f"item-{item.id}."
+    if f"{prefix}title" not in form:
+        return _stored(item)  # not on the page that was sent (added since): left as it is
+    where = f"Initiative {number} (“{item.title}”)"
+    try:
+        title = _text(form, f"{prefix}title", "title", "Title")
+        if not title:
+            raise EditRefused("Title: give the initiative a title")
+        status = str(form.get(f"{prefix}status", item.status))
+        if status not in tuple(RoadmapStatus):
+            raise EditRefused(f"Status: choose one of {', '.join(RoadmapStatus)}")
+        return ItemEdit(
+            item.id or 0,
+            title,
+            _text(form, f"{prefix}owner", "owner", "Owner"),
+            _number(form, f"{prefix}horizon", "Horizon", item.horizon, len(HORIZONS) - 1),
+            RoadmapStatus(status),
+            roadmaps.lines_of(_text(form, f"{prefix}actions", "actions", "Actions")),
+            _text(form, f"{prefix}outcome", "outcome", "Outcome"),
+            roadmaps.lines_of(_text(form, f"{prefix}depends_on", "depends_on", "Depends on")),
+            _text(form, f"{prefix}notes", "notes", "Notes"),
+            _number(form, f"{prefix}position", "Position", item.position, None),
+        )
+    except EditRefused as refused:
+        raise EditRefused(f"{where}: {refused}") from None
+
+
+def _moved(edits: list[ItemEdit], move: str) -> list[ItemEdit]:
+    """The edits with one initiative swapped with its neighbour in the same horizon."""
+    item_id, _, direction = move.partition(":")
+    ordered = sorted(edits, key=lambda e: (e.horizon, e.position))
+    index = next((i for i, e in enumerate(ordered) if str(e.item_id) == item_id), None)
+    other = None if index is None else index + (-1 if direction == "up" else 1)
+    if index is None or other is None or not 0 <= other < len(ordered):
+        return ordered
+    if ordered[other].horizon != ordered[index].horizon:
+        return ordered
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    return [replace(e, position=n) for n, e in enumerate(ordered)]
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+@router.post("/assessments/{assessment_id}/roadmap", name="save_roadmap", dependencies=[EDIT])
+def save_roadmap(
+    request: Request,
+    assessment: AssessmentDep,
+    session: SessionDep,
+    audit: AuditDep,
+    form: FormDep,
+) -> Response:
+    """Save every initiative at once; then move, drop or add one if that button was pressed."""
+    items = list(roadmaps.roadmap_of(session=session, assessment=assessment))
+    by_id = {i.id: i for i in items}
+    try:
+        edits = [_edit_from(form, item, n) for n, item in enumerate(items, start=1)]
+    except EditRefused as refused:
+        return _refused(request, session, assessment, form, items, str(refused), 422)
+    if form.get("revision") != roadmaps.revision(items):
+        message = (
+            "Someone saved this roadmap after you opened it, so nothing was saved. Your "
+            "changes are still below: copy what you need, then reload to see theirs."
+        )
+        return _refused(request, session, assessment, form, items, message, 409)
+    drop = str(form.get("drop", ""))
+    dropped = next((i for i in items if str(i.id) == drop), None)
+    if dropped is not None and not is_confirmed(form):
+        keep = tuple((k, v) for k, v in carried(form) if k != "drop")
+        confirmation = replace(
+            _drop(assessment, dropped), keep=keep, keep_button="Keep it, save my other changes"
+        )
+        return ask(request, confirmation, form)
+    if "move" in form:
+        edits = _moved(edits, str(form.get("move")))
+    roadmaps.save_roadmap(session=session, assessment=assessment, edits=edits)
+    return _after_save(request, session, assessment, audit, form, edits, by_id, dropped)
+
+
+def _after_save(
+    request: Request,
+    session: Session,
+    assessment: Assessment,
+    audit: AuditDep,
+    form: FormData,
+    edits: list[ItemEdit],
+    by_id: dict[int | None, RoadmapItem],
+    dropped: RoadmapItem | None,
+) -> Response:
+    """The button's own step after every edit is saved, and what to say."""
+    audit("changed roadmap", organisation_id=assessment.organisation_id, detail="all initiatives")
+    anchor, message = f"item-{form.get('save')}", "Roadmap saved."
+    if form.get("save") in (None, "all"):
+        anchor = "roadmap-editor"
+    if dropped is not None:
+        title = next(e.title for e in edits if e.item_id == dropped.id)
+        roadmaps.delete_item(session=session, item=by_id[dropped.id])
+        audit("dropped roadmap item", organisation_id=assessment.organisation_id, detail=title)
+        anchor, message = "roadmap-editor", f"Dropped “{title}”; your other changes are saved."
+    elif "move" in form:
+        item_id, _, direction = str(form.get("move")).partition(":")
+        anchor, message = f"item-{item_id}", f"Moved the initiative {direction}; all saved."
+    elif "add" in form:
+        return _add(request, session, assessment, audit, form)
+    if _wants_json(request):
+        items = roadmaps.roadmap_of(session=session, assessment=assessment)
+        session.flush()
+        return JSONResponse(
+            {"saved": True, "message": message, "revision": roadmaps.revision(items)}
+        )
+    return done(request, _editor(assessment, anchor), message)
+
+
+def _add(
+    request: Request, session: Session, assessment: Assessment, audit: AuditDep, form: FormData
+) -> Response:
+    title = " ".join(str(form.get("new.title", "")).split())
+    if not title or len(title) > LIMITS["title"]:
+        session.rollback()
+        message = "New initiative: Title: give it a title (up to 200 characters); nothing saved."
+        return _render(request, session, assessment, message=message, status=422)
+    horizon = _number(form, "new.horizon", "Horizon", 0, len(HORIZONS) - 1)
+    item = roadmaps.add_item(session=session, assessment=assessment, title=title, horizon=horizon)
+    audit("added roadmap item", organisation_id=assessment.organisation_id, detail=title)
+    message = f"Added “{title}”; your other changes are saved."
+    return done(request, _editor(assessment, f"item-{item.id}"), message)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    assessment: Assessment,
+    form: FormData,
+    items: list[RoadmapItem],
+    message: str,
+    status: int,
+) -> Response:
+    """Nothing saved: the page again, with every edit as it was sent."""
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    sent = {}
+    for item in items:
+        try:
+            sent[item.id or 0] = _edit_from(form, item, 0)
+        except EditRefused:
+            sent[item.id or 0] = replace(
+                _stored(item), title=str(form.get(f"item-{item.id}.title", item.title))[:400]
+            )
+    new_title = str(form.get("new.title", ""))[:400]
+    return _render(
+        request, session, assessment, sent=sent, message=message, status=status, new_title=new_title
+    )
 
 
 def _importance_from(form: dict[str, str], area_ids: list[str]) -> dict[str, float]:
@@ -88,109 +362,23 @@ def draft_roadmap(
     audit: AuditDep,
     form: FormDep,
 ) -> Response:
-    """Set area importance and draft the roadmap from the gaps (replacing the current one)."""
+    """Set area importance and draft the roadmap from the gaps (replacing the current one,
+    asked first when there is one)."""
     data = results_of(session=session, assessment=assessment)
-    results = data.headline
     fields = {k: str(v) for k, v in form.items()}
     try:
-        weights = _importance_from(fields, [a.area_id for a in results.areas()])
+        weights = _importance_from(fields, [a.area_id for a in data.results.areas()])
     except ValueError as problem:
-        return _render(request, session, assessment, message=str(problem))
+        return _render(request, session, assessment, message=str(problem), status=422)
+    if roadmaps.roadmap_of(session=session, assessment=assessment) and not is_confirmed(form):
+        return ask(request, _redraft(assessment), form)
     roadmaps.set_importance(session=session, assessment=assessment, weights=weights)
-    initiatives = data.draft_roadmap(weights)
+    initiatives = drafted(assessment, data)
     roadmaps.replace_roadmap(session=session, assessment=assessment, initiatives=initiatives)
     audit(
         "drafted roadmap",
         organisation_id=assessment.organisation_id,
         detail=f"{len(initiatives)} initiatives",
     )
-    return _back(assessment)
-
-
-Horizon = Annotated[int, Form(ge=0, le=len(HORIZONS) - 1)]
-Title = Annotated[str, Form(min_length=1, max_length=200)]
-
-
-@router.post(
-    "/assessments/{assessment_id}/roadmap/items", name="add_roadmap_item", dependencies=[EDIT]
-)
-def add_roadmap_item(
-    assessment: AssessmentDep,
-    session: SessionDep,
-    audit: AuditDep,
-    title: Title,
-    horizon: Horizon = 0,
-) -> Response:
-    roadmaps.add_item(session=session, assessment=assessment, title=title.strip(), horizon=horizon)
-    audit(
-        "added roadmap item",
-        organisation_id=assessment.organisation_id,
-        detail=title,
-    )
-    return _back(assessment)
-
-
-def get_item(item_id: DbId, assessment: AssessmentDep, session: SessionDep) -> RoadmapItem:
-    item = session.get(RoadmapItem, item_id)
-    if item is None or item.assessment_id != assessment.id:
-        raise HTTPException(status_code=404, detail="This roadmap has no such item.")
-    return item
-
-
-ItemDep = Annotated[RoadmapItem, Depends(get_item)]
-
-
-@router.post(
-    "/assessments/{assessment_id}/roadmap/items/{item_id}",
-    name="update_roadmap_item",
-    dependencies=[EDIT],
-)
-def update_roadmap_item(
-    assessment: AssessmentDep,
-    item: ItemDep,
-    session: SessionDep,
-    audit: AuditDep,
-    title: Title,
-    status: Annotated[RoadmapStatus, Form()],
-    horizon: Horizon = 0,
-    owner: Annotated[str, Form(max_length=120)] = "",
-    notes: Annotated[str, Form(max_length=4000)] = "",
-    actions: Annotated[str, Form(max_length=roadmaps.MAX_ACTIONS_LENGTH)] = "",
-) -> Response:
-    roadmaps.update_item(
-        session=session,
-        item=item,
-        title=title.strip(),
-        owner=owner.strip(),
-        horizon=horizon,
-        status=status,
-        notes=notes.strip(),
-        actions=actions.splitlines(),
-    )
-    audit(
-        "changed roadmap item",
-        organisation_id=assessment.organisation_id,
-        detail=item.title,
-    )
-    return _back(assessment)
-
-
-@router.post(
-    "/assessments/{assessment_id}/roadmap/items/{item_id}/delete",
-    name="delete_roadmap_item",
-    dependencies=[EDIT],
-)
-def delete_roadmap_item(
-    assessment: AssessmentDep,
-    item: ItemDep,
-    session: SessionDep,
-    audit: AuditDep,
-) -> Response:
-    title = item.title
-    roadmaps.delete_item(session=session, item=item)
-    audit(
-        "dropped roadmap item",
-        organisation_id=assessment.organisation_id,
-        detail=title,
-    )
-    return _back(assessment)
+    message = f"Drafted {len(initiatives)} initiatives from the gaps."
+    return done(request, _editor(assessment), message)

@@ -154,7 +154,9 @@ def decide_item(
         str(form.get("rationale", "")),
     )
     try:
-        decision = checked_decision(running.framework.scale, sent)
+        framework = running.framework
+        levels = framework.levels_of(framework.criteria_by_id[item.criterion_id])
+        decision = checked_decision(levels, sent)
         before = item.outcome
         workshops.set_state(
             session=session, item=item, state=decided(workshops.state_of(item), decision.outcome)

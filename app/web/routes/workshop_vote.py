@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.db import repository, workshops
 from app.db.models import WorkshopStatus
-from app.domain.framework import Scale
+from app.domain.levels import AnswerLevels
 from app.domain.workshop import WorkshopRefused, check_vote, normalised_join_code
 from app.web.deps import FormDep, SessionDep, client_address
 from app.web.live import event_stream
@@ -93,7 +93,7 @@ def show_join_status(request: Request, join_token: str, session: SessionDep) -> 
 class VotePage:
     seat: Seat
     stage: Stage | None
-    scale: Scale | None
+    levels: AnswerLevels | None  # the open item's criterion's levels
     mine: tuple[int, int] | None  # this phone's participant's vote on the item now, if any
     message: str = ""
 
@@ -119,7 +119,7 @@ def _vote_page(
             session=session, workshop=seat.workshop, assessment=assessment, audience=PHONE
         )
     page = VotePage(
-        seat, stage, stage.scale if stage else None, _mine(session, seat, stage), message
+        seat, stage, stage.levels if stage else None, _mine(session, seat, stage), message
     )
     response = templates.TemplateResponse(request, "workshop/vote.html", {"page": page}, status)
     return _private(response)
@@ -190,7 +190,7 @@ def _store_vote(session: SessionDep, seat: Seat, form: FormDep) -> None:
     current = whole_number(form.get("current"), "current")
     target = whole_number(form.get("target"), "target")
     assessment = workshops.assessment_of_workshop(session=session, workshop=workshop)
-    scale = repository.framework_of_assessment(session=session, assessment=assessment).scale
+    framework = repository.framework_of_assessment(session=session, assessment=assessment)
     workshops.claim(session=session, workshop_id=workshop.id or 0)
     session.refresh(workshop)
     item = workshops.item_of(session=session, workshop_id=workshop.id or 0, item_id=item_id or 0)
@@ -201,7 +201,8 @@ def _store_vote(session: SessionDep, seat: Seat, form: FormDep) -> None:
     if sent_round != item.round:
         raise HTTPException(409, "That round of voting has closed; vote again on this round.")
     try:
-        check_vote(workshops.state_of(item), scale, current, target)
+        levels = framework.levels_of(framework.criteria_by_id[item.criterion_id])
+        check_vote(workshops.state_of(item), levels, current, target)
     except WorkshopRefused as refused:
         if refused.field == "item":
             raise HTTPException(

@@ -1,0 +1,84 @@
+"""The levels a criterion is answered on: the framework's scale, or one of its answer sets.
+
+An answer is stored as an integer *code*. On the scale the code is the level's value itself
+(so answers stored before answer sets existed keep their meaning); in an answer set it is the
+answer's position, 0 for the first listed, because answer-set values need not be whole
+(0, 0.25, 0.5, 1). Scores always use the value, never the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCALE = "scale"  # the key of the framework's own scale among its sets of levels
+
+
+@dataclass(frozen=True)
+class Option:
+    """One level a participant can choose: stored as `code`, scored as `value`."""
+
+    code: int
+    value: float
+    label: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class AnswerLevels:
+    key: str  # SCALE or the answer set's name
+    title: str
+    options: tuple[Option, ...]  # lowest value first
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        return tuple(option.code for option in self.options)
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(option.value for option in self.options)
+
+    @property
+    def minimum(self) -> float:
+        return self.options[0].value
+
+    @property
+    def maximum(self) -> float:
+        return self.options[-1].value
+
+    @property
+    def range(self) -> float:
+        return self.maximum - self.minimum
+
+    def value_of(self, code: int) -> float | None:
+        return next((o.value for o in self.options if o.code == code), None)
+
+    def fraction(self, value: float) -> float:
+        """Where a value sits between the lowest level (0) and the highest (1)."""
+        return (value - self.minimum) / self.range
+
+    @property
+    def is_scale(self) -> bool:
+        return self.key == SCALE
+
+    @property
+    def decimals(self) -> int:
+        """Decimals a mean needs to be read: one on whole-numbered levels, two otherwise."""
+        return 1 if all(v.is_integer() for v in self.values) else 2
+
+    @property
+    def is_even(self) -> bool:
+        """True when the values are consecutive whole numbers (0–5), with no holes."""
+        steps = {b - a for a, b in zip(self.values, self.values[1:], strict=False)}
+        return steps == {1.0} and all(v.is_integer() for v in self.values)
+
+    def span(self) -> str:
+        """The values in words: `0–5` when even, else each one: `0, 1, 2 or 4`."""
+        if self.is_even:
+            return f"{number(self.minimum)}–{number(self.maximum)}"
+        values = [number(v) for v in self.values]
+        return ", ".join(values[:-1]) + f" or {values[-1]}"
+
+
+def number(value: float) -> str:
+    """A level value as people write it: 3, 0.25 (never 3.0)."""
+    return f"{value:g}"

@@ -1,0 +1,89 @@
+"""How the scores and the roadmap were worked out, in sentences written for this framework's
+levels and layers: the results page, the roadmap page and the PDF report all say the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.domain.framework import Framework
+from app.domain.levels import AnswerLevels, number
+from app.reports.figures import Figures
+
+
+@dataclass(frozen=True)
+class Method:
+    answers: str
+    scores: str
+    disagreement: str
+    roadmap: str
+
+
+def method_of(framework: Framework) -> Method:
+    figures = Figures(framework)
+    return Method(
+        answers=_answers(framework),
+        scores=_scores(framework),
+        disagreement=(
+            "A criterion is flagged for discussion (“views differ”) when the standard deviation "
+            f"of today's answers is {figures.disagreement} or more."
+        ),
+        roadmap=_roadmap(framework, figures),
+    )
+
+
+def _answers(framework: Framework) -> str:
+    wording = framework.wording
+    scale = framework.answer_levels["scale"]
+    shared = framework.shared_levels()
+    if shared is not None and shared.is_scale:
+        on = f"on the {scale.span()} scale"
+    elif shared is not None:
+        on = f"from the answers “{shared.title}” ({shared.span()})"
+    else:
+        sets = " or ".join(f"“{s.title}” ({s.span()})" for s in _used_sets(framework))
+        on = f"on the {scale.span()} scale or, where a {wording.statement} says so, on {sets}"
+    return (
+        f"Each participant gave two answers per {wording.statement} {on}: where the "
+        "organisation is today and where it should be. “Don’t know” is counted but not scored; "
+        f"a {wording.statement} nobody scored has no score, never 0."
+    )
+
+
+def _used_sets(framework: Framework) -> list[AnswerLevels]:
+    used = {c.answer_set for c in framework.criteria() if c.answer_set}
+    return [framework.answer_levels[name] for name in sorted(used)]
+
+
+def _scores(framework: Framework) -> str:
+    shared = Figures(framework).shared
+    rollup = (
+        "an area's is the weighted mean of its criteria (weights from the framework), "
+        f"each {framework.wording.layer}'s the mean of its areas, and the overall index the "
+        "weighted mean of all areas"
+    )
+    if shared is not None:
+        return (
+            f"A criterion's score is the mean of the levels given; {rollup}. Percentages run "
+            f"from the lowest level, {number(shared.minimum)} (0 %), to the highest, "
+            f"{number(shared.maximum)} (100 %). Gap = target − today, at every level."
+        )
+    return (
+        "A criterion's score is the mean of the answers' values, placed in its own range "
+        f"(0 % at its lowest answer, 100 % at its highest); {rollup}, all in those "
+        "percentages, because the criteria are not all answered on one scale. Gaps are in "
+        "percentage points; figures in levels appear only where every part is answered on "
+        "the scale."
+    )
+
+
+def _roadmap(framework: Framework, figures: Figures) -> str:
+    text = (
+        "The roadmap proposes one initiative per area with a gap of "
+        f"{figures.min_gap} or more, ordered by gap × importance"
+    )
+    if framework.layers_sequenced and len(framework.layers) > 1:
+        order = " → ".join(layer.title for layer in framework.layers)
+        text += (
+            f"; where priorities are close, earlier {framework.wording.layers} come first ({order})"
+        )
+    return text + "."

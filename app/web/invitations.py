@@ -1,0 +1,215 @@
+"""Issuing a batch of links, emailing them, and showing them once: shared by adding one
+participant, inviting many, a new link and reminders (app/web/routes/participants.py and
+invitations.py).
+
+The emails go out after the request's transaction commits (`after_commit`): the database
+is never locked while a mail server answers, and no email carries a link that a failed
+commit would leave dead. What was sent is then written into the links cookie the next
+page reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import invites, repository
+from app.db.models import Assessment, Participant, User
+from app.domain.messages import DEFAULT_INVITATION, DEFAULT_REMINDER, compose
+from app.mail import mail_enabled, message_to, send_all
+from app.web.feedback import flash
+from app.web.transactions import after_commit
+
+LINKS_COOKIE = "gapwise_links"
+LINKS_SHOWN_SECONDS = 600
+INVITATION, REMINDER, NEW_LINK = "invitation", "reminder", "link"
+SUBJECTS = {
+    INVITATION: "Your invitation: {assessment} ({organisation})",
+    NEW_LINK: "Your new link: {assessment} ({organisation})",
+    REMINDER: "Reminder: {assessment} ({organisation})",
+}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Links just issued: the key they derive from and whose they are."""
+
+    kind: str
+    key: str
+    participant_ids: tuple[int, ...]
+    emailed: tuple[int, ...] = ()
+    failure: str = ""  # why some could not be emailed
+
+
+def links_path(assessment: Assessment) -> str:
+    return f"/assessments/{assessment.id}/links"
+
+
+def link_for(request: Request, settings: Settings, secret: str) -> str:
+    path = request.app.url_path_for("start_answering", invite_token=secret)
+    return settings.base_url_text + str(path)
+
+
+def issue_batch(
+    *,
+    session: Session,
+    kind: str,
+    participants: Sequence[Participant],
+    issued_by: User,
+) -> tuple[Batch, dict[int, str]]:
+    """A link for each participant (a reminder keeps their earlier links working)."""
+    key = invites.new_batch_key()
+    secrets = {
+        p.id or 0: invites.issue(
+            session=session,
+            participant=p,
+            key=key,
+            issued_by=issued_by,
+            keep_earlier=kind == REMINDER,
+        )
+        for p in participants
+    }
+    return Batch(kind, key, tuple(secrets)), secrets
+
+
+def email_values(
+    *, assessment: Assessment, organisation: str, consultant: User, name: str, link: str
+) -> dict[str, str]:
+    by_date = f" by {assessment.target_date:%-d %B %Y}" if assessment.target_date else ""
+    return {
+        "name": name,
+        "assessment": assessment.title,
+        "organisation": organisation,
+        "purpose": assessment.purpose,
+        "by_target_date": by_date,
+        "consultant": consultant.name or consultant.email,
+        "link": link,
+    }
+
+
+def template_of(assessment: Assessment, kind: str) -> str:
+    if kind == REMINDER:
+        return assessment.reminder_text or DEFAULT_REMINDER
+    return assessment.invite_text or DEFAULT_INVITATION
+
+
+def show_batch(
+    request: Request,
+    *,
+    session: Session,
+    settings: Settings,
+    assessment: Assessment,
+    batch: Batch,
+    participants: Sequence[Participant],
+    secrets: dict[int, str],
+    consultant: User,
+    message: str,
+) -> RedirectResponse:
+    """Redirect to the links page; after the commit, email those with an address (when mail
+    is set up), then say what happened in the flash message and the links cookie."""
+    response = RedirectResponse(links_path(assessment), status_code=303)
+    organisation = repository.organisation_of(session=session, assessment=assessment).name
+    addressed = [p for p in participants if p.email] if mail_enabled(settings) else []
+    messages = [
+        _message(request, settings, assessment, batch.kind, organisation, consultant, p, secrets)
+        for p in addressed
+    ]
+
+    def send_and_say() -> None:
+        outcomes = send_all(settings, messages)
+        emailed = tuple(p.id or 0 for p, why in zip(addressed, outcomes, strict=True) if not why)
+        failure = next((why for why in outcomes if why), "")
+        sent = Batch(batch.kind, batch.key, batch.participant_ids, emailed, failure)
+        _set_links_cookie(request, settings, response, assessment, sent)
+        flash(request, response, message + _mail_summary(settings, sent, len(participants)))
+
+    after_commit(session, send_and_say)
+    return response
+
+
+def _message(
+    request: Request,
+    settings: Settings,
+    assessment: Assessment,
+    kind: str,
+    organisation: str,
+    consultant: User,
+    participant: Participant,
+    secrets: dict[int, str],
+) -> EmailMessage:
+    values = email_values(
+        assessment=assessment,
+        organisation=organisation,
+        consultant=consultant,
+        name=participant.name,
+        link=link_for(request, settings, secrets[participant.id or 0]),
+    )
+    email = compose(template_of(assessment, kind), SUBJECTS[kind], values)
+    return message_to(settings, participant.email or "", email)
+
+
+def _mail_summary(settings: Settings, batch: Batch, total: int) -> str:
+    if not mail_enabled(settings):
+        them = "the link below and send it" if total == 1 else "the links below and send them"
+        return f" Copy {them} yourself (no mail server is set up)."
+    emailed = len(batch.emailed)
+    if emailed == total:
+        return f" Emailed {'the link' if total == 1 else f'all {total}'}."
+    text = f" Emailed {emailed} of {total}; copy the other links below."
+    return text + (f" Not emailed: {batch.failure}." if batch.failure else "")
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="gapwise-links")
+
+
+def _set_links_cookie(
+    request: Request,
+    settings: Settings,
+    response: RedirectResponse,
+    assessment: Assessment,
+    batch: Batch,
+) -> None:
+    shown = {
+        "assessment": assessment.id,
+        "kind": batch.kind,
+        "key": batch.key,
+        "ids": list(batch.participant_ids),
+        "emailed": list(batch.emailed),
+        "failure": batch.failure,
+    }
+    response.set_cookie(
+        LINKS_COOKIE,
+        _serializer(settings).dumps(shown),
+        max_age=LINKS_SHOWN_SECONDS,
+        path=links_path(assessment),
+        httponly=True,
+        samesite="strict",
+        secure=settings.base_url.scheme == "https",
+    )
+
+
+def shown_batch(request: Request, settings: Settings, assessment: Assessment) -> Batch | None:
+    """The batch whose links this browser may still see (for ten minutes), if any."""
+    try:
+        shown = _serializer(settings).loads(
+            request.cookies.get(LINKS_COOKIE, ""), max_age=LINKS_SHOWN_SECONDS
+        )
+    except BadData:
+        return None
+    if not isinstance(shown, dict) or shown.get("assessment") != assessment.id:
+        return None
+    return Batch(
+        str(shown["kind"]),
+        str(shown["key"]),
+        tuple(int(i) for i in shown["ids"]),
+        tuple(int(i) for i in shown["emailed"]),
+        str(shown["failure"]),
+    )
