@@ -20,6 +20,7 @@ from app.db import accounts, repository, workshops
 from app.db.models import Assessment, User, Workshop, WorkshopStatus
 from app.db.workshops import Voter
 from app.domain.framework import Framework
+from app.domain.levels import AnswerLevels
 from app.domain.policy import Action
 from app.web.deps import NOT_FOUND, AuditLog, DbId, Permission, SessionDep, client_address
 
@@ -40,6 +41,10 @@ class RunningWorkshop:
     @property
     def id(self) -> int:
         return self.workshop.id or 0
+
+    def levels_of(self, criterion_id: str) -> AnswerLevels:
+        """What the criterion is voted and agreed on: the scale or its answer set."""
+        return self.framework.levels_of(self.framework.criteria_by_id[criterion_id])
 
     def ensure_live(self) -> None:
         if self.workshop.status != WorkshopStatus.LIVE:

@@ -154,9 +154,7 @@ def decide_item(
         str(form.get("rationale", "")),
     )
     try:
-        framework = running.framework
-        levels = framework.levels_of(framework.criteria_by_id[item.criterion_id])
-        decision = checked_decision(levels, sent)
+        decision = checked_decision(running.levels_of(item.criterion_id), sent)
         before = item.outcome
         workshops.set_state(
             session=session, item=item, state=decided(workshops.state_of(item), decision.outcome)
