@@ -26,4 +26,6 @@ def test_chart_and_export_commands_read_the_registries(tmp_path: Path) -> None:
         "timeline, not 'pie'"
     )
     assert no_format.returncode == 2
-    assert no_format.stderr.strip() == "gapwise: format: use one of csv, xlsx, json, not 'xls'"
+    assert (
+        no_format.stderr.strip() == "gapwise: format: use one of csv, xlsx, json, pptx, not 'xls'"
+    )

@@ -5,7 +5,7 @@ its assessment; votes and confirmed joins go with their participant. No index wh
 unique constraint already starts with the column.
 
 Revision ID: a8745056c1a4
-Revises: 2849c96365f1
+Revises: f41c3ccc1182
 Create Date: 2026-11-30 10:45:42.136568
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a8745056c1a4"
-down_revision: str | None = "2849c96365f1"
+down_revision: str | None = "f41c3ccc1182"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -55,9 +55,12 @@ class Action(Enum):
         "start, present and end live workshops, confirm who joined, record what was agreed",
         _CONSULTANTS,
     )
+    WRITE_NARRATIVE = ("write the report's narrative, key messages, recommendations", _CONSULTANTS)
+    SET_CLIENT_LOGO = ("upload and remove an organisation's logo", _CONSULTANTS)
     UPLOAD_FRAMEWORKS = ("upload framework files (shared by the whole instance)", _CONSULTANTS)
     UPGRADE_ASSESSMENTS = ("move an assessment to a newer version of its framework", _CONSULTANTS)
     RETIRE_FRAMEWORK_VERSIONS = ("retire a framework version for new assessments", _ADMINS)
+    BRAND_INSTANCE = ("set the consultancy's name, accent colour and logo", _ADMINS)
     SEE_EVERY_ORGANISATION = ("see every organisation without being a member", _ADMINS)
     ADMINISTER = ("manage users and their sessions, read the instance's audit log", _ADMINS)
     ANSWER = ("answer their own questionnaire", _PARTICIPANTS)
