@@ -30,6 +30,9 @@ from app.domain.loading import (
 )
 from app.domain.text import Email, OptionalName, TokenName
 
+# Seconds a stopping server waits for open requests; live workshop streams never end by
+# themselves, and phones reconnect to another worker (or the restarted one) on their own.
+GRACE = 5
 T = TypeVar("T")
 IMAGE_FORMATS = ("svg", "png")
 
@@ -106,6 +109,7 @@ def serve(
         # would believe any local process.
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": settings.trusted_proxies or "",
+        "timeout_graceful_shutdown": GRACE,
     }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
