@@ -7,6 +7,7 @@ order instead of carrying database ids, and times are UTC ISO strings.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ from app.db.transfer_schema import (
 )
 from app.domain.answering import AnswerChoice, AnswerRefused, checked_answer
 from app.domain.framework import Framework
+from app.domain.narrative import NarrativeRefused, clean_narrative
 from app.domain.text import printable
 
 
@@ -64,6 +66,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             "status": str(assessment.status),
             "target_date": assessment.target_date.isoformat() if assessment.target_date else None,
             "area_importance": roadmaps.importance_of(assessment),
+            "narrative": asdict(repository.narrative_of(assessment)),
         },
         "participants": [
             {
@@ -161,6 +164,11 @@ def import_assessment(
         target_date=head.target_date,
     )
     roadmaps.set_importance(session=session, assessment=assessment, weights=head.area_importance)
+    try:  # the same rules as the report page's form; exports before narratives have none
+        narrative = clean_narrative(dict(head.narrative or {}))
+    except NarrativeRefused as refused:
+        raise ImportRefused(f"assessment.{refused}") from None
+    repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
     people: dict[int, int | None] = {}
     for person in document.participants:
         details = person.details()  # checked before anything was written

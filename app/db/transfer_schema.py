@@ -73,6 +73,8 @@ class AssessmentPart(_Strict):
     status: AssessmentStatus
     target_date: date | None
     area_importance: dict[Id, Annotated[float, Field(gt=0, le=MAX_IMPORTANCE)]]
+    # The report's narrative texts (clean_narrative has their rules); older exports have none.
+    narrative: dict[Literal["narrative", "key_messages", "recommendations"], str] | None = None
 
 
 Detail = str  # checked_details has the rules, lengths included (the file is at most 20 MB)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -37,7 +38,10 @@ NOT_PAGES = {
     "show_chart",
     "download_report",
     "export_assessment",
+    "export_framework",
     "check_health",
+    "consultancy_logo",  # images
+    "client_logo",
 }
 AXE = Axe()
 # The forms as a browser without JavaScript posts them: the server then asks on a page.
@@ -106,6 +110,11 @@ def _context(browser: Browser, width: str) -> BrowserContext:
     return browser.new_context(viewport={"width": w, "height": h}, is_mobile=width == "phone")
 
 
+def _href(page: Page, selector: str) -> str:
+    """The address of the first link the selector finds on the page."""
+    return urljoin(page.url, page.locator(selector).first.get_attribute("href") or "")
+
+
 def _ids(page: Page, server: LiveServer) -> dict[str, str]:
     page.goto(server.url + "/organisations")
     page.get_by_role("link", name="Customer capability baseline").first.click()
@@ -125,6 +134,8 @@ def _consultant_pages(walk: Walk, server: LiveServer) -> str:
     for route, path in (("home", "/"), ("list_frameworks", "/frameworks")):
         walk.visit(route, server.url + path)
     walk.visit("show_framework", server.url + "/frameworks/reap-blueprint")
+    walk.visit("show_framework_version", _href(page, "a[href*='/versions/']"))
+    walk.visit("show_framework_diff", _href(page, "a[href*='/diff?']"))
     page.goto(server.url + "/docs")
     page.locator(".swagger-ui .opblock").first.wait_for()  # audit what Swagger UI draws
     walk.audit("show_api_docs")
@@ -137,6 +148,7 @@ def _consultant_pages(walk: Walk, server: LiveServer) -> str:
     walk.visit("show_assessment", a)
     walk.visit("edit_assessment", a + "/edit")
     walk.visit("edit_participant", ids["participant_edit"])
+    walk.visit("confirm_upgrade", a + "/upgrade")
     walk.visit("show_results", a + "/results")
     walk.visit("show_area_results", a + "/results/areas/data-management")
     walk.visit("show_report", a + "/report")
@@ -186,11 +198,16 @@ def test_every_page_passes_axe_core_without_serious_violations(
     admin_walk = Walk(admin.new_page(), width)
     _sign_in(admin_walk.page, audited, ADMIN, ADMIN_PASSWORD)
     admin_walk.visit("show_admin", audited.url + "/admin")
+    admin_walk.visit("show_branding", audited.url + "/admin/branding")
+    admin_walk.page.goto(audited.url + "/frameworks/reap-blueprint")
+    retire = _href(admin_walk.page, "a[href$='/retire']")
+    admin_walk.visit("confirm_retire_framework_version", retire)
     context.close()
     admin.close()
 
     pages = _page_routes(tmp_path)
-    assert pages <= walk.routes | admin_walk.routes, f"not audited: {pages - walk.routes}"
+    audited_routes = walk.routes | admin_walk.routes
+    assert pages <= audited_routes, f"not audited: {pages - audited_routes}"
     found = {**walk.found, **admin_walk.found}
     assert not found, json.dumps(found, indent=2)
 
