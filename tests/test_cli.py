@@ -312,7 +312,8 @@ def test_prepared_by_follows_the_text_rule_in_every_command_that_takes_it(
     assert gapwise("demo", data_dir=tmp_path).returncode == 0
     fmt = ["--format", "pptx"] if command == "export" else []
 
-    nul = gapwise(command, "1", *fmt, "-o", "x", "--prepared-by", "a\x00b", data_dir=tmp_path)
+    output = str(tmp_path / "x")
+    nul = gapwise(command, "1", *fmt, "-o", output, "--prepared-by", "a\x00b", data_dir=tmp_path)
 
     assert nul.returncode == 2
     assert nul.stderr == "gapwise: prepared-by: must not contain NUL characters\n"
