@@ -116,6 +116,8 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
                 "reason": i.reason,
                 "notes": i.notes,
                 "actions": list(roadmaps.actions_of(i)),
+                "outcome": i.outcome,
+                "depends_on": list(roadmaps.lines_of(i.depends_on)),
                 "position": i.position,
             }
             for i in roadmaps.roadmap_of(session=session, assessment=assessment)
@@ -153,6 +155,10 @@ def import_assessment(
     framework = repository.framework_of(snapshot)
     answers = [_checked_answer(framework, index, a) for index, a in enumerate(document.answers)]
     _check_areas(framework, document)
+    try:  # the same rules as the report page's form; exports before narratives have none
+        narrative = clean_narrative(document.assessment.narrative.model_dump())
+    except NarrativeRefused as refused:
+        raise ImportRefused(f"assessment.narrative.{refused}") from None
     head = document.assessment
     assessment = repository.create_assessment(
         session=session,
@@ -164,10 +170,6 @@ def import_assessment(
         target_date=head.target_date,
     )
     roadmaps.set_importance(session=session, assessment=assessment, weights=head.area_importance)
-    try:  # the same rules as the report page's form; exports before narratives have none
-        narrative = clean_narrative(dict(head.narrative or {}))
-    except NarrativeRefused as refused:
-        raise ImportRefused(f"assessment.{refused}") from None
     repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
     people: dict[int, int | None] = {}
     for person in document.participants:
@@ -206,9 +208,14 @@ def import_assessment(
             )
         )
     for item in document.roadmap:
-        fields = item.model_dump(exclude={"actions"})
+        fields = item.model_dump(exclude={"actions", "depends_on"})
         actions = roadmaps.stored_actions(item.actions)
-        session.add(RoadmapItem(assessment_id=assessment.id, actions=actions, **fields))
+        depends_on = roadmaps.stored_actions(item.depends_on)
+        session.add(
+            RoadmapItem(
+                assessment_id=assessment.id, actions=actions, depends_on=depends_on, **fields
+            )
+        )
     assessment.import_fingerprint = fingerprint(document)
     session.add(assessment)
     session.flush()

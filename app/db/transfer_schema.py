@@ -67,14 +67,21 @@ class OrganisationPart(_Strict):
     slug: Slug
 
 
+class NarrativePart(_Strict):
+    """The consultant's texts for the report; clean_narrative checks their length."""
+
+    narrative: str = ""
+    key_messages: str = ""
+    recommendations: str = ""
+
+
 class AssessmentPart(_Strict):
     title: Title
     purpose: LongText
     status: AssessmentStatus
     target_date: date | None
     area_importance: dict[Id, Annotated[float, Field(gt=0, le=MAX_IMPORTANCE)]]
-    # The report's narrative texts (clean_narrative has their rules); older exports have none.
-    narrative: dict[Literal["narrative", "key_messages", "recommendations"], str] | None = None
+    narrative: NarrativePart = Field(default_factory=NarrativePart)  # exports before it: none
 
 
 Detail = str  # checked_details has the rules, lengths included (the file is at most 20 MB)
@@ -131,11 +138,13 @@ class RoadmapPart(_Strict):
     # One text per action, stored one per line, at most as long as the form's box in all.
     # Exports made before actions existed have none.
     actions: list[LongLine] = Field(default_factory=list)
+    outcome: LongText = ""  # exports before outcomes and dependencies have neither
+    depends_on: list[LongLine] = Field(default_factory=list)
     position: Annotated[int, Field(ge=0, le=MAX_POSITION)]
 
-    @field_validator("actions")
+    @field_validator("actions", "depends_on")
     @classmethod
-    def _actions_fit_the_form(cls, actions: list[str]) -> list[str]:
+    def _lines_fit_the_form(cls, actions: list[str]) -> list[str]:
         if len("\n".join(a for a in actions if a)) > MAX_LONG_TEXT:
             raise PydanticCustomError("text", f"at most {MAX_LONG_TEXT} characters")
         return actions

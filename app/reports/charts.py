@@ -345,7 +345,7 @@ def group_style(index: int) -> tuple[str, Any]:
 def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:
     """Each group's view of today, one outline per group."""
     groups = list(segments.groups.items())
-    if not groups:  # a legend of no columns is an error in matplotlib
+    if not groups:
         return _nothing_to_show("No participant has a group yet.", image_format)
     areas = list(groups[0][1].areas())
     figure = Figure(figsize=GROUP_RADAR_SIZE)
@@ -377,7 +377,7 @@ def roadmap_timeline(
     """Initiatives as bars over 24 months: (title, horizon index, layer colour or None), with
     a legend of (layer title, colour). Titles wrap onto as many lines as they need instead of
     being cut short."""
-    labels = [_wrapped(title, 30) for title, _, _ in items]
+    labels = [_wrapped(_literal(title), 30) for title, _, _ in items]
     lines = sum(label.count("\n") + 1 for label in labels)
     figure = Figure(figsize=(5.0, 0.6 + 0.2 * max(lines, 1) + 0.1 * len(items)))
     axes = figure.add_subplot()

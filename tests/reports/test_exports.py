@@ -176,6 +176,8 @@ def test_json_export_import_export_round_trips_between_instances(tmp_path: Path)
     assert before["roadmap"] and before["assessment"]["area_importance"] == {"retention": 2.0}
     assert before["assessment"]["narrative"]["key_messages"] == "- One\n- Two"
     assert all(len(item["actions"]) == 3 for item in before["roadmap"])
+    assert all(item["outcome"] for item in before["roadmap"])  # what success is, carried over
+    assert any(item["depends_on"] for item in before["roadmap"])  # REAP's layers are sequenced
 
 
 def _closed(document: dict) -> dict:
@@ -226,7 +228,9 @@ def test_an_upload_restores_the_assessment_and_bad_files_change_nothing(
         json.dumps(bad_level).encode(): (
             "answers[0].current: must be one of 0, 1, 2, 3, 4 or 5, not 9"
         ),
-        json.dumps(too_long).encode(): "assessment.narrative: 6001 characters; use at most 6000",
+        json.dumps(too_long).encode(): (
+            "assessment.narrative.narrative: 6001 characters; use at most 6000"
+        ),
     }
     for content, message in refusals.items():
         response = upload_export(client, own, content)
