@@ -341,6 +341,7 @@ def _export(assessment_id: int, export_format: str, output: Path, prepared_by: s
     from app.reports.registry import EXPORTS
 
     chosen = _registered(EXPORTS, export_format, "format")
+    prepared_by = _checked("prepared-by", prepared_by, OptionalName)
     with _database() as session:
         assessment = _assessment(session, assessment_id)
         _write(
