@@ -8,6 +8,7 @@ and the CLI use it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -16,14 +17,15 @@ from typing import Any
 from sqlmodel import Session
 
 from app.db import repository, roadmaps
-from app.db.models import Assessment
+from app.db.models import Assessment, Participant
 from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
+from app.domain.anonymity import sizes_of
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, PlannedItem, build_roadmap
 from app.domain.scoring import Results, Segments
 from app.reports.exports import ExportParticipant
-from app.reports.pdf import ReportData, ReportParticipant
+from app.reports.pdf import GroupTurnout, ReportData, ReportParticipant
 from app.reports.registry import ExportFormat
 
 
@@ -105,7 +107,9 @@ def report_data_of(
     activity = repository.participant_activity(session=session, assessment=assessment)
     participants = repository.participants_of(session=session, assessment=assessment)
     stored = planned_items(session=session, assessment=assessment)
-    comments = repository.comments_by_criterion(session=session, assessment=assessment)
+    comments = repository.comments_by_criterion(
+        session=session, assessment=assessment, labels=data.segments.labels
+    )
     return ReportData(
         organisation=repository.organisation_of(session=session, assessment=assessment).name,
         assessment=assessment.title,
@@ -121,14 +125,23 @@ def report_data_of(
         roadmap=tuple(stored or _proposed(assessment, data)),
         roadmap_is_draft=not stored,
         participants=tuple(
-            ReportParticipant(
-                p.name, p.group, p.role, activity[p.id].answered if p.id in activity else 0
-            )
-            for p in participants
+            ReportParticipant(p.name, p.role) for p in sorted(participants, key=lambda p: p.name)
         ),
+        turnout=_turnout(participants, activity),
         comments={k: tuple(v) for k, v in comments.items()},
         paper=paper,
     )
+
+
+def _turnout(
+    participants: Sequence[Participant], activity: dict[int, repository.Activity]
+) -> tuple[GroupTurnout, ...]:
+    """Per group ("No group" included): invited, and how many answered at least one criterion."""
+    invited = sizes_of(p.group for p in participants)
+    answered = sizes_of(
+        p.group for p in participants if p.id in activity and activity[p.id].answered
+    )
+    return tuple(GroupTurnout(g, invited[g], answered.get(g, 0)) for g in sorted(invited))
 
 
 class AssessmentExport:

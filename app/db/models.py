@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
@@ -87,6 +87,11 @@ class Assessment(SQLModel, table=True):
     )
     reminder_text: str = Field(
         default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # The anonymity threshold k: the fewest people who scored that a group needs before its
+    # results are shown on their own (app/domain/anonymity.py).
+    anonymity_threshold: int = Field(
+        default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
     )
     # For an imported assessment, the fingerprint of the document it came from: importing the
     # same file again is noticed.

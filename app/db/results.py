@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.db import repository
 from app.db.models import Assessment
 from app.domain.framework import Framework
-from app.domain.scoring import Response, Results, Segments, score_assessment, segment
+from app.domain.scoring import Results, Segments, score_assessment, segment
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class AssessmentResults:
     invited: int
     results: Results
     segments: Segments
-    people: tuple[tuple[str, Results], ...]  # each participant who scored, labelled by group
+    people: tuple[tuple[str, Results], ...]  # heatmap columns: shown groups, never a person
 
 
 RECENT = 32  # assessments whose latest results stay in memory
@@ -33,29 +33,26 @@ def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults
     if key not in _recent:
         framework = repository.framework_of_assessment(session=session, assessment=assessment)
         responses = repository.responses_of(session=session, assessment=assessment)
+        segments = segment(framework, responses, assessment.anonymity_threshold)
         _recent[key] = AssessmentResults(
             framework=framework,
             version=version,
             invited=len(responses),
             results=score_assessment(framework, responses),
-            segments=segment(framework, responses),
-            people=_people(framework, responses),
+            segments=segments,
+            people=_columns(segments),
         )
         while len(_recent) > RECENT:
             _recent.pop(next(iter(_recent)), None)
     return _recent[key]
 
 
-def _people(framework: Framework, responses: list[Response]) -> tuple[tuple[str, Results], ...]:
-    """Participants as heatmap columns: by group, numbered, never named."""
-    ordered = sorted(responses, key=lambda r: (r.group or "~", r.participant_id))
-    counts: dict[str, int] = {}
-    columns = []
-    for response in ordered:
-        results = score_assessment(framework, [response])
-        if results.participants == 0:
-            continue
-        group = response.group or "Participant"
-        counts[group] = counts.get(group, 0) + 1
-        columns.append((f"{group} {counts[group]}", results))
-    return tuple(columns)
+def _columns(segments: Segments) -> tuple[tuple[str, Results], ...]:
+    """Heatmap columns: each group that may be shown, with how many people it stands for.
+
+    Never one column per person: a column always pools at least the threshold's k people.
+    """
+    return tuple(
+        (f"{label} ({segments.sizes[label]})", results)
+        for label, results in segments.groups.items()
+    )

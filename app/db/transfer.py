@@ -26,6 +26,7 @@ from app.db.models import (
     RoadmapStatus,
     utc_now,
 )
+from app.domain.anonymity import DEFAULT_THRESHOLD, threshold_problem
 from app.domain.answering import AnswerChoice, AnswerRefused, checked_answer
 from app.domain.framework import Framework
 
@@ -65,6 +66,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             "status": str(assessment.status),
             "target_date": assessment.target_date.isoformat() if assessment.target_date else None,
             "area_importance": roadmaps.importance_of(assessment),
+            "anonymity_threshold": assessment.anonymity_threshold,
         },
         "participants": [
             {
@@ -157,6 +159,7 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
         status=_closed(head["status"]),
         target_date=date.fromisoformat(head["target_date"]) if head["target_date"] else None,
     )
+    assessment.anonymity_threshold = _threshold(head.get("anonymity_threshold"))
     roadmaps.set_importance(
         session=session,
         assessment=assessment,
@@ -246,6 +249,17 @@ def _archived(row: dict[str, Any], people: dict[int, int | None]) -> ArchivedAns
         answered_at=_moment(row["answered_at"]) or utc_now(),
         archived_at=_moment(row["archived_at"]) or utc_now(),
     )
+
+
+def _threshold(value: object) -> int:
+    """The document's anonymity threshold, checked as the edit form checks it; an older
+    document without one gets the default."""
+    if value is None:
+        return DEFAULT_THRESHOLD
+    problem = threshold_problem(value)
+    if problem:
+        raise ImportRefused(problem)
+    return int(str(value))
 
 
 def _closed(status: str) -> AssessmentStatus:

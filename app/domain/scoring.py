@@ -15,6 +15,14 @@ import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from app.domain.anonymity import (
+    DEFAULT_THRESHOLD,
+    OTHER_GROUPS,
+    compared,
+    group_of,
+    shown_groups,
+    sizes_of,
+)
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Area, Criterion, Framework, Layer
 from app.domain.levels import AnswerLevels
@@ -291,18 +299,51 @@ class GroupDifference:
 
 @dataclass(frozen=True)
 class Segments:
-    groups: dict[str, Results] = field(default_factory=dict)
+    """Scores per group as it may be shown (app/domain/anonymity.py): groups smaller than the
+    threshold are pooled as "Other groups", or every group is withheld."""
+
+    groups: dict[str, Results] = field(default_factory=dict)  # by label, each of k people or more
     differences: tuple[GroupDifference, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)  # group -> label; {} when withheld
+    sizes: dict[str, int] = field(default_factory=dict)  # label -> people who scored
+    threshold: int = DEFAULT_THRESHOLD
+    scored_groups: int = 0  # groups with anyone who scored, before pooling
+
+    @property
+    def pooled(self) -> bool:
+        return OTHER_GROUPS in self.groups
+
+    @property
+    def withheld(self) -> bool:
+        """Groups exist, but too few people scored in some of them to show any group."""
+        return self.scored_groups > 1 and not self.labels
 
 
-def segment(framework: Framework, responses: Sequence[Response]) -> Segments:
-    """The same scores per participant group, and areas ordered by how far groups differ."""
-    names = sorted({r.group for r in responses if r.group})
+def segment(
+    framework: Framework, responses: Sequence[Response], threshold: int = DEFAULT_THRESHOLD
+) -> Segments:
+    """The same scores per group, as far as the threshold allows, and areas ordered by how far
+    groups differ. A comparison needs two labels or more; otherwise no group is shown."""
+    scored = [r for r in responses if _scored_anything(r)]
+    sizes = sizes_of(r.group for r in scored)
+    labels = shown_groups(sizes, threshold)
+    if not compared(labels):
+        return Segments(threshold=threshold, scored_groups=len(sizes))
+    members: dict[str, list[Response]] = {}
+    for response in scored:
+        members.setdefault(labels[group_of(response.group)], []).append(response)
     groups = {
-        name: score_assessment(framework, [r for r in responses if r.group == name])
-        for name in names
+        label: score_assessment(framework, members[label])
+        for label in sorted(members, key=lambda name: (name == OTHER_GROUPS, name))
     }
-    return Segments(groups=groups, differences=_differences(groups))
+    return Segments(
+        groups=groups,
+        differences=_differences(groups),
+        labels=labels,
+        sizes={label: len(people) for label, people in members.items()},
+        threshold=threshold,
+        scored_groups=len(sizes),
+    )
 
 
 def _differences(groups: Mapping[str, Results]) -> tuple[GroupDifference, ...]:

@@ -230,7 +230,8 @@ def heatmap(
     first = columns[0][1] if columns else None
     areas = list(first.areas()) if first else []
     scores = [[_area_score(results, area.area_id) for _, results in columns] for area in areas]
-    figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
+    # Few columns now (groups, not people): a minimum width keeps the text at page size.
+    figure = Figure(figsize=(max(7.0, 2.8 + 0.9 * len(columns)), 0.8 + 0.34 * len(areas)))
     axes = figure.add_subplot()
     masked = [[_share(score, "current") for score in row] for row in scores]
     image = axes.imshow(masked, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")

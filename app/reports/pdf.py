@@ -22,6 +22,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
+from app.domain.anonymity import groups_note
 from app.domain.framework import Framework
 from app.domain.levels import number
 from app.domain.roadmap import HORIZONS, PlannedItem
@@ -49,9 +50,18 @@ class ReportFailed(Exception):
 
 @dataclass(frozen=True)
 class ReportParticipant:
+    """Who was invited: a name and a role, never their group or their answers."""
+
     name: str
-    group: str
     role: str
+
+
+@dataclass(frozen=True)
+class GroupTurnout:
+    """How many of a group were invited, and how many of them scored anything."""
+
+    group: str
+    invited: int
     answered: int
 
 
@@ -69,11 +79,12 @@ class ReportData:
     framework: Framework
     results: Results
     segments: Segments
-    people: tuple[tuple[str, Results], ...]  # each participant who scored, named by group
+    people: tuple[tuple[str, Results], ...]  # heatmap columns: groups of k people or more
     roadmap: tuple[PlannedItem, ...]
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
-    comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)
+    turnout: tuple[GroupTurnout, ...]
+    comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group label or "", text)
     paper: str = "A4"
 
 
@@ -140,6 +151,11 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_gaps=top_gaps(data.results),
             top_strengths=top_strengths(data.results, 3),
             disagreements=disagreements(data.results)[:5],
+            anonymity=groups_note(
+                data.segments.threshold,
+                pooled=data.segments.pooled,
+                withheld=data.segments.withheld,
+            ),
             figures=Figures(framework),
             method=method_of(framework),
             wording=framework.wording,

@@ -235,8 +235,15 @@ class GroupDifferencePublic(_Public):
 
 
 class SegmentsPublic(_Public):
+    """Groups as far as the anonymity threshold allows: each of `threshold` people or more,
+    smaller ones pooled as "Other groups", none at all when `withheld`."""
+
     groups: dict[str, ResultsPublic] = {}
     differences: list[GroupDifferencePublic] = []
+    sizes: dict[str, int] = {}  # people who scored, per group shown
+    threshold: int
+    pooled: bool
+    withheld: bool
 
 
 class AssessmentResultsPublic(_Public):

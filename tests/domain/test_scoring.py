@@ -120,7 +120,7 @@ def test_nothing_answered_is_reported_as_no_score_never_zero() -> None:
 
 
 def test_groups_are_scored_separately_and_ranked_by_difference() -> None:
-    segments = segment(MINI, [A, B, C])
+    segments = segment(MINI, [A, B, C], threshold=1)  # k = 1: every group shown
 
     leaders, front_line = segments.groups["Leadership"], segments.groups["Front line"]
     assert isclose(_area(leaders, "data").score.current, (1 + 2 * 2) / 3)  # type: ignore[union-attr]
@@ -411,7 +411,7 @@ def test_group_differences_leave_out_an_area_only_one_group_scored() -> None:
     leader = _response(1, "Leadership", data_quality=(3, 3), growth_offers=(1, 2))
     front_line = _response(2, "Front line", data_quality=(1, 3))  # growth not scored
 
-    (difference,) = segment(MINI, [leader, front_line]).differences
+    (difference,) = segment(MINI, [leader, front_line], threshold=1).differences
 
     assert (difference.area_id, difference.title) == ("data", "Data")
     assert (difference.highest_group, difference.highest.current) == ("Leadership", 3.0)

@@ -40,7 +40,7 @@ def test_csv_has_a_row_per_participant_and_criterion_and_no_live_formula(
 ) -> None:
     own = tenants[0]
     _with_formula_comment(session, own)
-    sign_in(client, own.viewer.email)
+    sign_in(client, own.consultant.email)
 
     response = client.get(f"/assessments/{own.assessment.id}/export/csv")
 

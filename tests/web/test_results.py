@@ -167,15 +167,18 @@ def test_results_page_shows_scores_gaps_and_who_it_is_based_on(
         assert f"/assessments/{demo.id}/charts/{chart}.svg" in page.text
 
 
-def test_area_drill_down_lists_criteria_and_comments_by_group(client: TestClient, tenants) -> None:
+def test_area_drill_down_lists_criteria_and_comments_without_a_small_group(
+    client: TestClient, tenants
+) -> None:
     own = tenants[0]
     sign_in(client, own.viewer.email)  # viewers read results too
 
     page = client.get(f"/assessments/{own.assessment.id}/results/areas/channels-media")
 
     assert page.status_code == 200
-    assert "secret comment of Acme" in page.text and "Leadership" in page.text
-    assert own.participant.name not in page.text  # comments carry the group, not the name
+    assert "secret comment of Acme" in page.text
+    assert "Leadership</footer>" not in page.text  # one person: below the threshold of 3
+    assert own.participant.name not in page.text  # comments never carry the name
     assert "no answers yet" in page.text
 
 

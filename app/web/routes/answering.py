@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 
 from app.db import frameworks, repository
 from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Participant
+from app.domain.anonymity import promise
 from app.domain.answering import (
     MAX_COMMENT_LENGTH,
     AnswerChoice,
@@ -130,6 +131,7 @@ class StartPage:
     minutes: int
     resume_area: Area
     revisit: dict[str, ArchivedAnswer]
+    promise: str  # how answers are kept anonymous: the assessment's threshold in words
 
 
 @router.get("/p/{invite_token}", name="start_answering")
@@ -141,6 +143,7 @@ def start_answering(
         minutes=estimated_minutes(questionnaire.framework),
         resume_area=questionnaire.progress.first_unfinished_area(),
         revisit=_revisit(session, questionnaire),
+        promise=promise(questionnaire.assessment.anonymity_threshold),
     )
     return _page(request, "start.html", page)
 

@@ -40,7 +40,11 @@ router = page_router()
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-@router.get("/assessments/{assessment_id}/export/{export_format}", name="export_assessment")
+@router.get(
+    "/assessments/{assessment_id}/export/{export_format}",
+    name="export_assessment",
+    dependencies=[allowed(Action.EXPORT_ANSWERS)],
+)
 def export(
     assessment: AssessmentDep,
     export_format: str,

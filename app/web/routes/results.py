@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
+from app.domain.anonymity import groups_note
 from app.domain.framework import Area, Criterion
 from app.domain.scoring import (
     AreaResult,
@@ -44,6 +45,7 @@ class ResultsPage:
     charts: dict[str, list[Chart]]  # page section -> the charts registered for it
     figures: Figures
     method: Method
+    groups_note: str  # what the anonymity threshold did to the groups shown
     exports: tuple[ExportFormat, ...] = tuple(EXPORTS.values())
 
 
@@ -63,6 +65,11 @@ def show_results(request: Request, assessment: AssessmentDep, session: SessionDe
         },
         figures=Figures(data.framework),
         method=method_of(data.framework),
+        groups_note=groups_note(
+            assessment.anonymity_threshold,
+            pooled=data.segments.pooled,
+            withheld=data.segments.withheld,
+        ),
         charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
@@ -74,7 +81,7 @@ class AreaResultsPage:
     data: AssessmentResults
     area: AreaResult
     framework_area: Area
-    comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
+    comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group label or "", comment)
     figures: Figures
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
     previous_area: AreaResult | None = None
@@ -99,7 +106,9 @@ def show_area_results(
         data=data,
         area=area,
         framework_area=next(a for a in data.framework.areas() if a.id == area_id),
-        comments=repository.comments_by_criterion(session=session, assessment=assessment),
+        comments=repository.comments_by_criterion(
+            session=session, assessment=assessment, labels=data.segments.labels
+        ),
         figures=Figures(data.framework),
         criteria={c.id: c for c in data.framework.criteria()},
         previous_area=areas[index - 1] if index else None,
