@@ -21,6 +21,7 @@ from app.db.models import Assessment, Participant
 from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
 from app.domain.anonymity import sizes_of
+from app.domain.evidence import Counted, counted
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, PlannedItem, build_roadmap
 from app.domain.scoring import Results, Segments
@@ -128,8 +129,18 @@ def report_data_of(
             ReportParticipant(p.name, p.role) for p in sorted(participants, key=lambda p: p.name)
         ),
         turnout=_turnout(participants, activity),
+        counted=counted_of(participants, data.results),
         comments={k: tuple(v) for k, v in comments.items()},
         paper=paper,
+    )
+
+
+def counted_of(participants: Sequence[Participant], results: Results) -> Counted:
+    """Who the results count: submitted, in progress, not started (the pages' heading)."""
+    return counted(
+        [p.id or 0 for p in participants],
+        [p.id or 0 for p in participants if p.submitted_at is not None],
+        {pid for criterion in results.criteria() for pid in criterion.people},
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.domain.anonymity import (
     DEFAULT_THRESHOLD,
@@ -32,6 +32,10 @@ from app.domain.levels import AnswerLevels
 # Not max - min: one outlier in a big group would flag nearly everything (in the demo, 94 of
 # 98 criteria span 2 levels or more).
 DISAGREEMENT_SHARE = 0.2
+# A score resting on fewer people than this is "thin evidence": marked wherever it is shown
+# and left out of the top gaps, top strengths and the roadmap draft. Never below 2: one
+# person's view is not a finding.
+MIN_EVIDENCE = 2
 _TOLERANCE = 1e-9  # float noise, so a stdev of exactly the threshold is flagged
 
 
@@ -84,6 +88,12 @@ class Score:
     current: float | None = None  # in those levels
     target: float | None = None
     gap: float | None = None
+    n: int | None = None  # how many people it rests on; None: not counted (built by hand)
+
+    @property
+    def thin(self) -> bool:
+        """Resting on fewer people than MIN_EVIDENCE (always when only one)."""
+        return self.n is not None and self.n < max(MIN_EVIDENCE, 2)
 
     @property
     def gap_points(self) -> float:
@@ -91,7 +101,7 @@ class Score:
         return self.target_percent - self.current_percent
 
 
-def _criterion_score(current: float, target: float, levels: AnswerLevels) -> Score:
+def _criterion_score(current: float, target: float, levels: AnswerLevels, n: int) -> Score:
     return Score(
         current_percent=100 * levels.fraction(current),
         target_percent=100 * levels.fraction(target),
@@ -99,6 +109,7 @@ def _criterion_score(current: float, target: float, levels: AnswerLevels) -> Sco
         current=current,
         target=target,
         gap=target - current,
+        n=n,
     )
 
 
@@ -114,18 +125,46 @@ class CriterionResult:
     score: Score | None
     dont_know: int
     disagreement: bool
+    half_answered: int = 0  # only today or only a target: kept and counted, never scored
+    people: frozenset[int] = field(default=frozenset(), repr=False)  # who scored it
+
+    @property
+    def n(self) -> int:
+        return len(self.people)
+
+    @property
+    def thin(self) -> bool:
+        return self.score is not None and self.score.thin
+
+
+class _Covered:
+    """Coverage of a part of the framework: criteria scored out of its criteria."""
+
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        raise NotImplementedError
+
+    @property
+    def criteria_scored(self) -> int:
+        return sum(1 for c in self.all_criteria() if c.score is not None)
+
+    @property
+    def criteria_total(self) -> int:
+        return sum(1 for _ in self.all_criteria())
 
 
 @dataclass(frozen=True)
-class SubComponentResult:
+class SubComponentResult(_Covered):
     sub_component_id: str
     title: str
     score: Score | None
     criteria: tuple[CriterionResult, ...]
 
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        yield from self.criteria
+
 
 @dataclass(frozen=True)
-class AreaResult:
+class AreaResult(_Covered):
     area_id: str
     title: str
     layer_id: str
@@ -141,15 +180,24 @@ class AreaResult:
 
 
 @dataclass(frozen=True)
-class LayerResult:
+class LayerResult(_Covered):
     layer_id: str
     title: str
     score: Score | None
     areas: tuple[AreaResult, ...]
 
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        for area in self.areas:
+            yield from area.all_criteria()
+
+    @property
+    def unscored_areas(self) -> list[str]:
+        """Titles of its areas nobody scored: the layer's score leaves them out, and says so."""
+        return [area.title for area in self.areas if area.score is None]
+
 
 @dataclass(frozen=True)
-class Results:
+class Results(_Covered):
     """Every score of an assessment, for all participants or for one group of them."""
 
     participants: int  # who gave at least one scored answer
@@ -164,33 +212,49 @@ class Results:
         for area in self.areas():
             yield from area.all_criteria()
 
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        return self.criteria()
 
-def _values(
-    responses: Iterable[Response], criterion_id: str, levels: AnswerLevels
-) -> tuple[list[float], list[float], int]:
-    """The values of complete answers (codes looked up in the levels), and the don't-knows."""
-    currents, targets, dont_know = [], [], 0
+
+@dataclass
+class _Values:
+    """A criterion's answers sorted out: complete ones' values, who gave them, the rest."""
+
+    currents: list[float] = field(default_factory=list)
+    targets: list[float] = field(default_factory=list)
+    people: set[int] = field(default_factory=set)
+    dont_know: int = 0
+    half_answered: int = 0
+
+
+def _values(responses: Iterable[Response], criterion_id: str, levels: AnswerLevels) -> _Values:
+    """The values of complete answers (codes looked up in the levels), and the others counted."""
+    values = _Values()
     for response in responses:
         answer = response.answers.get(criterion_id)
         if answer is None:
             continue
         if answer.dont_know:
-            dont_know += 1
+            values.dont_know += 1
         elif answer.current is not None and answer.target is not None:
             current, target = levels.value_of(answer.current), levels.value_of(answer.target)
             if current is not None and target is not None:
-                currents.append(current)
-                targets.append(target)
-    return currents, targets, dont_know
+                values.currents.append(current)
+                values.targets.append(target)
+                values.people.add(response.participant_id)
+        elif answer.current is not None or answer.target is not None:
+            values.half_answered += 1
+    return values
 
 
 def _criterion(
     framework: Framework, criterion: Criterion, responses: Sequence[Response]
 ) -> CriterionResult:
     levels = framework.levels_of(criterion)
-    currents, targets, dont_know = _values(responses, criterion.id, levels)
-    current, target = stats_of(currents), stats_of(targets)
+    values = _values(responses, criterion.id, levels)
+    current, target = stats_of(values.currents), stats_of(values.targets)
     threshold = DISAGREEMENT_SHARE * levels.range - _TOLERANCE
+    n = len(values.people)
     return CriterionResult(
         criterion_id=criterion.id,
         text=criterion.text,
@@ -199,9 +263,13 @@ def _criterion(
         level_range=levels.range,
         current=current,
         target=target,
-        score=_criterion_score(current.mean, target.mean, levels) if current and target else None,
-        dont_know=dont_know,
+        score=_criterion_score(current.mean, target.mean, levels, n)
+        if current and target
+        else None,
+        dont_know=values.dont_know,
         disagreement=bool(current and current.n > 1 and current.stdev >= threshold),
+        half_answered=values.half_answered,
+        people=frozenset(values.people),
     )
 
 
@@ -223,6 +291,13 @@ def _weighted(pairs: Iterable[tuple[Score | None, float]], levels: str | None) -
     return Score(*percents, levels=levels, current=current, target=target, gap=target - current)
 
 
+def _counted(score: Score | None, criteria: Iterable[CriterionResult]) -> Score | None:
+    """The score with its n: the people who scored at least one of these criteria."""
+    if score is None:
+        return None
+    return replace(score, n=len(frozenset().union(*(c.people for c in criteria))))
+
+
 def _shared(framework: Framework, criteria: Iterable[Criterion]) -> str | None:
     shared = framework.shared_levels(criteria)
     return shared.key if shared else None
@@ -236,8 +311,9 @@ def _area(
         SubComponentResult(
             sub_component_id=sub.id,
             title=sub.title,
-            score=_weighted(
-                ((c.score, c.weight) for c in results), _shared(framework, sub.criteria)
+            score=_counted(
+                _weighted(((c.score, c.weight) for c in results), _shared(framework, sub.criteria)),
+                results,
             ),
             criteria=results,
         )
@@ -250,8 +326,11 @@ def _area(
         title=area.title,
         layer_id=layer.id,
         weight=area.weight,
-        score=_weighted(
-            ((c.score, c.weight) for c in every), _shared(framework, area.all_criteria())
+        score=_counted(
+            _weighted(
+                ((c.score, c.weight) for c in every), _shared(framework, area.all_criteria())
+            ),
+            every,
         ),
         criteria=own,
         sub_components=subs,
@@ -263,14 +342,22 @@ def score_assessment(framework: Framework, responses: Sequence[Response]) -> Res
     layers = []
     for layer in framework.layers:
         areas = tuple(_area(framework, area, layer, responses) for area in layer.areas)
+        # Areas weigh the same (times their weight) in their layer as in the overall index,
+        # so the overall is the layers' mean weighted by their areas' weights.
         in_layer = (c for area in layer.areas for c in area.all_criteria())
-        score = _weighted(((a.score, 1.0) for a in areas), _shared(framework, in_layer))
-        layers.append(LayerResult(layer.id, layer.title, score, areas))
+        score = _weighted(((a.score, a.weight) for a in areas), _shared(framework, in_layer))
+        scored = [c for area in areas for c in area.all_criteria()]
+        layers.append(LayerResult(layer.id, layer.title, _counted(score, scored), areas))
     every_area = [area for layer in layers for area in layer.areas]
+    every = [c for area in every_area for c in area.all_criteria()]
     return Results(
         participants=sum(1 for r in responses if _scored_anything(r)),
-        overall=_weighted(
-            ((a.score, a.weight) for a in every_area), _shared(framework, framework.criteria())
+        overall=_counted(
+            _weighted(
+                ((a.score, a.weight) for a in every_area),
+                _shared(framework, framework.criteria()),
+            ),
+            every,
         ),
         layers=tuple(layers),
     )
@@ -372,7 +459,8 @@ def _view_order(view: tuple[float, str, str, Score]) -> tuple[float, str]:
 
 
 def _scored(results: Results) -> list[tuple[CriterionResult, Score]]:
-    return [(c, c.score) for c in results.criteria() if c.score is not None]
+    """Criteria with a score that is a finding: thin evidence is left out of the rankings."""
+    return [(c, c.score) for c in results.criteria() if c.score is not None and not c.score.thin]
 
 
 def top_gaps(results: Results, count: int = 5) -> list[CriterionResult]:

@@ -23,6 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.domain.anonymity import groups_note
+from app.domain.evidence import Counted
 from app.domain.framework import Framework
 from app.domain.levels import number
 from app.domain.roadmap import HORIZONS, PlannedItem
@@ -84,6 +85,7 @@ class ReportData:
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
     turnout: tuple[GroupTurnout, ...]
+    counted: Counted
     comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group label or "", text)
     paper: str = "A4"
 

@@ -179,6 +179,8 @@ class ScorePublic(_Public):
     current: float | None
     target: float | None
     gap: float | None
+    n: int | None  # how many people it rests on (gave both today and a target)
+    thin: bool  # n below the minimum (docs/methodology.md): not ranked, not in the roadmap
 
 
 class CriterionResultPublic(_Public):
@@ -190,7 +192,10 @@ class CriterionResultPublic(_Public):
     current: StatsPublic | None
     target: StatsPublic | None
     score: ScorePublic | None
+    n: int  # people who gave both today and a target
     dont_know: int
+    half_answered: int  # only today or only a target: counted, not scored
+    thin: bool
     disagreement: bool
 
 
@@ -198,6 +203,8 @@ class SubComponentResultPublic(_Public):
     sub_component_id: str
     title: str
     score: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
     criteria: list[CriterionResultPublic]
 
 
@@ -207,6 +214,8 @@ class AreaResultPublic(_Public):
     layer_id: str
     weight: float
     score: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
     criteria: list[CriterionResultPublic]  # the area's own, outside any sub-component
     sub_components: list[SubComponentResultPublic]
 
@@ -215,12 +224,17 @@ class LayerResultPublic(_Public):
     layer_id: str
     title: str
     score: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
+    unscored_areas: list[str]  # titles of areas nobody scored, left out of the layer's score
     areas: list[AreaResultPublic]
 
 
 class ResultsPublic(_Public):
     participants: int
     overall: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
     layers: list[LayerResultPublic]
 
 

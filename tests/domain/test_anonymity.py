@@ -16,6 +16,7 @@ from app.domain.anonymity import (
     threshold_problem,
 )
 from app.domain.answering import AnswerChoice
+from app.domain.evidence import counted
 from app.domain.loading import load_framework
 from app.domain.scoring import Response, segment
 from tests.conftest import MINI_FRAMEWORK
@@ -104,3 +105,21 @@ def test_segments_pool_small_groups_and_count_no_group() -> None:
     assert segments.labels[NO_GROUP] == OTHER_GROUPS
     assert segments.groups[OTHER_GROUPS].participants == 3
     assert [d.area_id for d in segments.differences] == ["data"]
+
+
+@pytest.mark.parametrize(
+    ("submitted", "scored", "heading"),
+    [
+        (
+            {1, 2, 3, 4, 5, 6, 7},
+            set(range(1, 10)),
+            "7 submitted of 9 invited; 2 in progress also counted",
+        ),
+        (set(), {1}, "0 submitted of 9 invited; 1 in progress also counted; 8 not started"),
+        (set(range(1, 10)), set(range(1, 9)), "9 submitted of 9 invited"),  # 9: all don't know
+    ],
+)
+def test_the_heading_says_exactly_who_is_counted(
+    submitted: set[int], scored: set[int], heading: str
+) -> None:
+    assert counted(range(1, 10), submitted, scored).heading == heading

@@ -11,15 +11,17 @@ from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
 from app.domain.anonymity import groups_note
+from app.domain.evidence import Counted
 from app.domain.framework import Area, Criterion
 from app.domain.scoring import (
+    MIN_EVIDENCE,
     AreaResult,
     CriterionResult,
     disagreements,
     top_gaps,
     top_strengths,
 )
-from app.report_data import chart_data_of
+from app.report_data import chart_data_of, counted_of
 from app.reports.cache import cached
 from app.reports.figures import Figures
 from app.reports.method import Method, method_of
@@ -46,6 +48,8 @@ class ResultsPage:
     figures: Figures
     method: Method
     groups_note: str  # what the anonymity threshold did to the groups shown
+    counted: Counted  # whose answers are counted, for the heading
+    min_evidence: int = MIN_EVIDENCE
     exports: tuple[ExportFormat, ...] = tuple(EXPORTS.values())
 
 
@@ -65,6 +69,9 @@ def show_results(request: Request, assessment: AssessmentDep, session: SessionDe
         },
         figures=Figures(data.framework),
         method=method_of(data.framework),
+        counted=counted_of(
+            repository.participants_of(session=session, assessment=assessment), data.results
+        ),
         groups_note=groups_note(
             assessment.anonymity_threshold,
             pooled=data.segments.pooled,
