@@ -17,9 +17,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
+from app.domain.answering import MAX_REASON_LENGTH
 from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
 
 
@@ -130,6 +131,16 @@ class Answer(SQLModel, table=True):
     target: int | None = None
     dont_know: bool = False
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # "Not applicable here", with the participant's short reason: neither scored nor a
+    # knowledge gap, counted apart (app/domain/answering.py).
+    not_applicable: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, default=False, server_default=false()),
+    )
+    na_reason: str = Field(
+        default="",
+        sa_column=Column(String(MAX_REASON_LENGTH), nullable=False, default="", server_default=""),
+    )
     updated_at: datetime = _timestamp()
 
 

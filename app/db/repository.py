@@ -271,6 +271,8 @@ def save_answer(*, session: Session, participant: Participant, choice: AnswerCho
         "target": choice.target,
         "dont_know": choice.dont_know,
         "comment": choice.comment,
+        "not_applicable": choice.not_applicable,
+        "na_reason": choice.reason,
         "updated_at": utc_now(),
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -339,7 +341,9 @@ class Activity:
 def participant_activity(*, session: Session, assessment: Assessment) -> dict[int, Activity]:
     """Per participant id: how many criteria they have answered, and when they last saved."""
     complete = or_(
-        col(Answer.dont_know), and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None))
+        col(Answer.dont_know),
+        col(Answer.not_applicable),
+        and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None)),
     )
     query = (
         select(
@@ -362,6 +366,8 @@ _CHOICE_COLUMNS = (
     Answer.target,
     Answer.dont_know,
     Answer.comment,
+    Answer.not_applicable,
+    Answer.na_reason,
 )
 
 

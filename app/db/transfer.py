@@ -87,6 +87,8 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
                 "target": a.target,
                 "dont_know": a.dont_know,
                 "comment": a.comment,
+                "not_applicable": a.not_applicable,
+                "na_reason": a.na_reason,
                 "updated_at": _iso(a.updated_at),
             }
             for a in repository.answers_of(session=session, assessment=assessment)
@@ -188,6 +190,8 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
                 target=choice.target,
                 dont_know=choice.dont_know,
                 comment=choice.comment,
+                not_applicable=choice.not_applicable,
+                na_reason=choice.reason,
                 updated_at=_moment(answer["updated_at"]) or utc_now(),
             )
         )
@@ -223,6 +227,9 @@ def _checked(framework: Framework, index: int, answer: dict[str, Any]) -> Answer
         target=_level(answer["target"]),
         dont_know=bool(answer["dont_know"]),
         comment=str(answer["comment"]),
+        # Exports made before "not applicable" existed have neither key.
+        not_applicable=answer.get("not_applicable") is True,
+        reason=str(answer.get("na_reason") or ""),
     )
     try:
         return checked_answer(framework, choice)

@@ -127,6 +127,15 @@ class CriterionResult:
     disagreement: bool
     half_answered: int = 0  # only today or only a target: kept and counted, never scored
     people: frozenset[int] = field(default=frozenset(), repr=False)  # who scored it
+    not_applicable: int = 0  # said it does not apply here: neither scored nor don't know
+    reasons: tuple[str, ...] = ()  # why, one per not-applicable answer, sorted
+
+    @property
+    def mostly_not_applicable(self) -> bool:
+        """More than half of those who answered it say it does not apply: for the consultant
+        to look at (is it the wrong criterion for this organisation?)."""
+        answered = self.n + self.dont_know + self.not_applicable
+        return self.not_applicable * 2 > answered
 
     @property
     def n(self) -> int:
@@ -225,6 +234,7 @@ class _Values:
     people: set[int] = field(default_factory=set)
     dont_know: int = 0
     half_answered: int = 0
+    reasons: list[str] = field(default_factory=list)  # of not-applicable answers
 
 
 def _values(responses: Iterable[Response], criterion_id: str, levels: AnswerLevels) -> _Values:
@@ -234,7 +244,9 @@ def _values(responses: Iterable[Response], criterion_id: str, levels: AnswerLeve
         answer = response.answers.get(criterion_id)
         if answer is None:
             continue
-        if answer.dont_know:
+        if answer.not_applicable:
+            values.reasons.append(answer.reason)
+        elif answer.dont_know:
             values.dont_know += 1
         elif answer.current is not None and answer.target is not None:
             current, target = levels.value_of(answer.current), levels.value_of(answer.target)
@@ -270,6 +282,8 @@ def _criterion(
         disagreement=bool(current and current.n > 1 and current.stdev >= threshold),
         half_answered=values.half_answered,
         people=frozenset(values.people),
+        not_applicable=len(values.reasons),
+        reasons=tuple(sorted(values.reasons)),
     )
 
 

@@ -26,6 +26,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_COLUMNS = (
     "participant", "group", "role", "layer", "area", "sub_component", "criterion_id",
     "criterion", "current", "target", "dont_know", "comment", "current_label", "target_label",
+    "not_applicable", "na_reason",
 )  # fmt: skip
 
 
@@ -75,6 +76,8 @@ def answer_rows(
                             answer.comment if answer else "",
                             current.label if current else "",
                             target.label if target else "",
+                            answer.not_applicable if answer else None,
+                            answer.reason if answer else "",
                         ]  # fmt: skip
                     )
     return rows
@@ -137,16 +140,18 @@ def answers_xlsx(
     _append(
         scores,
         ["Layer", "Area", "Criterion", "Current", "Target", "Gap", "n", "Don't know",
-         "Current %", "Target %"],
+         "Current %", "Target %", "Not applicable", "Why not applicable", "Criteria scored"],
     )  # fmt: skip
     for layer in results.layers:
         for area in layer.areas:
-            row = [layer.title, area.title, "", *_levels(area.score), None, None]
-            _append(scores, [*row, *_percents(area.score)])
+            n = area.score.n if area.score else 0
+            row = [layer.title, area.title, "", *_levels(area.score), n, None]
+            coverage = f"{area.criteria_scored}/{area.criteria_total}"
+            _append(scores, [*row, *_percents(area.score), None, None, coverage])
             for c in area.all_criteria():
-                n = c.current.n if c.current else 0
-                row = [layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know]
-                _append(scores, [*row, *_percents(c.score)])
+                row = [layer.title, area.title, c.text, *_levels(c.score), c.n, c.dont_know]
+                reasons = "; ".join(c.reasons)
+                _append(scores, [*row, *_percents(c.score), c.not_applicable, reasons, None])
     answers = book.create_sheet("Answers")
     _append(answers, list(ANSWER_COLUMNS))
     for row in answer_rows(framework, participants):

@@ -195,6 +195,9 @@ class CriterionResultPublic(_Public):
     n: int  # people who gave both today and a target
     dont_know: int
     half_answered: int  # only today or only a target: counted, not scored
+    not_applicable: int  # said not to apply here: not scored
+    reasons: list[str]  # why, one per not-applicable answer (never with a name)
+    mostly_not_applicable: bool  # more than half of its answers say not applicable
     thin: bool
     disagreement: bool
 

@@ -21,6 +21,7 @@ from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Particip
 from app.domain.anonymity import promise
 from app.domain.answering import (
     MAX_COMMENT_LENGTH,
+    MAX_REASON_LENGTH,
     AnswerChoice,
     AnswerRefused,
     Progress,
@@ -157,6 +158,7 @@ class AreaPage:
     levels_used: list[AnswerLevels]  # the scale and answer sets this area's criteria use
     revisit: dict[str, ArchivedAnswer]
     max_comment_length: int = MAX_COMMENT_LENGTH
+    max_reason_length: int = MAX_REASON_LENGTH
     message: str = ""
 
 
@@ -217,6 +219,8 @@ def _choices_from_form(form: FormData, area: Area, *, strict: bool = True) -> li
             target=_level(form.get(f"{c.id}.target"), f"{c.id}.target", strict=strict),
             dont_know=form.get(f"{c.id}.dont_know") == "yes",
             comment=str(form.get(f"{c.id}.comment")),
+            not_applicable=form.get(f"{c.id}.not_applicable") == "yes",
+            reason=str(form.get(f"{c.id}.reason") or ""),
         )
         for c in area.all_criteria()
         if f"{c.id}.comment" in form
@@ -278,6 +282,8 @@ class AnswerIn(BaseModel):
     target: StrictInt | None = None
     dont_know: bool = False
     comment: str = Field(default="", max_length=MAX_COMMENT_LENGTH)
+    not_applicable: bool = False
+    reason: str = Field(default="", max_length=4 * MAX_REASON_LENGTH)  # checked_answer says why
 
 
 @router.post("/p/{invite_token}/answers", name="save_answer_json")
