@@ -127,6 +127,7 @@ class CriterionResult:
     disagreement: bool
     half_answered: int = 0  # only today or only a target: kept and counted, never scored
     people: frozenset[int] = field(default=frozenset(), repr=False)  # who scored it
+    disagreement_on: tuple[str, ...] = ()  # "today", "target" or both: where views spread
     not_applicable: int = 0  # said it does not apply here: neither scored nor don't know
     reasons: tuple[str, ...] = ()  # why, one per not-applicable answer, sorted
 
@@ -265,8 +266,12 @@ def _criterion(
     levels = framework.levels_of(criterion)
     values = _values(responses, criterion.id, levels)
     current, target = stats_of(values.currents), stats_of(values.targets)
-    threshold = DISAGREEMENT_SHARE * levels.range - _TOLERANCE
     n = len(values.people)
+    spread_on = tuple(
+        name
+        for name, stats in (("today", current), ("target", target))
+        if stats and _spread_wide(stats, levels.range)
+    )
     return CriterionResult(
         criterion_id=criterion.id,
         text=criterion.text,
@@ -279,12 +284,18 @@ def _criterion(
         if current and target
         else None,
         dont_know=values.dont_know,
-        disagreement=bool(current and current.n > 1 and current.stdev >= threshold),
+        disagreement=bool(spread_on),
+        disagreement_on=spread_on,
         half_answered=values.half_answered,
         people=frozenset(values.people),
         not_applicable=len(values.reasons),
         reasons=tuple(sorted(values.reasons)),
     )
+
+
+def _spread_wide(stats: Stats, level_range: float) -> bool:
+    """Two answers or more, with a standard deviation of DISAGREEMENT_SHARE of the range."""
+    return stats.n > 1 and stats.stdev >= DISAGREEMENT_SHARE * level_range - _TOLERANCE
 
 
 def _weighted(pairs: Iterable[tuple[Score | None, float]], levels: str | None) -> Score | None:
@@ -497,8 +508,10 @@ def disagreements(results: Results) -> list[CriterionResult]:
 
 
 def _widest_first(criterion: CriterionResult) -> tuple[float, float, str]:
-    """Standard deviation, then max - min, both as shares of the criterion's range."""
-    current = criterion.current
-    assert current is not None  # only criteria with answers are flagged
+    """The wider standard deviation of today and target, then the wider max - min, both as
+    shares of the criterion's range; then the criterion's id."""
+    spread = [s for s in (criterion.current, criterion.target) if s is not None]
     share = 1 / criterion.level_range
-    return (-_even(current.stdev * share), -_even(current.spread * share), criterion.criterion_id)
+    widest = max(s.stdev for s in spread) * share
+    span = max(s.spread for s in spread) * share
+    return (-_even(widest), -_even(span), criterion.criterion_id)

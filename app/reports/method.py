@@ -27,7 +27,8 @@ def method_of(framework: Framework) -> Method:
         scores=_scores(framework),
         disagreement=(
             "A criterion is flagged for discussion (“views differ”) when the standard deviation "
-            f"of today's answers is {figures.disagreement} or more."
+            f"of the answers about today, or about the target, is {figures.disagreement} or "
+            "more; the widest spread is listed first."
         ),
         roadmap=_roadmap(framework, figures),
         evidence=(

@@ -198,6 +198,7 @@ class CriterionResultPublic(_Public):
     not_applicable: int  # said not to apply here: not scored
     reasons: list[str]  # why, one per not-applicable answer (never with a name)
     mostly_not_applicable: bool  # more than half of its answers say not applicable
+    disagreement_on: list[str]  # "today", "target": where the answers spread widely
     thin: bool
     disagreement: bool
 

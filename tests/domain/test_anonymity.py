@@ -18,7 +18,7 @@ from app.domain.anonymity import (
 from app.domain.answering import AnswerChoice
 from app.domain.evidence import counted
 from app.domain.loading import load_framework
-from app.domain.scoring import Response, segment
+from app.domain.scoring import Response, score_assessment, segment, top_gaps, top_strengths
 from tests.conftest import MINI_FRAMEWORK
 
 MINI = load_framework(MINI_FRAMEWORK)
@@ -123,3 +123,21 @@ def test_the_heading_says_exactly_who_is_counted(
     submitted: set[int], scored: set[int], heading: str
 ) -> None:
     assert counted(range(1, 10), submitted, scored).heading == heading
+
+
+def test_the_worked_example_of_the_methodology() -> None:
+    """docs/methodology.md, "Worked example: evidence, half answers and groups"."""
+    from tests.domain.test_scoring import A, B, C
+
+    results = score_assessment(MINI, [A, B, C])
+
+    assert results.overall is not None and results.overall.n == 3
+    assert results.overall.current == pytest.approx(7 / 6)
+    assert results.overall.target == pytest.approx(29 / 12)
+    layers = [layer.score for layer in results.layers]
+    assert results.overall.current == pytest.approx(sum(s.current for s in layers) / 2)  # type: ignore[union-attr,misc]
+    for k in (3, 2):
+        assert segment(MINI, [A, B, C], threshold=k).groups == {}
+    assert list(segment(MINI, [A, B, C], threshold=1).groups) == ["Front line", "Leadership"]
+    alone = score_assessment(MINI, [A])
+    assert (top_gaps(alone), top_strengths(alone)) == ([], [])

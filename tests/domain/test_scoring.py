@@ -450,3 +450,16 @@ def test_every_score_carries_how_many_people_it_rests_on_and_thin_evidence_is_no
 
     assert all(c.thin for c in alone.criteria() if c.score)
     assert (top_gaps(alone), top_strengths(alone)) == ([], [])
+
+
+def test_spread_on_the_target_is_flagged_too_and_says_where() -> None:
+    """Agreeing on today (1 and 1) but not on the target (1 and 3): stdev 1 of a 0-3 range."""
+    one = _response(1, "", data_quality=(1, 1), growth_offers=(0, 3))
+    two = _response(2, "", data_quality=(1, 3), growth_offers=(3, 3))
+
+    flagged = disagreements(score_assessment(MINI, [one, two]))
+
+    assert [(c.criterion_id, c.disagreement_on) for c in flagged] == [
+        ("growth-offers", ("today",)),  # stdev 1.5: the widest first
+        ("data-quality", ("target",)),
+    ]
