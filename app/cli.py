@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -265,16 +265,34 @@ def _assessment(session: Session, assessment_id: int) -> Assessment:
     return assessment
 
 
+def _write(output: Path, produce: Callable[[], bytes]) -> None:
+    """Write what `produce` makes to `output`: a failed render or write is one line, no trace."""
+    from app.reports.worker import ReportFailed
+
+    try:
+        output.write_bytes(produce())
+    except ReportFailed as failure:
+        typer.echo(f"gapwise: {failure}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as problem:
+        typer.echo(f"gapwise: output: cannot write {output}: {problem.strerror}", err=True)
+        raise typer.Exit(2) from None
+
+
+PreparedBy = Annotated[str, typer.Option(help="Name on the cover.")]
+
+
 @app.command()
 def report(
     assessment_id: int,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
     paper: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
-    prepared_by: Annotated[str, typer.Option(help="Name on the cover.")] = "Gapwise",
+    prepared_by: PreparedBy = "Gapwise",
 ) -> None:
     """Write an assessment's board report as a PDF."""
     from app.report_data import report_data_of
-    from app.reports.pdf import PAPER_SIZES, ReportFailed, render_pdf_in_worker
+    from app.reports import worker
+    from app.reports.pdf import PAPER_SIZES, render_pdf
 
     if paper not in PAPER_SIZES:
         typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
@@ -284,31 +302,50 @@ def report(
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
-    try:
-        output.write_bytes(render_pdf_in_worker(data))
-    except ReportFailed as failure:
-        typer.echo(f"gapwise: {failure}", err=True)
-        raise typer.Exit(1) from None
+    _write(output, lambda: worker.render_in_worker(render_pdf, data))
     typer.echo(f"Report written to {output}")
 
 
-@app.command()
-def export(
-    assessment_id: int,
-    export_format: Annotated[
-        str, typer.Option("--format", help="csv, xlsx, json... (a wrong one lists them).")
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
-) -> None:
-    """Export an assessment: answers as CSV, a workbook as XLSX, or everything as JSON."""
+def _export(assessment_id: int, export_format: str, output: Path, prepared_by: str) -> None:
     from app.report_data import exported
     from app.reports.registry import EXPORTS
 
     chosen = _registered(EXPORTS, export_format, "format")
     with _database() as session:
         assessment = _assessment(session, assessment_id)
-        content = exported(session=session, assessment=assessment, export_format=chosen)
-    output.write_bytes(content)
+        _write(
+            output,
+            lambda: exported(
+                session=session,
+                assessment=assessment,
+                export_format=chosen,
+                prepared_by=prepared_by,
+            ),
+        )
+
+
+@app.command()
+def deck(
+    assessment_id: int,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .pptx.")],
+    prepared_by: PreparedBy = "Gapwise",
+) -> None:
+    """Write an assessment's slide deck (16:9 PowerPoint); the same as export --format pptx."""
+    _export(assessment_id, "pptx", output, prepared_by)
+    typer.echo(f"Deck written to {output}")
+
+
+@app.command()
+def export(
+    assessment_id: int,
+    export_format: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, json, pptx... (a wrong one lists them).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
+    prepared_by: PreparedBy = "Gapwise",
+) -> None:
+    """Export an assessment: answers as CSV, a workbook, everything as JSON, or a slide deck."""
+    _export(assessment_id, export_format, output, prepared_by)
     typer.echo(f"Exported to {output}")
 
 

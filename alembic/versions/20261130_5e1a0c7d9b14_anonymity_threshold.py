@@ -5,7 +5,7 @@ shown (the same column definition as issue 15's, so the integrator keeps one). A
 say a criterion does not apply, with a short reason.
 
 Revision ID: 5e1a0c7d9b14
-Revises: 2849c96365f1
+Revises: f41c3ccc1182
 Create Date: 2026-11-30 14:20:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5e1a0c7d9b14"
-down_revision: str | None = "2849c96365f1"
+down_revision: str | None = "f41c3ccc1182"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

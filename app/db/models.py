@@ -9,7 +9,8 @@ too, where every connection turns foreign keys on):
 - a user: their memberships, sessions and API tokens;
 - audit events are never deleted with what they describe: the link is set to NULL, the
   actor's email and the detail text stay;
-- a framework snapshot cannot be deleted while an assessment uses it (RESTRICT).
+- a framework snapshot cannot be deleted while an assessment uses it (RESTRICT);
+- a logo: the branding or organisation showing it shows none (SET NULL).
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from app.domain.answering import MAX_REASON_LENGTH
@@ -30,6 +41,11 @@ def utc_now() -> datetime:
 
 def _timestamp(**kwargs: object) -> object:
     return Field(default_factory=utc_now, sa_type=DateTime(timezone=True), **kwargs)
+
+
+def _text_column() -> Column[str]:
+    """Text that defaults to empty, also for rows that existed before the column."""
+    return Column(Text, nullable=False, default="", server_default="")
 
 
 class FrameworkSnapshot(SQLModel, table=True):
@@ -52,10 +68,37 @@ class FrameworkSnapshot(SQLModel, table=True):
     retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
+class Logo(SQLModel, table=True):
+    """An uploaded logo after re-encoding: pixels only, no metadata.
+
+    Kept in the database, not on disk, so a backup or a database move carries it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    media_type: str = Field(max_length=20)  # image/png or image/jpeg
+    width: int
+    height: int
+    digest: str = Field(max_length=64)  # SHA-256 of content: the ETag and the cache key
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = _timestamp()
+
+
+class Branding(SQLModel, table=True):
+    """The consultancy running this instance: one row, set by an admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    consultancy_name: str = Field(default="", max_length=120)
+    accent_colour: str = Field(default="", max_length=7)  # "#rrggbb"; empty: Gapwise's own
+    logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
+    updated_at: datetime = _timestamp()
+
+
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=200)
+    # the client's logo
+    logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
     created_at: datetime = _timestamp()
     # An archived client is listed apart; nothing of it changes or goes.
     archived_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -79,6 +122,10 @@ class Assessment(SQLModel, table=True):
     area_importance: str = Field(
         default="{}", sa_column=Column(Text, nullable=False, default="{}", server_default="{}")
     )
+    # The consultant's own words for the report: plain text, paragraphs and "- " bullet lists.
+    narrative: str = Field(default="", sa_column=_text_column())
+    key_messages: str = Field(default="", sa_column=_text_column())
+    recommendations: str = Field(default="", sa_column=_text_column())
     # Bumped in the same transaction as every write that changes what its pages, charts,
     # exports or report show (see repository.mark_changed): the key of every cache of them.
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from app.db.models import (
 from app.domain.anonymity import DEFAULT_THRESHOLD, threshold_problem
 from app.domain.answering import AnswerChoice, AnswerRefused, checked_answer
 from app.domain.framework import Framework
+from app.domain.narrative import NarrativeRefused, clean_narrative
 
 FORMAT = "gapwise-assessment"
 VERSION = 2  # 2 added archived_answers (answers set aside when a framework was upgraded)
@@ -67,6 +69,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             "target_date": assessment.target_date.isoformat() if assessment.target_date else None,
             "area_importance": roadmaps.importance_of(assessment),
             "anonymity_threshold": assessment.anonymity_threshold,
+            "narrative": asdict(repository.narrative_of(assessment)),
         },
         "participants": [
             {
@@ -167,6 +170,13 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
         assessment=assessment,
         weights={str(k): float(v) for k, v in head["area_importance"].items()},
     )
+    try:  # the same rules as the report page's form; exports before narratives have none
+        narrative = clean_narrative(
+            {k: str(v) for k, v in dict(head.get("narrative") or {}).items()}
+        )
+    except NarrativeRefused as refused:
+        raise ImportRefused(f"assessment.{refused}") from None
+    repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
     people: dict[int, int | None] = {}
     for person in document["participants"]:
         participant = Participant(

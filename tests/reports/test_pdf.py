@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,7 +19,8 @@ from app.db.models import Assessment
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from app.report_data import report_data_of
-from app.reports.pdf import STATIC, ReportFailed, SafeUrlFetcher, render_pdf, render_pdf_in_worker
+from app.reports.pdf import STATIC, SafeUrlFetcher, render_pdf
+from app.reports.worker import ReportFailed, render_in_worker
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in
 from tests.test_cli import gapwise
@@ -154,7 +157,7 @@ def test_a_render_past_its_time_limit_is_stopped(session: Session, tenants) -> N
     data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
 
     with pytest.raises(ReportFailed, match="took longer than 0.01 s and was stopped"):
-        render_pdf_in_worker(data, time_limit=0.01)
+        render_in_worker(render_pdf, data, time_limit=0.01)
 
 
 def test_the_report_downloads_once_then_comes_from_the_cache(
@@ -172,7 +175,33 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
     assert first.status_code == 200 and first.headers["content-type"] == "application/pdf"
     assert first.content.startswith(b"%PDF") and second.content == first.content
     assert len(stored) == 1
+    assert first.headers["content-disposition"] == (
+        f'attachment; filename="Acme - Acme baseline - US Letter - {date.today()}.pdf"; '
+        f"filename*=UTF-8''Acme%20%E2%80%94%20Acme%20baseline%20%E2%80%94%20US%20Letter"
+        f"%20%E2%80%94%20{date.today()}.pdf"
+    )
     assert bad.status_code == 422
     assert "Paper: choose one of &#39;A4&#39; or &#39;Letter&#39;" in bad.text
     assert client.get(f"/assessments/{own.assessment.id}/report").status_code == 200
     assert session.exec(select(Assessment)).first() is not None
+
+
+def test_the_pdf_is_tagged_with_its_title_and_language(
+    session: Session, tenants, tmp_path: Path
+) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(data))
+
+    def pdfinfo(*options: str) -> str:
+        command = ["pdfinfo", *options, str(path)]
+        return subprocess.run(command, capture_output=True, check=True, text=True).stdout
+
+    info = pdfinfo()
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    assert re.search(r"^Title:\s+Acme baseline · Acme$", info, re.MULTILINE)
+    assert "<dc:language><rdf:Bag><rdf:li>en-GB</rdf:li>" in pdfinfo("-meta")
+    assert 'pdfuaid:part="1"' in pdfinfo("-meta")
+    structure = pdfinfo("-struct")
+    assert "Document" in structure and "H1" in structure and "Table" in structure
+    assert "Figure" in structure

@@ -1,4 +1,5 @@
-"""Exports of an assessment (CSV, XLSX, JSON) and importing a JSON export into an organisation."""
+"""Exports of an assessment (every registered format: CSV, Excel, JSON, the slide deck) and
+importing a JSON export into an organisation."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from app.config import Settings
@@ -19,18 +21,22 @@ from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.organisations import imported_from
 from app.db.transfer import ImportRefused, fingerprint, import_assessment
-from app.domain.policy import Action
-from app.report_data import exported
-from app.reports.registry import EXPORTS
+from app.domain.policy import Action, can
+from app.report_data import exported, report_version
+from app.reports.cache import cached
+from app.reports.registry import EXPORTS, ExportFormat
+from app.reports.worker import ReportFailed
 from app.web.deps import (
     AssessmentDep,
     AuditDep,
+    CurrentUser,
     FormDep,
     OrganisationDep,
     SessionDep,
     SettingsDep,
     allowed,
 )
+from app.web.downloads import download, file_name
 from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -40,29 +46,54 @@ router = page_router()
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-@router.get(
-    "/assessments/{assessment_id}/export/{export_format}",
-    name="export_assessment",
-    dependencies=[allowed(Action.EXPORT_ANSWERS)],
-)
+@router.get("/assessments/{assessment_id}/export/{export_format}", name="export_assessment")
 def export(
     assessment: AssessmentDep,
     export_format: str,
     session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
 ) -> Response:
+    """Any registered format; slow ones (the deck) drawn once per report version."""
     chosen = EXPORTS.get(export_format)
     if chosen is None:
         known = ", ".join(EXPORTS)
         raise HTTPException(
             status_code=404, detail=f"There is no export format '{export_format}' ({known})."
         )
-    content = exported(session=session, assessment=assessment, export_format=chosen)
-    filename = f"gapwise-assessment-{assessment.id}.{chosen.name}"
-    return Response(
-        content,
-        media_type=chosen.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    if chosen.page == "assessment" and not can(user.role, Action.EXPORT_ANSWERS):
+        # The answer exports carry names; the report's (the deck) keep to the threshold.
+        raise HTTPException(
+            status_code=403,
+            detail="This export holds every answer with the participant's name: "
+            "only the assessment's consultants may download it.",
+        )
+    prepared_by = user.name or user.email
+    try:
+        content = _content(session, settings, assessment, chosen, prepared_by)
+    except ReportFailed as failure:
+        raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
+    name = file_name(session, assessment, chosen.name, what=chosen.what)
+    return download(content, chosen.media_type, name)
+
+
+def _content(
+    session: Session,
+    settings: Settings,
+    assessment: Assessment,
+    chosen: ExportFormat,
+    prepared_by: str,
+) -> bytes:
+    def render() -> bytes:
+        return exported(
+            session=session, assessment=assessment, export_format=chosen, prepared_by=prepared_by
+        )
+
+    if not chosen.cached:
+        return render()
+    version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
+    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
+    return cached(directory, f"export.{chosen.name}", version, render)
 
 
 @dataclass(frozen=True)
