@@ -34,3 +34,9 @@ def counted(
     done = set(submitted) & set(invited)
     going = (set(scored) & set(invited)) - done
     return Counted(len(invited), len(done), len(going), len(invited) - len(done) - len(going))
+
+
+NOTHING_TO_REPORT = (
+    "Nothing to report yet: nobody has scored a criterion. The board report can be drawn "
+    "as soon as the first answers arrive."
+)
