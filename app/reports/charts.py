@@ -287,10 +287,12 @@ def _gap(area: AreaResult, in_levels: bool) -> float:
 def heatmap(
     columns: Sequence[tuple[str, Results]], framework: Framework, image_format: str = "svg"
 ) -> bytes:
-    """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
+    """Areas (rows) by groups (columns): today's level, so spread stands out. With no group
+    that may be shown, a note saying so instead of an empty grid."""
+    if not columns:
+        return _withheld(image_format)
     axis = Axis.of(framework)
-    first = columns[0][1] if columns else None
-    areas = list(first.areas()) if first else []
+    areas = list(columns[0][1].areas())
     scores = [[_area_score(results, area.area_id) for _, results in columns] for area in areas]
     # Few columns now (groups, not people): a minimum width keeps the text at page size.
     figure = Figure(figsize=(max(7.0, 2.8 + 0.9 * len(columns)), 0.8 + 0.34 * len(areas)))
@@ -313,6 +315,15 @@ def heatmap(
     return _render(figure, image_format)
 
 
+def _withheld(image_format: str) -> bytes:
+    figure = Figure(figsize=(7.0, 1.2))
+    figure.text(
+        0.5, 0.5, "No group has enough people who answered to be shown.",
+        ha="center", va="center", color=INK,
+    )  # fmt: skip
+    return _render(figure, image_format)
+
+
 def _area_score(results: Results, area_id: str) -> Score | None:
     return next(a for a in results.areas() if a.area_id == area_id).score
 
@@ -324,9 +335,11 @@ def group_style(index: int) -> tuple[str, Any]:
 
 
 def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:
-    """Each group's view of today, one outline per group."""
+    """Each group's view of today, one outline per group; a note when none may be shown."""
     groups = list(segments.groups.items())
-    areas = list(groups[0][1].areas()) if groups else []
+    if not groups:
+        return _withheld(image_format)
+    areas = list(groups[0][1].areas())
     figure = Figure(figsize=GROUP_RADAR_SIZE)
     axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
     for index, (name, results) in enumerate(groups):

@@ -79,7 +79,8 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     assert "'" + FORMULA in comments
     assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
-    assert overall[2:] == (1.0, 3.0, 2.0, 20.0, 60.0)  # levels, then percent of 0-5
+    assert overall[2:] == (1.0, 3.0, 2.0, 20.0, 60.0, 1, "1/106", "yes")  # levels, percent of
+    # 0-5, then the evidence: one person, one criterion of 106, so thin
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
     assert book["Roadmap"]["I1"].value == "Actions"  # after Layer and Area, where ids were
 

@@ -78,6 +78,9 @@ def test_one_person_per_group_shows_no_group_and_no_group_tagged_comment(
         assert heading not in seen
     assert "no group is shown" in seen
     assert "Person Leadership 0 (" not in seen  # no name next to group-level data in the PDF
+    for chart in ("heatmap", "groups"):  # asked for all the same: drawn without any group
+        svg = client.get(f"/assessments/{assessment.id}/charts/{chart}.svg")
+        assert svg.status_code == 200 and "Leadership" not in svg.text
 
 
 def test_three_people_per_group_show_groups_comments_and_the_heatmap(
