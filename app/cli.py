@@ -319,6 +319,7 @@ def report(
     prepared_by: PreparedBy = "Gapwise",
 ) -> None:
     """Write an assessment's board report as a PDF."""
+    from app.domain.evidence import NOTHING_TO_REPORT
     from app.report_data import report_data_of
     from app.reports import worker
     from app.reports.pdf import PAPER_SIZES, render_pdf
@@ -332,6 +333,9 @@ def report(
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
+    if data.results.overall is None:
+        typer.echo(f"gapwise: {NOTHING_TO_REPORT}", err=True)
+        raise typer.Exit(1)
     _write(output, lambda: worker.render_in_worker(render_pdf, data))
     typer.echo(f"Report written to {output}")
 

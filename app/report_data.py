@@ -8,6 +8,7 @@ and the CLI use it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -16,15 +17,17 @@ from typing import Any
 from sqlmodel import Session
 
 from app.db import branding, repository, roadmaps, workshops
-from app.db.models import Assessment, Organisation
+from app.db.models import Assessment, Organisation, Participant
 from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
 from app.domain.agreed import Comparisons, in_force
+from app.domain.anonymity import sizes_of
+from app.domain.evidence import Counted, counted
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, PlannedItem
 from app.domain.scoring import Results, Segments
 from app.reports.exports import ExportParticipant
-from app.reports.pdf import ReportData, ReportParticipant, WorkshopReport
+from app.reports.pdf import GroupTurnout, ReportData, ReportParticipant, WorkshopReport
 from app.reports.registry import ExportFormat
 
 
@@ -121,7 +124,9 @@ def report_data_of(
     activity = repository.participant_activity(session=session, assessment=assessment)
     participants = repository.participants_of(session=session, assessment=assessment)
     stored = planned_items(session=session, assessment=assessment)
-    comments = repository.comments_by_criterion(session=session, assessment=assessment)
+    comments = repository.comments_by_criterion(
+        session=session, assessment=assessment, labels=data.segments.labels
+    )
     organisation = repository.organisation_of(session=session, assessment=assessment)
     return ReportData(
         organisation=organisation.name,
@@ -139,11 +144,10 @@ def report_data_of(
         roadmap=tuple(stored or _proposed(assessment, data)),
         roadmap_is_draft=not stored,
         participants=tuple(
-            ReportParticipant(
-                p.name, p.group, p.role, activity[p.id].answered if p.id in activity else 0
-            )
-            for p in participants
+            ReportParticipant(p.name, p.role) for p in sorted(participants, key=lambda p: p.name)
         ),
+        turnout=_turnout(participants, activity),
+        counted=counted_of(participants, data.results),
         comments={k: tuple(v) for k, v in comments.items()},
         narrative=repository.narrative_of(assessment),
         brand=branding.brand_of(session=session, organisation=organisation),
@@ -167,6 +171,26 @@ def _workshop_report(
         decisions=tuple(in_force(data.agreement.decided)),
         texts={c.criterion_id: c.text for c in data.results.criteria()},
     )
+
+
+def counted_of(participants: Sequence[Participant], results: Results) -> Counted:
+    """Who the results count: submitted, in progress, not started (the pages' heading)."""
+    return counted(
+        [p.id or 0 for p in participants],
+        [p.id or 0 for p in participants if p.submitted_at is not None],
+        {pid for criterion in results.criteria() for pid in criterion.people},
+    )
+
+
+def _turnout(
+    participants: Sequence[Participant], activity: dict[int, repository.Activity]
+) -> tuple[GroupTurnout, ...]:
+    """Per group ("No group" included): invited, and how many answered at least one criterion."""
+    invited = sizes_of(p.group for p in participants)
+    answered = sizes_of(
+        p.group for p in participants if p.id in activity and activity[p.id].answered
+    )
+    return tuple(GroupTurnout(g, invited[g], answered.get(g, 0)) for g in sorted(invited))
 
 
 class AssessmentExport:

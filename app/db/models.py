@@ -19,9 +19,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
+from app.domain.answering import MAX_REASON_LENGTH
 from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
 from app.domain.text import (
     MAX_EMAIL,
@@ -133,16 +144,17 @@ class Assessment(SQLModel, table=True):
     # Bumped in the same transaction as every write that changes what its pages, charts,
     # exports or report show (see repository.mark_changed): the key of every cache of them.
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    # Groups with fewer people than this are never shown on their own (see shown_groups).
-    anonymity_threshold: int = Field(
-        default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
-    )
     # The consultant's own wording of the invitation and reminder emails; empty: the default.
     invite_text: str = Field(
         default="", sa_column=Column(Text, nullable=False, default="", server_default="")
     )
     reminder_text: str = Field(
         default="", sa_column=Column(Text, nullable=False, default="", server_default="")
+    )
+    # The anonymity threshold k: the fewest people who scored that a group needs before its
+    # results are shown on their own (app/domain/anonymity.py).
+    anonymity_threshold: int = Field(
+        default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
     )
     # For an imported assessment, the fingerprint of the document it came from: importing the
     # same file again is noticed.
@@ -181,6 +193,16 @@ class Answer(SQLModel, table=True):
     target: int | None = None
     dont_know: bool = False
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # "Not applicable here", with the participant's short reason: neither scored nor a
+    # knowledge gap, counted apart (app/domain/answering.py).
+    not_applicable: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, default=False, server_default=false()),
+    )
+    na_reason: str = Field(
+        default="",
+        sa_column=Column(String(MAX_REASON_LENGTH), nullable=False, default="", server_default=""),
+    )
     updated_at: datetime = _timestamp()
 
 

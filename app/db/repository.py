@@ -8,7 +8,7 @@ calls `mark_changed` in the same transaction, so its data version moves with the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from app.db.models import (
     Participant,
     utc_now,
 )
+from app.domain.anonymity import group_of
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework, version_key
 from app.domain.loading import FrameworkFileError, Problem, content_hash, load_framework
@@ -206,9 +207,12 @@ def update_assessment(
     target_date: date | None,
     invite_text: str,
     reminder_text: str,
+    anonymity_threshold: int | None = None,
 ) -> None:
     assessment.title, assessment.purpose, assessment.target_date = title, purpose, target_date
     assessment.invite_text, assessment.reminder_text = invite_text, reminder_text
+    if anonymity_threshold is not None:
+        assessment.anonymity_threshold = anonymity_threshold
     session.add(assessment)
     mark_changed(session=session, assessment_id=assessment.id)
 
@@ -268,6 +272,8 @@ def save_answer(*, session: Session, participant: Participant, choice: AnswerCho
         "target": choice.target,
         "dont_know": choice.dont_know,
         "comment": choice.comment,
+        "not_applicable": choice.not_applicable,
+        "na_reason": choice.reason,
         "updated_at": utc_now(),
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -336,7 +342,9 @@ class Activity:
 def participant_activity(*, session: Session, assessment: Assessment) -> dict[int, Activity]:
     """Per participant id: how many criteria they have answered, and when they last saved."""
     complete = or_(
-        col(Answer.dont_know), and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None))
+        col(Answer.dont_know),
+        col(Answer.not_applicable),
+        and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None)),
     )
     query = (
         select(
@@ -359,6 +367,8 @@ _CHOICE_COLUMNS = (
     Answer.target,
     Answer.dont_know,
     Answer.comment,
+    Answer.not_applicable,
+    Answer.na_reason,
 )
 
 
@@ -422,11 +432,15 @@ def snapshot_by_hash(
 
 
 def comments_by_criterion(
-    *, session: Session, assessment: Assessment
+    *, session: Session, assessment: Assessment, labels: Mapping[str, str]
 ) -> dict[str, list[tuple[str, str]]]:
-    """Each criterion's comments as (the writer's group, text): groups are shown, never names."""
+    """Each criterion's comments as (the label of the writer's group, text), never a name.
+
+    `labels` maps groups to the labels they may be shown under (Segments.labels); a comment
+    whose group may not be shown (below the anonymity threshold) gets an empty label.
+    """
     groups = {
-        p.id: p.group or "Participant"
+        p.id: labels.get(group_of(p.group), "")
         for p in participants_of(session=session, assessment=assessment)
     }
     comments: dict[str, list[tuple[str, str]]] = {}

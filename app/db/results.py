@@ -21,7 +21,7 @@ from app.domain.agreed import (
 )
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, build_roadmap
-from app.domain.scoring import Response, Results, Segments, score_assessment, segment
+from app.domain.scoring import Results, Segments, score_assessment, segment
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class AssessmentResults:
     invited: int
     results: Results
     segments: Segments
-    people: tuple[tuple[str, Results], ...]  # each participant who scored, labelled by group
+    people: tuple[tuple[str, Results], ...]  # heatmap columns: shown groups, never a person
     agreement: Agreement | None = None  # None until a workshop decides something
 
     @property
@@ -76,13 +76,14 @@ def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults
         framework = repository.framework_of_assessment(session=session, assessment=assessment)
         responses = repository.responses_of(session=session, assessment=assessment)
         results = score_assessment(framework, responses)
+        segments = segment(framework, responses, assessment.anonymity_threshold)
         _recent[key] = AssessmentResults(
             framework=framework,
             version=version,
             invited=len(responses),
             results=results,
-            segments=segment(framework, responses),
-            people=_people(framework, responses),
+            segments=segments,
+            people=_columns(segments),
             agreement=_agreement(session, assessment, results, framework),
         )
         while len(_recent) > RECENT:
@@ -90,19 +91,15 @@ def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults
     return _recent[key]
 
 
-def _people(framework: Framework, responses: list[Response]) -> tuple[tuple[str, Results], ...]:
-    """Participants as heatmap columns: by group, numbered, never named."""
-    ordered = sorted(responses, key=lambda r: (r.group or "~", r.participant_id))
-    counts: dict[str, int] = {}
-    columns = []
-    for response in ordered:
-        results = score_assessment(framework, [response])
-        if results.participants == 0:
-            continue
-        group = response.group or "Participant"
-        counts[group] = counts.get(group, 0) + 1
-        columns.append((f"{group} {counts[group]}", results))
-    return tuple(columns)
+def _columns(segments: Segments) -> tuple[tuple[str, Results], ...]:
+    """Heatmap columns: each group that may be shown, with how many people it stands for.
+
+    Never one column per person: a column always pools at least the threshold's k people.
+    """
+    return tuple(
+        (f"{label} ({segments.sizes[label]})", results)
+        for label, results in segments.groups.items()
+    )
 
 
 def _agreement(

@@ -66,6 +66,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             "status": str(assessment.status),
             "target_date": assessment.target_date.isoformat() if assessment.target_date else None,
             "area_importance": roadmaps.importance_of(assessment),
+            "anonymity_threshold": assessment.anonymity_threshold,
             "narrative": asdict(repository.narrative_of(assessment)),
         },
         "participants": [
@@ -87,6 +88,8 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
                 "target": a.target,
                 "dont_know": a.dont_know,
                 "comment": a.comment,
+                "not_applicable": a.not_applicable,
+                "na_reason": a.na_reason,
                 "updated_at": _iso(a.updated_at),
             }
             for a in repository.answers_of(session=session, assessment=assessment)
@@ -169,6 +172,7 @@ def import_assessment(
         status=AssessmentStatus.CLOSED,  # whatever it was where it came from
         target_date=head.target_date,
     )
+    assessment.anonymity_threshold = head.anonymity_threshold
     roadmaps.set_importance(session=session, assessment=assessment, weights=head.area_importance)
     repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
     people: dict[int, int | None] = {}
@@ -194,6 +198,8 @@ def import_assessment(
                 target=choice.target,
                 dont_know=choice.dont_know,
                 comment=choice.comment,
+                not_applicable=choice.not_applicable,
+                na_reason=choice.reason,
                 updated_at=_utc(answer.updated_at) or utc_now(),
             )
         )
@@ -225,7 +231,14 @@ def import_assessment(
 def _checked_answer(framework: Framework, index: int, answer: AnswerPart) -> AnswerChoice:
     """The answer as a saved one would be: a level on the scale, a criterion of the framework."""
     choice = AnswerChoice(
-        answer.criterion_id, answer.current, answer.target, answer.dont_know, answer.comment
+        answer.criterion_id,
+        answer.current,
+        answer.target,
+        answer.dont_know,
+        answer.comment,
+        # Exports made before "not applicable" existed have neither field.
+        answer.not_applicable,
+        answer.na_reason,
     )
     try:
         return checked_answer(framework, choice)

@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.db.models import MAX_ID, AssessmentStatus, RoadmapStatus
+from app.domain.anonymity import DEFAULT_THRESHOLD, threshold_problem
 from app.domain.framework import Id
 from app.domain.people import DetailsRefused, ParticipantDetails, checked_details
 from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE, MAX_POSITION
@@ -82,6 +83,16 @@ class AssessmentPart(_Strict):
     target_date: date | None
     area_importance: dict[Id, Annotated[float, Field(gt=0, le=MAX_IMPORTANCE)]]
     narrative: NarrativePart = Field(default_factory=NarrativePart)  # exports before it: none
+    anonymity_threshold: int = DEFAULT_THRESHOLD  # exports before it have the default
+
+    @field_validator("anonymity_threshold", mode="before")
+    @classmethod
+    def _threshold_as_the_form(cls, value: object) -> object:
+        """The edit form's rule and words (app/domain/anonymity.py)."""
+        problem = threshold_problem(value)
+        if problem:
+            raise PydanticCustomError("threshold", problem)
+        return value
 
 
 Detail = str  # checked_details has the rules, lengths included (the file is at most 20 MB)
@@ -110,6 +121,9 @@ class AnswerPart(_Strict):
     dont_know: bool
     comment: LongText
     updated_at: datetime | None
+    # Exports made before "not applicable" existed have neither; checked_answer checks both.
+    not_applicable: bool = False
+    na_reason: Annotated[str, Field(max_length=MAX_LONG_TEXT)] = ""
 
 
 class ArchivedAnswerPart(_Strict):

@@ -103,7 +103,9 @@ def _criterion(
     current, target = levels.value_of(codes.current), levels.value_of(codes.target)
     if current is None or target is None:  # not a level of this criterion (any more)
         return criterion
-    return replace(criterion, score=_criterion_score(current, target, levels))
+    # The agreement rests on the room that discussed the ratings: as many people as rated it.
+    n = criterion.score.n if criterion.score and criterion.score.n is not None else 0
+    return replace(criterion, score=_criterion_score(current, target, levels, n))
 
 
 def _area(area: AreaResult, agreed: Mapping[str, Agreed], framework: Framework) -> AreaResult:

@@ -1,7 +1,9 @@
 """What a participant may answer, and how far through the questionnaire they are.
 
-An answer to a criterion is *complete* when it has both a current and a target level, or
-says "don't know". Half an answer (only current) is kept but does not count as answered.
+An answer to a criterion is *complete* when it has both a current and a target level, says
+"don't know", or says "not applicable" with a short reason. Half an answer (only today or
+only a target) is kept, counted on the results as half answered, but neither scored nor
+counted as answered: the participant sees the criterion as still to do.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from app.domain.framework import Area, Framework, Layer
 from app.domain.text import MAX_LONG_TEXT, TextRefused, checked_text
 
 MAX_COMMENT_LENGTH = MAX_LONG_TEXT
+MAX_REASON_LENGTH = 200  # why a criterion does not apply: a short phrase
 SECONDS_PER_CRITERION = 30  # reading, choosing two levels, and now and then a comment
 
 
@@ -26,15 +29,22 @@ class AnswerChoice:
     target: int | None = None
     dont_know: bool = False
     comment: str = ""
+    not_applicable: bool = False
+    reason: str = ""  # why it does not apply; only with not_applicable
 
     @property
     def is_complete(self) -> bool:
-        return self.dont_know or (self.current is not None and self.target is not None)
+        return (
+            self.dont_know
+            or self.not_applicable
+            or (self.current is not None and self.target is not None)
+        )
 
     @property
     def is_empty(self) -> bool:
         return (
             not self.dont_know
+            and not self.not_applicable
             and self.current is None
             and self.target is None
             and not (self.comment)
@@ -73,9 +83,31 @@ def checked_answer(framework: Framework, choice: AnswerChoice) -> AnswerChoice:
         comment = checked_text(choice.comment, max_length=MAX_COMMENT_LENGTH, one_line=False)
     except TextRefused as refused:
         raise AnswerRefused("comment", str(refused)) from None
+    if choice.not_applicable:
+        return _not_applicable(choice, comment)
     if choice.dont_know:
         return AnswerChoice(choice.criterion_id, dont_know=True, comment=comment)
     return AnswerChoice(choice.criterion_id, choice.current, choice.target, comment=comment)
+
+
+REASON_NEEDED = (
+    f"say in a few words why it does not apply here (1 to {MAX_REASON_LENGTH} characters)"
+)
+
+
+def _not_applicable(choice: AnswerChoice, comment: str) -> AnswerChoice:
+    """Not applicable clears both levels; it needs a short reason and excludes don't know."""
+    if choice.dont_know:
+        raise AnswerRefused("not_applicable", "choose don't know or not applicable, not both")
+    try:
+        reason = " ".join(
+            checked_text(choice.reason, max_length=MAX_REASON_LENGTH, one_line=True).split()
+        )
+    except TextRefused:
+        raise AnswerRefused("reason", REASON_NEEDED) from None
+    if not reason:
+        raise AnswerRefused("reason", REASON_NEEDED)
+    return AnswerChoice(choice.criterion_id, comment=comment, not_applicable=True, reason=reason)
 
 
 def _listed(values: tuple[int, ...]) -> str:

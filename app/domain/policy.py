@@ -30,7 +30,10 @@ _PARTICIPANTS = frozenset({PARTICIPANT})
 class Action(Enum):
     """Each action, as (what it covers, who may take it)."""
 
-    READ_ASSESSMENTS = ("read organisations, assessments, results, reports and exports", _READERS)
+    READ_ASSESSMENTS = ("read organisations, assessments, results and reports", _READERS)
+    # Raw answers carry names: a viewer (the client) sees results only as the anonymity
+    # threshold allows, never who answered what.
+    EXPORT_ANSWERS = ("export raw answers with names (CSV, Excel, JSON)", _CONSULTANTS)
     MANAGE_OWN_TOKENS = ("create and revoke one's own API tokens", _READERS)
     CREATE_ORGANISATIONS = ("create organisations", _CONSULTANTS)
     MANAGE_MEMBERS = ("add and remove an organisation's members", _CONSULTANTS)

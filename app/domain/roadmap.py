@@ -105,7 +105,9 @@ def build_roadmap(
         )
         for index, layer in enumerate(results.layers)
         for area in layer.areas
-        if area.score is not None and area.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
+        if area.score is not None
+        and not area.score.thin  # one person's view is not a finding to act on
+        and area.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
     ]
     ordered = sorted(candidates, key=_sequenced_order if writer.sequenced else _priority_order)
     return [
@@ -135,7 +137,9 @@ def _largest_gaps(area: AreaResult) -> list[CriterionResult]:
     scored = [
         (criterion.score.gap_points, position, criterion)
         for position, criterion in enumerate(area.all_criteria())
-        if criterion.score is not None and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
+        if criterion.score is not None
+        and not criterion.thin
+        and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
     ]
     ranked = sorted(scored, key=lambda g: (-round(g[0], 9), g[1]))
     return [c for _, _, c in ranked[:OUTCOME_CRITERIA]]
@@ -156,6 +160,7 @@ def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[s
         (criterion.score.gap_points, position, actions[criterion.criterion_id])
         for position, criterion in enumerate(area.all_criteria())
         if criterion.score is not None
+        and not criterion.thin
         and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
         and criterion.criterion_id in actions
     ]

@@ -13,8 +13,16 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from app.domain.anonymity import (
+    DEFAULT_THRESHOLD,
+    OTHER_GROUPS,
+    compared,
+    group_of,
+    shown_groups,
+    sizes_of,
+)
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Area, Criterion, Framework, Layer
 from app.domain.levels import AnswerLevels
@@ -24,6 +32,10 @@ from app.domain.levels import AnswerLevels
 # Not max - min: one outlier in a big group would flag nearly everything (in the demo, 94 of
 # 98 criteria span 2 levels or more).
 DISAGREEMENT_SHARE = 0.2
+# A score resting on fewer people than this is "thin evidence": marked wherever it is shown
+# and left out of the top gaps, top strengths and the roadmap draft. Never below 2: one
+# person's view is not a finding.
+MIN_EVIDENCE = 2
 _TOLERANCE = 1e-9  # float noise, so a stdev of exactly the threshold is flagged
 
 
@@ -76,6 +88,12 @@ class Score:
     current: float | None = None  # in those levels
     target: float | None = None
     gap: float | None = None
+    n: int | None = None  # how many people it rests on; None: not counted (built by hand)
+
+    @property
+    def thin(self) -> bool:
+        """Resting on fewer people than MIN_EVIDENCE (always when only one)."""
+        return self.n is not None and self.n < max(MIN_EVIDENCE, 2)
 
     @property
     def gap_points(self) -> float:
@@ -83,7 +101,7 @@ class Score:
         return self.target_percent - self.current_percent
 
 
-def _criterion_score(current: float, target: float, levels: AnswerLevels) -> Score:
+def _criterion_score(current: float, target: float, levels: AnswerLevels, n: int) -> Score:
     return Score(
         current_percent=100 * levels.fraction(current),
         target_percent=100 * levels.fraction(target),
@@ -91,6 +109,7 @@ def _criterion_score(current: float, target: float, levels: AnswerLevels) -> Sco
         current=current,
         target=target,
         gap=target - current,
+        n=n,
     )
 
 
@@ -106,18 +125,56 @@ class CriterionResult:
     score: Score | None
     dont_know: int
     disagreement: bool
+    half_answered: int = 0  # only today or only a target: kept and counted, never scored
+    people: frozenset[int] = field(default=frozenset(), repr=False)  # who scored it
+    disagreement_on: tuple[str, ...] = ()  # "today", "target" or both: where views spread
+    not_applicable: int = 0  # said it does not apply here: neither scored nor don't know
+    reasons: tuple[str, ...] = ()  # why, one per not-applicable answer, sorted
+
+    @property
+    def mostly_not_applicable(self) -> bool:
+        """More than half of those who answered it say it does not apply: for the consultant
+        to look at (is it the wrong criterion for this organisation?)."""
+        answered = self.n + self.dont_know + self.not_applicable
+        return self.not_applicable * 2 > answered
+
+    @property
+    def n(self) -> int:
+        return len(self.people)
+
+    @property
+    def thin(self) -> bool:
+        return self.score is not None and self.score.thin
+
+
+class _Covered:
+    """Coverage of a part of the framework: criteria scored out of its criteria."""
+
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        raise NotImplementedError
+
+    @property
+    def criteria_scored(self) -> int:
+        return sum(1 for c in self.all_criteria() if c.score is not None)
+
+    @property
+    def criteria_total(self) -> int:
+        return sum(1 for _ in self.all_criteria())
 
 
 @dataclass(frozen=True)
-class SubComponentResult:
+class SubComponentResult(_Covered):
     sub_component_id: str
     title: str
     score: Score | None
     criteria: tuple[CriterionResult, ...]
 
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        yield from self.criteria
+
 
 @dataclass(frozen=True)
-class AreaResult:
+class AreaResult(_Covered):
     area_id: str
     title: str
     layer_id: str
@@ -133,15 +190,24 @@ class AreaResult:
 
 
 @dataclass(frozen=True)
-class LayerResult:
+class LayerResult(_Covered):
     layer_id: str
     title: str
     score: Score | None
     areas: tuple[AreaResult, ...]
 
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        for area in self.areas:
+            yield from area.all_criteria()
+
+    @property
+    def unscored_areas(self) -> list[str]:
+        """Titles of its areas nobody scored: the layer's score leaves them out, and says so."""
+        return [area.title for area in self.areas if area.score is None]
+
 
 @dataclass(frozen=True)
-class Results:
+class Results(_Covered):
     """Every score of an assessment, for all participants or for one group of them."""
 
     participants: int  # who gave at least one scored answer
@@ -156,33 +222,56 @@ class Results:
         for area in self.areas():
             yield from area.all_criteria()
 
+    def all_criteria(self) -> Iterator[CriterionResult]:
+        return self.criteria()
 
-def _values(
-    responses: Iterable[Response], criterion_id: str, levels: AnswerLevels
-) -> tuple[list[float], list[float], int]:
-    """The values of complete answers (codes looked up in the levels), and the don't-knows."""
-    currents, targets, dont_know = [], [], 0
+
+@dataclass
+class _Values:
+    """A criterion's answers sorted out: complete ones' values, who gave them, the rest."""
+
+    currents: list[float] = field(default_factory=list)
+    targets: list[float] = field(default_factory=list)
+    people: set[int] = field(default_factory=set)
+    dont_know: int = 0
+    half_answered: int = 0
+    reasons: list[str] = field(default_factory=list)  # of not-applicable answers
+
+
+def _values(responses: Iterable[Response], criterion_id: str, levels: AnswerLevels) -> _Values:
+    """The values of complete answers (codes looked up in the levels), and the others counted."""
+    values = _Values()
     for response in responses:
         answer = response.answers.get(criterion_id)
         if answer is None:
             continue
-        if answer.dont_know:
-            dont_know += 1
+        if answer.not_applicable:
+            values.reasons.append(answer.reason)
+        elif answer.dont_know:
+            values.dont_know += 1
         elif answer.current is not None and answer.target is not None:
             current, target = levels.value_of(answer.current), levels.value_of(answer.target)
             if current is not None and target is not None:
-                currents.append(current)
-                targets.append(target)
-    return currents, targets, dont_know
+                values.currents.append(current)
+                values.targets.append(target)
+                values.people.add(response.participant_id)
+        elif answer.current is not None or answer.target is not None:
+            values.half_answered += 1
+    return values
 
 
 def _criterion(
     framework: Framework, criterion: Criterion, responses: Sequence[Response]
 ) -> CriterionResult:
     levels = framework.levels_of(criterion)
-    currents, targets, dont_know = _values(responses, criterion.id, levels)
-    current, target = stats_of(currents), stats_of(targets)
-    threshold = DISAGREEMENT_SHARE * levels.range - _TOLERANCE
+    values = _values(responses, criterion.id, levels)
+    current, target = stats_of(values.currents), stats_of(values.targets)
+    n = len(values.people)
+    spread_on = tuple(
+        name
+        for name, stats in (("today", current), ("target", target))
+        if stats and _spread_wide(stats, levels.range)
+    )
     return CriterionResult(
         criterion_id=criterion.id,
         text=criterion.text,
@@ -191,10 +280,22 @@ def _criterion(
         level_range=levels.range,
         current=current,
         target=target,
-        score=_criterion_score(current.mean, target.mean, levels) if current and target else None,
-        dont_know=dont_know,
-        disagreement=bool(current and current.n > 1 and current.stdev >= threshold),
+        score=_criterion_score(current.mean, target.mean, levels, n)
+        if current and target
+        else None,
+        dont_know=values.dont_know,
+        disagreement=bool(spread_on),
+        disagreement_on=spread_on,
+        half_answered=values.half_answered,
+        people=frozenset(values.people),
+        not_applicable=len(values.reasons),
+        reasons=tuple(sorted(values.reasons)),
     )
+
+
+def _spread_wide(stats: Stats, level_range: float) -> bool:
+    """Two answers or more, with a standard deviation of DISAGREEMENT_SHARE of the range."""
+    return stats.n > 1 and stats.stdev >= DISAGREEMENT_SHARE * level_range - _TOLERANCE
 
 
 def _weighted(pairs: Iterable[tuple[Score | None, float]], levels: str | None) -> Score | None:
@@ -215,6 +316,13 @@ def _weighted(pairs: Iterable[tuple[Score | None, float]], levels: str | None) -
     return Score(*percents, levels=levels, current=current, target=target, gap=target - current)
 
 
+def _counted(score: Score | None, criteria: Iterable[CriterionResult]) -> Score | None:
+    """The score with its n: the people who scored at least one of these criteria."""
+    if score is None:
+        return None
+    return replace(score, n=len(frozenset().union(*(c.people for c in criteria))))
+
+
 def _shared(framework: Framework, criteria: Iterable[Criterion]) -> str | None:
     shared = framework.shared_levels(criteria)
     return shared.key if shared else None
@@ -228,8 +336,9 @@ def _area(
         SubComponentResult(
             sub_component_id=sub.id,
             title=sub.title,
-            score=_weighted(
-                ((c.score, c.weight) for c in results), _shared(framework, sub.criteria)
+            score=_counted(
+                _weighted(((c.score, c.weight) for c in results), _shared(framework, sub.criteria)),
+                results,
             ),
             criteria=results,
         )
@@ -242,8 +351,11 @@ def _area(
         title=area.title,
         layer_id=layer.id,
         weight=area.weight,
-        score=_weighted(
-            ((c.score, c.weight) for c in every), _shared(framework, area.all_criteria())
+        score=_counted(
+            _weighted(
+                ((c.score, c.weight) for c in every), _shared(framework, area.all_criteria())
+            ),
+            every,
         ),
         criteria=own,
         sub_components=subs,
@@ -255,14 +367,22 @@ def score_assessment(framework: Framework, responses: Sequence[Response]) -> Res
     layers = []
     for layer in framework.layers:
         areas = tuple(_area(framework, area, layer, responses) for area in layer.areas)
+        # Areas weigh the same (times their weight) in their layer as in the overall index,
+        # so the overall is the layers' mean weighted by their areas' weights.
         in_layer = (c for area in layer.areas for c in area.all_criteria())
-        score = _weighted(((a.score, 1.0) for a in areas), _shared(framework, in_layer))
-        layers.append(LayerResult(layer.id, layer.title, score, areas))
+        score = _weighted(((a.score, a.weight) for a in areas), _shared(framework, in_layer))
+        scored = [c for area in areas for c in area.all_criteria()]
+        layers.append(LayerResult(layer.id, layer.title, _counted(score, scored), areas))
     every_area = [area for layer in layers for area in layer.areas]
+    every = [c for area in every_area for c in area.all_criteria()]
     return Results(
         participants=sum(1 for r in responses if _scored_anything(r)),
-        overall=_weighted(
-            ((a.score, a.weight) for a in every_area), _shared(framework, framework.criteria())
+        overall=_counted(
+            _weighted(
+                ((a.score, a.weight) for a in every_area),
+                _shared(framework, framework.criteria()),
+            ),
+            every,
         ),
         layers=tuple(layers),
     )
@@ -291,18 +411,51 @@ class GroupDifference:
 
 @dataclass(frozen=True)
 class Segments:
-    groups: dict[str, Results] = field(default_factory=dict)
+    """Scores per group as it may be shown (app/domain/anonymity.py): groups smaller than the
+    threshold are pooled as "Other groups", or every group is withheld."""
+
+    groups: dict[str, Results] = field(default_factory=dict)  # by label, each of k people or more
     differences: tuple[GroupDifference, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)  # group -> label; {} when withheld
+    sizes: dict[str, int] = field(default_factory=dict)  # label -> people who scored
+    threshold: int = DEFAULT_THRESHOLD
+    scored_groups: int = 0  # groups with anyone who scored, before pooling
+
+    @property
+    def pooled(self) -> bool:
+        return OTHER_GROUPS in self.groups
+
+    @property
+    def withheld(self) -> bool:
+        """Groups exist, but too few people scored in some of them to show any group."""
+        return self.scored_groups > 1 and not self.labels
 
 
-def segment(framework: Framework, responses: Sequence[Response]) -> Segments:
-    """The same scores per participant group, and areas ordered by how far groups differ."""
-    names = sorted({r.group for r in responses if r.group})
+def segment(
+    framework: Framework, responses: Sequence[Response], threshold: int = DEFAULT_THRESHOLD
+) -> Segments:
+    """The same scores per group, as far as the threshold allows, and areas ordered by how far
+    groups differ. A comparison needs two labels or more; otherwise no group is shown."""
+    scored = [r for r in responses if _scored_anything(r)]
+    sizes = sizes_of(r.group for r in scored)
+    labels = shown_groups(sizes, threshold)
+    if not compared(labels):
+        return Segments(threshold=threshold, scored_groups=len(sizes))
+    members: dict[str, list[Response]] = {}
+    for response in scored:
+        members.setdefault(labels[group_of(response.group)], []).append(response)
     groups = {
-        name: score_assessment(framework, [r for r in responses if r.group == name])
-        for name in names
+        label: score_assessment(framework, members[label])
+        for label in sorted(members, key=lambda name: (name == OTHER_GROUPS, name))
     }
-    return Segments(groups=groups, differences=_differences(groups))
+    return Segments(
+        groups=groups,
+        differences=_differences(groups),
+        labels=labels,
+        sizes={label: len(people) for label, people in members.items()},
+        threshold=threshold,
+        scored_groups=len(sizes),
+    )
 
 
 def _differences(groups: Mapping[str, Results]) -> tuple[GroupDifference, ...]:
@@ -331,7 +484,8 @@ def _view_order(view: tuple[float, str, str, Score]) -> tuple[float, str]:
 
 
 def _scored(results: Results) -> list[tuple[CriterionResult, Score]]:
-    return [(c, c.score) for c in results.criteria() if c.score is not None]
+    """Criteria with a score that is a finding: thin evidence is left out of the rankings."""
+    return [(c, c.score) for c in results.criteria() if c.score is not None and not c.score.thin]
 
 
 def top_gaps(results: Results, count: int = 5) -> list[CriterionResult]:
@@ -354,8 +508,10 @@ def disagreements(results: Results) -> list[CriterionResult]:
 
 
 def _widest_first(criterion: CriterionResult) -> tuple[float, float, str]:
-    """Standard deviation, then max - min, both as shares of the criterion's range."""
-    current = criterion.current
-    assert current is not None  # only criteria with answers are flagged
+    """The wider standard deviation of today and target, then the wider max - min, both as
+    shares of the criterion's range; then the criterion's id."""
+    spread = [s for s in (criterion.current, criterion.target) if s is not None]
     share = 1 / criterion.level_range
-    return (-_even(current.stdev * share), -_even(current.spread * share), criterion.criterion_id)
+    widest = max(s.stdev for s in spread) * share
+    span = max(s.spread for s in spread) * share
+    return (-_even(widest), -_even(span), criterion.criterion_id)

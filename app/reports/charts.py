@@ -299,13 +299,15 @@ def _gap(area: AreaResult, in_levels: bool) -> float:
 def heatmap(
     columns: Sequence[tuple[str, Results]], framework: Framework, image_format: str = "svg"
 ) -> bytes:
-    """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
+    """Areas (rows) by groups (columns): today's level, so spread stands out. With no group
+    that may be shown, a note saying so instead of an empty grid."""
     if not columns:
-        return _nothing_to_show("Nobody has scored yet.", image_format)
+        return _nothing_to_show(WITHHELD, image_format)
     axis = Axis.of(framework)
     areas = list(columns[0][1].areas())
     scores = [[_area_score(results, area.area_id) for _, results in columns] for area in areas]
-    figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
+    # Few columns now (groups, not people): a minimum width keeps the text at page size.
+    figure = Figure(figsize=(max(7.0, 2.8 + 0.9 * len(columns)), 0.8 + 0.34 * len(areas)))
     axes = figure.add_subplot()
     masked = [[_share(score, "current") for score in row] for row in scores]
     image = axes.imshow(masked, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
@@ -323,6 +325,9 @@ def heatmap(
     bar = figure.colorbar(image, ax=axes, shrink=0.6, label=f"Today, {axis.title}")
     bar.set_ticks([share for share, _ in axis.ticks], labels=[label for _, label in axis.ticks])
     return _render(figure, image_format)
+
+
+WITHHELD = "No group has enough people who answered to be shown."
 
 
 def _nothing_to_show(message: str, image_format: str) -> bytes:
@@ -343,10 +348,10 @@ def group_style(index: int) -> tuple[str, Any]:
 
 
 def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:
-    """Each group's view of today, one outline per group."""
+    """Each group's view of today, one outline per group; a note when none may be shown."""
     groups = list(segments.groups.items())
     if not groups:
-        return _nothing_to_show("No participant has a group yet.", image_format)
+        return _nothing_to_show(WITHHELD, image_format)
     areas = list(groups[0][1].areas())
     figure = Figure(figsize=GROUP_RADAR_SIZE)
     axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))

@@ -24,6 +24,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_COLUMNS = (
     "participant", "group", "role", "layer", "area", "sub_component", "criterion_id",
     "criterion", "current", "target", "dont_know", "comment", "current_label", "target_label",
+    "not_applicable", "na_reason",
 )  # fmt: skip
 
 
@@ -75,6 +76,8 @@ def answer_rows(
                             answer.comment if answer else "",
                             current.label if current else "",
                             target.label if target else "",
+                            answer.not_applicable if answer else None,
+                            answer.reason if answer else "",
                         ]  # fmt: skip
                     )
     return rows

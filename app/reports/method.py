@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.domain.framework import Framework
 from app.domain.levels import AnswerLevels, number
+from app.domain.scoring import MIN_EVIDENCE
 from app.reports.figures import Figures
 
 
@@ -16,6 +17,7 @@ class Method:
     scores: str
     disagreement: str
     roadmap: str
+    evidence: str
 
 
 def method_of(framework: Framework) -> Method:
@@ -25,9 +27,16 @@ def method_of(framework: Framework) -> Method:
         scores=_scores(framework),
         disagreement=(
             "A criterion is flagged for discussion (“views differ”) when the standard deviation "
-            f"of today's answers is {figures.disagreement} or more."
+            f"of the answers about today, or about the target, is {figures.disagreement} or "
+            "more; the widest spread is listed first."
         ),
         roadmap=_roadmap(framework, figures),
+        evidence=(
+            "Every score shows n, how many people it rests on. A score resting on fewer than "
+            f"{MIN_EVIDENCE} people is marked “thin evidence” and left out of the top gaps, "
+            "the top strengths and the roadmap draft. An answer with only today or only a "
+            "target is kept and counted as “half answered”, but not scored."
+        ),
     )
 
 
@@ -58,8 +67,8 @@ def _scores(framework: Framework) -> str:
     shared = Figures(framework).shared
     rollup = (
         "an area's is the weighted mean of its criteria (weights from the framework), "
-        f"each {framework.wording.layer}'s the mean of its areas, and the overall index the "
-        "weighted mean of all areas"
+        f"each {framework.wording.layer}'s and the overall index the weighted mean of their "
+        "areas (weights from the framework; areas nobody scored are left out and named)"
     )
     if shared is not None:
         return (

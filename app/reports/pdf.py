@@ -25,7 +25,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from app.config import PROJECT_ROOT
 from app.domain import narrative
 from app.domain.agreed import Comparisons, Decided
+from app.domain.anonymity import groups_note
 from app.domain.branding import Brand
+from app.domain.evidence import Counted
 from app.domain.framework import Framework
 from app.domain.levels import number
 from app.domain.narrative import Narrative
@@ -52,9 +54,18 @@ REPORT_SECTIONS = ("overview", "roadmap")  # where report.html has a place for c
 
 @dataclass(frozen=True)
 class ReportParticipant:
+    """Who was invited: a name and a role, never their group or their answers."""
+
     name: str
-    group: str
     role: str
+
+
+@dataclass(frozen=True)
+class GroupTurnout:
+    """How many of a group were invited, and how many of them scored anything."""
+
+    group: str
+    invited: int
     answered: int
 
 
@@ -84,11 +95,13 @@ class ReportData:
     framework: Framework
     results: Results  # the individual ratings
     segments: Segments
-    people: tuple[tuple[str, Results], ...]  # each participant who scored, named by group
+    people: tuple[tuple[str, Results], ...]  # heatmap columns: groups of k people or more
     roadmap: tuple[PlannedItem, ...]
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
-    comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)
+    turnout: tuple[GroupTurnout, ...]
+    counted: Counted
+    comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group label or "", text)
     narrative: Narrative = Narrative()
     brand: Brand = Brand()
     paper: str = "A4"
@@ -175,6 +188,11 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_gaps=top_gaps(shown),
             top_strengths=top_strengths(shown, 3),
             disagreements=disagreements(data.results)[:5],
+            anonymity=groups_note(
+                data.segments.threshold,
+                pooled=data.segments.pooled,
+                withheld=data.segments.withheld,
+            ),
             dots={a.area_id: area_dots(a, framework, data.brand.accent) for a in areas},
             scales={a.area_id: Scale.of(a, framework) for a in areas},
             logos=logos,

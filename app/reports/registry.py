@@ -38,7 +38,7 @@ class ChartSource(Protocol):
     @property
     def segments(self) -> Segments: ...
     @property
-    def people(self) -> Sequence[tuple[str, Results]]: ...  # participants, named by group
+    def people(self) -> Sequence[tuple[str, Results]]: ...  # heatmap columns: shown groups
     @property
     def roadmap(self) -> Sequence[PlannedItem]: ...
 
@@ -212,12 +212,14 @@ register_chart(
 register_chart(
     Chart(
         "heatmap",
-        "Heatmap of today's level by area and participant",
-        "Today's level by area and participant (numbered within their group, not named). "
-        "Colour changes across a row show disagreement.",
+        "Heatmap of today's level by area and group",
+        "Today's level by area and group (in brackets, how many people a column stands for; "
+        "never fewer than the anonymity threshold). Colour changes across a row show where "
+        "groups differ.",
         lambda d, f: charts.heatmap(d.people, d.framework, f),
         page="people",
         size="wide",
+        shown=lambda d: len(d.people) > 1,
     )
 )
 register_chart(

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.domain.agreed import Comparisons
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
-from app.domain.scoring import Results, Score
+from app.domain.scoring import Results, Score, _Covered
 from app.reports.exports import ANSWER_COLUMNS, ExportParticipant, answer_rows, neutralised
 
 ONE_DECIMAL = "0.0"
@@ -86,30 +86,46 @@ def _summary(sheet: Worksheet, data: WorkbookData) -> None:
         _append(sheet, [label, value])
         sheet.cell(sheet.max_row, 1).font = BOLD
     sheet.append([])
-    overall = data.results.overall
-    rows = [["Overall", "", *_levels(overall), *_percents(overall)]]
-    for layer in data.results.layers:
-        rows.append([layer.title, "", *_levels(layer.score), *_percents(layer.score)])
+    results = data.results
+    rows = [["Overall", "", *_levels(results.overall), *_percents(results.overall)]]
+    rows[0] += _evidence(results.overall, results)
+    for layer in results.layers:
+        rows.append(
+            [layer.title, "", *_levels(layer.score), *_percents(layer.score)]
+            + _evidence(layer.score, layer)
+        )
         rows.extend(
             [layer.title, area.title, *_levels(area.score), *_percents(area.score)]
+            + _evidence(area.score, area)
             for area in layer.areas
         )
-    headers = ["Layer", "Area", *SCORE_HEADERS, *PERCENT_HEADERS]
+    headers = ["Layer", "Area", *SCORE_HEADERS, *PERCENT_HEADERS, *EVIDENCE_HEADERS]
     _table(sheet, headers, rows, scores=(3, 4, 5, 6, 7))
+
+
+EVIDENCE_HEADERS = ("n (people)", "Criteria scored", "Thin evidence")
+
+
+def _evidence(score: Score | None, part: _Covered) -> list[object]:
+    """How many people a score rests on, the criteria scored of all, and whether it is thin."""
+    coverage = f"{part.criteria_scored}/{part.criteria_total}"
+    return [score.n if score else 0, coverage, "yes" if score and score.thin else ""]
 
 
 def _scores(sheet: Worksheet, results: Results) -> None:
     rows = []
     for layer in results.layers:
         for area in layer.areas:
-            row = [layer.title, area.title, AREA_ROW, *_levels(area.score), None, None]
-            rows.append([*row, *_percents(area.score)])
+            n = area.score.n if area.score else 0
+            row = [layer.title, area.title, AREA_ROW, *_levels(area.score), n, None]
+            rows.append([*row, *_percents(area.score), None, ""])
             for c in area.all_criteria():
-                n = c.current.n if c.current else 0
-                row = [layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know]
-                rows.append([*row, *_percents(c.score)])
-    headers = ["Layer", "Area", "Criterion", *SCORE_HEADERS, "Answers", "Don't know"]
-    _table(sheet, [*headers, *PERCENT_HEADERS], rows, scores=(4, 5, 6, 9, 10))
+                row = [layer.title, area.title, c.text, *_levels(c.score), c.n, c.dont_know]
+                reasons = "; ".join(c.reasons)
+                rows.append([*row, *_percents(c.score), c.not_applicable, reasons])
+    headers = ["Layer", "Area", "Criterion", *SCORE_HEADERS, "n (people)", "Don't know"]
+    headers += [*PERCENT_HEADERS, "Not applicable", "Why not applicable"]
+    _table(sheet, headers, rows, scores=(4, 5, 6, 9, 10))
 
 
 def _answers(sheet: Worksheet, data: WorkbookData) -> None:

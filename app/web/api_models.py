@@ -179,6 +179,8 @@ class ScorePublic(_Public):
     current: float | None
     target: float | None
     gap: float | None
+    n: int | None  # how many people it rests on (gave both today and a target)
+    thin: bool  # n below the minimum (docs/methodology.md): not ranked, not in the roadmap
 
 
 class CriterionResultPublic(_Public):
@@ -190,7 +192,14 @@ class CriterionResultPublic(_Public):
     current: StatsPublic | None
     target: StatsPublic | None
     score: ScorePublic | None
+    n: int  # people who gave both today and a target
     dont_know: int
+    half_answered: int  # only today or only a target: counted, not scored
+    not_applicable: int  # said not to apply here: not scored
+    reasons: list[str]  # why, one per not-applicable answer (never with a name)
+    mostly_not_applicable: bool  # more than half of its answers say not applicable
+    disagreement_on: list[str]  # "today", "target": where the answers spread widely
+    thin: bool
     disagreement: bool
 
 
@@ -198,6 +207,8 @@ class SubComponentResultPublic(_Public):
     sub_component_id: str
     title: str
     score: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
     criteria: list[CriterionResultPublic]
 
 
@@ -207,6 +218,8 @@ class AreaResultPublic(_Public):
     layer_id: str
     weight: float
     score: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
     criteria: list[CriterionResultPublic]  # the area's own, outside any sub-component
     sub_components: list[SubComponentResultPublic]
 
@@ -215,12 +228,17 @@ class LayerResultPublic(_Public):
     layer_id: str
     title: str
     score: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
+    unscored_areas: list[str]  # titles of areas nobody scored, left out of the layer's score
     areas: list[AreaResultPublic]
 
 
 class ResultsPublic(_Public):
     participants: int
     overall: ScorePublic | None
+    criteria_scored: int
+    criteria_total: int
     layers: list[LayerResultPublic]
 
 
@@ -235,8 +253,15 @@ class GroupDifferencePublic(_Public):
 
 
 class SegmentsPublic(_Public):
+    """Groups as far as the anonymity threshold allows: each of `threshold` people or more,
+    smaller ones pooled as "Other groups", none at all when `withheld`."""
+
     groups: dict[str, ResultsPublic] = {}
     differences: list[GroupDifferencePublic] = []
+    sizes: dict[str, int] = {}  # people who scored, per group shown
+    threshold: int
+    pooled: bool
+    withheld: bool
 
 
 class ComparisonPublic(_Public):

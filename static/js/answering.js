@@ -40,6 +40,8 @@
       target: levelOf(fieldset, "target"),
       dont_know: input(fieldset, "dont_know").checked,
       comment: input(fieldset, "comment").value,
+      not_applicable: input(fieldset, "not_applicable").checked,
+      reason: input(fieldset, "reason").value,
     };
   }
 
@@ -52,6 +54,8 @@
     }
     input(fieldset, "dont_know").checked = answer.dont_know;
     input(fieldset, "comment").value = answer.comment;
+    input(fieldset, "not_applicable").checked = Boolean(answer.not_applicable);
+    input(fieldset, "reason").value = answer.reason || "";
     showHint(fieldset);
   }
 
@@ -158,12 +162,26 @@
     const fieldset = event.target.closest("fieldset[data-criterion]");
     if (!fieldset) return;
     const name = event.target.name || "";
+    // Levels, don't know and not applicable exclude one another: choosing one clears the rest.
     if (name.endsWith(".dont_know") && event.target.checked) {
       fieldset.querySelectorAll('input[type="radio"]').forEach((radio) => (radio.checked = false));
+      input(fieldset, "not_applicable").checked = false;
+    } else if (name.endsWith(".not_applicable") && event.target.checked) {
+      fieldset.querySelectorAll('input[type="radio"]').forEach((radio) => (radio.checked = false));
+      input(fieldset, "dont_know").checked = false;
     } else if (event.target.type === "radio") {
       input(fieldset, "dont_know").checked = false;
+      input(fieldset, "not_applicable").checked = false;
     }
     showHint(fieldset);
+    const reason = input(fieldset, "reason");
+    if (input(fieldset, "not_applicable").checked && !reason.value.trim()) {
+      // Saved once there is a reason: ask for it next to the box, and wait.
+      fieldset.querySelector("[data-answer-status]").textContent =
+        "Say in a few words why it does not apply; it is saved as soon as you do.";
+      if (event.type === "change" && name.endsWith(".not_applicable")) reason.focus();
+      return;
+    }
     remember(answerOf(fieldset));
     if (event.type === "input") {
       // Typing: kept in the browser at once, sent when the typing pauses.
@@ -175,7 +193,10 @@
   }
 
   form.addEventListener("change", changed);
-  form.addEventListener("input", (event) => event.target.tagName === "TEXTAREA" && changed(event));
+  form.addEventListener(
+    "input",
+    (event) => (event.target.tagName === "TEXTAREA" || event.target.type === "text") && changed(event),
+  );
   form.addEventListener("submit", (event) => {
     if (!navigator.onLine) {
       event.preventDefault();

@@ -10,6 +10,7 @@ A, C, V, P = Role.ADMIN, Role.CONSULTANT, Role.VIEWER, PARTICIPANT
 # Written out again here, by hand: a change to the policy has to be made twice, on purpose.
 EXPECTED = {
     Action.READ_ASSESSMENTS: {A, C, V},
+    Action.EXPORT_ANSWERS: {A, C},
     Action.MANAGE_OWN_TOKENS: {A, C, V},
     Action.CREATE_ORGANISATIONS: {A, C},
     Action.MANAGE_MEMBERS: {A, C},

@@ -432,3 +432,12 @@ def test_dependencies_come_only_from_layers_declared_sequenced(
     roadmap = build_roadmap(COMPETING, framework=_framework(sequenced))
 
     assert {i.area_id: i.depends_on for i in roadmap} == expected
+
+
+@pytest.mark.parametrize(("n", "drafted"), [(1, False), (2, True), (None, True)])
+def test_an_area_on_thin_evidence_is_left_out_of_the_draft(n: int | None, drafted: bool) -> None:
+    score = Score(20.0, 80.0, "scale", 1.0, 4.0, 3.0, n=n)  # a wide gap
+    area = AreaResult("data", "Data", "foundations", 1.0, score, (), ())
+    results = Results(n or 0, None, (LayerResult("foundations", "Foundations", None, (area,)),))
+
+    assert bool(build_roadmap(results, framework=STACK)) is drafted

@@ -120,7 +120,7 @@ def test_nothing_answered_is_reported_as_no_score_never_zero() -> None:
 
 
 def test_groups_are_scored_separately_and_ranked_by_difference() -> None:
-    segments = segment(MINI, [A, B, C])
+    segments = segment(MINI, [A, B, C], threshold=1)  # k = 1: every group shown
 
     leaders, front_line = segments.groups["Leadership"], segments.groups["Front line"]
     assert isclose(_area(leaders, "data").score.current, (1 + 2 * 2) / 3)  # type: ignore[union-attr]
@@ -351,7 +351,7 @@ def _framework_of_two_areas(weight_of_b: float) -> Framework:
         (0.5, 4 / 3, 8 / 3),  # (1·1 + 2·0.5) / 1.5 and (3·1 + 2·0.5) / 1.5
     ],
 )
-def test_overall_is_weighted_by_area_weight_while_the_layer_is_a_plain_mean(
+def test_layers_and_the_overall_both_weigh_areas_by_their_weight(
     weight_of_b: float, overall_current: float, overall_target: float
 ) -> None:
     framework = _framework_of_two_areas(weight_of_b)
@@ -364,7 +364,7 @@ def test_overall_is_weighted_by_area_weight_while_the_layer_is_a_plain_mean(
     assert isclose(results.overall.target, overall_target)
     assert isclose(results.overall.gap, overall_target - overall_current)
     layer = results.layers[0].score
-    assert (layer.current, layer.target) == (1.5, 2.5)  # areas count equally in a layer
+    assert (layer.current, layer.target) == (results.overall.current, results.overall.target)
 
 
 def test_results_carry_the_framework_ids_and_titles_at_every_level() -> None:
@@ -411,7 +411,7 @@ def test_group_differences_leave_out_an_area_only_one_group_scored() -> None:
     leader = _response(1, "Leadership", data_quality=(3, 3), growth_offers=(1, 2))
     front_line = _response(2, "Front line", data_quality=(1, 3))  # growth not scored
 
-    (difference,) = segment(MINI, [leader, front_line]).differences
+    (difference,) = segment(MINI, [leader, front_line], threshold=1).differences
 
     assert (difference.area_id, difference.title) == ("data", "Data")
     assert (difference.highest_group, difference.highest.current) == ("Leadership", 3.0)
@@ -420,8 +420,46 @@ def test_group_differences_leave_out_an_area_only_one_group_scored() -> None:
 
 
 def test_top_gaps_and_strengths_list_five_unless_asked(shipped: Framework) -> None:
-    everyone = Response(1, "", {c.id: AnswerChoice(c.id, 1, 4) for c in shipped.criteria()})
-    results = score_assessment(shipped, [everyone])
+    everyone = [
+        Response(pid, "", {c.id: AnswerChoice(c.id, 1, 4) for c in shipped.criteria()})
+        for pid in (1, 2)  # two people: one person's answers are thin evidence
+    ]
+    results = score_assessment(shipped, everyone)
 
     assert (len(top_gaps(results)), len(top_strengths(results))) == (5, 5)
     assert (len(top_gaps(results, 7)), len(top_strengths(results, 7))) == (7, 7)
+
+
+def test_every_score_carries_how_many_people_it_rests_on_and_thin_evidence_is_not_ranked() -> None:
+    """A and B score data-one-view and growth-offers; only A scores data-quality (B does not
+    know, C gives no target): so data-quality rests on one person and is thin."""
+    results = score_assessment(MINI, [A, B, C])
+
+    counts = {c.criterion_id: (c.n, c.thin) for c in results.criteria() if c.score}
+    assert counts == {
+        "data-one-view": (2, False),
+        "data-quality": (2, False),  # A (2, 3) and C (0, 1)
+        "growth-offers": (2, False),
+    }
+    assert _criterion(results, "data-one-view").half_answered == 1  # C's today-only answer
+    assert _area(results, "data").score.n == 3  # type: ignore[union-attr]
+    assert results.overall.n == 3  # type: ignore[union-attr]
+    assert (_area(results, "data").criteria_scored, _area(results, "data").criteria_total) == (2, 2)
+
+    alone = score_assessment(MINI, [A])
+
+    assert all(c.thin for c in alone.criteria() if c.score)
+    assert (top_gaps(alone), top_strengths(alone)) == ([], [])
+
+
+def test_spread_on_the_target_is_flagged_too_and_says_where() -> None:
+    """Agreeing on today (1 and 1) but not on the target (1 and 3): stdev 1 of a 0-3 range."""
+    one = _response(1, "", data_quality=(1, 1), growth_offers=(0, 3))
+    two = _response(2, "", data_quality=(1, 3), growth_offers=(3, 3))
+
+    flagged = disagreements(score_assessment(MINI, [one, two]))
+
+    assert [(c.criterion_id, c.disagreement_on) for c in flagged] == [
+        ("growth-offers", ("today",)),  # stdev 1.5: the widest first
+        ("data-quality", ("target",)),
+    ]

@@ -149,3 +149,40 @@ def test_the_questionnaire_at_phone_width(browser: Browser, live_server: LiveSer
     screenshot(answering, "answering-area-phone")
     phone.close()
     consultant.close()
+
+
+def test_not_applicable_by_mouse_and_keyboard_waits_for_a_reason_then_saves(
+    browser: Browser, page: Page, live_server: LiveServer
+) -> None:
+    link = _create_assessment_and_participant(page, live_server)
+    participant = browser.new_context(viewport={"width": 1440, "height": 900})
+    answering = participant.new_page()
+    status = answering.locator("[data-save-status]")
+    answering.goto(link)
+    answering.get_by_role("link", name="Start with Leadership & Direction").click()
+    first = _criteria(answering)
+    _choose(answering, first[0], 1, 3)
+    expect(status).to_have_text(SAVED)
+
+    answering.locator(f'label[for="c-{first[0]}-na"]').click()  # by mouse
+    expect(answering.locator(f"#c-{first[0]}-current-1")).not_to_be_checked()
+    expect(answering.locator(f"#c-{first[0]}-reason")).to_be_focused()
+    expect(answering.locator(f"#c-{first[0]}").locator("[data-answer-status]")).to_contain_text(
+        "why it does not apply"
+    )
+    answering.keyboard.type("We sell only to consumers")
+    expect(status).to_have_text(SAVED)
+    answering.locator(f"#c-{first[1]}-na").focus()  # by keyboard: Space, then the reason
+    answering.keyboard.press("Space")
+    expect(answering.locator(f"#c-{first[1]}-reason")).to_be_focused()
+    answering.keyboard.type("Outsourced")
+    expect(answering.locator("[data-answered]").first).to_have_text("2")  # confirmed by the server
+    expect(status).to_have_text(SAVED)
+    screenshot(answering, "answering-not-applicable-desktop", full_page=False)
+
+    answering.reload()
+    expect(answering.locator(f"#c-{first[0]}-na")).to_be_checked()
+    expect(answering.locator(f"#c-{first[0]}-reason")).to_have_value("We sell only to consumers")
+    expect(answering.locator(f"#c-{first[1]}-reason")).to_have_value("Outsourced")
+    expect(answering.locator("[data-answered]").first).to_have_text("2")
+    participant.close()

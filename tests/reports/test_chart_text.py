@@ -43,9 +43,9 @@ FRAMEWORK = _hostile_framework()
 ANSWERS = {
     c.id: AnswerChoice(c.id, 1, 3) for area in FRAMEWORK.areas() for c in area.all_criteria()
 }
-RESPONSES = [
-    Response(1, f"{HOSTILE} group A", ANSWERS),
-    Response(2, f"{HOSTILE} group B", ANSWERS),
+RESPONSES = [  # two groups of two: both may be shown with a threshold of 2
+    Response(number, f"{HOSTILE} group {group}", ANSWERS)
+    for number, group in enumerate("AABB", start=1)
 ]
 RESULTS = score_assessment(FRAMEWORK, RESPONSES)
 NOBODY = score_assessment(FRAMEWORK, [Response(1, "", {})])
@@ -54,7 +54,7 @@ CHARTS: dict[str, Callable[[str], bytes]] = {
     "layers": lambda fmt: charts.layer_bars(RESULTS, FRAMEWORK, fmt),
     "gaps": lambda fmt: charts.gap_ranking(RESULTS, FRAMEWORK, fmt),
     "heatmap": lambda fmt: charts.heatmap([(f"{HOSTILE} person", RESULTS)], FRAMEWORK, fmt),
-    "groups": lambda fmt: charts.group_radar(segment(FRAMEWORK, RESPONSES), FRAMEWORK, fmt),
+    "groups": lambda fmt: charts.group_radar(segment(FRAMEWORK, RESPONSES, 2), FRAMEWORK, fmt),
     "timeline": lambda fmt: charts.roadmap_timeline([(f"{HOSTILE} plan", 0, None)], fmt),
 }
 EMPTY: dict[str, Callable[[], bytes]] = {
@@ -100,7 +100,7 @@ def test_every_chart_draws_before_anyone_has_scored(name: str) -> None:
 
 
 def test_the_empty_heatmap_says_why_it_is_empty() -> None:
-    assert "Nobody has scored yet." in svg_texts(charts.heatmap([], FRAMEWORK))
+    assert charts.WITHHELD in svg_texts(charts.heatmap([], FRAMEWORK))
 
 
 GROUP = "$\\foo$ Ops"

@@ -51,7 +51,7 @@ def test_csv_has_a_row_per_participant_and_criterion_and_no_live_formula(
 ) -> None:
     own = tenants[0]
     _with_formula_comment(session, own)
-    sign_in(client, own.viewer.email)
+    sign_in(client, own.consultant.email)
 
     response = client.get(f"/assessments/{own.assessment.id}/export/csv")
 
@@ -86,7 +86,8 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     assert "'" + FORMULA in comments
     assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
-    assert overall[2:] == (1.0, 3.0, 2.0, 20.0, 60.0)  # levels, then percent of 0-5
+    assert overall[2:] == (1.0, 3.0, 2.0, 20.0, 60.0, 1, "1/106", "yes")  # levels, percent of
+    # 0-5, then the evidence: one person, one criterion of 106, so thin
     assert book["Roadmap"].max_row == 2  # the header and the factory's item
     assert book["Roadmap"]["I1"].value == "Actions"  # after Layer and Area, where ids were
 

@@ -205,3 +205,21 @@ def test_the_pdf_is_tagged_with_its_title_and_language(
     structure = pdfinfo("-struct")
     assert "Document" in structure and "H1" in structure and "Table" in structure
     assert "Figure" in structure
+
+
+def test_an_empty_assessment_has_no_board_report_but_a_clear_message(
+    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+) -> None:
+    own = tenants[0]
+    snapshot = repository.latest_snapshot(session=session, framework_key="reap-blueprint")
+    empty = repository.create_assessment(
+        session=session, organisation=own.organisation, snapshot=snapshot, title="Not started"
+    )
+    session.commit()
+    sign_in(client, own.consultant.email)
+
+    response = client.get(f"/assessments/{empty.id}/report.pdf")
+
+    assert response.status_code == 409
+    assert "Nothing to report yet: nobody has scored a criterion" in response.text
+    assert not response.content.startswith(b"%PDF")

@@ -59,19 +59,20 @@ def test_a_registered_chart_is_on_the_page_behind_its_route_and_in_the_report(
 def test_a_chart_with_nothing_to_show_is_left_out(
     client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
 ) -> None:
-    own = tenants[0]  # one participant, so one group
+    own = tenants[0]  # one participant, so one group: no comparison, no heatmap column
     sign_in(client, own.viewer.email)
 
     page = client.get(f"/assessments/{own.assessment.id}/results")
 
-    assert "/charts/heatmap.svg" in page.text and "/charts/groups.svg" not in page.text
+    assert "/charts/heatmap.svg" not in page.text and "/charts/groups.svg" not in page.text
+    assert "/charts/radar.svg" in page.text
 
 
 def test_a_registered_export_format_has_its_link_and_its_media_type(
     client: TestClient, tenants: tuple[Tenant, Tenant], extra_export: ExportFormat
 ) -> None:
     own = tenants[0]
-    sign_in(client, own.viewer.email)
+    sign_in(client, own.consultant.email)  # exports carry names: consultants only
 
     page = client.get(f"/assessments/{own.assessment.id}")
     response = client.get(f"/assessments/{own.assessment.id}/export/txt")
@@ -87,7 +88,7 @@ def test_an_unknown_export_format_is_404_never_a_spreadsheet(
     client: TestClient, tenants: tuple[Tenant, Tenant], name: str
 ) -> None:
     own = tenants[0]
-    sign_in(client, own.viewer.email)
+    sign_in(client, own.consultant.email)
 
     response = client.get(f"/assessments/{own.assessment.id}/export/{name}")
 

@@ -404,10 +404,10 @@ def test_exports_and_the_api_speak_values_labels_and_percent_for_answer_sets(
 
     catalogue = next(line for line in rows.splitlines() if ",stock-catalogue," in line)
     assert catalogue.endswith(
-        ',0.25,0.25,False,Ann on stock-catalogue,"Yes, for some","Yes, for some"'
-    )
+        ',0.25,0.25,False,Ann on stock-catalogue,"Yes, for some","Yes, for some",False,'
+    )  # ... and not applicable: no, without a reason
     weeding = next(line for line in rows.splitlines() if ",stock-weeding," in line)
-    assert ",2,2,False," in weeding and weeding.endswith(",Emerging,Emerging")
+    assert ",2,2,False," in weeding and weeding.endswith(",Emerging,Emerging,False,")
     stock = next(
         a
         for layer in results["results"]["layers"]

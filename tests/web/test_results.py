@@ -154,7 +154,7 @@ def test_results_page_shows_scores_gaps_and_who_it_is_based_on(
 
     assert page.status_code == 200
     for text in (
-        "Based on 9 of 9 participants",
+        "Counted: 7 submitted of 9 invited; 2 in progress also counted",
         "Top gaps",
         "Top strengths",
         "Where people disagree",
@@ -167,15 +167,18 @@ def test_results_page_shows_scores_gaps_and_who_it_is_based_on(
         assert f"/assessments/{demo.id}/charts/{chart}.svg" in page.text
 
 
-def test_area_drill_down_lists_criteria_and_comments_by_group(client: TestClient, tenants) -> None:
+def test_area_drill_down_lists_criteria_and_comments_without_a_small_group(
+    client: TestClient, tenants
+) -> None:
     own = tenants[0]
     sign_in(client, own.viewer.email)  # viewers read results too
 
     page = client.get(f"/assessments/{own.assessment.id}/results/areas/channels-media")
 
     assert page.status_code == 200
-    assert "secret comment of Acme" in page.text and "Leadership" in page.text
-    assert own.participant.name not in page.text  # comments carry the group, not the name
+    assert "secret comment of Acme" in page.text
+    assert "Leadership</footer>" not in page.text  # one person: below the threshold of 3
+    assert own.participant.name not in page.text  # comments never carry the name
     assert "no answers yet" in page.text
 
 
@@ -235,3 +238,56 @@ def test_unknown_chart_or_area_is_404(client: TestClient, tenants: tuple[Tenant,
     assert client.get(f"/assessments/{own.assessment.id}/charts/pie.svg").status_code == 404
     missing = client.get(f"/assessments/{own.assessment.id}/results/areas/nope")
     assert missing.status_code == 404
+
+
+def _scores(node: object) -> list[dict]:
+    """Every score object anywhere in an API answer."""
+    if isinstance(node, dict):
+        found = [node["score"]] if node.get("score") else []
+        found += [node["overall"]] if node.get("overall") else []
+        return found + [s for value in node.values() for s in _scores(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _scores(value)]
+    return []
+
+
+def test_every_score_in_the_api_carries_its_n_and_areas_their_coverage(
+    client: TestClient, session: Session, demo: Assessment
+) -> None:
+    body = client.get(f"/api/v1/assessments/{demo.id}/results").json()
+
+    scores = _scores(body["results"])
+    assert len(scores) > 100 and all(s["n"] and s["n"] >= 1 for s in scores)
+    assert body["results"]["overall"]["n"] == 9
+    rows = session.exec(
+        select(Answer).join(Participant).where(Participant.assessment_id == demo.id)
+    ).all()
+    complete: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if not row.dont_know and row.current is not None and row.target is not None:
+            complete[row.criterion_id] += 1
+    layers = body["results"]["layers"]
+    for area in (a for layer in layers for a in layer["areas"]):
+        criteria = area["criteria"] + [c for s in area["sub_components"] for c in s["criteria"]]
+        assert area["criteria_total"] == len(criteria)
+        assert area["criteria_scored"] == sum(1 for c in criteria if c["score"])
+        for criterion in criteria:
+            assert criterion["n"] == complete[criterion["criterion_id"]]
+            assert criterion["thin"] is (0 < criterion["n"] < 2)
+    total = sum(layer["criteria_total"] for layer in layers)
+    assert body["results"]["criteria_total"] == total == 106
+
+
+def test_a_criterion_one_person_scored_is_marked_thin_and_not_ranked(
+    client: TestClient, tenants
+) -> None:
+    own = tenants[0]  # one participant, one criterion scored
+    sign_in(client, own.consultant.email)
+
+    page = client.get(f"/assessments/{own.assessment.id}/results")
+    area = client.get(f"/assessments/{own.assessment.id}/results/areas/channels-media")
+
+    assert page.context["page"].top_gaps == [] and page.context["page"].top_strengths == []
+    assert "None yet: no criterion rests on enough people." in page.text
+    assert "thin evidence" in area.text
+    assert "0 submitted of 1 invited; 1 in progress also counted" in page.text

@@ -18,8 +18,10 @@ from starlette.datastructures import FormData
 
 from app.db import frameworks, repository
 from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Participant
+from app.domain.anonymity import promise
 from app.domain.answering import (
     MAX_COMMENT_LENGTH,
+    MAX_REASON_LENGTH,
     AnswerChoice,
     AnswerRefused,
     Progress,
@@ -131,6 +133,7 @@ class StartPage:
     minutes: int
     resume_area: Area
     revisit: dict[str, ArchivedAnswer]
+    promise: str  # how answers are kept anonymous: the assessment's threshold in words
 
 
 @router.get("/p/{invite_token}", name="start_answering")
@@ -142,6 +145,7 @@ def start_answering(
         minutes=estimated_minutes(questionnaire.framework),
         resume_area=questionnaire.progress.first_unfinished_area(),
         revisit=_revisit(session, questionnaire),
+        promise=promise(questionnaire.assessment.anonymity_threshold),
     )
     return _page(request, "start.html", page)
 
@@ -155,6 +159,7 @@ class AreaPage:
     levels_used: list[AnswerLevels]  # the scale and answer sets this area's criteria use
     revisit: dict[str, ArchivedAnswer]
     max_comment_length: int = MAX_COMMENT_LENGTH
+    max_reason_length: int = MAX_REASON_LENGTH
     message: str = ""
 
 
@@ -215,6 +220,8 @@ def _choices_from_form(form: FormData, area: Area, *, strict: bool = True) -> li
             target=_level(form.get(f"{c.id}.target"), f"{c.id}.target", strict=strict),
             dont_know=form.get(f"{c.id}.dont_know") == "yes",
             comment=str(form.get(f"{c.id}.comment")),
+            not_applicable=form.get(f"{c.id}.not_applicable") == "yes",
+            reason=str(form.get(f"{c.id}.reason") or ""),
         )
         for c in area.all_criteria()
         if f"{c.id}.comment" in form
@@ -276,6 +283,8 @@ class AnswerIn(BaseModel):
     target: StrictInt | None = None
     dont_know: bool = False
     comment: LongText = ""
+    not_applicable: bool = False
+    reason: str = Field(default="", max_length=4 * MAX_REASON_LENGTH)  # checked_answer says why
 
 
 @router.post("/p/{invite_token}/answers", name="save_answer_json")

@@ -12,6 +12,12 @@ from sqlmodel import Session
 
 from app.db import invites, repository
 from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot, Organisation
+from app.domain.anonymity import (
+    DEFAULT_THRESHOLD,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    threshold_problem,
+)
 from app.domain.framework import Id
 from app.domain.messages import (
     DEFAULT_INVITATION,
@@ -201,6 +207,7 @@ class EditForm:
     target_date: str
     invite_text: str
     reminder_text: str
+    anonymity_threshold: str = str(DEFAULT_THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -209,6 +216,7 @@ class EditAssessmentPage:
     form: EditForm
     placeholders: dict[str, str]
     message: str = ""
+    thresholds: tuple[int, int] = (MIN_THRESHOLD, MAX_THRESHOLD)  # the anonymity threshold's range
 
 
 def _render_edit(request: Request, page: EditAssessmentPage) -> Response:
@@ -229,6 +237,7 @@ def edit_assessment(request: Request, assessment: AssessmentDep) -> Response:
         assessment.target_date.isoformat() if assessment.target_date else "",
         assessment.invite_text or DEFAULT_INVITATION,
         assessment.reminder_text or DEFAULT_REMINDER,
+        str(assessment.anonymity_threshold),
     )
     return _render_edit(request, EditAssessmentPage(assessment, form, PLACEHOLDERS))
 
@@ -241,7 +250,9 @@ def _edit_problem(form: EditForm) -> str:
         problem = text_problem(text)
         if problem:
             return f"{label}: {problem}."
-    return _details_problem(form.title, form.target_date)
+    return _details_problem(form.title, form.target_date) or threshold_problem(
+        form.anonymity_threshold
+    )
 
 
 def _own_text(text: str, default: str) -> str:
@@ -261,6 +272,7 @@ def update_assessment(
     target_date: Annotated[str, Form(max_length=20)] = "",
     invite_text: Annotated[LongText, Form()] = "",  # checked_text: the rule for all text
     reminder_text: Annotated[LongText, Form()] = "",
+    anonymity_threshold: Annotated[str, Form(max_length=20)] = str(DEFAULT_THRESHOLD),
 ) -> Response:
     form = EditForm(
         title,
@@ -268,6 +280,7 @@ def update_assessment(
         target_date.strip(),
         invite_text or DEFAULT_INVITATION,
         reminder_text or DEFAULT_REMINDER,
+        anonymity_threshold.strip(),
     )
     message = _edit_problem(form)
     if message:
@@ -280,6 +293,7 @@ def update_assessment(
         target_date=date.fromisoformat(form.target_date) if form.target_date else None,
         invite_text=_own_text(form.invite_text, DEFAULT_INVITATION),
         reminder_text=_own_text(form.reminder_text, DEFAULT_REMINDER),
+        anonymity_threshold=int(form.anonymity_threshold),
     )
     audit("changed assessment", organisation_id=assessment.organisation_id, detail=form.title)
     return done(request, f"/assessments/{assessment.id}", f"Saved the changes to “{form.title}”.")

@@ -20,7 +20,7 @@ from app.db.models import Assessment, Organisation
 from app.db.organisations import imported_from
 from app.db.transfer import fingerprint, import_assessment
 from app.db.transfer_schema import AssessmentDocument, ImportRefused, read_document
-from app.domain.policy import Action
+from app.domain.policy import Action, can
 from app.report_data import exported, report_version
 from app.reports.cache import cached
 from app.reports.registry import EXPORTS, ExportFormat
@@ -59,6 +59,13 @@ def export(
         known = ", ".join(EXPORTS)
         raise HTTPException(
             status_code=404, detail=f"There is no export format '{export_format}' ({known})."
+        )
+    if chosen.page == "assessment" and not can(user.role, Action.EXPORT_ANSWERS):
+        # The answer exports carry names; the report's (the deck) keep to the threshold.
+        raise HTTPException(
+            status_code=403,
+            detail="This export holds every answer with the participant's name: "
+            "only the assessment's consultants may download it.",
         )
     prepared_by = user.name or user.email
     try:

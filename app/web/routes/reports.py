@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 from app.db import repository
 from app.db.models import Assessment, Organisation
+from app.db.results import results_of
+from app.domain.evidence import NOTHING_TO_REPORT
 from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
 from app.domain.narrative import MAX_CHARACTERS, Narrative, NarrativeRefused, clean_narrative
 from app.domain.policy import Action
@@ -126,6 +128,8 @@ def download_report(
     paper: Annotated[Paper, Query()] = "A4",
 ) -> Response:
     """Drawn in a separate worker process with a time limit, then served from the cache."""
+    if results_of(session=session, assessment=assessment).results.overall is None:
+        raise HTTPException(status_code=409, detail=NOTHING_TO_REPORT)  # not 15 empty pages
     prepared_by = user.name or user.email
     version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
 

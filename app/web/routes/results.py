@@ -10,17 +10,20 @@ from fastapi.responses import Response
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
+from app.domain.anonymity import groups_note
+from app.domain.evidence import Counted
 from app.domain.framework import Area, Criterion
 from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
 from app.domain.narrative import Narrative
 from app.domain.scoring import (
+    MIN_EVIDENCE,
     AreaResult,
     CriterionResult,
     disagreements,
     top_gaps,
     top_strengths,
 )
-from app.report_data import ChartData, chart_data_of
+from app.report_data import ChartData, chart_data_of, counted_of
 from app.reports import charts
 from app.reports.cache import cached
 from app.reports.figures import Figures
@@ -56,7 +59,10 @@ class ResultsPage:
     charts: dict[str, list[Chart]]  # page section -> the charts registered for it
     figures: Figures
     method: Method
+    groups_note: str  # what the anonymity threshold did to the groups shown
+    counted: Counted  # whose answers are counted, for the heading
     narrative: Narrative
+    min_evidence: int = MIN_EVIDENCE
     exports: list[ExportFormat] = field(default_factory=lambda: exports_on("assessment"))
     narrative_labels: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
 
@@ -78,6 +84,14 @@ def show_results(request: Request, assessment: AssessmentDep, session: SessionDe
         criterion_texts={c.criterion_id: c.text for c in data.results.criteria()},
         figures=Figures(data.framework),
         method=method_of(data.framework),
+        counted=counted_of(
+            repository.participants_of(session=session, assessment=assessment), data.results
+        ),
+        groups_note=groups_note(
+            assessment.anonymity_threshold,
+            pooled=data.segments.pooled,
+            withheld=data.segments.withheld,
+        ),
         charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},
         narrative=repository.narrative_of(assessment),
     )
@@ -90,7 +104,7 @@ class AreaResultsPage:
     data: AssessmentResults
     area: AreaResult
     framework_area: Area
-    comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group, comment)
+    comments: dict[str, list[tuple[str, str]]]  # criterion id -> (group label or "", comment)
     figures: Figures
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
     previous_area: AreaResult | None = None
@@ -115,7 +129,9 @@ def show_area_results(
         data=data,
         area=area,
         framework_area=next(a for a in data.framework.areas() if a.id == area_id),
-        comments=repository.comments_by_criterion(session=session, assessment=assessment),
+        comments=repository.comments_by_criterion(
+            session=session, assessment=assessment, labels=data.segments.labels
+        ),
         figures=Figures(data.framework),
         criteria={c.id: c for c in data.framework.criteria()},
         previous_area=areas[index - 1] if index else None,
