@@ -273,6 +273,54 @@ def _scored_anything(response: Response) -> bool:
 
 
 @dataclass(frozen=True)
+class ParticipantAreas:
+    """One participant's score in each area, by area id: a column of the heatmap."""
+
+    participant_id: int
+    group: str
+    areas: dict[str, Score | None]
+
+
+# A heatmap column: a participant, labelled by group and number (never named), and their
+# score by area id.
+PersonColumn = tuple[str, dict[str, Score | None]]
+
+
+def area_scores_by_participant(
+    framework: Framework, responses: Sequence[Response]
+) -> list[ParticipantAreas]:
+    """Each participant's area scores, equal to `score_assessment(framework, [response])`'s
+    but in one pass over their answers, without the rest of the tree; those who scored
+    nothing are left out, as that gives them no score."""
+    areas = [(area, _shared(framework, area.all_criteria())) for area in framework.areas()]
+    return [
+        ParticipantAreas(
+            response.participant_id,
+            response.group,
+            {area.id: _own_area_score(framework, area, shared, response) for area, shared in areas},
+        )
+        for response in responses
+        if _scored_anything(response)
+    ]
+
+
+def _own_area_score(
+    framework: Framework, area: Area, shared: str | None, response: Response
+) -> Score | None:
+    """One participant's area score: each criterion scored from their one answer."""
+    pairs = []
+    for criterion in area.all_criteria():
+        levels = framework.levels_of(criterion)
+        currents, targets, _ = _values((response,), criterion.id, levels)
+        # The mean of one value (statistics.fmean) is that value as a float.
+        score = (
+            _criterion_score(float(currents[0]), float(targets[0]), levels) if currents else None
+        )
+        pairs.append((score, criterion.weight))
+    return _weighted(pairs, shared)
+
+
+@dataclass(frozen=True)
 class GroupDifference:
     """Where two groups see an area most differently (today's level)."""
 

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
 from app.domain.levels import number
-from app.domain.scoring import AreaResult, Results, Score, Segments
+from app.domain.scoring import AreaResult, PersonColumn, Results, Score, Segments
 from app.reports.figures import Figures
 
 matplotlib.use("Agg")
@@ -223,13 +223,12 @@ def _gap(area: AreaResult, in_levels: bool) -> float:
 
 
 def heatmap(
-    columns: Sequence[tuple[str, Results]], framework: Framework, image_format: str = "svg"
+    columns: Sequence[PersonColumn], framework: Framework, image_format: str = "svg"
 ) -> bytes:
     """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
     axis = Axis.of(framework)
-    first = columns[0][1] if columns else None
-    areas = list(first.areas()) if first else []
-    scores = [[_area_score(results, area.area_id) for _, results in columns] for area in areas]
+    areas = list(framework.areas()) if columns else []
+    scores = [[by_area[area.id] for _, by_area in columns] for area in areas]
     figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
     axes = figure.add_subplot()
     masked = [[_share(score, "current") for score in row] for row in scores]
@@ -248,10 +247,6 @@ def heatmap(
     bar = figure.colorbar(image, ax=axes, shrink=0.6, label=f"Today, {axis.title}")
     bar.set_ticks([share for share, _ in axis.ticks], labels=[label for _, label in axis.ticks])
     return _render(figure, image_format)
-
-
-def _area_score(results: Results, area_id: str) -> Score | None:
-    return next(a for a in results.areas() if a.area_id == area_id).score
 
 
 def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:

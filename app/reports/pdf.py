@@ -25,7 +25,15 @@ from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
 from app.domain.levels import number
 from app.domain.roadmap import HORIZONS, PlannedItem
-from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
+from app.domain.scoring import (
+    AreaResult,
+    PersonColumn,
+    Results,
+    Segments,
+    disagreements,
+    top_gaps,
+    top_strengths,
+)
 from app.reports.figures import Figures
 from app.reports.method import method_of
 from app.reports.prose import prose
@@ -69,7 +77,7 @@ class ReportData:
     framework: Framework
     results: Results
     segments: Segments
-    people: tuple[tuple[str, Results], ...]  # each participant who scored, named by group
+    people: tuple[PersonColumn, ...]  # each participant who scored, named by group
     roadmap: tuple[PlannedItem, ...]
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from app.domain.framework import Framework
 from app.domain.roadmap import PlannedItem
-from app.domain.scoring import Results, Segments
+from app.domain.scoring import PersonColumn, Results, Segments
 from app.reports import charts, exports
 from app.reports.exports import ExportParticipant
 
@@ -30,7 +30,7 @@ class ChartSource(Protocol):
     @property
     def segments(self) -> Segments: ...
     @property
-    def people(self) -> Sequence[tuple[str, Results]]: ...  # participants, named by group
+    def people(self) -> Sequence[PersonColumn]: ...  # participants, named by group
     @property
     def roadmap(self) -> Sequence[PlannedItem]: ...
 
