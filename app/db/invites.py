@@ -22,7 +22,15 @@ from sqlmodel import Session, col, select
 
 from app.auth.secrets import token_digest
 from app.db.accounts import INVITE_LIFETIME, revoke_invites
-from app.db.models import Assessment, InviteToken, Participant, User, utc_now
+from app.db.models import (
+    Assessment,
+    AssessmentStatus,
+    FrameworkSnapshot,
+    InviteToken,
+    Participant,
+    User,
+    utc_now,
+)
 
 USE_PRECISION = timedelta(minutes=1)  # a link's "last used" is kept to the minute
 REMINDER_INTERVAL = timedelta(days=1)  # at most one reminder a day per person
@@ -83,6 +91,32 @@ def find(*, session: Session, secret: str) -> tuple[Participant, InviteToken] | 
     )
     row = session.exec(query).first()
     return (row[0], row[1]) if row else None
+
+
+@dataclass(frozen=True)
+class AnsweringLink:
+    """What a save through a link must check, read in one indexed query."""
+
+    participant: Participant
+    token: InviteToken
+    status: AssessmentStatus  # of the participant's assessment
+    snapshot_id: int  # its framework version, and that version's content hash
+    content_hash: str
+
+
+def find_for_answering(*, session: Session, secret: str) -> AnsweringLink | None:
+    """The link's participant and token (live or not), their assessment's status and its
+    framework version: by the token hash's unique index, then primary keys."""
+    query = (
+        select(Participant, InviteToken, Assessment.status, FrameworkSnapshot.id)
+        .add_columns(FrameworkSnapshot.content_hash)
+        .join(InviteToken)
+        .join(Assessment, col(Assessment.id) == Participant.assessment_id)
+        .join(FrameworkSnapshot, col(FrameworkSnapshot.id) == Assessment.framework_snapshot_id)
+        .where(InviteToken.token_hash == token_digest(secret))
+    )
+    row = session.exec(query).first()
+    return AnsweringLink(*row) if row else None
 
 
 def is_live(token: InviteToken) -> bool:

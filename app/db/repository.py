@@ -319,8 +319,13 @@ def framework_of_assessment(*, session: Session, assessment: Assessment) -> Fram
     digest = session.exec(
         select(FrameworkSnapshot.content_hash).where(FrameworkSnapshot.id == snapshot_id)
     ).one()
-    if digest in _frameworks:
-        return _frameworks[digest]
+    return framework_of_snapshot(session=session, snapshot_id=snapshot_id, content_hash=digest)
+
+
+def framework_of_snapshot(*, session: Session, snapshot_id: int, content_hash: str) -> Framework:
+    """The framework of a snapshot whose hash is known: parsed once per process."""
+    if content_hash in _frameworks:
+        return _frameworks[content_hash]
     snapshot = session.get(FrameworkSnapshot, snapshot_id)
     assert snapshot is not None  # a foreign key guarantees it
     return framework_of(snapshot)
@@ -332,15 +337,18 @@ class Activity:
     last_active_at: datetime | None
 
 
+# An answer that counts as answered: both levels, or don't know (AnswerChoice.is_complete).
+_COMPLETE = or_(
+    col(Answer.dont_know), and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None))
+)
+
+
 def participant_activity(*, session: Session, assessment: Assessment) -> dict[int, Activity]:
     """Per participant id: how many criteria they have answered, and when they last saved."""
-    complete = or_(
-        col(Answer.dont_know), and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None))
-    )
     query = (
         select(
             Answer.participant_id,
-            func.count(case((complete, 1))),
+            func.count(case((_COMPLETE, 1))),
             func.max(Answer.updated_at),
         )
         .join(Participant)
@@ -365,6 +373,12 @@ def choices_of(*, session: Session, participant: Participant) -> dict[str, Answe
     """The participant's answers by criterion id."""
     query = select(*_CHOICE_COLUMNS).where(Answer.participant_id == participant.id)
     return {row[0]: AnswerChoice(*row) for row in session.exec(query).all()}
+
+
+def complete_criteria(*, session: Session, participant_id: int) -> set[str]:
+    """Ids of the criteria the participant has answered completely: all a save's progress needs."""
+    query = select(Answer.criterion_id).where(Answer.participant_id == participant_id, _COMPLETE)
+    return set(session.exec(query).all())
 
 
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:
