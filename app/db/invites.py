@@ -13,11 +13,11 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from app.auth.secrets import token_digest
@@ -153,14 +153,18 @@ class LinkState:
         )
 
 
-def link_states(*, session: Session, assessment: Assessment) -> dict[int, LinkState]:
-    """Per participant id (those with at least one link)."""
+def link_states(
+    *, session: Session, assessment: Assessment, participant_ids: Collection[int] | None = None
+) -> dict[int, LinkState]:
+    """Per participant id (those with at least one link): all, or those of `participant_ids`."""
     query = (
         select(InviteToken)
         .join(Participant)
         .where(Participant.assessment_id == assessment.id)
         .order_by(col(InviteToken.id))
     )
+    if participant_ids is not None:
+        query = query.where(col(InviteToken.participant_id).in_(participant_ids))
     tokens: dict[int, list[InviteToken]] = {}
     for token in session.exec(query).all():
         tokens.setdefault(token.participant_id, []).append(token)
@@ -184,10 +188,7 @@ def claim_reminders(*, session: Session, assessment: Assessment) -> list[Partici
     second finds nobody left to remind (SQLite serialises writers; PostgreSQL re-checks the
     condition on each row after waiting for the first one's lock)."""
     now = utc_now()
-    due = or_(
-        col(Participant.reminded_at).is_(None),
-        col(Participant.reminded_at) <= now - REMINDER_INTERVAL,
-    )
+    due = _may_be_reminded(now)
     claimed = session.exec(
         update(Participant)
         .where(
@@ -203,16 +204,22 @@ def claim_reminders(*, session: Session, assessment: Assessment) -> list[Partici
     return list(session.exec(query.execution_options(populate_existing=True)).all())
 
 
+def _may_be_reminded(now: datetime) -> ColumnElement[bool]:
+    """Not reminded in the last REMINDER_INTERVAL."""
+    return or_(
+        col(Participant.reminded_at).is_(None),
+        col(Participant.reminded_at) <= now - REMINDER_INTERVAL,
+    )
+
+
 def waiting_for_reminder(*, session: Session, assessment: Assessment) -> tuple[int, int]:
-    """(how many have not submitted, how many of them may be reminded now)."""
-    people = session.exec(
-        select(Participant).where(
-            Participant.assessment_id == assessment.id, col(Participant.submitted_at).is_(None)
-        )
-    ).all()
-    cutoff = utc_now() - REMINDER_INTERVAL
-    due = [p for p in people if p.reminded_at is None or _aware(p.reminded_at) <= cutoff]
-    return len(people), len(due)
+    """(how many have not submitted, how many of them may be reminded now): counted in SQL,
+    so an assessment of thousands loads none of them."""
+    query = select(func.count(), func.count(case((_may_be_reminded(utc_now()), 1)))).where(
+        Participant.assessment_id == assessment.id, col(Participant.submitted_at).is_(None)
+    )
+    waiting, due = session.exec(query).one()
+    return waiting, due
 
 
 def inviter_of(*, session: Session, token: InviteToken) -> User | None:

@@ -8,7 +8,7 @@ calls `mark_changed` in the same transaction, so its data version moves with the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -296,6 +296,29 @@ def participants_of(*, session: Session, assessment: Assessment) -> Sequence[Par
     return session.exec(query.order_by(Participant.id)).all()
 
 
+def participants_page(
+    *, session: Session, assessment: Assessment, offset: int, limit: int
+) -> Sequence[Participant]:
+    """One page of the assessment's participants, in the order they were added."""
+    query = select(Participant).where(Participant.assessment_id == assessment.id)
+    return session.exec(query.order_by(Participant.id).offset(offset).limit(limit)).all()
+
+
+def participant_count(*, session: Session, assessment: Assessment) -> int:
+    query = select(func.count()).where(Participant.assessment_id == assessment.id)
+    return session.exec(query).one()
+
+
+def groups_of(*, session: Session, assessment: Assessment) -> list[str]:
+    """The groups the assessment's participants speak for, sorted; none for no group."""
+    query = (
+        select(Participant.group)
+        .where(Participant.assessment_id == assessment.id, Participant.group != "")
+        .distinct()
+    )
+    return sorted(session.exec(query).all())
+
+
 def assessments_of(*, session: Session, organisation: Organisation) -> Sequence[Assessment]:
     query = select(Assessment).where(Assessment.organisation_id == organisation.id)
     return session.exec(query.order_by(Assessment.id)).all()
@@ -343,8 +366,11 @@ _COMPLETE = or_(
 )
 
 
-def participant_activity(*, session: Session, assessment: Assessment) -> dict[int, Activity]:
-    """Per participant id: how many criteria they have answered, and when they last saved."""
+def participant_activity(
+    *, session: Session, assessment: Assessment, participant_ids: Collection[int] | None = None
+) -> dict[int, Activity]:
+    """Per participant id (all, or those of `participant_ids`): how many criteria they have
+    answered, and when they last saved."""
     query = (
         select(
             Answer.participant_id,
@@ -355,6 +381,8 @@ def participant_activity(*, session: Session, assessment: Assessment) -> dict[in
         .where(Participant.assessment_id == assessment.id)
         .group_by(col(Answer.participant_id))
     )
+    if participant_ids is not None:
+        query = query.where(col(Answer.participant_id).in_(participant_ids))
     return {pid: Activity(n, last) for pid, n, last in session.exec(query).all()}
 
 
