@@ -19,7 +19,6 @@ import pstats
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +33,11 @@ from app.db import invites, repository  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.db.migrations import migrate  # noqa: E402
 from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot  # noqa: E402
-from app.demo import DEMO_TEAM, create_demo, demo_answers, reset_demo_consultant  # noqa: E402
+from app.demo import DEMO_TEAM, create_demo, reset_demo_consultant  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.reports import pdf  # noqa: E402
 from app.web.routes import reports  # noqa: E402
+from benchmarks.demo import answer_everything  # noqa: E402
 from tests.workshop import CSRF  # noqa: E402
 
 PROJECT = str(Path(__file__).resolve().parent.parent)
@@ -71,19 +71,17 @@ def _workshop(folder: Path, participants: int) -> tuple[Settings, int, str, tupl
             title="Workshop",
             status=AssessmentStatus.OPEN,
         )
-        framework = repository.framework_of_assessment(session=session, assessment=assessment)
         links = []
         for index in range(participants):
-            taste = replace(DEMO_TEAM[index % len(DEMO_TEAM)], progress=1.0)
+            group = DEMO_TEAM[index % len(DEMO_TEAM)].group
             person = repository.add_participant(
-                session=session, assessment=assessment, name=f"P{index}", group=taste.group
+                session=session, assessment=assessment, name=f"P{index}", group=group
             )
             key = invites.new_batch_key()
             links.append(
                 invites.issue(session=session, participant=person, key=key, issued_by=None)
             )
-            for answer in demo_answers(framework, taste):
-                repository.save_answer(session=session, participant=person, choice=answer)
+        answer_everything(session, assessment)
         session.commit()
         assessment_id = assessment.id or 0
     engine.dispose()
