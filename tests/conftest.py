@@ -61,6 +61,7 @@ def _reports_rendered_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
         return pdf.render_pdf(data)
 
     monkeypatch.setattr(pdf, "render_pdf_in_worker", render_here)
+    monkeypatch.setattr(pdf, "prepare_worker", lambda: None)  # no process waits for a report
     monkeypatch.setattr("app.web.routes.reports.render_pdf_in_worker", render_here)
 
 

@@ -8,8 +8,10 @@ Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs and
 from __future__ import annotations
 
 import base64
+import io
 import mimetypes
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from matplotlib.figure import Figure
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -178,9 +181,11 @@ def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
 
 
 def render_pdf_in_worker(data: ReportData, time_limit: float = TIME_LIMIT_SECONDS) -> bytes:
-    """Render in a fresh process; a render that runs past the limit is stopped."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    """Render in a process of its own, used for this one report: the one `prepare_worker`
+    started ahead (already past its imports), else a fresh one. A render that runs past the
+    limit is stopped."""
+    pool = _take_worker()
+    try:
         future = pool.submit(render_pdf, data)
         try:
             return future.result(timeout=time_limit)
@@ -192,3 +197,49 @@ def render_pdf_in_worker(data: ReportData, time_limit: float = TIME_LIMIT_SECOND
             ) from None
         except Exception as exc:  # the worker's own error, re-raised here
             raise ReportFailed(f"the report could not be rendered: {exc}") from None
+    finally:
+        pool.shutdown(wait=False)  # its process ends once this render is done
+
+
+# The render process started ahead of the next report (in the web server, not the CLI): a
+# fresh process per report, as before, without a report waiting for Python to import
+# WeasyPrint and matplotlib and for the first render to load fonts (about 2 s).
+_spare: ProcessPoolExecutor | None = None
+_spare_lock = threading.Lock()
+
+
+def prepare_worker() -> None:
+    """Start the next report's render process now, unless one is waiting already."""
+    global _spare
+    with _spare_lock:
+        if _spare is None:
+            _spare = _new_worker()
+            _spare.submit(_warm_up)  # starts the process; it imports and warms up meanwhile
+
+
+def discard_worker() -> None:
+    """Stop the waiting render process, if any (the server is stopping)."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        spare.shutdown(wait=False, cancel_futures=True)
+
+
+def _take_worker() -> ProcessPoolExecutor:
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    return spare or _new_worker()
+
+
+def _new_worker() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _warm_up() -> None:
+    """In a render process before its report: a first render of each kind loads the fonts."""
+    HTML(string="<p>Gapwise</p>").write_pdf()
+    figure = Figure(figsize=(1, 1))
+    figure.add_subplot().plot([0, 1])
+    figure.savefig(io.BytesIO(), format="svg")

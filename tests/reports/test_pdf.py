@@ -17,7 +17,16 @@ from app.db.models import Assessment
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from app.report_data import report_data_of
-from app.reports.pdf import STATIC, ReportFailed, SafeUrlFetcher, render_pdf, render_pdf_in_worker
+from app.reports import pdf
+from app.reports.pdf import (
+    STATIC,
+    ReportFailed,
+    SafeUrlFetcher,
+    discard_worker,
+    prepare_worker,
+    render_pdf,
+    render_pdf_in_worker,
+)
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in
 from tests.test_cli import gapwise
@@ -176,3 +185,23 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
     assert "Paper: choose one of &#39;A4&#39; or &#39;Letter&#39;" in bad.text
     assert client.get(f"/assessments/{own.assessment.id}/report").status_code == 200
     assert session.exec(select(Assessment)).first() is not None
+
+
+def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
+    session: Session, tenants
+) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    prepare_worker()  # the real one: the fixtures make the route's a no-op
+    spare = pdf._spare
+    assert spare is not None
+    ahead = list(spare._processes.values())
+
+    document = render_pdf_in_worker(data)
+
+    assert document.startswith(b"%PDF") and pdf._spare is None
+    assert len(ahead) == 1  # started before the report was asked for
+    ahead[0].join(timeout=60)
+    assert not ahead[0].is_alive()  # one report per process, as with a fresh one
+    prepare_worker()
+    discard_worker()
+    assert pdf._spare is None

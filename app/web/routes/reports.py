@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from app.db.models import Assessment
 from app.report_data import report_data_of, report_version
+from app.reports import pdf
 from app.reports.cache import cached
 from app.reports.pdf import ReportFailed, render_pdf_in_worker
 from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
@@ -48,16 +49,19 @@ def download_report(
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
-        return render_pdf_in_worker(data)
+        try:
+            return render_pdf_in_worker(data)
+        finally:
+            pdf.prepare_worker()  # the next report's process, started while this one is sent
 
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
     try:
-        pdf = cached(directory, f"report-{paper}.pdf", version, render)
+        document = cached(directory, f"report-{paper}.pdf", version, render)
     except ReportFailed as failure:
         raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
     filename = f"gapwise-report-{assessment.id}-{paper.lower()}.pdf"
     return Response(
-        pdf,
+        document,
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
