@@ -121,15 +121,21 @@ async def _save_answers(
     every: float,
 ) -> Load:
     load = Load()
-    deadline = time.perf_counter() + seconds
     limits = httpx2.Limits(max_connections=1)  # one browser tab each
-    started, cpu = time.perf_counter(), time.thread_time()
+    cpu = time.thread_time()
+    everyone_ready, ready, started = asyncio.Event(), [0], [0.0]
 
     async def participant(index: int, name: str, link: str) -> None:
         async with httpx2.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
             page = await client.get(link)
             headers = {"X-CSRF-Token": csrf(page.text), "Accept": "application/json"}
-            due = time.perf_counter() + every * index / len(links)
+            ready[0] += 1
+            if ready[0] == len(links):  # the clock starts once every page is open
+                started[0] = time.perf_counter()
+                everyone_ready.set()
+            await everyone_ready.wait()
+            deadline = started[0] + seconds
+            due = started[0] + every * index / len(links)
             for round_ in range(rounds):
                 for criterion in criteria:
                     if every:
@@ -145,7 +151,7 @@ async def _save_answers(
     await asyncio.gather(
         *(participant(i, participant_name(i), link) for i, link in enumerate(links))
     )
-    load.seconds = time.perf_counter() - started
+    load.seconds = time.perf_counter() - started[0]
     load.driver_cpu_seconds = time.thread_time() - cpu
     return load
 
