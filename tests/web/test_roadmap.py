@@ -83,6 +83,7 @@ def test_a_drafted_initiative_has_actions_an_outcome_and_foundations_to_build_on
     page = client.get(f"/assessments/{demo.id}/roadmap")
     assert html.escape(roadmaps.actions_of(first)[0]) in page.text
     assert 'src="/assessments/' in page.text and "/charts/timeline.svg" in page.text
+    assert "Initiatives by horizon, coloured by layer." in page.text  # the framework's word
 
 
 def test_bad_importance_is_refused_and_nothing_changes(
