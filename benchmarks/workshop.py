@@ -73,16 +73,26 @@ def main() -> None:
     options.add_argument("--seconds", type=float, default=20.0)
     options.add_argument("--code", type=Path, default=PROJECT_ROOT, help="serve this checkout")
     options.add_argument("--overview", type=int, default=20_000, help="participants; 0: skip")
+    options.add_argument("--workers", type=int, default=1, help="gapwise serve --workers")
     arguments = options.parse_args()
     code = arguments.code.resolve()
     with tempfile.TemporaryDirectory() as folder:
-        _run(Path(folder), arguments.participants, arguments.seconds, code, arguments.overview)
+        _run(
+            Path(folder),
+            arguments.participants,
+            arguments.seconds,
+            (code, arguments.workers),
+            arguments.overview,
+        )
 
 
 OPEN_LOOP_EVERY = 2.0  # seconds between one participant's saves in a workshop's real pace
 
 
-def _run(folder: Path, participants: int, seconds: float, code: Path, overview: int) -> None:
+def _run(
+    folder: Path, participants: int, seconds: float, server: tuple[Path, int], overview: int
+) -> None:
+    code, workers = server
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = environment(folder / "gapwise", GAPWISE_BASE_URL=url)
@@ -93,7 +103,10 @@ def _run(folder: Path, participants: int, seconds: float, code: Path, overview: 
     )
     email, password = re.findall(r"as (\S+) with password: (\S+)", demo.stdout)[0]
     serve = [*python, "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    print(f"Gapwise served from {code} ({_commit(code)}); load average {_load()}")
+    serve += ["--workers", str(workers)] if workers > 1 else []
+    print(
+        f"Gapwise served from {code} ({_commit(code)}), {workers} worker(s); load average {_load()}"
+    )
     with serving(serve, env, f"{url}/healthz", folder / "gapwise.log", cwd=code):
         consultant = httpx2.Client(base_url=url, follow_redirects=True, timeout=300)
         sign_in(consultant, email, password)
