@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import inspect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -20,13 +21,14 @@ from app.config import Settings, SettingsError, load_settings, served_base_url
 from app.db import accounts, repository
 from app.db.engine import make_engine, session_scope
 from app.db.migrations import migrate as apply_migrations
-from app.db.models import Assessment, Role
+from app.db.models import MAX_ID, Assessment, Role
 from app.domain.loading import (
     FrameworkFileError,
     Problem,
     completeness_problems,
     load_framework,
 )
+from app.domain.text import Email, OptionalName, TokenName
 
 T = TypeVar("T")
 IMAGE_FORMATS = ("svg", "png")
@@ -43,6 +45,16 @@ def _settings() -> Settings:
     except SettingsError as exc:
         typer.echo(f"gapwise: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _checked(field: str, value: str, rule: Any) -> str:
+    """The value as the forms would keep it, or a one-line message naming the option, exit 2."""
+    try:
+        checked: str = TypeAdapter(rule).validate_python(value)
+    except ValidationError as exc:
+        typer.echo(f"gapwise: {field}: {exc.errors()[0]['msg']}", err=True)
+        raise typer.Exit(2) from None
+    return checked
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -76,6 +88,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Migrate, load the questionnaires, and serve the web app."""
+    from app.logs import log_config
     from app.main import create_app
 
     settings, note = served_base_url(_settings(), host, port)
@@ -84,10 +97,20 @@ def serve(
         typer.echo(note)
     # Worker processes read the environment: hand them the base URL decided here.
     os.environ["GAPWISE_BASE_URL"] = settings.base_url_text
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config(),
+        # The client address (sign-in limits, audit) comes from X-Forwarded-For only when the
+        # connection comes from a proxy named in GAPWISE_TRUSTED_PROXIES; uvicorn's default
+        # would believe any local process.
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies or "",
+    }
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), **options)
     else:  # each worker process builds its own app from the same environment
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("app.main:create_app", factory=True, workers=workers, **options)
 
 
 @contextmanager
@@ -200,6 +223,7 @@ def _read_password() -> str:
 
 
 def _create_user(email: str, role: Role, name: str) -> None:
+    email, name = _checked("email", email, Email), _checked("name", name, OptionalName)
     password = _read_password()
     if len(password) < MIN_PASSWORD_LENGTH:
         typer.echo(f"gapwise: password: use at least {MIN_PASSWORD_LENGTH} characters", err=True)
@@ -244,6 +268,7 @@ def create_token(
     name: Annotated[str, typer.Option(help="What it is for.")] = "cli",
 ) -> None:
     """Create a personal API token and print it once."""
+    name = _checked("name", name, TokenName) or "cli"
     with _database() as session:
         user = accounts.user_by_email(session=session, email=email)
         if user is None:
@@ -258,11 +283,28 @@ def create_token(
 
 def _assessment(session: Session, assessment_id: int) -> Assessment:
     """The assessment, or a one-line message and exit status 2."""
-    assessment = session.get(Assessment, assessment_id)
+    assessment = session.get(Assessment, assessment_id) if 1 <= assessment_id <= MAX_ID else None
     if assessment is None:
         typer.echo(f"gapwise: assessment: no assessment with id {assessment_id}", err=True)
         raise typer.Exit(2)
     return assessment
+
+
+def _write(output: Path, produce: Callable[[], bytes]) -> None:
+    """Write what `produce` makes to `output`: a failed render or write is one line, no trace."""
+    from app.reports.worker import ReportFailed
+
+    try:
+        output.write_bytes(produce())
+    except ReportFailed as failure:
+        typer.echo(f"gapwise: {failure}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as problem:
+        typer.echo(f"gapwise: output: cannot write {output}: {problem.strerror}", err=True)
+        raise typer.Exit(2) from None
+
+
+PreparedBy = Annotated[str, typer.Option(help="Name on the cover.")]
 
 
 @app.command()
@@ -270,12 +312,14 @@ def report(
     assessment_id: int,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
     paper: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
-    prepared_by: Annotated[str, typer.Option(help="Name on the cover.")] = "Gapwise",
+    prepared_by: PreparedBy = "Gapwise",
 ) -> None:
     """Write an assessment's board report as a PDF."""
     from app.report_data import report_data_of
-    from app.reports.pdf import PAPER_SIZES, ReportFailed, render_pdf_in_worker
+    from app.reports import worker
+    from app.reports.pdf import PAPER_SIZES, render_pdf
 
+    prepared_by = _checked("prepared-by", prepared_by, OptionalName)
     if paper not in PAPER_SIZES:
         typer.echo(f"gapwise: paper: use {' or '.join(PAPER_SIZES)}, not {paper!r}", err=True)
         raise typer.Exit(2)
@@ -284,31 +328,50 @@ def report(
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
-    try:
-        output.write_bytes(render_pdf_in_worker(data))
-    except ReportFailed as failure:
-        typer.echo(f"gapwise: {failure}", err=True)
-        raise typer.Exit(1) from None
+    _write(output, lambda: worker.render_in_worker(render_pdf, data))
     typer.echo(f"Report written to {output}")
 
 
-@app.command()
-def export(
-    assessment_id: int,
-    export_format: Annotated[
-        str, typer.Option("--format", help="csv, xlsx, json... (a wrong one lists them).")
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
-) -> None:
-    """Export an assessment: answers as CSV, a workbook as XLSX, or everything as JSON."""
+def _export(assessment_id: int, export_format: str, output: Path, prepared_by: str) -> None:
     from app.report_data import exported
     from app.reports.registry import EXPORTS
 
     chosen = _registered(EXPORTS, export_format, "format")
     with _database() as session:
         assessment = _assessment(session, assessment_id)
-        content = exported(session=session, assessment=assessment, export_format=chosen)
-    output.write_bytes(content)
+        _write(
+            output,
+            lambda: exported(
+                session=session,
+                assessment=assessment,
+                export_format=chosen,
+                prepared_by=prepared_by,
+            ),
+        )
+
+
+@app.command()
+def deck(
+    assessment_id: int,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .pptx.")],
+    prepared_by: PreparedBy = "Gapwise",
+) -> None:
+    """Write an assessment's slide deck (16:9 PowerPoint); the same as export --format pptx."""
+    _export(assessment_id, "pptx", output, prepared_by)
+    typer.echo(f"Deck written to {output}")
+
+
+@app.command()
+def export(
+    assessment_id: int,
+    export_format: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, json, pptx... (a wrong one lists them).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
+    prepared_by: PreparedBy = "Gapwise",
+) -> None:
+    """Export an assessment: answers as CSV, a workbook, everything as JSON, or a slide deck."""
+    _export(assessment_id, export_format, output, prepared_by)
     typer.echo(f"Exported to {output}")
 
 
@@ -350,17 +413,19 @@ def import_(
     ] = "",
 ) -> None:
     """Restore an assessment from a JSON export (the organisation is created if missing)."""
-    import json
+    from app.db.transfer import import_assessment
+    from app.db.transfer_schema import ImportRefused, Slug, read_document
 
-    from app.db.transfer import ImportRefused, import_assessment
-
+    chosen = _checked("organisation", organisation, Slug) if organisation else ""
     try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-        slug = organisation or document["organisation"]["slug"]
-        name = document["organisation"]["name"] if not organisation else slug
-    except (OSError, ValueError, KeyError, TypeError) as problem:
-        typer.echo(f"gapwise: file: not a Gapwise JSON export ({problem})", err=True)
+        document = read_document(file.read_bytes())
+    except OSError as problem:
+        typer.echo(f"gapwise: file: cannot read it ({problem.strerror})", err=True)
         raise typer.Exit(2) from None
+    except ImportRefused as refused:
+        typer.echo(f"gapwise: {refused}", err=True)
+        raise typer.Exit(2) from None
+    slug, name = chosen or document.organisation.slug, chosen or document.organisation.name
     with _database() as session:
         target = repository.organisation_by_slug(session=session, slug=slug)
         if target is None:

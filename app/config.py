@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
     mail_from: str = Field(default="Gapwise <gapwise@localhost>", description="Sender of invites.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses or networks of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto to believe, comma-separated; empty believes no one.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -52,6 +58,17 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite://", "postgresql")):
             raise ValueError("use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip())
+                except ValueError:
+                    raise ValueError(f"'{part.strip()}' is not an IP address or network") from None
+        return ",".join(part.strip() for part in value.split(",") if part.strip())
 
     @field_validator("secret_key")
     @classmethod

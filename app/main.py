@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import make_engine
-from app.reports import pdf
+from app.reports import worker
 from app.web.csrf import CsrfCookieMiddleware, verify_csrf
 from app.web.errors import install_error_handlers
 from app.web.feedback import FlashClearingMiddleware
@@ -22,6 +22,7 @@ from app.web.routes import (
     api,
     assessments,
     auth,
+    branding,
     docs,
     exports,
     frameworks,
@@ -51,9 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Sync routes run in anyio's thread pool; the pool above has a connection per thread.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        pdf.prepare_worker()  # the first report then waits for no imports
+        worker.prepare_worker()  # the first report then waits for no imports
         yield
-        pdf.discard_worker()
+        worker.discard_worker()
         engine.dispose()
 
     app = FastAPI(
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answering,
         account,
         admin,
+        branding,
         api,
         health,
         docs,

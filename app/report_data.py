@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.db import repository, roadmaps
-from app.db.models import Assessment
+from app.db import branding, repository, roadmaps
+from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
 from app.domain.framework import Framework
@@ -100,9 +100,16 @@ def chart_data_of(*, session: Session, assessment: Assessment) -> ChartData:
 
 
 def report_version(*, session: Session, assessment: Assessment, prepared_by: str) -> str:
-    """The PDF's cache key: the assessment's data version, plus what the report adds to it."""
+    """The cache key of the PDF and the deck: the assessment's data version (which the
+    narrative moves too), plus what they add to it: names, branding, author and day."""
     organisation = repository.organisation_of(session=session, assessment=assessment)
-    key = (repository.data_version(assessment), organisation.name, prepared_by, date.today())
+    key = (
+        repository.data_version(assessment),
+        organisation.name,
+        branding.brand_of(session=session, organisation=organisation).version,
+        prepared_by,
+        date.today(),
+    )
     return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
@@ -114,8 +121,9 @@ def report_data_of(
     participants = repository.participants_of(session=session, assessment=assessment)
     stored = planned_items(session=session, assessment=assessment)
     comments = repository.comments_by_criterion(session=session, assessment=assessment)
+    organisation = repository.organisation_of(session=session, assessment=assessment)
     return ReportData(
-        organisation=repository.organisation_of(session=session, assessment=assessment).name,
+        organisation=organisation.name,
         assessment=assessment.title,
         purpose=assessment.purpose,
         status=str(assessment.status),
@@ -135,6 +143,8 @@ def report_data_of(
             for p in participants
         ),
         comments={k: tuple(v) for k, v in comments.items()},
+        narrative=repository.narrative_of(assessment),
+        brand=branding.brand_of(session=session, organisation=organisation),
         paper=paper,
     )
 
@@ -142,9 +152,18 @@ def report_data_of(
 class AssessmentExport:
     """An assessment as exports see it (ExportSource): each part read when first asked for."""
 
-    def __init__(self, session: Session, assessment: Assessment) -> None:
-        self.session, self.assessment = session, assessment
+    def __init__(self, session: Session, assessment: Assessment, prepared_by: str) -> None:
+        self.session, self.assessment, self.prepared_by = session, assessment, prepared_by
         self.title = assessment.title
+        self.prepared_on = date.today().isoformat()
+
+    @cached_property
+    def _organisation(self) -> Organisation:
+        return repository.organisation_of(session=self.session, assessment=self.assessment)
+
+    @property
+    def organisation(self) -> str:
+        return self._organisation.name
 
     @cached_property
     def _data(self) -> AssessmentResults:
@@ -175,6 +194,19 @@ class AssessmentExport:
     def document(self) -> dict[str, Any]:
         return export_assessment(session=self.session, assessment=self.assessment)
 
+    @cached_property
+    def report(self) -> ReportData:
+        return report_data_of(
+            session=self.session, assessment=self.assessment, prepared_by=self.prepared_by
+        )
 
-def exported(*, session: Session, assessment: Assessment, export_format: ExportFormat) -> bytes:
-    return export_format.render(AssessmentExport(session, assessment))
+
+def exported(
+    *,
+    session: Session,
+    assessment: Assessment,
+    export_format: ExportFormat,
+    prepared_by: str = "Gapwise",
+) -> bytes:
+    """The assessment in the format; `prepared_by` is the author a deck names."""
+    return export_format.render(AssessmentExport(session, assessment, prepared_by))

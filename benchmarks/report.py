@@ -1,73 +1,129 @@
-"""The demo's PDF report: render time cold and cached, peak memory, and SVG against PNG charts.
+"""The demo's deliverables: PDF and slide deck render times (cold and cached), memory and sizes.
 
-Run: .venv/bin/python benchmarks/report.py
-Prints figures; it asserts nothing. Uses a throw-away data folder. Each cold render runs in a
+Run: .venv/bin/python benchmarks/report.py [--against FOLDER] [--png] [--runs N]
+Prints figures; it asserts nothing. Uses throw-away data folders. Each cold render runs in a
 fresh process (as the server does), so its peak memory is that process's own.
+
+--against FOLDER times the PDF of an older checkout too (e.g. `git archive main | tar -x -C
+FOLDER`), in the same run and interleaved with this one's, so both see the same machine load:
+the figure that says whether a change made the report slower. CPU time is printed beside the
+time: on a shared, busy machine it is the steadier of the two. --png adds charts drawn as PNG.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import resource
+import argparse
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-from app.report_data import report_data_of  # noqa: E402
 from app.reports.cache import cached  # noqa: E402
-from app.reports.pdf import ReportData, render_pdf  # noqa: E402
-from benchmarks.demo import demo_assessment  # noqa: E402
 
 RUNS = 3
+# Run inside a code tree: build the demo there, render once, print seconds, peak KiB, bytes.
+# Only names that every version of Gapwise has, so an older checkout runs it too.
+RENDER = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, ".")
+from benchmarks.demo import demo_assessment
+try:
+    from app.report_data import report_data_of
+except ImportError:  # a checkout from before it moved
+    from app.db.report_data import report_data_of
+kind, image_format = sys.argv[1], sys.argv[2]
+if kind == "deck":
+    from app.reports.deck import render_deck as render
+else:
+    from app.reports.pdf import render_pdf
+    render = lambda data: render_pdf(data, image_format)
+with tempfile.TemporaryDirectory() as folder:
+    with demo_assessment(Path(folder)) as (session, assessment):
+        data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
+    started, cpu = time.perf_counter(), time.process_time()
+    content = render(data)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    Path(sys.argv[3]).write_bytes(content)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps([elapsed, peak, len(content), cpu]))
+"""
 
 
-def _render_and_measure(data: ReportData, image_format: str, queue: multiprocessing.Queue) -> None:
-    started = time.perf_counter()
-    pdf = render_pdf(data, image_format)
-    elapsed = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((elapsed, peak_kib, len(pdf)))
-
-
-def cold_renders(data: ReportData, image_format: str) -> list[tuple[float, int, int]]:
-    """Render the report RUNS times, each in a fresh process: (seconds, peak KiB, bytes)."""
-    context = multiprocessing.get_context("spawn")
-    figures = []
-    for _ in range(RUNS):
-        queue = context.Queue()
-        process = context.Process(target=_render_and_measure, args=(data, image_format, queue))
-        process.start()
-        figures.append(queue.get(timeout=300))
-        process.join()
+def cold_render(tree: Path, kind: str, output: Path, image_format: str = "svg") -> list[float]:
+    """One render in a fresh process inside `tree`: [seconds, peak KiB, bytes, CPU seconds]."""
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER, kind, image_format, str(output)],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: list[float] = json.loads(result.stdout.strip().splitlines()[-1])
     return figures
 
 
+def summary(label: str, runs: list[list[float]], unit: str) -> str:
+    seconds = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[3] for r in runs)
+    peak = max(r[1] for r in runs) / 1024
+    return (
+        f"{label}: median {seconds:.2f} s of {len(runs)} "
+        f"(min {min(r[0] for r in runs):.2f}), CPU {cpu:.2f} s, peak memory {peak:.0f} MiB, "
+        f"{unit} {runs[0][2] / 1024:.0f} KiB"
+    )
+
+
+def cached_read(folder: Path, content: bytes) -> float:
+    """Milliseconds per read of a cached file."""
+    directory = folder / "cache"
+    cached(directory, "file", "v1", lambda: content)
+    started = time.perf_counter()
+    for _ in range(100):
+        cached(directory, "file", "v1", lambda: b"")
+    return (time.perf_counter() - started) / 100 * 1000
+
+
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        with demo_assessment(Path(folder)) as (session, assessment):
-            data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
-        for image_format in ("svg", "png"):
-            runs = cold_renders(data, image_format)
-            seconds = statistics.median(r[0] for r in runs)
-            peak = max(r[1] for r in runs) / 1024
-            size = runs[0][2] / 1024
-            print(
-                f"cold render, charts as {image_format.upper()}: median {seconds:.2f} s "
-                f"of {RUNS}, peak memory {peak:.0f} MiB, PDF {size:.0f} KiB"
-            )
-        pdf = render_pdf(data)
-        directory = Path(folder) / "cache"
-        cached(directory, "report.pdf", "v1", lambda: pdf)
-        started = time.perf_counter()
-        for _ in range(100):
-            cached(directory, "report.pdf", "v1", lambda: b"")
-        per_read = (time.perf_counter() - started) / 100
-        print(f"cached report: {per_read * 1000:.2f} ms per read")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", type=Path, help="an older checkout to time the PDF of")
+    parser.add_argument("--png", action="store_true", help="also charts as PNG")
+    parser.add_argument("--runs", type=int, default=RUNS, help="cold renders of each")
+    options = parser.parse_args()
+    runs_each = options.runs
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        pdf, deck = folder / "report.pdf", folder / "deck.pptx"
+        trees = {"this tree": ROOT} | ({"--against": options.against} if options.against else {})
+        runs: dict[str, list[list[float]]] = {label: [] for label in trees}
+        for _ in range(runs_each):  # interleaved, so both trees see the same load
+            for label, tree in trees.items():
+                runs[label].append(cold_render(tree, "pdf", folder / f"{label}.pdf"))
+        for label, figures in runs.items():
+            print(summary(f"PDF cold render ({label})", figures, "PDF"))
+        if options.against:
+            for index, what in ((0, "time"), (3, "CPU time")):
+                ours, theirs = (
+                    statistics.median(r[index] for r in runs[label])
+                    for label in ("this tree", "--against")
+                )
+                print(f"PDF render {what}, this tree / --against: {ours / theirs:.2f}")
+        if options.png:
+            png_runs = [cold_render(ROOT, "pdf", pdf, "png") for _ in range(runs_each)]
+            print(summary("PDF cold render, charts as PNG", png_runs, "PDF"))
+        deck_runs = [cold_render(ROOT, "deck", deck) for _ in range(runs_each)]
+        print(summary("Deck cold render", deck_runs, "deck"))
+        (folder / "this tree.pdf").replace(pdf)
+        print(f"cached PDF: {cached_read(folder / 'p', pdf.read_bytes()):.2f} ms per read")
+        print(f"cached deck: {cached_read(folder / 'd', deck.read_bytes()):.2f} ms per read")
+        kib = {path.suffix: path.stat().st_size // 1024 for path in (pdf, deck)}
+        print(f"sizes: PDF {kib['.pdf']} KiB, deck {kib['.pptx']} KiB")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from argon2 import PasswordHasher
@@ -19,9 +20,11 @@ from app.db.migrations import migrate
 from app.db.models import Assessment
 from app.demo import create_demo, reset_demo_consultant
 from app.main import create_app
-from app.reports import pdf
+from app.reports import worker
 from tests.databases import ON_POSTGRES, database_for, drop_databases_under
 from tests.factories import Tenant, make_tenant, sign_in
+
+T = TypeVar("T")
 
 DATA = Path(__file__).parent / "data"
 MINI_FRAMEWORK = DATA / "mini-framework.yaml"
@@ -52,17 +55,16 @@ def production_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _reports_rendered_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The route and the CLI draw a PDF in a fresh worker process (a time limit stops a runaway
-    render); starting one takes seconds, so in this process the PDF is drawn in place. The
-    worker itself is tested: its time limit in tests/reports/test_pdf.py, the whole path by
-    tests/e2e/test_report.py against a real server."""
+    """The routes and the CLI draw a PDF or a deck in a fresh worker process (a time limit
+    stops a runaway render); starting one takes seconds, so in this process they are drawn in
+    place. The worker itself is tested: its time limit in tests/reports/test_pdf.py, the whole
+    path by tests/e2e/test_report.py against a real server."""
 
-    def render_here(data: pdf.ReportData, time_limit: float = 0) -> bytes:
-        return pdf.render_pdf(data)
+    def render_here(render: Callable[[T], bytes], data: T, time_limit: float = 0) -> bytes:
+        return render(data)
 
-    monkeypatch.setattr(pdf, "render_pdf_in_worker", render_here)
-    monkeypatch.setattr(pdf, "prepare_worker", lambda: None)  # no process waits for a report
-    monkeypatch.setattr("app.web.routes.reports.render_pdf_in_worker", render_here)
+    monkeypatch.setattr(worker, "render_in_worker", render_here)
+    monkeypatch.setattr(worker, "prepare_worker", lambda: None)  # no process waits for a report
 
 
 @pytest.hookimpl(optionalhook=True)

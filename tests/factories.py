@@ -99,3 +99,14 @@ def post_form(client: TestClient, url: str, data: dict | None = None, **kwargs):
     """Post like the browser does: with the CSRF token of a page just loaded."""
     token = csrf_from(client.get("/").text)
     return client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+
+def upload_export(client: TestClient, tenant: Tenant, content: bytes):
+    """Upload a JSON export to the tenant's organisation, as the import form does."""
+    token = csrf_from(client.get(f"/organisations/{tenant.organisation.id}").text)
+    return client.post(
+        f"/organisations/{tenant.organisation.id}/import",
+        data={"csrf_token": token},
+        files={"file": ("export.json", content, "application/json")},
+        follow_redirects=False,
+    )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
@@ -49,6 +52,36 @@ def serving(
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    demo_email: str
+    demo_password: str
+    data_dir: Path
+    database_url: str  # for checking what the server stored
+    log: Path  # everything the server wrote: its access log, errors
+
+
+@contextmanager
+def demo_server(data_dir: Path, **env: str) -> Iterator[LiveServer]:
+    """`gapwise demo` then `gapwise serve` in a fresh data folder, as a newcomer would."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    environ = environment(data_dir, GAPWISE_BASE_URL=url, **env)
+    command = [sys.executable, "-m", "app.cli"]
+    demo = subprocess.run(
+        [*command, "demo"], env=environ, check=True, capture_output=True, text=True, timeout=120
+    )
+    credentials = re.search(r"as (\S+) with password: (\S+)", demo.stdout)
+    assert credentials, demo.stdout
+    serve = [*command, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    log = data_dir / "server.log"
+    with serving(serve, environ, f"{url}/healthz", log):
+        yield LiveServer(
+            url, credentials.group(1), credentials.group(2), data_dir, database_for(data_dir), log
+        )
 
 
 # How long a server may take to start. Generous: on a busy machine (several test runs on two

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from app import cli
 from app.db.engine import make_engine
-from app.db.models import Answer, Assessment, Organisation, Participant
+from app.db.models import Answer, Assessment, Organisation, Participant, User
 from app.demo import DEMO_TEAM
 from tests.conftest import DATA, QUESTIONNAIRES
 from tests.databases import ON_POSTGRES, database_for
@@ -180,6 +180,38 @@ def test_create_admin_reads_the_password_from_stdin_and_refuses_short_ones(tmp_p
     assert short.returncode == 2 and "password: use at least 12 characters" in short.stderr
     assert made.returncode == 0 and "Created admin boss@example.com." in made.stdout
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_names_given_to_the_cli_follow_the_forms_rules(tmp_path: Path) -> None:
+    def create(name: str):
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", "create-user", "--email", "a@x.test", "--name", name],
+            input="a long enough password\n",
+            capture_output=True,
+            text=True,
+            env=environment(tmp_path),
+            timeout=120,
+        )
+
+    too_long = create("x" * 201)
+    made = create(" Ann\x07 Lee\x1b ")
+
+    assert too_long.returncode == 2
+    assert too_long.stderr == "gapwise: name: at most 200 characters\n"
+    assert made.returncode == 0, made.stderr
+    engine = make_engine(database_for(tmp_path))
+    with Session(engine) as session:
+        assert session.exec(select(User.name)).all() == ["Ann Lee"]
+    engine.dispose()
+
+
+def test_an_assessment_id_the_database_cannot_hold_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    result = gapwise("export", str(2**31), "--format", "csv", "-o", "x.csv", data_dir=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == f"gapwise: assessment: no assessment with id {2**31}\n"
 
 
 def test_create_token_prints_a_token_once(tmp_path: Path) -> None:

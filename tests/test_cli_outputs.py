@@ -25,4 +25,6 @@ def test_chart_and_export_commands_read_the_registries(tmp_path: Path) -> None:
         "gapwise: name: use one of radar, layers, gaps, groups, heatmap, timeline, not 'pie'"
     )
     assert no_format.returncode == 2
-    assert no_format.stderr.strip() == "gapwise: format: use one of csv, xlsx, json, not 'xls'"
+    assert (
+        no_format.stderr.strip() == "gapwise: format: use one of csv, xlsx, json, pptx, not 'xls'"
+    )

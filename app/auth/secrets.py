@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +23,13 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return PASSWORD_HASHER.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def unknown_user_hash() -> str:
+    """A hash to check passwords against when no account has the email, so that answering
+    "no such account" takes as long as "wrong password" and gives nothing away."""
+    return hash_password(secrets.token_urlsafe(32))
 
 
 def needs_rehash(stored_hash: str) -> bool:

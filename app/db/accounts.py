@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import ColumnElement, Engine, delete, func, update
 from sqlmodel import Session, col, select
 
-from app.auth.secrets import hash_password, needs_rehash, new_token, token_digest, verify_password
+from app.auth.secrets import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_digest,
+    unknown_user_hash,
+    verify_password,
+)
+from app.db.engine import session_scope
 from app.db.models import (
     ApiToken,
     AuditEvent,
@@ -57,21 +65,48 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     session.flush()
 
 
-def is_rate_limited(*, session: Session, email: str, address: str) -> bool:
-    """Too many recent failures for this account or from this address."""
-    since = utc_now() - LOGIN_WINDOW
-    recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.attempted_at > since)
-    by_account = session.exec(recent.where(LoginAttempt.email == normalise_email(email))).one()
-    by_address = session.exec(recent.where(LoginAttempt.address == address)).one()
-    return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+def count_attempt(*, engine: Engine, email: str, address: str) -> bool:
+    """Count a sign-in attempt before its password is checked; False when over a limit.
 
-
-def authenticate(*, session: Session, email: str, password: str, address: str) -> User | None:
-    """The active user with these credentials, or None (and the failure is counted)."""
-    user = user_by_email(session=session, email=email)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        session.add(LoginAttempt(email=normalise_email(email), address=address))
+    The attempt is committed in a transaction of its own (bookkeeping, not the request's
+    change) before counting, so attempts sent at the same moment see each other: of N
+    parallel guesses at most the limit go on to have their password checked, on SQLite and
+    PostgreSQL alike. An attempt that goes on stays counted as a
+    failure unless it succeeds (then the account's attempts are cleared); one refused here
+    is taken back, so a lockout ends 15 minutes after the last checked failure.
+    """
+    email = normalise_email(email)
+    with session_scope(engine) as session:
+        attempt = LoginAttempt(email=email, address=address)
+        session.add(attempt)
         session.flush()
+        attempt_id = attempt.id
+    # Committed: from here on every other attempt sees this one, and this one sees them.
+    with session_scope(engine) as session:
+        by_account = _recent_attempts(session, LoginAttempt.email == email)
+        by_address = _recent_attempts(session, LoginAttempt.address == address)
+        allowed = by_account <= MAX_FAILURES_PER_ACCOUNT and by_address <= MAX_FAILURES_PER_ADDRESS
+        if not allowed:
+            session.exec(delete(LoginAttempt).where(col(LoginAttempt.id) == attempt_id))
+    return allowed
+
+
+def _recent_attempts(session: Session, condition: ColumnElement[bool]) -> int:
+    since = utc_now() - LOGIN_WINDOW
+    query = select(func.count()).select_from(LoginAttempt).where(condition)
+    return session.exec(query.where(LoginAttempt.attempted_at > since)).one()
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None.
+
+    The password is checked even when no account has the email (against a hash of nothing),
+    so both answers take the same time and the timing tells no one which emails exist.
+    """
+    user = user_by_email(session=session, email=email)
+    stored_hash = user.password_hash if user is not None else unknown_user_hash()
+    matches = verify_password(stored_hash, password)
+    if user is None or not user.is_active or not matches:
         return None
     if needs_rehash(user.password_hash):
         set_password(session=session, user=user, password=password)

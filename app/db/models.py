@@ -9,7 +9,8 @@ too, where every connection turns foreign keys on):
 - a user: their memberships, sessions and API tokens;
 - audit events are never deleted with what they describe: the link is set to NULL, the
   actor's email and the detail text stay;
-- a framework snapshot cannot be deleted while an assessment uses it (RESTRICT).
+- a framework snapshot cannot be deleted while an assessment uses it (RESTRICT);
+- a logo: the branding or organisation showing it shows none (SET NULL).
 """
 
 from __future__ import annotations
@@ -17,10 +18,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
+from app.domain.text import (
+    MAX_EMAIL,
+    MAX_GROUP,
+    MAX_NAME,
+    MAX_OWNER,
+    MAX_ROLE,
+    MAX_TITLE,
+    MAX_TOKEN_NAME,
+)
+
+# Ids are INTEGER columns: PostgreSQL holds up to 2**31 - 1 there (SQLite more). A larger id
+# from outside is refused before it reaches a query, where PostgreSQL would fail on it.
+MAX_ID = 2**31 - 1
 
 
 def utc_now() -> datetime:
@@ -29,6 +43,11 @@ def utc_now() -> datetime:
 
 def _timestamp(**kwargs: object) -> object:
     return Field(default_factory=utc_now, sa_type=DateTime(timezone=True), **kwargs)
+
+
+def _text_column() -> Column[str]:
+    """Text that defaults to empty, also for rows that existed before the column."""
+    return Column(Text, nullable=False, default="", server_default="")
 
 
 class FrameworkSnapshot(SQLModel, table=True):
@@ -51,10 +70,37 @@ class FrameworkSnapshot(SQLModel, table=True):
     retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
+class Logo(SQLModel, table=True):
+    """An uploaded logo after re-encoding: pixels only, no metadata.
+
+    Kept in the database, not on disk, so a backup or a database move carries it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    media_type: str = Field(max_length=20)  # image/png or image/jpeg
+    width: int
+    height: int
+    digest: str = Field(max_length=64)  # SHA-256 of content: the ETag and the cache key
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = _timestamp()
+
+
+class Branding(SQLModel, table=True):
+    """The consultancy running this instance: one row, set by an admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    consultancy_name: str = Field(default="", max_length=120)
+    accent_colour: str = Field(default="", max_length=7)  # "#rrggbb"; empty: Gapwise's own
+    logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
+    updated_at: datetime = _timestamp()
+
+
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=MAX_NAME)
+    # the client's logo
+    logo_id: int | None = Field(default=None, foreign_key="logo.id", ondelete="SET NULL")
     created_at: datetime = _timestamp()
     # An archived client is listed apart; nothing of it changes or goes.
     archived_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -70,7 +116,7 @@ class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     framework_snapshot_id: int = Field(foreign_key="framework_snapshot.id", ondelete="RESTRICT")
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=MAX_TITLE)
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: AssessmentStatus = Field(default=AssessmentStatus.DRAFT, sa_type=String(10))
     target_date: date | None = None
@@ -78,6 +124,10 @@ class Assessment(SQLModel, table=True):
     area_importance: str = Field(
         default="{}", sa_column=Column(Text, nullable=False, default="{}", server_default="{}")
     )
+    # The consultant's own words for the report: plain text, paragraphs and "- " bullet lists.
+    narrative: str = Field(default="", sa_column=_text_column())
+    key_messages: str = Field(default="", sa_column=_text_column())
+    recommendations: str = Field(default="", sa_column=_text_column())
     # Bumped in the same transaction as every write that changes what its pages, charts,
     # exports or report show (see repository.mark_changed): the key of every cache of them.
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -97,10 +147,10 @@ class Assessment(SQLModel, table=True):
 class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
-    name: str = Field(max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    group: str = Field(default="", max_length=80)
-    role: str = Field(default="", max_length=120)
+    name: str = Field(max_length=MAX_NAME)
+    email: str | None = Field(default=None, max_length=MAX_EMAIL)
+    group: str = Field(default="", max_length=MAX_GROUP)
+    role: str = Field(default="", max_length=MAX_ROLE)
     submitted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     # Reminders: how many were sent, and the last one's time (at most one a day).
     reminders: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -151,8 +201,8 @@ class User(SQLModel, table=True):
     __tablename__ = "user_account"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(unique=True, max_length=320)
-    name: str = Field(default="", max_length=200)
+    email: str = Field(unique=True, max_length=MAX_EMAIL)
+    name: str = Field(default="", max_length=MAX_NAME)
     password_hash: str = Field(max_length=400)
     role: Role = Field(default=Role.VIEWER, sa_type=String(12))
     is_active: bool = True
@@ -191,7 +241,7 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
     prefix: str = Field(max_length=16)
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=MAX_TOKEN_NAME)
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
     created_at: datetime = _timestamp()
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -262,8 +312,8 @@ class RoadmapItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
     area_id: str = Field(default="", max_length=80)  # empty for an item the consultant added
-    title: str = Field(max_length=200)
-    owner: str = Field(default="", max_length=120)
+    title: str = Field(max_length=MAX_TITLE)
+    owner: str = Field(default="", max_length=MAX_OWNER)
     horizon: int = 0  # index into app.domain.roadmap.HORIZONS
     status: RoadmapStatus = Field(default=RoadmapStatus.PLANNED, sa_type=String(12))
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

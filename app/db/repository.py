@@ -29,6 +29,7 @@ from app.db.models import (
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework, version_key
 from app.domain.loading import FrameworkFileError, Problem, content_hash, load_framework
+from app.domain.narrative import Narrative
 from app.domain.scoring import Response
 
 
@@ -413,6 +414,19 @@ def set_status(*, session: Session, assessment: Assessment, status: AssessmentSt
     assessment.status = status
     session.add(assessment)
     mark_changed(session=session, assessment_id=assessment.id)
+
+
+def set_narrative(*, session: Session, assessment: Assessment, narrative: Narrative) -> None:
+    """Store the consultant's texts (already cleaned) with the assessment."""
+    assessment.narrative = narrative.narrative
+    assessment.key_messages = narrative.key_messages
+    assessment.recommendations = narrative.recommendations
+    session.add(assessment)
+    mark_changed(session=session, assessment_id=assessment.id)
+
+
+def narrative_of(assessment: Assessment) -> Narrative:
+    return Narrative(assessment.narrative, assessment.key_messages, assessment.recommendations)
 
 
 def set_submitted(*, session: Session, participant: Participant, submitted: bool) -> None:

@@ -19,22 +19,9 @@ def actions_of(item: RoadmapItem) -> tuple[str, ...]:
     return tuple(line for line in item.actions.splitlines() if line.strip())
 
 
-MAX_ACTIONS_LENGTH = 4000  # characters, as for notes
-
-
 def stored_actions(actions: Sequence[str]) -> str:
     """Actions as stored: one per line, blank lines and surrounding spaces dropped."""
     return "\n".join(line.strip() for line in actions if line.strip())
-
-
-def imported_actions(value: object) -> str:
-    """Actions from an imported document, held to the form's limit; ValueError says why not."""
-    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-        raise ValueError("roadmap: actions must be a list of texts")
-    stored = stored_actions(value)
-    if len(stored) > MAX_ACTIONS_LENGTH:
-        raise ValueError(f"roadmap: actions must be at most {MAX_ACTIONS_LENGTH} characters")
-    return stored
 
 
 def importance_of(assessment: Assessment) -> dict[str, float]:

@@ -7,8 +7,8 @@ order instead of carrying database ids, and times are UTC ISO strings.
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import UTC, date, datetime
+from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -23,19 +23,20 @@ from app.db.models import (
     Organisation,
     Participant,
     RoadmapItem,
-    RoadmapStatus,
     utc_now,
+)
+from app.db.transfer_schema import (
+    FORMAT,
+    VERSION,
+    AnswerPart,
+    AssessmentDocument,
+    FrameworkReference,
+    ImportRefused,
 )
 from app.domain.answering import AnswerChoice, AnswerRefused, checked_answer
 from app.domain.framework import Framework
-
-FORMAT = "gapwise-assessment"
-VERSION = 2  # 2 added archived_answers (answers set aside when a framework was upgraded)
-READABLE_VERSIONS = (1, 2)
-
-
-class ImportRefused(ValueError):
-    """The document cannot be imported here; the message names what and why."""
+from app.domain.narrative import NarrativeRefused, clean_narrative
+from app.domain.text import printable
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -50,7 +51,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
     organisation = repository.organisation_of(session=session, assessment=assessment)
     participants = list(repository.participants_of(session=session, assessment=assessment))
     number = {p.id: n for n, p in enumerate(participants, start=1)}
-    return {
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "framework": {
@@ -65,6 +66,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             "status": str(assessment.status),
             "target_date": assessment.target_date.isoformat() if assessment.target_date else None,
             "area_importance": roadmaps.importance_of(assessment),
+            "narrative": asdict(repository.narrative_of(assessment)),
         },
         "participants": [
             {
@@ -114,96 +116,104 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
                 "reason": i.reason,
                 "notes": i.notes,
                 "actions": list(roadmaps.actions_of(i)),
+                "outcome": i.outcome,
+                "depends_on": list(roadmaps.lines_of(i.depends_on)),
                 "position": i.position,
             }
             for i in roadmaps.roadmap_of(session=session, assessment=assessment)
         ],
     }
+    return _printable(document)
 
 
-def fingerprint(document: dict[str, Any]) -> str:
+def _printable(value: Any) -> Any:
+    """Every string as an import takes it back, also text stored before input was cleaned."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
+
+
+def fingerprint(document: AssessmentDocument) -> str:
     """The same document gives the same fingerprint, however its file was laid out."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
 
 
 def import_assessment(
-    *, session: Session, document: dict[str, Any], organisation: Organisation
+    *, session: Session, document: AssessmentDocument, organisation: Organisation
 ) -> Assessment:
     """Recreate the assessment in `organisation`, closed: nobody has a link to it here, and
     answering starts again only when the consultant reopens it. ImportRefused names what
-    does not fit."""
-    if document.get("format") != FORMAT or document.get("version") not in READABLE_VERSIONS:
-        versions = " or ".join(str(v) for v in READABLE_VERSIONS)
-        raise ImportRefused(f"format: expected a {FORMAT} document, version {versions}")
-    try:
-        return _import(session, document, organisation)
-    except (KeyError, TypeError, ValueError) as problem:
-        if isinstance(problem, ImportRefused):
-            raise
-        raise ImportRefused(f"the document is incomplete or malformed: {problem!r}") from None
+    does not fit.
 
-
-def _import(session: Session, document: dict[str, Any], organisation: Organisation) -> Assessment:
-    snapshot = _snapshot(session, document["framework"])
+    Everything is checked before the first row is written, so a refusal changes nothing.
+    """
+    snapshot = _snapshot(session, document.framework)
     framework = repository.framework_of(snapshot)
-    head = document["assessment"]
+    answers = [_checked_answer(framework, index, a) for index, a in enumerate(document.answers)]
+    _check_areas(framework, document)
+    try:  # the same rules as the report page's form; exports before narratives have none
+        narrative = clean_narrative(document.assessment.narrative.model_dump())
+    except NarrativeRefused as refused:
+        raise ImportRefused(f"assessment.narrative.{refused}") from None
+    head = document.assessment
     assessment = repository.create_assessment(
         session=session,
         organisation=organisation,
         snapshot=snapshot,
-        title=str(head["title"])[:200],
-        purpose=str(head["purpose"]),
-        status=_closed(head["status"]),
-        target_date=date.fromisoformat(head["target_date"]) if head["target_date"] else None,
+        title=head.title,
+        purpose=head.purpose,
+        status=AssessmentStatus.CLOSED,  # whatever it was where it came from
+        target_date=head.target_date,
     )
-    roadmaps.set_importance(
-        session=session,
-        assessment=assessment,
-        weights={str(k): float(v) for k, v in head["area_importance"].items()},
-    )
+    roadmaps.set_importance(session=session, assessment=assessment, weights=head.area_importance)
+    repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
     people: dict[int, int | None] = {}
-    for person in document["participants"]:
+    for person in document.participants:
+        details = person.details()  # checked before anything was written
         participant = Participant(
             assessment_id=assessment.id,
-            name=person["name"],
-            email=person["email"],
-            group=person["group"],
-            role=person["role"],
-            submitted_at=_moment(person["submitted_at"]),
+            name=details.name,
+            email=details.email or None,
+            group=details.group,
+            role=details.role,
+            submitted_at=_utc(person.submitted_at),
         )
         session.add(participant)
         session.flush()
-        people[person["number"]] = participant.id
-    for index, answer in enumerate(document["answers"]):
-        choice = _checked(framework, index, answer)
+        people[person.number] = participant.id
+    for answer, choice in zip(document.answers, answers, strict=True):
         session.add(
             Answer(
-                participant_id=people[answer["participant"]],
+                participant_id=people[answer.participant],
                 criterion_id=choice.criterion_id,
                 current=choice.current,
                 target=choice.target,
                 dont_know=choice.dont_know,
                 comment=choice.comment,
-                updated_at=_moment(answer["updated_at"]) or utc_now(),
+                updated_at=_utc(answer.updated_at) or utc_now(),
             )
         )
-    for archived in document.get("archived_answers", []):
-        session.add(_archived(archived, people))
-    for item in document["roadmap"]:
+    for archived in document.archived_answers:
+        fields = archived.model_dump(exclude={"participant", "answered_at", "archived_at"})
+        session.add(
+            ArchivedAnswer(
+                participant_id=people[archived.participant],
+                answered_at=_utc(archived.answered_at) or utc_now(),
+                archived_at=_utc(archived.archived_at) or utc_now(),
+                **fields,
+            )
+        )
+    for item in document.roadmap:
+        fields = item.model_dump(exclude={"actions", "depends_on"})
+        actions = roadmaps.stored_actions(item.actions)
+        depends_on = roadmaps.stored_actions(item.depends_on)
         session.add(
             RoadmapItem(
-                assessment_id=assessment.id,
-                area_id=item["area_id"],
-                title=item["title"],
-                owner=item["owner"],
-                horizon=int(item["horizon"]),
-                status=RoadmapStatus(item["status"]),
-                reason=item["reason"],
-                notes=item["notes"],
-                # Exports made before actions existed have none.
-                actions=_actions(item.get("actions", [])),
-                position=int(item["position"]),
+                assessment_id=assessment.id, actions=actions, depends_on=depends_on, **fields
             )
         )
     assessment.import_fingerprint = fingerprint(document)
@@ -212,14 +222,10 @@ def _import(session: Session, document: dict[str, Any], organisation: Organisati
     return assessment
 
 
-def _checked(framework: Framework, index: int, answer: dict[str, Any]) -> AnswerChoice:
-    """The same rules as the questionnaire's: known criterion, levels it offers, comment size."""
+def _checked_answer(framework: Framework, index: int, answer: AnswerPart) -> AnswerChoice:
+    """The answer as a saved one would be: a level on the scale, a criterion of the framework."""
     choice = AnswerChoice(
-        criterion_id=str(answer["criterion_id"]),
-        current=_level(answer["current"]),
-        target=_level(answer["target"]),
-        dont_know=bool(answer["dont_know"]),
-        comment=str(answer["comment"]),
+        answer.criterion_id, answer.current, answer.target, answer.dont_know, answer.comment
     )
     try:
         return checked_answer(framework, choice)
@@ -227,50 +233,33 @@ def _checked(framework: Framework, index: int, answer: dict[str, Any]) -> Answer
         raise ImportRefused(f"answers[{index}].{refused.field}: {refused.message}") from None
 
 
-def _level(value: object) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    raise ValueError(f"a level must be a whole number or null, not {value!r}")
+def _check_areas(framework: Framework, document: AssessmentDocument) -> None:
+    """Importance and roadmap items name areas of the document's framework."""
+    areas = {area.id for area in framework.areas()}
+    for area_id in document.assessment.area_importance:
+        if area_id not in areas:
+            raise ImportRefused(
+                f"assessment.area_importance.{area_id}: is not an area of {framework.id}"
+            )
+    for index, item in enumerate(document.roadmap):
+        if item.area_id and item.area_id not in areas:
+            raise ImportRefused(
+                f"roadmap[{index}].area_id: '{item.area_id}' is not an area of {framework.id}"
+            )
 
 
-def _archived(row: dict[str, Any], people: dict[int, int | None]) -> ArchivedAnswer:
-    return ArchivedAnswer(
-        participant_id=people[row["participant"]],
-        criterion_id=str(row["criterion_id"])[:80],
-        framework_version=str(row["framework_version"])[:40],
-        reason=str(row["reason"])[:20],
-        current=_level(row["current"]),
-        target=_level(row["target"]),
-        dont_know=bool(row["dont_know"]),
-        comment=str(row["comment"]),
-        answered_at=_moment(row["answered_at"]) or utc_now(),
-        archived_at=_moment(row["archived_at"]) or utc_now(),
-    )
+def _utc(moment: datetime | None) -> datetime | None:
+    """A time without a zone is taken as UTC, as the export writes them."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
-def _closed(status: str) -> AssessmentStatus:
-    AssessmentStatus(status)  # still refused when it is not a status at all
-    return AssessmentStatus.CLOSED
-
-
-def _actions(value: object) -> str:
-    try:
-        return roadmaps.imported_actions(value)
-    except ValueError as problem:
-        raise ImportRefused(str(problem)) from None
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _snapshot(session: Session, reference: dict[str, str]) -> FrameworkSnapshot:
+def _snapshot(session: Session, reference: FrameworkReference) -> FrameworkSnapshot:
     snapshot = repository.snapshot_by_hash(
-        session=session, framework_key=reference["id"], content_hash=reference["content_hash"]
+        session=session, framework_key=reference.id, content_hash=reference.content_hash
     )
     if snapshot is None:
         raise ImportRefused(
-            f"framework: '{reference['id']}' version {reference['version']} with this exact "
+            f"framework: '{reference.id}' version {reference.version} with this exact "
             "content is not stored here; upload that version on the Frameworks page (or add its "
             "file to questionnaires/ and run gapwise migrate)"
         )

@@ -11,8 +11,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from app.domain.framework import Area, Framework, Layer
+from app.domain.text import MAX_LONG_TEXT, TextRefused, checked_text
 
-MAX_COMMENT_LENGTH = 4000
+MAX_COMMENT_LENGTH = MAX_LONG_TEXT
 SECONDS_PER_CRITERION = 30  # reading, choosing two levels, and now and then a comment
 
 
@@ -68,9 +69,10 @@ def checked_answer(framework: Framework, choice: AnswerChoice) -> AnswerChoice:
     for field, level in (("current", choice.current), ("target", choice.target)):
         if level is not None and level not in allowed:
             raise AnswerRefused(field, f"must be one of {_listed(allowed)}, not {level}")
-    comment = choice.comment.strip()
-    if len(comment) > MAX_COMMENT_LENGTH:
-        raise AnswerRefused("comment", f"must be at most {MAX_COMMENT_LENGTH} characters")
+    try:
+        comment = checked_text(choice.comment, max_length=MAX_COMMENT_LENGTH, one_line=False)
+    except TextRefused as refused:
+        raise AnswerRefused("comment", str(refused)) from None
     if choice.dont_know:
         return AnswerChoice(choice.criterion_id, dont_know=True, comment=comment)
     return AnswerChoice(choice.criterion_id, choice.current, choice.target, comment=comment)

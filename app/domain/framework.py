@@ -11,19 +11,56 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from app.domain.levels import SCALE, AnswerLevels, Option
+from app.domain.text import MAX_LONG_TEXT, TextRefused, checked_text
+
+# A framework file is a door like any form: its text follows the one rule for text (NUL
+# refused, control characters dropped), and numbers stay where scores and the database hold.
+MAX_LEVEL_VALUE = 1000  # |value| of a level: far past any maturity scale, well inside INTEGER
+MAX_WEIGHT = 1000.0
+
+
+def _framework_text(max_length: int) -> AfterValidator:
+    def clean(value: str) -> str:
+        try:
+            return checked_text(value, max_length=max_length, one_line=False, required=True)
+        except TextRefused as refused:
+            raise PydanticCustomError("text", str(refused)) from None
+
+    return AfterValidator(clean)
+
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Weight = Annotated[float, Field(gt=0)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), _framework_text(MAX_LONG_TEXT)
+]
+Weight = Annotated[float, Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+LevelValue = Annotated[int, Field(ge=-MAX_LEVEL_VALUE, le=MAX_LEVEL_VALUE)]
+AnswerValue = Annotated[float, Field(ge=-MAX_LEVEL_VALUE, le=MAX_LEVEL_VALUE, allow_inf_nan=False)]
 # blueprint: paraphrases a point of the published framework; derived: drafted by the file's
 # authors from an area's described scope; quoted: the published text itself (see attribution).
 Source = Literal["blueprint", "derived", "quoted"]
 MAX_LAYERS = 8  # beyond eight, layer colours can no longer be told apart
-Hint = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Action = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+Hint = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    _framework_text(200),
+]
+Action = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=400),
+    _framework_text(400),
+]
 
 
 def added_later(default: Any = None, **constraints: Any) -> Any:
@@ -40,7 +77,7 @@ class _Frozen(BaseModel):
 class Level(_Frozen):
     """One maturity level of the framework's scale: its value, a short label, what you observe."""
 
-    value: int
+    value: LevelValue
     label: Text
     description: Text
 
@@ -65,7 +102,7 @@ class Scale(_Frozen):
 class AnswerLevel(_Frozen):
     """One answer of an answer set: values need not be whole or evenly spaced (0, 0.25, 1)."""
 
-    value: float
+    value: AnswerValue
     label: Text
     description: Text | None = None
 
@@ -181,7 +218,11 @@ class Attribution(_Frozen):
 
 class Framework(_Frozen):
     id: Id
-    version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    version: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+        _framework_text(40),
+    ]
     title: Text
     description: Text | None = None
     wording: Wording = added_later(Wording())

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.domain.text import MAX_LONG_TEXT
+
 PLACEHOLDERS = {
     "name": "the participant's name",
     "assessment": "the assessment's title",
@@ -21,7 +23,7 @@ PLACEHOLDERS = {
     "consultant": "your name",
     "link": "the participant's personal link (required)",
 }
-MAX_TEXT_LENGTH = 4000
+MAX_TEXT_LENGTH = MAX_LONG_TEXT  # the rule for all long text (app/domain/text.py)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 DEFAULT_INVITATION = """Hello {name},

@@ -13,7 +13,9 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-NAME_LENGTH, EMAIL_LENGTH, GROUP_LENGTH, ROLE_LENGTH = 200, 320, 80, 120
+from app.domain.text import MAX_EMAIL, MAX_GROUP, MAX_NAME, MAX_ROLE, TextRefused, clean_text
+
+NAME_LENGTH, EMAIL_LENGTH, GROUP_LENGTH, ROLE_LENGTH = MAX_NAME, MAX_EMAIL, MAX_GROUP, MAX_ROLE
 MAX_LIST_ROWS = 200  # a whole management team; the links page keeps their ids in a cookie
 COLUMNS = ("name", "email", "group", "role")
 
@@ -40,10 +42,18 @@ def _within(field: str, value: str, limit: int) -> None:
         raise DetailsRefused(field, f"at most {limit} characters (this one has {len(value)})")
 
 
+def _line(field: str, value: str) -> str:
+    """One line under the rule for all text (app/domain/text.py), inner spaces collapsed."""
+    try:
+        return " ".join(clean_text(value, one_line=True).split())
+    except TextRefused as refused:
+        raise DetailsRefused(field, str(refused)) from None
+
+
 def checked_details(details: ParticipantDetails) -> ParticipantDetails:
     """The details as stored (spaces trimmed, email in lower case), or DetailsRefused."""
-    name, email = " ".join(details.name.split()), details.email.strip().lower()
-    group, role = " ".join(details.group.split()), " ".join(details.role.split())
+    name, email = _line("Name", details.name), _line("Email", details.email).lower()
+    group, role = _line("Group", details.group), _line("Role", details.role)
     if not name:
         raise DetailsRefused("Name", "give the participant's name")
     _within("Name", name, NAME_LENGTH)
@@ -73,14 +83,20 @@ class ParsedList:
     problems: tuple[ListProblem, ...]
 
 
-def _rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    """(line number, cells) for each non-blank line; tabs win over commas when present."""
+def _rows(text: str) -> Iterable[tuple[int, list[str] | ListProblem]]:
+    """(line number, cells) for each non-blank line; tabs win over commas when present. A
+    line the csv module cannot read (a field over its 128 KiB limit) ends the list with a
+    problem instead of cells."""
     lines = text.splitlines()
     delimiter = "\t" if any("\t" in line for line in lines) else ","
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-    for number, cells in enumerate(reader, start=1):
-        if any(cell.strip() for cell in cells):
-            yield number, cells
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if any(cell.strip() for cell in cells):
+                yield number, cells
+    except csv.Error as error:
+        line = reader.line_num
+        yield line, ListProblem(line, f"cannot be read as name, email, group, role ({error})")
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -97,6 +113,9 @@ def parse_people(text: str, known_emails: Iterable[str] = ()) -> ParsedList:
     problems: list[ListProblem] = []
     seen = {email.lower(): "already invited" for email in known_emails if email}
     for number, cells in _rows(text):
+        if isinstance(cells, ListProblem):
+            problems.append(cells)
+            continue
         if number == 1 and _is_header(cells):
             continue
         if len(cells) > len(COLUMNS):

@@ -26,6 +26,8 @@ MIN_GAP_POINTS = 10.0  # a smaller gap is noise in a group's average, not an ini
 PRIORITY_BAND_POINTS = 10.0  # priorities this close compete; a sequenced framework's
 # earlier layer then goes first
 HORIZON_CAPACITY = (3, 4)  # initiatives started in the first and second horizons; the rest later
+MAX_IMPORTANCE = 5.0  # an area's weight is above 0 and at most this; 1 when not set
+MAX_POSITION = 100_000  # an initiative's place in its horizon: far past any real roadmap
 _TOLERANCE = 1e-9  # float noise: a gap of exactly the minimum counts
 ACTIONS_PER_INITIATIVE = 3  # more reads as a list of everything, not a plan
 

@@ -2,6 +2,10 @@
 
 No pyplot: a `Figure` per chart, rendered by its own Agg/SVG canvas, so charts can be drawn
 from any thread of the server without touching global figure state.
+
+Every text is drawn literally: matplotlib would read `$...$` as mathtext (and fail on a group
+named `$\foo$`), so math parsing is off for every Text by default, and each label people wrote
+goes through `_literal`, which also drops control characters an SVG (XML) cannot hold.
 """
 
 from __future__ import annotations
@@ -10,23 +14,30 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
 from app.domain.levels import number
 from app.domain.scoring import AreaResult, PersonColumn, Results, Score, Segments
+from app.domain.text import printable
 from app.reports.figures import Figures
 
 matplotlib.use("Agg")
 matplotlib.rcParams.update(
     {
+        "text.parse_math": False,  # "$" is a dollar sign, never the start of mathtext
+        "text.usetex": False,
         "svg.fonttype": "none",  # keep labels as text: readable, searchable, smaller
         "svg.hashsalt": "gapwise",  # the same data gives the same bytes
         "font.family": "DejaVu Sans",
@@ -41,7 +52,13 @@ CURRENT = "#1c2430"
 TARGET = "#0b5f8a"
 INK = "#1c2430"
 MUTED = "#5b6675"
-GROUP_COLOURS = ("#0b5f8a", "#c0562a", "#1f6f43", "#6b4ea2", "#8a5a00", "#a3336b")
+# Groups are told apart by colour and line style, in colours no layer uses: blue, black,
+# maroon, navy. tests/reports/test_chart_colours.py checks them against the layer colours
+# under simulated colour-vision deficiencies.
+GROUP_COLOURS = ("#3a86ff", "#000000", "#790606", "#060679")
+GROUP_LINES = ("solid", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)))
+RADAR_SIZE = (5.6, 5.6)  # inches: with its labels, the width of a page's text
+GROUP_RADAR_SIZE = (4.3, 4.3)  # with its key, fits on one page under the gap ranking
 
 
 def _palette() -> tuple[str, ...]:
@@ -53,10 +70,59 @@ def _palette() -> tuple[str, ...]:
 LAYER_COLOURS = _palette()
 
 
+_dpi: ContextVar[int] = ContextVar("dpi", default=150)
+_text_scale: ContextVar[float] = ContextVar("text_scale", default=1.0)
+MIN_POINTS = 8.0  # no chart text is printed smaller
+
+
+@contextmanager
+def legible(scale: float) -> Iterator[None]:
+    """Draw chart text `scale` times larger inside the block: for screens and slides, where
+    a chart is seen from further away than a printed page."""
+    token = _text_scale.set(scale)
+    try:
+        yield
+    finally:
+        _text_scale.reset(token)
+
+
+@contextmanager
+def resolution(dpi: int) -> Iterator[None]:
+    """Draw PNG charts at `dpi` inside the block: the deck's images stay sharp on a projector."""
+    token = _dpi.set(dpi)
+    try:
+        yield
+    finally:
+        _dpi.reset(token)
+
+
+def _size_text(figure: Figure) -> None:
+    """Every text of the figure at least MIN_POINTS, then scaled for where it is shown.
+
+    Charts are drawn at the size they are printed (the report shows them at their natural
+    size), so a font size here is the size on paper. Tick labels are sized through their
+    axis, which also sizes any it makes while drawing.
+    """
+    scale = _text_scale.get()
+    ticks: set[int] = set()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            labels = [t for t in axis.get_ticklabels() if t.get_text()]
+            ticks.update(id(t) for t in labels)
+            size = min((float(t.get_fontsize()) for t in labels), default=MIN_POINTS)
+            axis.set_tick_params(labelsize=max(size, MIN_POINTS) * scale)
+    for text in figure.findobj(Text):
+        if text.get_text() and id(text) not in ticks:
+            text.set_fontsize(max(float(text.get_fontsize()), MIN_POINTS) * scale)
+
+
 def _render(figure: Figure, image_format: str) -> bytes:
+    _size_text(figure)
     buffer = io.BytesIO()
     metadata = {"Date": None} if image_format == "svg" else {}
-    figure.savefig(buffer, format=image_format, bbox_inches="tight", metadata=metadata, dpi=150)
+    figure.savefig(
+        buffer, format=image_format, bbox_inches="tight", metadata=metadata, dpi=_dpi.get()
+    )
     return buffer.getvalue()
 
 
@@ -65,6 +131,11 @@ def layer_colours(results: Results) -> dict[str, str]:
         layer.layer_id: LAYER_COLOURS[index % len(LAYER_COLOURS)]
         for index, layer in enumerate(results.layers)
     }
+
+
+def _literal(text: str) -> str:
+    """A label as it will be drawn: stored text may predate the cleaning of input."""
+    return printable(text, one_line=True)
 
 
 @dataclass(frozen=True)
@@ -91,7 +162,7 @@ class Axis:
 
 
 def _wrapped(title: str, width: int = 14) -> str:
-    return "\n".join(textwrap.wrap(title, width)) or title
+    return "\n".join(textwrap.wrap(_literal(title), width)) or _literal(title)
 
 
 def _radar_axes(figure: Figure, titles: list[str], axis: Axis) -> tuple[Any, list[float]]:
@@ -127,7 +198,7 @@ def radar_chart(results: Results, framework: Framework, image_format: str = "svg
     """Every area around the circle: current and target, labels coloured by layer."""
     areas = list(results.areas())
     colours = layer_colours(results)
-    figure = Figure(figsize=(7.2, 7.2))
+    figure = Figure(figsize=RADAR_SIZE)
     axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
     for label, colour, which in (("Target", TARGET, "target"), ("Current", CURRENT, "current")):
         values = [_share(a.score, which) for a in areas]
@@ -136,25 +207,28 @@ def radar_chart(results: Results, framework: Framework, image_format: str = "svg
     for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
         tick.set_color(colours[area.layer_id])
         tick.set_fontweight("bold")
-    axes.legend(loc="upper right", bbox_to_anchor=(1.18, 1.1), frameon=False)
-    _layer_legend(figure, results, colours)
+    _key_under(axes, results, colours)
     return _render(figure, image_format)
 
 
-def _layer_legend(figure: Figure, results: Results, colours: dict[str, str]) -> None:
-    """A key of layer colours under the chart, wrapping to as many rows as it needs."""
+def _key_under(axes: Any, results: Results, colours: dict[str, str]) -> None:
+    """One key under the radar, clear of the area names: the two lines, then the layers,
+    wrapping to as many rows as it needs."""
     handles = [
-        Patch(color=colours[layer.layer_id], label=_wrapped(layer.title, 26))
-        for layer in results.layers
+        Line2D([], [], color=CURRENT, linewidth=2, label="Current"),
+        Line2D([], [], color=TARGET, linewidth=2, label="Target"),
+        *(
+            Patch(color=colours[layer.layer_id], label=_wrapped(layer.title, 26))
+            for layer in results.layers
+        ),
     ]
-    figure.legend(
+    axes.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, 0.02),
-        ncols=min(len(handles), 4),
+        bbox_to_anchor=(0.5, -0.13),
+        ncols=min(len(handles), 5),
         frameon=False,
-        fontsize=9,
-        handlelength=1,
+        handlelength=1.5,
         columnspacing=1.2,
     )
 
@@ -169,7 +243,7 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
     """Current and target per layer, side by side."""
     axis = Axis.of(framework)
     layers = [layer for layer in results.layers if layer.score is not None]
-    figure = Figure(figsize=(6.4, 0.7 + 0.75 * len(layers)))
+    figure = Figure(figsize=(4.2, 0.7 + 0.6 * len(layers)))
     axes = figure.add_subplot()
     positions = range(len(layers))
     # The y axis is inverted below, so "- 0.2" puts current above target in each pair.
@@ -182,7 +256,7 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
             text = getattr(axis.figures, which)(layer.score)
             axes.text(share + 0.01, p + offset, text, va="center", fontsize=8)
     axes.set_yticks(list(positions))
-    axes.set_yticklabels([layer.title for layer in layers])
+    axes.set_yticklabels([_literal(layer.title) for layer in layers])
     axes.invert_yaxis()
     _value_axis(axes, axis)
     axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1))
@@ -198,7 +272,7 @@ def gap_ranking(results: Results, framework: Framework, image_format: str = "svg
         key=lambda a: (-_gap(a, in_levels), a.title),
     )
     colours = layer_colours(results)
-    figure = Figure(figsize=(6.4, 0.6 + 0.32 * max(len(areas), 1)))
+    figure = Figure(figsize=(5.6, 0.6 + 0.3 * max(len(areas), 1)))
     axes = figure.add_subplot()
     gaps = [_gap(a, in_levels) for a in areas]
     axes.barh(range(len(areas)), gaps, color=[colours[a.layer_id] for a in areas], height=0.7)
@@ -206,7 +280,7 @@ def gap_ranking(results: Results, framework: Framework, image_format: str = "svg
     for index, gap in enumerate(gaps):
         axes.text(gap + max(gaps) * 0.01, index, f"{gap:.{decimals}f}", va="center", fontsize=8)
     axes.set_yticks(range(len(areas)))
-    axes.set_yticklabels([a.title for a in areas])
+    axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.invert_yaxis()
     unit = "levels" if in_levels else "percentage points of the range"
     axes.set_xlabel(f"Gap (target − current), in {unit}")
@@ -226,8 +300,10 @@ def heatmap(
     columns: Sequence[PersonColumn], framework: Framework, image_format: str = "svg"
 ) -> bytes:
     """Areas (rows) by participants or groups (columns): today's level, so spread stands out."""
+    if not columns:
+        return _nothing_to_show("Nobody has scored yet.", image_format)
     axis = Axis.of(framework)
-    areas = list(framework.areas()) if columns else []
+    areas = list(framework.areas())
     scores = [[by_area[area.id] for _, by_area in columns] for area in areas]
     figure = Figure(figsize=(1.8 + 0.62 * max(len(columns), 1), 0.8 + 0.34 * len(areas)))
     axes = figure.add_subplot()
@@ -238,9 +314,9 @@ def heatmap(
             text = "–" if score is None else axis.figures.current(score).replace(" %", "%")
             axes.text(column, row, text, ha="center", va="center", fontsize=7.5, color=INK)
     axes.set_yticks(range(len(areas)))
-    axes.set_yticklabels([a.title for a in areas])
+    axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.set_xticks(range(len(columns)))
-    axes.set_xticklabels([name for name, _ in columns], rotation=45, ha="right")
+    axes.set_xticklabels([_literal(name) for name, _ in columns], rotation=45, ha="right")
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
@@ -249,18 +325,39 @@ def heatmap(
     return _render(figure, image_format)
 
 
+def _nothing_to_show(message: str, image_format: str) -> bytes:
+    """A small chart that says why it is empty, where an empty image would look broken."""
+    figure = Figure(figsize=(4.8, 0.8))
+    figure.text(0.5, 0.5, message, ha="center", va="center", color=MUTED, fontsize=10)
+    return _render(figure, image_format)
+
+
+def group_style(index: int) -> tuple[str, Any]:
+    """The colour and line style of the index-th group; past four, styles repeat with new pairs."""
+    colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
+    return colour, GROUP_LINES[(index + index // len(GROUP_COLOURS)) % len(GROUP_LINES)]
+
+
 def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:
     """Each group's view of today, one outline per group."""
     groups = list(segments.groups.items())
-    areas = list(groups[0][1].areas()) if groups else []
-    figure = Figure(figsize=(7.2, 7.2))
+    if not groups:
+        return _nothing_to_show("No participant has a group yet.", image_format)
+    areas = list(groups[0][1].areas())
+    figure = Figure(figsize=GROUP_RADAR_SIZE)
     axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
     for index, (name, results) in enumerate(groups):
         values = [_share(a.score, "current") for a in results.areas()]
-        colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
-        axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=name)
-    axes.legend(
-        loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, title="Today, by group"
+        colour, style = group_style(index)
+        axes.plot(_closed(angles), _closed(values), color=colour, linestyle=style, linewidth=2,
+                  label=_literal(name))  # fmt: skip
+    axes.legend(  # under the chart, clear of the area names
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncols=min(len(groups), 4),
+        frameon=False,
+        title="Today, by group",
+        handlelength=3,
     )
     return _render(figure, image_format)
 
@@ -274,24 +371,29 @@ def roadmap_timeline(
     legend: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """Initiatives as bars over 24 months: (title, horizon index, layer colour or None), with
-    a legend of (layer title, colour)."""
-    figure = Figure(figsize=(7.2, 0.7 + 0.34 * max(len(items), 1)))
+    a legend of (layer title, colour). Titles wrap onto as many lines as they need instead of
+    being cut short."""
+    labels = [_wrapped(_literal(title), 30) for title, _, _ in items]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure = Figure(figsize=(5.0, 0.6 + 0.2 * max(lines, 1) + 0.1 * len(items)))
     axes = figure.add_subplot()
     for row, (_, horizon, colour) in enumerate(items):
         start, end = HORIZON_MONTHS[min(horizon, len(HORIZON_MONTHS) - 1)]
         axes.barh(row, end - start, left=start, height=0.6, color=colour or MUTED)
     axes.set_yticks(range(len(items)))
-    axes.set_yticklabels([textwrap.shorten(title, 60) for title, _, _ in items], fontsize=8)
+    axes.set_yticklabels(labels, fontsize=8, linespacing=1.1)
     axes.invert_yaxis()
     axes.set_xlim(0, 24)
     axes.set_xticks([0, 3, 12, 24])
-    axes.set_xticklabels(["now", "3 months", "12 months", "24 months"])
+    axes.set_xticklabels(["now", "3", "12", "24"])
+    axes.set_xlabel("Months from now")
     for month in (3, 12):
         axes.axvline(month, color="#c9d0d8", linewidth=0.8, zorder=0)
     if legend:
         handles = [Patch(color=colour, label=title) for title, colour in legend]
         axes.legend(
-            handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(handles),
+            handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+            ncols=min(len(handles), 3),
             frameon=False, fontsize=8,
         )  # fmt: skip
     return _render(figure, image_format)

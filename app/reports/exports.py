@@ -1,7 +1,9 @@
-"""Answers and scores as CSV and XLSX for spreadsheets.
+"""Answers as CSV for spreadsheets, and the rows the workbook (app/reports/workbook.py) shares.
 
 A text cell that starts with = + - @ (or a tab or carriage return) would run as a formula in
 a spreadsheet; such cells get a leading apostrophe, so a participant's comment stays text.
+Control characters are dropped from every cell: XLSX cannot hold them, and text stored before
+input was cleaned may still have them.
 """
 
 from __future__ import annotations
@@ -11,14 +13,10 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Framework
 from app.domain.levels import AnswerLevels, Option
-from app.domain.roadmap import HORIZONS, PlannedItem
-from app.domain.scoring import Results, Score
+from app.domain.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # current and target are the values of the answers (on the scale or the criterion's answer
@@ -38,9 +36,11 @@ class ExportParticipant:
 
 
 def neutralised(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell's value as exported: printable text that no spreadsheet runs as a formula."""
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def answer_rows(
@@ -98,69 +98,3 @@ def answers_csv(framework: Framework, participants: Sequence[ExportParticipant])
     for row in answer_rows(framework, participants):
         writer.writerow(["" if v is None else neutralised(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read UTF-8
-
-
-def _levels(score: Score | None) -> list[object]:
-    """Current, target and gap in levels (empty where the parts use different levels)."""
-    if score is None:
-        return [None, None, None]
-    values = (score.current, score.target, score.gap)
-    return [None if v is None else round(v, 3) for v in values]
-
-
-def _percents(score: Score | None) -> list[object]:
-    if score is None:
-        return [None, None]
-    return [round(score.current_percent, 1), round(score.target_percent, 1)]
-
-
-def answers_xlsx(
-    *,
-    title: str,
-    framework: Framework,
-    results: Results,
-    participants: Sequence[ExportParticipant],
-    roadmap: Sequence[PlannedItem],
-) -> bytes:
-    """Summary, Scores, Answers and Roadmap sheets."""
-    book = Workbook()
-    summary = book.create_sheet("Summary", 0)
-    book.remove(book.worksheets[1])  # the empty sheet every new workbook starts with
-    _append(summary, ["Assessment", title])
-    _append(summary, ["Framework", f"{framework.title} ({framework.version})"])
-    _append(summary, ["Participants who scored", results.participants])
-    _append(summary, ["", "Current", "Target", "Gap", "Current %", "Target %"])
-    _append(summary, ["Overall", *_levels(results.overall), *_percents(results.overall)])
-    for layer in results.layers:
-        _append(summary, [layer.title, *_levels(layer.score), *_percents(layer.score)])
-    scores = book.create_sheet("Scores")
-    _append(
-        scores,
-        ["Layer", "Area", "Criterion", "Current", "Target", "Gap", "n", "Don't know",
-         "Current %", "Target %"],
-    )  # fmt: skip
-    for layer in results.layers:
-        for area in layer.areas:
-            row = [layer.title, area.title, "", *_levels(area.score), None, None]
-            _append(scores, [*row, *_percents(area.score)])
-            for c in area.all_criteria():
-                n = c.current.n if c.current else 0
-                row = [layer.title, area.title, c.text, *_levels(c.score), n, c.dont_know]
-                _append(scores, [*row, *_percents(c.score)])
-    answers = book.create_sheet("Answers")
-    _append(answers, list(ANSWER_COLUMNS))
-    for row in answer_rows(framework, participants):
-        _append(answers, row)
-    plan = book.create_sheet("Roadmap")
-    _append(plan, ["Initiative", "Area", "Horizon", "Status", "Owner", "Why", "Notes", "Actions"])
-    for item in roadmap:
-        horizon = HORIZONS[item.horizon]
-        row = [item.title, item.area_id, horizon, item.status, item.owner, item.reason, item.notes]
-        _append(plan, [*row, "\n".join(item.actions)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _append(sheet: Worksheet, row: list[object]) -> None:
-    sheet.append([neutralised(v) for v in row])

@@ -2,31 +2,32 @@
 
 Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs and files inside
 `static/`, so no text in a report can make the renderer touch the network or the disk. And
-`render_pdf_in_worker` runs it in a separate process with a time limit, off the web workers.
+the routes and the CLI run it in a separate process with a time limit, off the web workers
+(app/reports/worker.py).
 """
 
 from __future__ import annotations
 
 import base64
-import io
 import mimetypes
-import multiprocessing
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
+from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from matplotlib.figure import Figure
 from weasyprint import HTML
+from weasyprint.document import DocumentMetadata
+from weasyprint.pdf.metadata import NS
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
+from app.domain import narrative
+from app.domain.branding import Brand
 from app.domain.framework import Framework
 from app.domain.levels import number
+from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import (
     AreaResult,
@@ -37,6 +38,8 @@ from app.domain.scoring import (
     top_gaps,
     top_strengths,
 )
+from app.domain.text import printable
+from app.reports.dots import Scale, area_dots
 from app.reports.figures import Figures
 from app.reports.method import method_of
 from app.reports.prose import prose
@@ -45,17 +48,13 @@ from app.reports.registry import charts_in_report
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
 PAPER_SIZES = ("A4", "Letter")
-TIME_LIMIT_SECONDS = 120
 QUOTES_PER_AREA = 3
 # Charts go into the PDF as SVG. benchmarks/report.py finds render time the same as PNG within
 # run-to-run noise, but the PDF five times smaller (119 vs 611 KiB), less memory, sharp print.
 CHART_FORMAT = "svg"
+PDF_VARIANT = "pdf/ua-1"  # tagged, so screen readers can read the report
 STYLESHEETS = ("palette.css", "report.css")
 REPORT_SECTIONS = ("overview", "roadmap")  # where report.html has a place for charts
-
-
-class ReportFailed(Exception):
-    """The report could not be rendered in time, or the renderer failed; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,8 @@ class ReportData:
     roadmap_is_draft: bool
     participants: tuple[ReportParticipant, ...]
     comments: dict[str, tuple[tuple[str, str], ...]]  # criterion id -> (group, comment)
+    narrative: Narrative = Narrative()
+    brand: Brand = Brand()
     paper: str = "A4"
 
 
@@ -113,14 +114,22 @@ class SafeUrlFetcher(URLFetcher):
 
 def _environment() -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True)
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True),
+        finalize=_printed,
     )
     environment.filters["prose"] = prose
     environment.filters["level"] = number
+    environment.filters["narrative_blocks"] = narrative.blocks
     return environment
 
 
-MIME = {"svg": "image/svg+xml", "png": "image/png"}
+def _printed(value: object) -> object:
+    """Every text the report prints, without control characters stored before input was cleaned."""
+    return printable(value) if type(value) is str else value
+
+
+MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
 
 
 def _data_uri(image: bytes, image_format: str) -> str:
@@ -137,7 +146,13 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
         for chart in shown
     }
     intents = {area.id: area.intent for area in data.framework.areas()}
-    quotes_of = {area.area_id: _quotes(area, data.comments) for area in data.results.areas()}
+    areas = list(data.results.areas())
+    quotes_of = {area.area_id: _quotes(area, data.comments) for area in areas}
+    logos = {
+        name: _data_uri(logo.content, logo.media_type.split("/")[1])
+        for name, logo in (("consultancy", data.brand.logo), ("client", data.brand.client_logo))
+        if logo is not None
+    }
     return (
         _environment()
         .get_template("report.html")
@@ -151,6 +166,9 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             top_gaps=top_gaps(data.results),
             top_strengths=top_strengths(data.results, 3),
             disagreements=disagreements(data.results)[:5],
+            dots={a.area_id: area_dots(a, framework, data.brand.accent) for a in areas},
+            scales={a.area_id: Scale.of(a, framework) for a in areas},
+            logos=logos,
             figures=Figures(framework),
             method=method_of(framework),
             wording=framework.wording,
@@ -170,76 +188,33 @@ def _quotes(
     return list(chosen.values())[:QUOTES_PER_AREA]
 
 
+class _Metadata(DocumentMetadata):
+    """WeasyPrint's metadata, plus the language in the XMP packet (dc:language).
+
+    The catalog's /Lang already carries the language for screen readers; XMP is where
+    `pdfinfo -meta` and document managers look for it.
+    """
+
+    def generate_rdf_metadata(self, *args: Any) -> bytes:
+        rdf = fromstring(super().generate_rdf_metadata(*args))
+        if self.lang:
+            description = SubElement(rdf, f"{{{NS['rdf']}}}Description")
+            description.set(f"{{{NS['rdf']}}}about", "")
+            bag = SubElement(
+                SubElement(description, f"{{{NS['dc']}}}language"), f"{{{NS['rdf']}}}Bag"
+            )
+            SubElement(bag, f"{{{NS['rdf']}}}li").text = self.lang
+        return tostring(rdf, encoding="utf-8")
+
+
 def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
+    """A tagged PDF (PDF/UA-1): structure, reading order, alt texts, title and language."""
     html = HTML(
         string=report_html(data, image_format),
         base_url=STATIC.as_uri() + "/",
         url_fetcher=SafeUrlFetcher(),
     )
-    pdf: bytes = html.write_pdf()
+    document = html.render(pdf_variant=PDF_VARIANT)
+    document.metadata = _Metadata(**vars(document.metadata))
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
-
-
-def render_pdf_in_worker(data: ReportData, time_limit: float = TIME_LIMIT_SECONDS) -> bytes:
-    """Render in a process of its own, used for this one report: the one `prepare_worker`
-    started ahead (already past its imports), else a fresh one. A render that runs past the
-    limit is stopped."""
-    pool = _take_worker()
-    try:
-        future = pool.submit(render_pdf, data)
-        try:
-            return future.result(timeout=time_limit)
-        except FutureTimeout:
-            for process in list(pool._processes.values()):
-                process.terminate()
-            raise ReportFailed(
-                f"the report took longer than {time_limit:g} s and was stopped"
-            ) from None
-        except Exception as exc:  # the worker's own error, re-raised here
-            raise ReportFailed(f"the report could not be rendered: {exc}") from None
-    finally:
-        pool.shutdown(wait=False)  # its process ends once this render is done
-
-
-# The render process started ahead of the next report (in the web server, not the CLI): a
-# fresh process per report, as before, without a report waiting for Python to import
-# WeasyPrint and matplotlib and for the first render to load fonts (about 2 s).
-_spare: ProcessPoolExecutor | None = None
-_spare_lock = threading.Lock()
-
-
-def prepare_worker() -> None:
-    """Start the next report's render process now, unless one is waiting already."""
-    global _spare
-    with _spare_lock:
-        if _spare is None:
-            _spare = _new_worker()
-            _spare.submit(_warm_up)  # starts the process; it imports and warms up meanwhile
-
-
-def discard_worker() -> None:
-    """Stop the waiting render process, if any (the server is stopping)."""
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    if spare is not None:
-        spare.shutdown(wait=False, cancel_futures=True)
-
-
-def _take_worker() -> ProcessPoolExecutor:
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    return spare or _new_worker()
-
-
-def _new_worker() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-
-
-def _warm_up() -> None:
-    """In a render process before its report: a first render of each kind loads the fonts."""
-    HTML(string="<p>Gapwise</p>").write_pdf()
-    figure = Figure(figsize=(1, 1))
-    figure.add_subplot().plot([0, 1])
-    figure.savefig(io.BytesIO(), format="svg")

@@ -3,7 +3,8 @@
 The results page, the PDF report, the routes and the CLI read these two registries: adding a
 chart or a format is one `register_*` call here plus its render function. A chart says where
 it appears (a section of the results page, a section of the report) and when it has
-something to show; a format gives its name (the URL's and `--format`'s), title, media type.
+something to show; a format gives its name (the URL's and `--format`'s), title, media type,
+renderer and the page its link is on.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.domain.framework import Framework
 from app.domain.roadmap import PlannedItem
 from app.domain.scoring import PersonColumn, Results, Segments
-from app.reports import charts, exports
+from app.reports import charts, exports, worker
 from app.reports.exports import ExportParticipant
+from app.reports.workbook import WorkbookData, assessment_workbook
+
+if TYPE_CHECKING:
+    from app.reports.pdf import ReportData
 
 
 class ChartSource(Protocol):
@@ -41,6 +46,10 @@ class ExportSource(Protocol):
     @property
     def title(self) -> str: ...
     @property
+    def organisation(self) -> str: ...
+    @property
+    def prepared_on(self) -> str: ...  # ISO date
+    @property
     def framework(self) -> Framework: ...
     @property
     def results(self) -> Results: ...
@@ -50,6 +59,8 @@ class ExportSource(Protocol):
     def roadmap(self) -> Sequence[PlannedItem]: ...
     @property
     def document(self) -> dict[str, Any]: ...  # the whole assessment (app/db/transfer.py)
+    @property
+    def report(self) -> ReportData: ...  # what the board report shows
 
 
 def _always(_: ChartSource) -> bool:
@@ -86,6 +97,9 @@ class ExportFormat:
     title: str  # the link's text
     media_type: str
     render: Callable[[ExportSource], bytes]
+    what: str = ""  # after the client and the assessment in the file's name ("answers")
+    page: str = "assessment"  # where its link is: the assessment's exports, or "report"
+    cached: bool = False  # slow to draw: kept per report version (app/report_data.py)
 
 
 CHARTS: dict[str, Chart] = {}
@@ -98,6 +112,10 @@ def register_chart(chart: Chart) -> None:
 
 def register_export(export_format: ExportFormat) -> None:
     EXPORTS[export_format.name] = export_format
+
+
+def exports_on(page: str) -> list[ExportFormat]:
+    return [e for e in EXPORTS.values() if e.page == page]
 
 
 def charts_on_page(section: str, data: ChartSource) -> list[Chart]:
@@ -189,12 +207,34 @@ register_chart(
     )
 )
 
+
+def _workbook(source: ExportSource) -> bytes:
+    data = WorkbookData(
+        organisation=source.organisation,
+        title=source.title,
+        prepared_on=source.prepared_on,
+        framework=source.framework,
+        results=source.results,
+        participants=source.participants,
+        roadmap=source.roadmap,
+    )
+    return assessment_workbook(data)
+
+
+def _deck(source: ExportSource) -> bytes:
+    """Drawn in a worker process with a time limit, like the PDF."""
+    from app.reports.deck import render_deck  # the deck draws this module's charts
+
+    return worker.render_in_worker(render_deck, source.report)
+
+
 register_export(
     ExportFormat(
         "csv",
         "CSV",
         "text/csv; charset=utf-8",
         lambda s: exports.answers_csv(s.framework, s.participants),
+        what="answers",
     )
 )
 register_export(
@@ -202,13 +242,7 @@ register_export(
         "xlsx",
         "Excel",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        lambda s: exports.answers_xlsx(
-            title=s.title,
-            framework=s.framework,
-            results=s.results,
-            participants=s.participants,
-            roadmap=s.roadmap,
-        ),
+        _workbook,
     )
 )
 register_export(
@@ -217,5 +251,16 @@ register_export(
         "JSON (to move it to another Gapwise)",
         "application/json",
         lambda s: json.dumps(s.document, indent=2, ensure_ascii=False).encode(),
+        what="Gapwise export",
+    )
+)
+register_export(
+    ExportFormat(
+        "pptx",
+        "Slide deck (PowerPoint)",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _deck,
+        page="report",
+        cached=True,
     )
 )

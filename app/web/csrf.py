@@ -2,7 +2,11 @@
 
 A state-changing browser request must carry the signed copy (form field `csrf_token` or header
 `X-CSRF-Token`) that matches its own cookie; another site can neither read nor forge it.
-API clients that authenticate with a Bearer token send no cookies and are not asked for it.
+As a second line of defence (as Django does), a browser request that says it comes from
+another origin (`Origin`, or `Sec-Fetch-Site: cross-site`/`same-site`) is refused even with a
+valid token: only pages served from GAPWISE_BASE_URL may change anything.
+API clients that authenticate with a Bearer token send no cookies and are not asked for it;
+non-browser clients send no Origin and pass this check.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi.security.utils import get_authorization_scheme_param
 from itsdangerous import BadSignature, Signer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +26,8 @@ FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 REFUSED = "This form has expired or did not come from this site. Reload the page and try again."
+FOREIGN = "This request came from another site: Gapwise accepts changes only from its own pages."
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class CsrfCookieMiddleware:
@@ -66,12 +73,32 @@ def csrf_token_for(request: Request) -> str:
     return _signer(request).sign(request.state.csrf_cookie).decode()
 
 
+def sends_bearer_token(request: Request) -> bool:
+    """An `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 7235)."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    return scheme.lower() == "bearer" and bool(token)
+
+
+def _own_origin(request: Request) -> str:
+    url = request.app.state.settings.base_url
+    port = "" if url.port == DEFAULT_PORTS.get(url.scheme) else f":{url.port}"
+    return f"{url.scheme}://{url.host}{port}".lower()
+
+
+def comes_from_another_site(request: Request) -> bool:
+    """What the browser says about where the request was made: another origin, or not."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin.lower() != _own_origin(request):
+        return True  # includes "null", which sandboxed and privacy-sensitive contexts send
+    return request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site")
+
+
 async def verify_csrf(request: Request) -> None:
     """App-wide dependency: refuse unsafe browser requests without a matching token."""
-    if request.method in SAFE_METHODS or request.headers.get("authorization", "").startswith(
-        "Bearer "
-    ):
+    if request.method in SAFE_METHODS or sends_bearer_token(request):
         return
+    if comes_from_another_site(request):
+        raise HTTPException(status_code=403, detail=FOREIGN)
     sent = request.headers.get(HEADER) or await _form_token(request)
     try:
         unsigned = _signer(request).unsign(sent or "").decode()

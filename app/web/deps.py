@@ -19,6 +19,7 @@ from app.config import Settings
 from app.db import accounts, frameworks, invites, repository
 from app.db.engine import session_scope
 from app.db.models import (
+    MAX_ID,
     Assessment,
     FrameworkSnapshot,
     InviteToken,
@@ -26,12 +27,13 @@ from app.db.models import (
     Participant,
     User,
 )
+from app.domain.framework import Id
 from app.domain.policy import Action, can
 
 SESSION_COOKIE = "gapwise_session"
 
-# A path id outside what the database can hold is simply not found, never an overflow.
-DbId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# A path id the database could not hold is refused (422), never sent to a query.
+DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -72,6 +74,8 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+# HTTPBearer matches the scheme case-insensitively (RFC 7235), as csrf.sends_bearer_token does,
+# and declares the API's security scheme in the OpenAPI document.
 BEARER = HTTPBearer(
     auto_error=False,
     description="A personal API token (create one on your account page), sent as "
@@ -89,7 +93,9 @@ def get_optional_user(
         found = accounts.user_for_api_token(session=session, secret=bearer.credentials.strip())
         if found is None:
             raise HTTPException(
-                status_code=401, detail="The API token is not valid or was revoked."
+                status_code=401,
+                detail="The API token is not valid or was revoked.",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         user, token = found
         if accounts.use_is_worth_noting(token):
@@ -109,7 +115,9 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 def get_current_user(user: OptionalUser) -> User:
     if user is None:
-        raise HTTPException(status_code=401, detail="Sign in to continue.")
+        raise HTTPException(
+            status_code=401, detail="Sign in to continue.", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 
@@ -136,7 +144,9 @@ def allowed(action: Action) -> Any:
     return Depends(Permission(action))
 
 
-def get_framework_snapshot(framework_id: str, session: SessionDep) -> FrameworkSnapshot:
+def get_framework_snapshot(
+    framework_id: Annotated[Id, Path()], session: SessionDep
+) -> FrameworkSnapshot:
     """The newest loaded version of a framework, or 404."""
     snapshot = repository.latest_snapshot(session=session, framework_key=framework_id)
     if snapshot is None:

@@ -1,12 +1,19 @@
-"""Every error becomes a clear message: JSON for the API, a page for people, never a trace."""
+"""Every error becomes a clear message: JSON for the API, a page for people, never a trace.
+
+Every JSON error has one shape, `ErrorPublic`: `detail` in words for people, and `errors` naming
+each refused field (422 only). `error_responses` documents it in the OpenAPI schema.
+Headers an error carries (`Allow` on 405, `WWW-Authenticate` on 401) are kept.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from app.web.deps import LinkNotValid
@@ -26,6 +33,64 @@ _TITLES = {
 }
 
 
+class FieldErrorPublic(BaseModel):
+    field: str = Field(description="Where: `path.`, `query.` or a body field's path.")
+    message: str = Field(description="What is allowed.")
+
+
+class ErrorPublic(BaseModel):
+    """The body of every error response."""
+
+    detail: str = Field(description="What went wrong, in words for people.")
+    errors: list[FieldErrorPublic] = Field(
+        default_factory=list, description="For 422: each refused field; empty otherwise."
+    )
+
+
+_DOCUMENTED: dict[int, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    401: (
+        "No API token was sent, or it is not valid. Send `Authorization: Bearer <token>`.",
+        {"detail": "The API token is not valid or was revoked.", "errors": []},
+        {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},
+    ),
+    404: (
+        "Nothing at this address, or nothing the token's owner may see (the two look alike).",
+        {
+            "detail": "There is nothing at this address, or you do not have access to it.",
+            "errors": [],
+        },
+        {},
+    ),
+    422: (
+        "A parameter is not allowed; `errors` names each one and what is allowed.",
+        {
+            "detail": "Assessment id: must be at least 1.",
+            "errors": [
+                {
+                    "field": "path.assessment_id",
+                    "message": "Input should be greater than or equal to 1",
+                }
+            ],
+        },
+        {},
+    ),
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for these statuses: the one error shape, with an example."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        description, example, headers = _DOCUMENTED[status]
+        documented[status] = {
+            "model": ErrorPublic,
+            "description": description,
+            "content": {"application/json": {"example": example}},
+            **({"headers": headers} if headers else {}),
+        }
+    return documented
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -37,11 +102,21 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in accept
 
 
-def _respond(request: Request, status: int, message: str) -> Response:
+def _respond(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    problems: list[FieldErrorPublic] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
+        body = ErrorPublic(detail=message, errors=problems or [])
+        return JSONResponse(body.model_dump(), status_code=status, headers=headers)
     context = {"status": status, "title": _TITLES.get(status, "Error"), "message": message}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    return templates.TemplateResponse(
+        request, "error.html", context, status_code=status, headers=headers
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -58,7 +133,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no page at this address."
-    return _respond(request, exc.status_code, detail)
+    return _respond(request, exc.status_code, detail, headers=exc.headers)
 
 
 def _field(error: dict) -> str:
@@ -108,12 +183,26 @@ def describe_validation_errors(exc: RequestValidationError) -> str:
     return " ".join(f"{_field(error)}: {_in_words(error)}." for error in exc.errors())
 
 
+def field_problems(exc: RequestValidationError) -> list[FieldErrorPublic]:
+    """Which field ('query.paper', or a body field's name), and what is allowed."""
+    return [
+        FieldErrorPublic(
+            field=".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request",
+            message=error.get("msg", "invalid value"),
+        )
+        for error in exc.errors()
+    ]
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
-        # A malformed id in the address: as absent as any other unknown page.
+    in_path = any(error.get("loc", ("",))[0] == "path" for error in exc.errors())
+    if in_path and not _wants_json(request):
+        # A malformed id in a page's address: as absent as any other unknown page. The API
+        # names the parameter instead (422), as its schema documents.
         return _respond(request, 404, "There is no page at this address.")
-    return _respond(request, 422, describe_validation_errors(exc))
+    message = describe_validation_errors(exc)
+    return _respond(request, 422, message, problems=field_problems(exc))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -22,7 +22,7 @@ from app.db.models import (
 )
 from app.db.repository import Activity
 from app.domain.people import ParticipantDetails
-from app.reports.registry import EXPORTS, ExportFormat
+from app.reports.registry import ExportFormat, exports_on
 from app.web.confirm import Confirmation
 from app.web.templating import templates
 
@@ -141,7 +141,7 @@ class AssessmentPage:
     waiting: int  # participants who have not submitted
     remindable: int  # of them, those not reminded in the last day
     close: Confirmation
-    exports: list[ExportFormat] = field(default_factory=lambda: list(EXPORTS.values()))
+    exports: list[ExportFormat] = field(default_factory=lambda: exports_on("assessment"))
     form: ParticipantDetails = field(default_factory=ParticipantDetails)
     message: str = ""
     upgrade_to: FrameworkSnapshot | None = None  # a later version of its framework, if offered

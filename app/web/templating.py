@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from app.config import PROJECT_ROOT
 from app.domain import policy
 from app.domain.levels import number
+from app.domain.narrative import blocks
 from app.domain.policy import Action
 from app.reports.prose import prose, word_diff
 from app.web.csrf import csrf_token_for
@@ -75,3 +76,4 @@ templates.env.filters["paragraphs"] = paragraphs
 templates.env.filters["prose"] = prose  # paragraphs and lists of a framework's longer texts
 templates.env.filters["level"] = number  # a level value as people write it: 3, 0.25
 templates.env.globals["word_diff"] = word_diff
+templates.env.filters["narrative_blocks"] = blocks

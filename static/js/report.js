@@ -1,16 +1,23 @@
-// Report download with visible progress: the first render takes a few seconds, so say so,
-// count the seconds, and hand the PDF over when it arrives. Without JavaScript the links
-// simply download.
+// Report and deck downloads with visible progress: the first render takes a few seconds, so
+// say so, count the seconds, and hand the file over, under the name the server gives it, when
+// it arrives. Without JavaScript the links simply download.
 (() => {
   "use strict";
   const status = document.querySelector("[data-report-status]");
   if (!status) return;
+  // The UTF-8 name from `filename*=UTF-8''…`, else the plain `filename="…"`.
+  const fileName = (header) => {
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
+    if (encoded) return decodeURIComponent(encoded[1]);
+    const plain = /filename="([^"]+)"/i.exec(header);
+    return plain ? plain[1] : "download";
+  };
   for (const link of document.querySelectorAll("a[data-report]")) {
     link.addEventListener("click", async (event) => {
       event.preventDefault();
       const started = Date.now();
       const tick = () => {
-        status.textContent = `Preparing the report… ${Math.round((Date.now() - started) / 1000)} s`;
+        status.textContent = `Preparing ${link.dataset.report || "the report"}… ${Math.round((Date.now() - started) / 1000)} s`;
       };
       tick();
       const timer = setInterval(tick, 1000);
@@ -24,12 +31,12 @@
         const url = URL.createObjectURL(await response.blob());
         const save = document.createElement("a");
         save.href = url;
-        save.download = link.dataset.report;
+        save.download = fileName(response.headers.get("Content-Disposition") || "");
         save.click();
         URL.revokeObjectURL(url);
-        status.textContent = `The report is ready (${Math.round((Date.now() - started) / 1000)} s).`;
+        status.textContent = `Ready (${Math.round((Date.now() - started) / 1000)} s).`;
       } catch (error) {
-        status.textContent = `The report could not be prepared: ${error.message}`;
+        status.textContent = `It could not be prepared: ${error.message}`;
       } finally {
         clearInterval(timer);
         link.removeAttribute("aria-disabled");

@@ -145,7 +145,7 @@ def test_comment_of_4001_characters_is_refused_with_a_message_naming_the_field(
     with pytest.raises(AnswerRefused) as refused:
         checked_answer(mini, AnswerChoice("data-quality", 1, 2, comment=comment))
 
-    assert str(refused.value) == "comment: must be at most 4000 characters"
+    assert str(refused.value) == "comment: at most 4000 characters"
 
 
 @pytest.mark.parametrize(

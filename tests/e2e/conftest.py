@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from app.config import PROJECT_ROOT
-from tests.databases import database_for
-from tests.servers import environment, free_port, serving
+from tests.servers import LiveServer, demo_server
 
 CHROMIUM = os.environ.get("GAPWISE_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = Path(os.environ.get("GAPWISE_TEST_OUTPUT", PROJECT_ROOT / "test-output"))
@@ -33,34 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    demo_email: str
-    demo_password: str
-    data_dir: Path
-    database_url: str  # for checking what the server stored
-
-
-@contextmanager
-def demo_server(data_dir: Path, **settings: str) -> Iterator[LiveServer]:
-    """`gapwise demo` then `gapwise serve` in `data_dir`, with extra GAPWISE_* settings."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = environment(data_dir, GAPWISE_BASE_URL=url, **settings)
-    command = [sys.executable, "-m", "app.cli"]
-    demo = subprocess.run(
-        [*command, "demo"], env=env, check=True, capture_output=True, text=True, timeout=120
-    )
-    credentials = re.search(r"as (\S+) with password: (\S+)", demo.stdout)
-    assert credentials, demo.stdout
-    serve = [*command, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with serving(serve, env, f"{url}/healthz", data_dir / "server.log"):
-        yield LiveServer(
-            url, credentials.group(1), credentials.group(2), data_dir, database_for(data_dir)
-        )
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,18 @@
 """Bring your own framework, in Chromium: a consultant uploads a framework that differs from
 REAP in every way (a 1-5 scale, five layers that are not a stack, answer sets with uneven
 values, its own words, paragraphs and lists in its guidance), a participant answers it, and
-the results page, the roadmap and the PDF show the right percentages and none of REAP's
-words. Version 1.1 is then uploaded, compared, and the assessment upgraded to it."""
+the results page, the roadmap, the PDF and the slide deck show the right percentages and
+none of REAP's words. Version 1.1 is then uploaded, compared, and the assessment upgraded to it."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pptx import Presentation
 
 from tests.conftest import DATA
 from tests.e2e.conftest import OUTPUT, LiveServer, screenshot, sign_in
@@ -85,6 +87,21 @@ def _pdf_text(page: Page, assessment_url: str, name: str) -> str:
     path.write_bytes(response.body())
     result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
     return " ".join(result.stdout.decode().split())
+
+
+def _deck_text(page: Page, assessment_url: str) -> str:
+    """Every word on every slide of the assessment's deck."""
+    response = page.request.get(assessment_url + "/export/pptx", timeout=120_000)
+    assert response.ok, response.status
+    (OUTPUT / "deck-library.pptx").write_bytes(response.body())
+    words = []
+    for slide in Presentation(io.BytesIO(response.body())).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                words.append(shape.text_frame.text)
+            if shape.has_table:
+                words.extend(c.text for row in shape.table.rows for c in row.cells)
+    return "\n".join(words)
 
 
 def test_a_framework_of_its_own_is_uploaded_answered_reported_and_upgraded(
@@ -177,6 +194,10 @@ def test_a_framework_of_its_own_is_uploaded_answered_reported_and_upgraded(
                      "Open Library Service Standard (fictional)", "CC BY 4.0"):  # fmt: skip
         assert expected in pdf, expected
     assert not _reap_words(pdf), _reap_words(pdf)
+    deck = _deck_text(page, assessment_url)
+    for expected in ("LIBRARY SERVICE MATURITY REVIEW", "38 %", "Service lines", "Raise Events"):
+        assert expected in deck, expected
+    assert not _reap_words(deck), _reap_words(deck)
 
     # Version 1.1: compare, then move the assessment to it.
     _upload(page, live_server, "library-1.1.yaml")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -14,13 +16,14 @@ def test_the_report_page_shows_progress_and_delivers_the_pdf(
     page: Page, live_server: LiveServer
 ) -> None:
     open_demo_assessment(page, live_server)
-    page.get_by_role("link", name="Board report (PDF)").click()
+    page.get_by_role("link", name="Board report and deck").click()
 
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("link", name="Download PDF (A4)").click()
         expect(page.get_by_role("status")).to_contain_text("Preparing the report")
 
-    assert download.value.suggested_filename.endswith("-a4.pdf")
+    name = download.value.suggested_filename
+    assert name == f"Northwind Utilities (demo) — Customer capability baseline — {date.today()}.pdf"
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
-    expect(page.get_by_role("status")).to_contain_text("The report is ready")
+    expect(page.get_by_role("status")).to_contain_text("Ready (")

@@ -28,3 +28,31 @@ def test_demo_results_show_the_radar_and_the_top_gaps(page: Page, live_server: L
     expect(page.get_by_role("heading", name="Retention", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Understanding Defection")).to_be_visible()
     screenshot(page, "results-area-desktop")
+
+
+# The smallest text of each chart as Chromium draws it, in CSS pixels: the SVG's smallest
+# font size (in its own units, points) times 4/3, times how far the page scales the image.
+SMALLEST_CHART_TEXT = """
+async (img) => {
+  const svg = await (await fetch(img.src)).text();
+  const sizes = [...svg.matchAll(/font-size: ([\\d.]+)px/g)].map((m) => parseFloat(m[1]));
+  return (Math.min(...sizes) * 4 / 3) * (img.clientWidth / img.naturalWidth);
+}
+"""
+
+
+def test_chart_text_reads_like_the_page_at_desktop_width(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_demo_assessment(page, live_server)
+    page.get_by_role("link", name="Results").click()
+    page.wait_for_load_state("networkidle")
+    body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+
+    charts = page.locator("figure.chart img")
+    smallest = {
+        charts.nth(i).get_attribute("alt"): round(charts.nth(i).evaluate(SMALLEST_CHART_TEXT), 1)
+        for i in range(charts.count())
+    }
+    assert len(smallest) == 5
+    assert min(smallest.values()) >= 0.8 * body, f"{smallest} beside {body} px"

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, demo_server, screenshot, sign_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.mailbox import Inbox, smtp_server, text_of
+from tests.servers import LiveServer, demo_server
 
 pytestmark = pytest.mark.e2e
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,16 +19,9 @@ from app.db.models import Assessment
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from app.report_data import report_data_of
-from app.reports import pdf
-from app.reports.pdf import (
-    STATIC,
-    ReportFailed,
-    SafeUrlFetcher,
-    discard_worker,
-    prepare_worker,
-    render_pdf,
-    render_pdf_in_worker,
-)
+from app.reports import worker
+from app.reports.pdf import STATIC, SafeUrlFetcher, render_pdf
+from app.reports.worker import ReportFailed, discard_worker, prepare_worker, render_in_worker
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in
 from tests.test_cli import gapwise
@@ -163,7 +158,7 @@ def test_a_render_past_its_time_limit_is_stopped(session: Session, tenants) -> N
     data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
 
     with pytest.raises(ReportFailed, match="took longer than 0.01 s and was stopped"):
-        render_pdf_in_worker(data, time_limit=0.01)
+        render_in_worker(render_pdf, data, time_limit=0.01)
 
 
 def test_the_report_downloads_once_then_comes_from_the_cache(
@@ -181,10 +176,36 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
     assert first.status_code == 200 and first.headers["content-type"] == "application/pdf"
     assert first.content.startswith(b"%PDF") and second.content == first.content
     assert len(stored) == 1
+    assert first.headers["content-disposition"] == (
+        f'attachment; filename="Acme - Acme baseline - US Letter - {date.today()}.pdf"; '
+        f"filename*=UTF-8''Acme%20%E2%80%94%20Acme%20baseline%20%E2%80%94%20US%20Letter"
+        f"%20%E2%80%94%20{date.today()}.pdf"
+    )
     assert bad.status_code == 422
     assert "Paper: choose one of &#39;A4&#39; or &#39;Letter&#39;" in bad.text
     assert client.get(f"/assessments/{own.assessment.id}/report").status_code == 200
     assert session.exec(select(Assessment)).first() is not None
+
+
+def test_the_pdf_is_tagged_with_its_title_and_language(
+    session: Session, tenants, tmp_path: Path
+) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(data))
+
+    def pdfinfo(*options: str) -> str:
+        command = ["pdfinfo", *options, str(path)]
+        return subprocess.run(command, capture_output=True, check=True, text=True).stdout
+
+    info = pdfinfo()
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    assert re.search(r"^Title:\s+Acme baseline · Acme$", info, re.MULTILINE)
+    assert "<dc:language><rdf:Bag><rdf:li>en-GB</rdf:li>" in pdfinfo("-meta")
+    assert 'pdfuaid:part="1"' in pdfinfo("-meta")
+    structure = pdfinfo("-struct")
+    assert "Document" in structure and "H1" in structure and "Table" in structure
+    assert "Figure" in structure
 
 
 def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
@@ -192,16 +213,16 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
 ) -> None:
     data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
     prepare_worker()  # the real one: the fixtures make the route's a no-op
-    spare = pdf._spare
+    spare = worker._spare
     assert spare is not None
     ahead = list(spare._processes.values())
 
-    document = render_pdf_in_worker(data)
+    document = render_in_worker(render_pdf, data)
 
-    assert document.startswith(b"%PDF") and pdf._spare is None
+    assert document.startswith(b"%PDF") and worker._spare is None
     assert len(ahead) == 1  # started before the report was asked for
     ahead[0].join(timeout=60)
-    assert not ahead[0].is_alive()  # one report per process, as with a fresh one
+    assert not ahead[0].is_alive()  # one render per process, as with a fresh one
     prepare_worker()
     discard_worker()
-    assert pdf._spare is None
+    assert worker._spare is None

@@ -79,7 +79,7 @@ def test_a_registered_export_format_has_its_link_and_its_media_type(
     assert f'/assessments/{own.assessment.id}/export/txt">Plain text</a>' in page.text
     assert response.headers["content-type"] == extra_export.media_type
     assert response.text == own.assessment.title
-    assert 'filename="gapwise-assessment-' in response.headers["content-disposition"]
+    assert 'filename="Acme - Acme baseline - ' in response.headers["content-disposition"]
 
 
 @pytest.mark.parametrize("name", ["xls", "pdf", "CSV", "json.exe"])

@@ -194,14 +194,14 @@ def test_api_token_works_until_revoked_in_the_ui(client: TestClient, tenants) ->
     refused = client.get("/api/v1/frameworks", headers=headers)
 
     assert refused.status_code == 401
-    assert refused.json() == {"detail": "The API token is not valid or was revoked."}
+    assert refused.json() == {"detail": "The API token is not valid or was revoked.", "errors": []}
 
 
 def test_api_without_credentials_is_401_json(client: TestClient) -> None:
     response = client.get("/api/v1/frameworks")
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Sign in to continue."}
+    assert response.json() == {"detail": "Sign in to continue.", "errors": []}
 
 
 def test_invite_link_opens_one_questionnaire_until_replaced(

@@ -24,6 +24,7 @@ from app.domain.versions import diff_frameworks
 from app.web.routes.frameworks import MAX_UPLOAD_BYTES
 from tests.conftest import DATA
 from tests.factories import Tenant, csrf_from, make_admin, post_form, sign_in
+from tests.test_cli import gapwise
 
 LIBRARY_10 = (DATA / "library-1.0.yaml").read_bytes()
 LIBRARY_11 = (DATA / "library-1.1.yaml").read_bytes()
@@ -447,3 +448,66 @@ def test_an_upgraded_assessment_moves_to_another_instance_with_its_history(
     copy_id = imported.headers["location"].rsplit("/", 1)[1]
     document["assessment"]["status"] = "closed"  # an import comes in closed
     assert client.get(f"/assessments/{copy_id}/export/json").json() == document
+
+
+MINI = (DATA / "mini-framework.yaml").read_text()
+HOSTILE_FRAMEWORKS = {  # (the file, what the refusal says, on which line)
+    "NUL in the title": (
+        MINI.replace("title: Mini framework", 'title: "Mini\\0 framework"'),
+        "title: must not contain NUL characters",
+        3,
+    ),
+    "NUL in the version": (
+        MINI.replace('version: "1"', 'version: "1\\0"'),
+        "version: must not contain NUL characters",
+        2,
+    ),
+    "a title of 5000 characters": (
+        MINI.replace("title: Mini framework", "title: " + "t" * 5000),
+        "title: at most 4000 characters",
+        3,
+    ),
+    "a level the database cannot hold": (
+        MINI.replace("{value: 0, label: None", "{value: -100000000000000000000, label: None"),
+        "value: Input should be greater than or equal to -1000",
+        8,
+    ),
+    "an infinite weight": (
+        MINI.replace("weight: 2", "weight: .inf"),
+        "weight: Input should be a finite number",
+        21,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"), HOSTILE_FRAMEWORKS.values(), ids=HOSTILE_FRAMEWORKS.keys()
+)
+def test_a_hostile_framework_is_refused_at_its_line_in_the_browser_and_the_cli(
+    client: TestClient, session: Session, tenants, tmp_path, content: str, message: str, line: int
+) -> None:
+    sign_in(client, tenants[0].consultant.email)
+    (tmp_path / "hostile.yaml").write_text(content)
+
+    response = upload(client, content.encode())
+    validated = gapwise("validate", str(tmp_path / "hostile.yaml"), data_dir=tmp_path / "data")
+
+    assert response.status_code == 422
+    problems = response.context["page"].problems  # type: ignore[attr-defined]
+    assert [p.line for p in problems if message in f"{p.path}: {p.message}"] == [line], problems
+    assert snapshots(session, "mini") == []
+    assert validated.returncode == 1 and message in validated.stdout + validated.stderr
+    assert "Traceback" not in validated.stdout + validated.stderr
+
+
+def test_control_characters_in_a_framework_are_dropped_like_everywhere_else(
+    client: TestClient, session: Session, tenants
+) -> None:
+    sign_in(client, tenants[0].consultant.email)
+    content = MINI.replace("title: Mini framework", 'title: "Mini\\e[31m \\aframework"')
+
+    response = upload(client, content.encode())
+
+    assert response.status_code == 303
+    (stored,) = snapshots(session, "mini")
+    assert repository.framework_of(stored).title == "Mini[31m framework"

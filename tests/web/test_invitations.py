@@ -3,6 +3,7 @@ reminders at most once a day (also when two are sent at once), and each link's s
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Iterator
@@ -118,6 +119,59 @@ def test_a_csv_file_is_read_like_a_pasted_list_and_an_unreadable_one_is_refused(
         if p.name == "Ann Lee"
     ]
     assert (ann.email, ann.group, ann.role) == ("ann@acme.test", "Leadership", "CEO")
+
+
+HOSTILE_LISTS = {
+    "NUL in a name": (
+        "Ann\x00 Lee, ann@acme.test",
+        "Line 1: Name: must not contain NUL characters",
+    ),
+    "NUL in a group (CSV)": (
+        "Ann Lee, ann@acme.test, Lead\x00ership",
+        "Line 1: Group: must not contain NUL characters",
+    ),
+    "a field over the csv module's limit": (
+        "Ann Lee, ann@acme.test\n" + "x" * 200_000,
+        "Line 2: cannot be read as name, email, group, role",
+    ),
+    "a name far too long": ("n" * 5000, "Line 1: Name: at most 200 characters"),
+}
+
+
+@pytest.mark.parametrize(("people", "problem"), HOSTILE_LISTS.values(), ids=HOSTILE_LISTS.keys())
+def test_a_hostile_list_is_a_line_problem_and_adds_nobody(
+    client: TestClient, session: Session, tenants, people: str, problem: str
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    pasted = _invite(client, own, people)
+    url = f"/assessments/{own.assessment.id}/invite"
+    token = csrf_from(client.get(url).text)
+    uploaded = client.post(
+        url, data={"csrf_token": token}, files={"file": ("p.csv", people.encode(), "text/csv")}
+    )
+
+    for response in (pasted, uploaded):
+        assert response.status_code == 422
+        assert problem in html.unescape(response.text)
+    assert len(repository.participants_of(session=session, assessment=own.assessment)) == 1
+
+
+def test_control_characters_in_a_list_are_dropped_within_its_lines(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+
+    response = _invite(
+        client, own, "Ann\x07 Lee\x1b, ANN@acme.test, Lead\x7fers", follow_redirects=False
+    )
+
+    assert response.status_code == 303
+    session.expire_all()
+    ann = repository.participants_of(session=session, assessment=own.assessment)[-1]
+    assert (ann.name, ann.email, ann.group) == ("Ann Lee", "ann@acme.test", "Leaders")
 
 
 def test_invitations_are_emailed_as_text_and_html_with_purpose_and_consultant(

@@ -86,12 +86,15 @@ def test_api_unknown_framework_is_json_404(client: TestClient, api_token: dict[s
     response = client.get("/api/v1/frameworks/nope", headers=api_token)
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No framework with id 'nope'."}
+    assert response.json() == {"detail": "No framework with id 'nope'.", "errors": []}
 
 
 def test_unknown_address_is_404_not_500(client: TestClient) -> None:
     assert client.get("/no/such/page").status_code == 404
-    assert client.get("/api/v1/nothing").json() == {"detail": "There is no page at this address."}
+    assert client.get("/api/v1/nothing").json() == {
+        "detail": "There is no page at this address.",
+        "errors": [],
+    }
 
 
 def test_healthz_checks_the_database(client: TestClient) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -12,6 +13,7 @@ from app.db import roadmaps
 from app.db.models import Assessment, RoadmapStatus
 from app.db.results import results_of
 from app.domain.roadmap import largest_gap_actions
+from app.web.errors import ErrorPublic
 from tests.factories import post_form, sign_in
 
 
@@ -218,3 +220,55 @@ def test_viewer_reads_the_roadmap_but_cannot_change_it(
         and "<form" not in page.text.split("<main", 1)[1].split("</main>")[0]
     )
     assert draft.status_code == 403
+
+
+HOSTILE_EDITS = {  # (field of the first initiative, value, what the refusal says)
+    "position past any roadmap": ("position", str(10**30), "Position: must be from 0 to 100000"),
+    "negative position": ("position", "-1", "Position: must be from 0 to 100000"),
+    "horizon of 9": ("horizon", "9", "Horizon: choose one of the horizons listed"),
+    "NUL in the notes": ("notes", "a\x00b", "Notes: must not contain NUL characters"),
+    "outcome too long": ("outcome", "o" * 1001, "Outcome: at most 1000 characters"),
+}
+
+
+@pytest.mark.parametrize(("field", "value", "message"), HOSTILE_EDITS.values(), ids=HOSTILE_EDITS)
+def test_a_hostile_edit_is_refused_in_the_page_and_in_json_and_saves_nothing(
+    client: TestClient, session: Session, demo: Assessment, field: str, value: str, message: str
+) -> None:
+    _draft(client, demo)
+    first = _items(session, demo)[0]
+    before = [(i.title, i.position, i.horizon, i.notes, i.outcome) for i in _items(session, demo)]
+    form = {**_form(client, demo), f"item-{first.id}.{field}": value, "save": "all"}
+    url = f"/assessments/{demo.id}/roadmap"
+
+    page = post_form(client, url, form)
+    in_place = post_form(client, url, form, headers={"Accept": "application/json"})
+
+    assert page.status_code == in_place.status_code == 422
+    assert message in html.unescape(page.text)
+    error = ErrorPublic.model_validate(in_place.json(), strict=True)
+    assert error.detail.startswith(f"Initiative 1 (“{first.title}”): {message}")
+    after = [(i.title, i.position, i.horizon, i.notes, i.outcome) for i in _items(session, demo)]
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("title", "horizon", "message"),
+    [
+        ("Board sponsor", "7", "Horizon: choose one of the horizons listed"),
+        ("Board sponsor", "soon", "Horizon: give a whole number"),
+        ("Board\x00 sponsor", "0", "Title: must not contain NUL characters"),
+    ],
+)
+def test_a_hostile_new_initiative_is_refused_and_saves_nothing(
+    client: TestClient, session: Session, demo: Assessment, title: str, horizon: str, message: str
+) -> None:
+    _draft(client, demo)
+    count = len(_items(session, demo))
+    form = {**_form(client, demo), "add": "yes", "new.title": title, "new.horizon": horizon}
+
+    response = post_form(client, f"/assessments/{demo.id}/roadmap", form)
+
+    assert response.status_code == 422
+    assert f"New initiative: {message}" in html.unescape(response.text)
+    assert len(_items(session, demo)) == count

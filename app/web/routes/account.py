@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.db import accounts
 from app.db.models import ApiToken, User
 from app.domain.policy import Action
+from app.domain.text import TokenName
 from app.web.deps import AuditDep, CurrentUser, DbId, SessionDep, allowed
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -48,10 +49,10 @@ def create_token(
     session: SessionDep,
     user: CurrentUser,
     audit: AuditDep,
-    name: Annotated[str, Form(max_length=120)] = "",
+    name: Annotated[TokenName, Form()] = "",
 ) -> Response:
     """The secret appears in this one response and is never shown again."""
-    if not name.strip():
+    if not name:
         return _render(
             request,
             session,
@@ -59,7 +60,7 @@ def create_token(
             status=422,
             message="Name: say what the token is for, e.g. 'reporting script'.",
         )
-    token, secret = accounts.create_api_token(session=session, user=user, name=name.strip())
+    token, secret = accounts.create_api_token(session=session, user=user, name=name)
     audit("created API token", detail=f"{token.name} ({token.prefix}…)")
     return _render(request, session, user, new_secret=secret)
 

@@ -31,6 +31,7 @@ from app.domain.answering import (
 )
 from app.domain.framework import Area, Framework
 from app.domain.levels import AnswerLevels
+from app.domain.text import LongText
 from app.web.confirm import Confirmation, ask, is_confirmed
 from app.web.deps import FormDep, InvitedParticipant, SessionDep, checked_link
 from app.web.feedback import done
@@ -285,7 +286,7 @@ class AnswerIn(BaseModel):
     current: StrictInt | None = None
     target: StrictInt | None = None
     dont_know: bool = False
-    comment: str = Field(default="", max_length=MAX_COMMENT_LENGTH)
+    comment: LongText = ""
 
 
 def get_answering_link(

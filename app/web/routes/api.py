@@ -27,9 +27,12 @@ from app.web.deps import (
     SessionDep,
     SettingsDep,
 )
+from app.web.errors import error_responses
 from app.web.transactions import UnitOfWorkRoute
 
-router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/v1")
+# Every route needs an API token; those with a path id can also answer 404 and 422.
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/v1", responses=error_responses(401))
+BY_ID = error_responses(404, 422)
 
 
 @router.get(
@@ -67,6 +70,7 @@ def api_list_frameworks(
     name="api_get_framework",
     summary="A framework's whole structure",
     tags=["frameworks"],
+    responses=BY_ID,
 )
 def api_get_framework(snapshot: FrameworkSnapshotDep, user: CurrentUser) -> FrameworkDetailPublic:
     """The whole structure of a framework: scale, layers, areas, sub-components, criteria."""
@@ -110,6 +114,7 @@ def api_list_organisations(session: SessionDep, user: CurrentUser) -> list[Organ
     name="api_get_organisation",
     summary="An organisation and its assessments",
     tags=["organisations"],
+    responses=BY_ID,
 )
 def api_get_organisation(
     organisation: OrganisationDep, session: SessionDep
@@ -129,6 +134,7 @@ def api_get_organisation(
     name="api_get_assessment",
     summary="An assessment",
     tags=["assessments"],
+    responses=BY_ID,
 )
 def api_get_assessment(assessment: AssessmentDep, session: SessionDep) -> AssessmentPublic:
     return _assessment_public(session, assessment)
@@ -140,6 +146,7 @@ def api_get_assessment(assessment: AssessmentDep, session: SessionDep) -> Assess
     name="api_get_results",
     tags=["assessments"],
     summary="Scores, gaps, disagreements and group comparisons",
+    responses=BY_ID,
 )
 def api_get_results(assessment: AssessmentDep, session: SessionDep) -> AssessmentResultsPublic:
     """Overall, layers, areas, sub-components and criteria with current, target and gap.

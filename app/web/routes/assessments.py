@@ -12,14 +12,15 @@ from sqlmodel import Session
 
 from app.db import invites, repository
 from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot, Organisation
+from app.domain.framework import Id
 from app.domain.messages import (
     DEFAULT_INVITATION,
     DEFAULT_REMINDER,
-    MAX_TEXT_LENGTH,
     PLACEHOLDERS,
     text_problem,
 )
 from app.domain.policy import Action
+from app.domain.text import LongText, OptionalTitle
 from app.mail import mail_enabled
 from app.web.confirm import ask, is_confirmed
 from app.web.deps import (
@@ -121,12 +122,12 @@ def create_assessment(
     organisation: OrganisationDep,
     session: SessionDep,
     audit: AuditDep,
-    title: Annotated[str, Form(max_length=200)] = "",
-    purpose: Annotated[str, Form(max_length=4000)] = "",
-    framework_id: Annotated[str, Form(max_length=80)] = "",
+    title: Annotated[OptionalTitle, Form()] = "",
+    purpose: Annotated[LongText, Form()] = "",
+    framework_id: Annotated[Id, Form()] = "",
     target_date: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    form = AssessmentForm(title.strip(), purpose.strip(), framework_id, target_date.strip())
+    form = AssessmentForm(title, purpose, framework_id, target_date.strip())
     message = _problem(session, form)
     if message:
         return _render_new(request, session, organisation, form, message)
@@ -249,24 +250,21 @@ def _own_text(text: str, default: str) -> str:
     return "" if normalised == default.strip() else normalised
 
 
-LongText = Annotated[str, Form(max_length=MAX_TEXT_LENGTH)]
-
-
 @router.post("/assessments/{assessment_id}/edit", name="update_assessment", dependencies=[EDIT])
 def update_assessment(
     request: Request,
     assessment: AssessmentDep,
     session: SessionDep,
     audit: AuditDep,
-    title: Annotated[str, Form(max_length=200)] = "",
-    purpose: LongText = "",
+    title: Annotated[OptionalTitle, Form()] = "",
+    purpose: Annotated[LongText, Form()] = "",
     target_date: Annotated[str, Form(max_length=20)] = "",
-    invite_text: LongText = "",
-    reminder_text: LongText = "",
+    invite_text: Annotated[LongText, Form()] = "",  # checked_text: the rule for all text
+    reminder_text: Annotated[LongText, Form()] = "",
 ) -> Response:
     form = EditForm(
-        title.strip(),
-        purpose.strip(),
+        title,
+        purpose,
         target_date.strip(),
         invite_text or DEFAULT_INVITATION,
         reminder_text or DEFAULT_REMINDER,

@@ -8,6 +8,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.db import accounts
+from app.domain.text import Email
 from app.web.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep, client_address
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -46,15 +47,16 @@ def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320)] = "",
+    email: Annotated[Email, Form()] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/organisations",
 ) -> Response:
     address = client_address(request)
-    if accounts.is_rate_limited(session=session, email=email, address=address):
+    engine = request.app.state.engine
+    if not accounts.count_attempt(engine=engine, email=email, address=address):
         message = "Too many failed attempts. Wait 15 minutes, then try again."
         return render_login(request, message=message, email=email, status=429, next_path=next)
-    user = accounts.authenticate(session=session, email=email, password=password, address=address)
+    user = accounts.authenticate(session=session, email=email, password=password)
     if user is None:
         accounts.record(
             session=session, action="sign-in failed", actor_label=email, address=address

@@ -1,36 +1,41 @@
-"""Exports of an assessment (CSV, XLSX, JSON) and importing a JSON export into an organisation."""
+"""Exports of an assessment (every registered format: CSV, Excel, JSON, the slide deck) and
+importing a JSON export into an organisation."""
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from app.config import Settings
 from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.organisations import imported_from
-from app.db.transfer import ImportRefused, fingerprint, import_assessment
+from app.db.transfer import fingerprint, import_assessment
+from app.db.transfer_schema import AssessmentDocument, ImportRefused, read_document
 from app.domain.policy import Action
-from app.report_data import exported
-from app.reports.registry import EXPORTS
+from app.report_data import exported, report_version
+from app.reports.cache import cached
+from app.reports.registry import EXPORTS, ExportFormat
+from app.reports.worker import ReportFailed
 from app.web.deps import (
     AssessmentDep,
     AuditDep,
+    CurrentUser,
     FormDep,
     OrganisationDep,
     SessionDep,
     SettingsDep,
     allowed,
 )
+from app.web.downloads import download, file_name
 from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -45,20 +50,42 @@ def export(
     assessment: AssessmentDep,
     export_format: str,
     session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
 ) -> Response:
+    """Any registered format; slow ones (the deck) drawn once per report version."""
     chosen = EXPORTS.get(export_format)
     if chosen is None:
         known = ", ".join(EXPORTS)
         raise HTTPException(
             status_code=404, detail=f"There is no export format '{export_format}' ({known})."
         )
-    content = exported(session=session, assessment=assessment, export_format=chosen)
-    filename = f"gapwise-assessment-{assessment.id}.{chosen.name}"
-    return Response(
-        content,
-        media_type=chosen.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    prepared_by = user.name or user.email
+    try:
+        content = _content(session, settings, assessment, chosen, prepared_by)
+    except ReportFailed as failure:
+        raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
+    name = file_name(session, assessment, chosen.name, what=chosen.what)
+    return download(content, chosen.media_type, name)
+
+
+def _content(
+    session: Session,
+    settings: Settings,
+    assessment: Assessment,
+    chosen: ExportFormat,
+    prepared_by: str,
+) -> bytes:
+    def render() -> bytes:
+        return exported(
+            session=session, assessment=assessment, export_format=chosen, prepared_by=prepared_by
+        )
+
+    if not chosen.cached:
+        return render()
+    version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
+    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
+    return cached(directory, f"export.{chosen.name}", version, render)
 
 
 @dataclass(frozen=True)
@@ -104,16 +131,11 @@ def _unstash(settings: Settings, organisation: Organisation, name: str) -> bytes
     return raw
 
 
-def _document(raw: bytes) -> dict[str, Any]:
+def _document(raw: bytes) -> AssessmentDocument:
+    """The upload checked whole by the import's strict schema, or ImportRefused."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
-    try:
-        document = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ImportRefused("file: not JSON; choose a Gapwise JSON export") from None
-    if not isinstance(document, dict):
-        raise ImportRefused("file: not a Gapwise JSON export")
-    return document
+    return read_document(raw)
 
 
 def _upload(form: FormData, settings: Settings, organisation: Organisation) -> bytes:
@@ -125,11 +147,11 @@ def _upload(form: FormData, settings: Settings, organisation: Organisation) -> b
     return file.file.read(MAX_IMPORT_BYTES + 1)
 
 
-def _summary(assessment: Assessment, document: dict[str, Any]) -> str:
+def _summary(assessment: Assessment, document: AssessmentDocument) -> str:
     counts = [
-        (len(document.get("participants", [])), "participant"),
-        (len(document.get("answers", [])), "answer"),
-        (len(document.get("roadmap", [])), "roadmap initiative"),
+        (len(document.participants), "participant"),
+        (len(document.answers), "answer"),
+        (len(document.roadmap), "roadmap initiative"),
     ]
     parts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
     return (

@@ -13,7 +13,11 @@ from app.web.transactions import UnitOfWorkRoute
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["health"])
 
 
-@router.get("/healthz", summary="Whether the server and its database answer")
+@router.get(
+    "/healthz",
+    summary="Whether the server and its database answer",
+    responses={503: {"description": "The database does not answer a query."}},
+)
 def check_health(session: SessionDep) -> JSONResponse:
     """200 when the database answers a query, 503 otherwise."""
     try:

@@ -12,10 +12,11 @@ from fastapi.responses import Response
 
 from app.db import accounts, repository
 from app.db import organisations as organisation_store
-from app.db.models import Assessment, AuditEvent, Organisation, User
+from app.db.models import AuditEvent, Organisation, User
 from app.db.organisations import AssessmentSummary, assessment_summaries
 from app.domain.policy import Action
-from app.web.confirm import Confirmation, ask, is_confirmed
+from app.domain.text import Email, OptionalName
+from app.web.confirm import ask, is_confirmed
 from app.web.deps import (
     AuditDep,
     CurrentUser,
@@ -26,6 +27,11 @@ from app.web.deps import (
     allowed,
 )
 from app.web.feedback import done
+from app.web.organisation_page import (
+    archive_confirmation,
+    removal_confirmation,
+    render_organisation,
+)
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -45,16 +51,6 @@ class OrganisationsPage:
     @property
     def archived(self) -> list[Organisation]:
         return [o for o in self.organisations if o.archived_at is not None]
-
-
-@dataclass(frozen=True)
-class OrganisationPage:
-    organisation: Organisation
-    assessments: list[Assessment]
-    members: list[User]
-    archive: Confirmation
-    removals: dict[int, Confirmation]  # by member's user id
-    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,9 +91,8 @@ def create_organisation(
     session: SessionDep,
     user: CurrentUser,
     audit: AuditDep,
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[OptionalName, Form()] = "",
 ) -> Response:
-    name = name.strip()
     if not name:
         message = "Name: give the organisation a name (up to 200 characters)."
         return _render_organisations(request, session, user, message, status=422)
@@ -110,47 +105,11 @@ def create_organisation(
     return done(request, f"/organisations/{organisation.id}", f"Created {name}.")
 
 
-def _organisation_page(
-    session: SessionDep, organisation: Organisation, message: str = ""
-) -> OrganisationPage:
-    members = list(accounts.members_of(session=session, organisation=organisation))
-    return OrganisationPage(
-        organisation=organisation,
-        assessments=list(repository.assessments_of(session=session, organisation=organisation)),
-        members=members,
-        archive=_archive_confirmation(organisation),
-        removals={m.id or 0: _removal_confirmation(organisation, m) for m in members},
-        message=message,
-    )
-
-
-def _archive_confirmation(organisation: Organisation) -> Confirmation:
-    return Confirmation(
-        f"Archive {organisation.name}?",
-        "It moves to the archived list and its assessments stay as they are: nothing is "
-        "deleted, open assessments stay open, and you can restore it at any time.",
-        f"Archive {organisation.name}",
-        f"/organisations/{organisation.id}",
-    )
-
-
-def _removal_confirmation(organisation: Organisation, member: User) -> Confirmation:
-    who = member.name or member.email
-    return Confirmation(
-        f"Remove {who} from {organisation.name}?",
-        f"{who} can no longer see {organisation.name}'s assessments, results or reports. "
-        "Their account stays; add them again to give access back.",
-        f"Remove {who}",
-        f"/organisations/{organisation.id}",
-    )
-
-
 @router.get("/organisations/{organisation_id}", name="show_organisation")
 def show_organisation(
     request: Request, organisation: OrganisationDep, session: SessionDep
 ) -> Response:
-    page = _organisation_page(session, organisation)
-    return templates.TemplateResponse(request, "organisations/detail.html", {"page": page})
+    return render_organisation(request, session, organisation)
 
 
 MEMBERS = allowed(Action.MANAGE_MEMBERS)
@@ -162,17 +121,14 @@ def add_member(
     organisation: OrganisationDep,
     session: SessionDep,
     audit: AuditDep,
-    email: Annotated[str, Form(max_length=320)] = "",
+    email: Annotated[Email, Form()] = "",
 ) -> Response:
     member = accounts.user_by_email(session=session, email=email)
     if member is None:
         message = (
             f"Email: no account uses '{email}'. Create the account first (gapwise create-user)."
         )
-        page = _organisation_page(session, organisation, message)
-        return templates.TemplateResponse(
-            request, "organisations/detail.html", {"page": page}, status_code=422
-        )
+        return render_organisation(request, session, organisation, message)
     accounts.add_membership(session=session, user=member, organisation=organisation)
     audit("added member", organisation_id=organisation.id, detail=member.email)
     message = f"Added {member.name or member.email}: they can see {organisation.name} now."
@@ -197,7 +153,7 @@ def remove_member(
     if member is None or member not in members:
         raise HTTPException(status_code=404, detail="That person is not a member here.")
     if not is_confirmed(form):
-        return ask(request, _removal_confirmation(organisation, member), form)
+        return ask(request, removal_confirmation(organisation, member), form)
     accounts.remove_membership(session=session, user_id=user_id, organisation=organisation)
     audit("removed member", organisation_id=organisation.id, detail=member.email)
     message = f"Removed {member.name or member.email} from {organisation.name}."
@@ -215,16 +171,13 @@ def rename_organisation(
     organisation: OrganisationDep,
     session: SessionDep,
     audit: AuditDep,
-    name: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[OptionalName, Form()] = "",
 ) -> Response:
     """A new name (its address stays): shown on every page, report and export from now on."""
-    name, before = " ".join(name.split()), organisation.name
+    name, before = " ".join(name.split()), organisation.name  # the form's rule, then one space
     if not name:
         message = "Name: give the organisation a name (up to 200 characters)."
-        page = _organisation_page(session, organisation, message)
-        return templates.TemplateResponse(
-            request, "organisations/detail.html", {"page": page}, status_code=422
-        )
+        return render_organisation(request, session, organisation, message)
     organisation_store.rename_organisation(session=session, organisation=organisation, name=name)
     audit("renamed organisation", organisation_id=organisation.id, detail=f"{before} → {name}")
     return done(request, f"/organisations/{organisation.id}", f"Renamed {before} to {name}.")
@@ -243,7 +196,7 @@ def archive_organisation(
     """Archive (asked first) or, with restore=yes, bring back from the archive."""
     restore = form.get("restore") == "yes"
     if not restore and not is_confirmed(form):
-        return ask(request, _archive_confirmation(organisation), form)
+        return ask(request, archive_confirmation(organisation), form)
     organisation_store.set_archived(
         session=session, organisation=organisation, archived=not restore
     )

@@ -1,19 +1,37 @@
-"""The PDF report: a page to choose the paper, and the PDF itself (cached per data version)."""
+"""The report page (the consultant's narrative, the downloads) and the PDF, cached per version."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from app.db.models import Assessment
+from app.db import repository
+from app.db.models import Assessment, Organisation
+from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
+from app.domain.narrative import MAX_CHARACTERS, Narrative, NarrativeRefused, clean_narrative
+from app.domain.policy import Action
 from app.report_data import report_data_of, report_version
-from app.reports import pdf
+from app.reports import worker
 from app.reports.cache import cached
-from app.reports.pdf import ReportFailed, render_pdf_in_worker
-from app.web.deps import AssessmentDep, CurrentUser, SessionDep, SettingsDep
+from app.reports.pdf import render_pdf
+from app.reports.registry import ExportFormat, exports_on
+from app.reports.worker import ReportFailed
+from app.web.deps import (
+    AssessmentDep,
+    AuditDep,
+    CurrentUser,
+    FormDep,
+    SessionDep,
+    SettingsDep,
+    allowed,
+)
+from app.web.downloads import download, file_name
+from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -25,12 +43,78 @@ Paper = Literal["A4", "Letter"]
 @dataclass(frozen=True)
 class ReportPage:
     assessment: Assessment
+    organisation: Organisation
+    narrative: Narrative  # as stored, or as just submitted when it could not be saved
+    base: str  # the stored texts' digest when the form was drawn: edits never cross silently
+    downloads: list[ExportFormat]  # the registered formats offered beside the PDF (the deck)
+    fields: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
+    max_characters: int = MAX_CHARACTERS
+    message: str = ""
+
+
+def _digest(narrative: Narrative) -> str:
+    return hashlib.sha256(repr(narrative).encode()).hexdigest()[:16]
+
+
+def _render_report_page(
+    request: Request,
+    session: Session,
+    assessment: Assessment,
+    *,
+    shown: Narrative | None = None,
+    message: str = "",
+) -> Response:
+    stored = repository.narrative_of(assessment)
+    page = ReportPage(
+        assessment=assessment,
+        organisation=repository.organisation_of(session=session, assessment=assessment),
+        narrative=shown if shown is not None else stored,
+        base=_digest(stored),
+        downloads=exports_on("report"),
+        message=message,
+    )
+    return templates.TemplateResponse(
+        request, "reports/index.html", {"page": page}, status_code=422 if message else 200
+    )
 
 
 @router.get("/assessments/{assessment_id}/report", name="show_report")
-def show_report(request: Request, assessment: AssessmentDep) -> Response:
-    page = ReportPage(assessment)
-    return templates.TemplateResponse(request, "reports/index.html", {"page": page})
+def show_report(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
+    return _render_report_page(request, session, assessment)
+
+
+@router.post(
+    "/assessments/{assessment_id}/narrative",
+    name="save_narrative",
+    dependencies=[allowed(Action.WRITE_NARRATIVE)],
+)
+def save_narrative(
+    request: Request,
+    assessment: AssessmentDep,
+    session: SessionDep,
+    audit: AuditDep,
+    form: FormDep,
+) -> Response:
+    """Save the three texts, unless someone else saved theirs since this form was drawn."""
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        narrative = clean_narrative(fields)
+    except NarrativeRefused as refused:
+        submitted = Narrative(*(fields.get(name, "") for name in NARRATIVE_FIELDS))
+        return _render_report_page(
+            request, session, assessment, shown=submitted, message=str(refused)
+        )
+    if fields.get("base") != _digest(repository.narrative_of(assessment)):
+        message = (
+            "narrative: someone else saved these texts while you were editing. Yours are in "
+            "the form, not saved yet; compare with the report, then save again to replace theirs."
+        )
+        return _render_report_page(request, session, assessment, shown=narrative, message=message)
+    repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
+    organisation_id = assessment.organisation_id
+    audit("edited report narrative", organisation_id=organisation_id, detail=assessment.title)
+    message = "Narrative saved: the report and the deck carry these texts now."
+    return done(request, f"/assessments/{assessment.id}/report", message)
 
 
 @router.get("/assessments/{assessment_id}/report.pdf", name="download_report")
@@ -50,21 +134,14 @@ def download_report(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
         try:
-            return render_pdf_in_worker(data)
+            return worker.render_in_worker(render_pdf, data)
         finally:
-            pdf.prepare_worker()  # the next report's process, started while this one is sent
+            worker.prepare_worker()  # the next report's process, started while this one is sent
 
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
     try:
-        document = cached(directory, f"report-{paper}.pdf", version, render)
+        pdf = cached(directory, f"report-{paper}.pdf", version, render)
     except ReportFailed as failure:
         raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
-    filename = f"gapwise-report-{assessment.id}-{paper.lower()}.pdf"
-    return Response(
-        document,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-cache",
-        },
-    )
+    what = "US Letter" if paper == "Letter" else ""
+    return download(pdf, "application/pdf", file_name(session, assessment, "pdf", what=what))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
@@ -11,6 +11,8 @@ from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
 from app.domain.framework import Area, Criterion
+from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
+from app.domain.narrative import Narrative
 from app.domain.scoring import (
     AreaResult,
     CriterionResult,
@@ -18,11 +20,12 @@ from app.domain.scoring import (
     top_gaps,
     top_strengths,
 )
-from app.report_data import chart_data_of
+from app.report_data import ChartData, chart_data_of
+from app.reports import charts
 from app.reports.cache import cached
 from app.reports.figures import Figures
 from app.reports.method import Method, method_of
-from app.reports.registry import CHARTS, EXPORTS, Chart, ExportFormat, charts_on_page
+from app.reports.registry import CHARTS, Chart, ExportFormat, charts_on_page, exports_on
 from app.web.deps import AssessmentDep, SessionDep, SettingsDep
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -30,6 +33,14 @@ from app.web.transactions import page_router
 router = page_router()
 
 PAGE_SECTIONS = ("overview", "groups", "people")  # where results/index.html places charts
+# Chart text on a page reads like the page's own text (16 px) at desktop widths, where the
+# charts are shown at about their natural size; see tests/e2e/test_results.py.
+SCREEN_TEXT_SCALE = 1.45
+
+
+def _for_screen(chart: Chart, data: ChartData) -> bytes:
+    with charts.legible(SCREEN_TEXT_SCALE):
+        return chart.draw(data, "svg")
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,9 @@ class ResultsPage:
     charts: dict[str, list[Chart]]  # page section -> the charts registered for it
     figures: Figures
     method: Method
-    exports: tuple[ExportFormat, ...] = tuple(EXPORTS.values())
+    narrative: Narrative
+    exports: list[ExportFormat] = field(default_factory=lambda: exports_on("assessment"))
+    narrative_labels: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
 
 
 @router.get("/assessments/{assessment_id}/results", name="show_results")
@@ -64,6 +77,7 @@ def show_results(request: Request, assessment: AssessmentDep, session: SessionDe
         figures=Figures(data.framework),
         method=method_of(data.framework),
         charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},
+        narrative=repository.narrative_of(assessment),
     )
     return templates.TemplateResponse(request, "results/index.html", {"page": page})
 
@@ -121,5 +135,5 @@ def show_chart(
         raise HTTPException(status_code=404, detail=f"There is no chart '{chart_name}'.")
     data = chart_data_of(session=session, assessment=assessment)
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
-    svg = cached(directory, f"{chart.name}.svg", data.version, lambda: chart.draw(data, "svg"))
+    svg = cached(directory, f"{chart.name}.svg", data.version, lambda: _for_screen(chart, data))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})

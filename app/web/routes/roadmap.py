@@ -21,30 +21,39 @@ from app.db.models import Assessment, RoadmapItem, RoadmapStatus
 from app.db.results import results_of
 from app.db.roadmaps import ItemEdit
 from app.domain.policy import Action
-from app.domain.roadmap import HORIZONS
+from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE, MAX_POSITION
 from app.domain.scoring import AreaResult
+from app.domain.text import (
+    INITIATIVE_UNTITLED,
+    MAX_LONG_TEXT,
+    MAX_OWNER,
+    MAX_TITLE,
+    TextRefused,
+    checked_text,
+)
 from app.report_data import chart_data_of, drafted
 from app.reports.figures import Figures
 from app.reports.method import Method, method_of
 from app.reports.registry import Chart, charts_on_page
 from app.web.confirm import Confirmation, ask, carried, is_confirmed
 from app.web.deps import AssessmentDep, AuditDep, FormDep, SessionDep, allowed
+from app.web.errors import ErrorPublic
 from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
 
 router = page_router()
 
-MAX_IMPORTANCE = 5.0
 EDIT = allowed(Action.EDIT_ROADMAP)
 LIMITS = {  # characters, per field of an initiative
-    "title": 200,
-    "owner": 120,
-    "actions": 4000,
+    "title": MAX_TITLE,
+    "owner": MAX_OWNER,
+    "actions": MAX_LONG_TEXT,
     "outcome": 1000,
     "depends_on": 1000,
-    "notes": 4000,
+    "notes": MAX_LONG_TEXT,
 }
+ONE_LINE = ("title", "owner")  # the other fields keep their line breaks
 
 
 class EditRefused(ValueError):
@@ -161,21 +170,30 @@ def show_roadmap(request: Request, assessment: AssessmentDep, session: SessionDe
 
 
 def _text(form: FormData, name: str, field: str, label: str) -> str:
-    value = str(form.get(name, "")).replace("\r\n", "\n").strip()
-    if len(value) > LIMITS[field]:
-        raise EditRefused(f"{label}: at most {LIMITS[field]} characters")
-    return value
+    """The field under the one rule for text (app/domain/text.py), or EditRefused."""
+    try:
+        value = str(form.get(name, ""))
+        return checked_text(value, max_length=LIMITS[field], one_line=field in ONE_LINE)
+    except TextRefused as refused:
+        raise EditRefused(f"{label}: {refused}") from None
 
 
-def _number(form: FormData, name: str, label: str, default: int, top: int | None) -> int:
-    raw = str(form.get(name, default)).strip()
+def _number(form: FormData, name: str, label: str, default: int, top: int, beyond: str) -> int:
+    raw = str(form.get(name, default)).strip()[:20]
     try:
         value = int(raw)
     except ValueError:
         raise EditRefused(f"{label}: give a whole number, not '{raw}'") from None
-    if value < 0 or (top is not None and value > top):
-        raise EditRefused(f"{label}: choose one of the horizons listed")
+    if not 0 <= value <= top:
+        raise EditRefused(f"{label}: {beyond}")
     return value
+
+
+def _horizon(form: FormData, name: str, default: int) -> int:
+    return _number(form, name, "Horizon", default, len(HORIZONS) - 1, HORIZON_CHOICE)
+
+
+HORIZON_CHOICE = "choose one of the horizons listed"
 
 
 def _edit_from(form: FormData, item: RoadmapItem, number: int) -> ItemEdit:
@@ -187,7 +205,7 @@ def _edit_from(form: FormData, item: RoadmapItem, number: int) -> ItemEdit:
     try:
         title = _text(form, f"{prefix}title", "title", "Title")
         if not title:
-            raise EditRefused("Title: give the initiative a title")
+            raise EditRefused(f"Title: {INITIATIVE_UNTITLED}")
         status = str(form.get(f"{prefix}status", item.status))
         if status not in tuple(RoadmapStatus):
             raise EditRefused(f"Status: choose one of {', '.join(RoadmapStatus)}")
@@ -195,13 +213,20 @@ def _edit_from(form: FormData, item: RoadmapItem, number: int) -> ItemEdit:
             item.id or 0,
             title,
             _text(form, f"{prefix}owner", "owner", "Owner"),
-            _number(form, f"{prefix}horizon", "Horizon", item.horizon, len(HORIZONS) - 1),
+            _horizon(form, f"{prefix}horizon", item.horizon),
             RoadmapStatus(status),
             roadmaps.lines_of(_text(form, f"{prefix}actions", "actions", "Actions")),
             _text(form, f"{prefix}outcome", "outcome", "Outcome"),
             roadmaps.lines_of(_text(form, f"{prefix}depends_on", "depends_on", "Depends on")),
             _text(form, f"{prefix}notes", "notes", "Notes"),
-            _number(form, f"{prefix}position", "Position", item.position, None),
+            _number(
+                form,
+                f"{prefix}position",
+                "Position",
+                item.position,
+                MAX_POSITION,
+                f"must be from 0 to {MAX_POSITION}",
+            ),
         )
     except EditRefused as refused:
         raise EditRefused(f"{where}: {refused}") from None
@@ -297,12 +322,17 @@ def _after_save(
 def _add(
     request: Request, session: Session, assessment: Assessment, audit: AuditDep, form: FormData
 ) -> Response:
-    title = " ".join(str(form.get("new.title", "")).split())
-    if not title or len(title) > LIMITS["title"]:
+    try:
+        title = _text(form, "new.title", "title", "Title")
+        horizon = _horizon(form, "new.horizon", 0)
+    except EditRefused as refused:
+        title, horizon, problem = "", 0, f"{refused}; "
+    else:
+        problem = "" if title else "Title: give it a title (up to 200 characters); "
+    if problem:
         session.rollback()
-        message = "New initiative: Title: give it a title (up to 200 characters); nothing saved."
+        message = f"New initiative: {problem}nothing saved."
         return _render(request, session, assessment, message=message, status=422)
-    horizon = _number(form, "new.horizon", "Horizon", 0, len(HORIZONS) - 1)
     item = roadmaps.add_item(session=session, assessment=assessment, title=title, horizon=horizon)
     audit("added roadmap item", organisation_id=assessment.organisation_id, detail=title)
     message = f"Added “{title}”; your other changes are saved."
@@ -320,7 +350,7 @@ def _refused(
 ) -> Response:
     """Nothing saved: the page again, with every edit as it was sent."""
     if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
+        return JSONResponse(ErrorPublic(detail=message).model_dump(), status_code=status)
     sent = {}
     for item in items:
         try:

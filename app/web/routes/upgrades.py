@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.db import frameworks, repository
-from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot
+from app.db.models import MAX_ID, Assessment, AssessmentStatus, FrameworkSnapshot
 from app.domain.policy import Action
 from app.domain.versions import FrameworkDiff, diff_frameworks
 from app.web.deps import AssessmentDep, AuditDep, SessionDep, allowed
@@ -69,7 +69,7 @@ def upgrade_assessment(
     assessment: AssessmentDep,
     session: SessionDep,
     audit: AuditDep,
-    to: Annotated[int, Form(ge=1, le=2**63 - 1)],
+    to: Annotated[int, Form(ge=1, le=MAX_ID)],
 ) -> Response:
     """Upgrade to the version the confirmation page showed, and to no other."""
     plan = _plan(session, assessment)
