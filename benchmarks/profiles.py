@@ -35,8 +35,7 @@ from app.db.migrations import migrate  # noqa: E402
 from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot  # noqa: E402
 from app.demo import DEMO_TEAM, create_demo, reset_demo_consultant  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.reports import pdf  # noqa: E402
-from app.web.routes import reports  # noqa: E402
+from app.reports import worker  # noqa: E402
 from benchmarks.demo import answer_everything  # noqa: E402
 from tests.workshop import CSRF  # noqa: E402
 
@@ -130,7 +129,7 @@ async def _run(folder: Path, participants: int, lines: int) -> None:
         radar = view(f"/assessments/{assessment}/charts/radar.svg")
         await _profile("radar chart, first view after a change (x5)", lines, [save, radar] * 5)
         # The route renders in a fresh process; here in this one, so the profile sees it.
-        reports.render_pdf_in_worker = lambda data, time_limit=0: pdf.render_pdf(data)
+        worker.render_in_worker = lambda render, data, time_limit=0: render(data)
         report = view(f"/assessments/{assessment}/report.pdf")
         await _profile(
             "board report, first request (rendered in this process)", lines, [save, report]
