@@ -48,12 +48,13 @@ RESPONSES = [
     Response(2, f"{HOSTILE} group B", ANSWERS),
 ]
 RESULTS = score_assessment(FRAMEWORK, RESPONSES)
+AREAS = {area.area_id: area.score for area in RESULTS.areas()}  # a heatmap column
 NOBODY = score_assessment(FRAMEWORK, [Response(1, "", {})])
 CHARTS: dict[str, Callable[[str], bytes]] = {
     "radar": lambda fmt: charts.radar_chart(RESULTS, FRAMEWORK, fmt),
     "layers": lambda fmt: charts.layer_bars(RESULTS, FRAMEWORK, fmt),
     "gaps": lambda fmt: charts.gap_ranking(RESULTS, FRAMEWORK, fmt),
-    "heatmap": lambda fmt: charts.heatmap([(f"{HOSTILE} person", RESULTS)], FRAMEWORK, fmt),
+    "heatmap": lambda fmt: charts.heatmap([(f"{HOSTILE} person", AREAS)], FRAMEWORK, fmt),
     "groups": lambda fmt: charts.group_radar(segment(FRAMEWORK, RESPONSES), FRAMEWORK, fmt),
     "timeline": lambda fmt: charts.roadmap_timeline([(f"{HOSTILE} plan", 0, None)], fmt),
 }
