@@ -66,6 +66,8 @@ def discard_worker() -> None:
     with _spare_lock:
         spare, _spare = _spare, None
     if spare is not None:
+        for process in list(spare._processes.values()):
+            process.terminate()  # it holds no render: at most its warm-up
         spare.shutdown(wait=False, cancel_futures=True)
 
 

@@ -224,5 +224,8 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     ahead[0].join(timeout=60)
     assert not ahead[0].is_alive()  # one render per process, as with a fresh one
     prepare_worker()
+    waiting = list(worker._spare._processes.values())
     discard_worker()
     assert worker._spare is None
+    waiting[0].join(timeout=60)
+    assert not waiting[0].is_alive()  # a stopping server leaves no render process behind
