@@ -30,6 +30,9 @@ from app.domain.loading import (
 )
 from app.domain.text import Email, OptionalName, TokenName
 
+# Seconds a stopping server waits for open requests; live workshop streams never end by
+# themselves, and phones reconnect to another worker (or the restarted one) on their own.
+GRACE = 5
 T = TypeVar("T")
 IMAGE_FORMATS = ("svg", "png")
 
@@ -106,6 +109,7 @@ def serve(
         # would believe any local process.
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": settings.trusted_proxies or "",
+        "timeout_graceful_shutdown": GRACE,
     }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
@@ -337,6 +341,7 @@ def _export(assessment_id: int, export_format: str, output: Path, prepared_by: s
     from app.reports.registry import EXPORTS
 
     chosen = _registered(EXPORTS, export_format, "format")
+    prepared_by = _checked("prepared-by", prepared_by, OptionalName)
     with _database() as session:
         assessment = _assessment(session, assessment_id)
         _write(

@@ -35,6 +35,9 @@ from app.web.routes import (
     results,
     roadmap,
     upgrades,
+    workshop,
+    workshop_present,
+    workshop_vote,
 )
 from app.web.security import install_security_headers
 
@@ -84,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports,
         exports,
         answering,
+        workshop,
+        workshop_present,
+        workshop_vote,
         account,
         admin,
         branding,

@@ -14,15 +14,16 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.db import branding, repository, roadmaps
+from app.db import branding, repository, roadmaps, workshops
 from app.db.models import Assessment, Organisation
 from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
+from app.domain.agreed import Comparisons, in_force
 from app.domain.framework import Framework
-from app.domain.roadmap import Initiative, PlannedItem, build_roadmap
+from app.domain.roadmap import Initiative, PlannedItem
 from app.domain.scoring import PersonColumn, Results, Segments
 from app.reports.exports import ExportParticipant
-from app.reports.pdf import ReportData, ReportParticipant
+from app.reports.pdf import ReportData, ReportParticipant, WorkshopReport
 from app.reports.registry import ExportFormat
 
 
@@ -46,7 +47,7 @@ def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedIt
 
 
 def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedItem]:
-    """The roadmap the gaps propose, shown while none has been drafted."""
+    """The roadmap the gaps (and the workshop's notes) propose, while none has been drafted."""
     return [
         PlannedItem(
             i.title,
@@ -65,8 +66,9 @@ def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedIt
 
 
 def drafted(assessment: Assessment, data: AssessmentResults) -> list[Initiative]:
-    """The roadmap the gaps propose, by the framework's own actions and layer sequencing."""
-    return build_roadmap(data.results, roadmaps.importance_of(assessment), framework=data.framework)
+    """The roadmap the headline's gaps propose (the agreed baseline once there is one), by the
+    framework's own actions and layer sequencing, with the workshop's notes and parked items."""
+    return data.draft_roadmap(roadmaps.importance_of(assessment))
 
 
 class ChartData:
@@ -80,6 +82,7 @@ class ChartData:
         self.version = self._data.version  # the data version: the key of the charts' disk cache
         self.framework = self._data.framework
         self.results = self._data.results
+        self.agreed = self._data.agreed_baseline  # the agreed baseline, once there is one
 
     @property
     def segments(self) -> Segments:
@@ -132,6 +135,7 @@ def report_data_of(
         prepared_on=f"{date.today():%-d %B %Y}",
         framework=data.framework,
         results=data.results,
+        agreed=data.agreed_baseline,
         segments=data.segments,
         people=data.people,
         roadmap=tuple(stored or _proposed(assessment, data)),
@@ -146,6 +150,24 @@ def report_data_of(
         narrative=repository.narrative_of(assessment),
         brand=branding.brand_of(session=session, organisation=organisation),
         paper=paper,
+        workshop=_workshop_report(session, assessment, data),
+    )
+
+
+def _workshop_report(
+    session: Session, assessment: Assessment, data: AssessmentResults
+) -> WorkshopReport | None:
+    if data.agreement is None:
+        return None
+    held = workshops.workshops_of(session=session, assessment=assessment)
+    attendance = workshops.attendance_of(session=session, assessment_id=assessment.id or 0)
+    return WorkshopReport(
+        sessions=tuple((w.title, f"{w.created_at:%-d %B %Y}") for w in reversed(held)),
+        attendees=tuple(sorted(attendance.items())),
+        discussed=workshops.discussed_count(session=session, assessment_id=assessment.id or 0),
+        comparisons=data.agreement.comparisons,
+        decisions=tuple(in_force(data.agreement.decided)),
+        texts={c.criterion_id: c.text for c in data.results.criteria()},
     )
 
 
@@ -176,6 +198,10 @@ class AssessmentExport:
     @property
     def results(self) -> Results:
         return self._data.results
+
+    @property
+    def agreement(self) -> Comparisons | None:
+        return self._data.agreement.comparisons if self._data.agreement else None
 
     @cached_property
     def participants(self) -> list[ExportParticipant]:

@@ -303,3 +303,17 @@ def test_validate_compares_with_the_versions_stored_in_the_database(tmp_path: Pa
         "give the changed file a new version"
     )
     assert f"{folder / 'mini.yaml'}: ok" in after.stdout
+
+
+@pytest.mark.parametrize("command", ["report", "deck", "export"])
+def test_prepared_by_follows_the_text_rule_in_every_command_that_takes_it(
+    tmp_path: Path, command: str
+) -> None:
+    assert gapwise("demo", data_dir=tmp_path).returncode == 0
+    fmt = ["--format", "pptx"] if command == "export" else []
+
+    output = str(tmp_path / "x")
+    nul = gapwise(command, "1", *fmt, "-o", output, "--prepared-by", "a\x00b", data_dir=tmp_path)
+
+    assert nul.returncode == 2
+    assert nul.stderr == "gapwise: prepared-by: must not contain NUL characters\n"

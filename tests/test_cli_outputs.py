@@ -22,7 +22,8 @@ def test_chart_and_export_commands_read_the_registries(tmp_path: Path) -> None:
     assert exported.returncode == 0 and export.read_bytes().startswith(b"\xef\xbb\xbfparticipant")
     assert no_chart.returncode == 2
     assert no_chart.stderr.strip() == (
-        "gapwise: name: use one of radar, layers, gaps, groups, heatmap, timeline, not 'pie'"
+        "gapwise: name: use one of radar, radar-agreed, layers, gaps, groups, heatmap, "
+        "timeline, not 'pie'"
     )
     assert no_format.returncode == 2
     assert (

@@ -5,6 +5,7 @@ all save answers at once. Shared by the concurrency test and benchmarks/workshop
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from collections import Counter
@@ -183,3 +184,27 @@ def one_answer_each(load: Load, stored: dict[tuple[str, str], tuple[int, ...]]) 
     """Exactly one stored answer per participant and criterion, holding the last levels sent."""
     expected = {key: (1, *levels) for key, levels in load.last_saved.items()}
     return bool(expected) and stored == expected
+
+
+@dataclass
+class Screen:
+    """What one live workshop stream received: (arrival time, state) in order."""
+
+    name: str
+    states: list[tuple[float, dict]] = field(default_factory=list)
+
+    def first(self, after: float, test) -> float | None:
+        return next((t for t, s in self.states if t >= after and test(s)), None)
+
+
+async def follow(client: httpx2.AsyncClient, path: str, screen: Screen, ready: asyncio.Event):
+    """Read a live workshop stream into `screen` until cancelled."""
+    async with client.stream("GET", path, timeout=None) as response:
+        ready.set()
+        data = ""
+        async for line in response.aiter_lines():
+            if line.startswith("data: "):
+                data = line[6:]
+            elif line == "" and data:
+                screen.states.append((time.perf_counter(), json.loads(data)["state"]))
+                data = ""

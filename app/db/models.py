@@ -3,9 +3,10 @@
 What a delete takes with it (each foreign key's `ondelete`; the database applies it, on SQLite
 too, where every connection turns foreign keys on):
 - an organisation: its assessments (and everything below them) and its memberships;
-- an assessment: its participants, their answers and invite links, and its roadmap;
-- a participant: their answers, archived answers and invite links (removal and erasure
-  requests);
+- an assessment: its participants, their answers and invite links, its roadmap, and its
+  workshops with their agendas, decisions, votes and joins;
+- a participant: their answers, archived answers, invite links, workshop votes and
+  confirmed joins (removal and erasure requests; what a workshop agreed stays);
 - a user: their memberships, sessions and API tokens;
 - audit events are never deleted with what they describe: the link is set to NULL, the
   actor's email and the detail text stay;
@@ -18,7 +19,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.domain.policy import Role as Role  # stored on each user; re-exported for callers
@@ -31,6 +32,7 @@ from app.domain.text import (
     MAX_TITLE,
     MAX_TOKEN_NAME,
 )
+from app.domain.workshop import ItemStatus, Outcome
 
 # Ids are INTEGER columns: PostgreSQL holds up to 2**31 - 1 there (SQLite more). A larger id
 # from outside is refused before it reaches a query, where PostgreSQL would fail on it.
@@ -131,6 +133,10 @@ class Assessment(SQLModel, table=True):
     # Bumped in the same transaction as every write that changes what its pages, charts,
     # exports or report show (see repository.mark_changed): the key of every cache of them.
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Groups with fewer people than this are never shown on their own (see shown_groups).
+    anonymity_threshold: int = Field(
+        default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
+    )
     # The consultant's own wording of the invitation and reminder emails; empty: the default.
     invite_text: str = Field(
         default="", sa_column=Column(Text, nullable=False, default="", server_default="")
@@ -332,3 +338,101 @@ class RoadmapItem(SQLModel, table=True):
     )
     position: int = 0
     updated_at: datetime = _timestamp()
+
+
+class WorkshopStatus(StrEnum):
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Workshop(SQLModel, table=True):
+    """A live session in which the room votes on an agenda of criteria and agrees a baseline.
+
+    `version` goes up with every change (a vote, a move, a reveal, a join) in the same
+    transaction: the live streams of every worker poll it to know when to send an update.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=200)
+    status: WorkshopStatus = Field(default=WorkshopStatus.LIVE, sa_type=String(10))
+    join_code: str = Field(unique=True, max_length=12)
+    current_item_id: int | None = None
+    version: int = 0
+    created_at: datetime = _timestamp()
+    ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WorkshopItem(SQLModel, table=True):
+    """One criterion on a workshop's agenda, and what the room decided about it."""
+
+    __tablename__ = "workshop_item"
+    __table_args__ = (UniqueConstraint("workshop_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The unique constraint (workshop_id, criterion_id) indexes workshop_id.
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    position: int = 0
+    criterion_id: str = Field(max_length=80)
+    status: ItemStatus = Field(default=ItemStatus.WAITING, sa_type=String(10))
+    round: int = 0
+    round_started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    outcome: Outcome = Field(default=Outcome.NONE, sa_type=String(10))
+    agreed_current: int | None = None
+    agreed_target: int | None = None
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WorkshopVote(SQLModel, table=True):
+    """One participant's vote in one round of an item; a later round is a new row."""
+
+    __tablename__ = "workshop_vote"
+    __table_args__ = (UniqueConstraint("item_id", "participant_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The unique constraint (item_id, participant_id, round) indexes item_id.
+    item_id: int = Field(foreign_key="workshop_item.id", ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", index=True)
+    round: int
+    current: int
+    target: int
+    updated_at: datetime = _timestamp()
+
+
+class JoinStatus(StrEnum):
+    WAITING = "waiting"
+    CONFIRMED = "confirmed"
+    REFUSED = "refused"
+
+
+class WorkshopJoin(SQLModel, table=True):
+    """Someone who joined with the workshop's code, until the consultant says who they are.
+
+    The phone keeps a secret (only its hash is stored); once confirmed it votes as that
+    participant.
+    """
+
+    __tablename__ = "workshop_join"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=200)
+    token_hash: str = Field(unique=True, max_length=64)
+    status: JoinStatus = Field(default=JoinStatus.WAITING, sa_type=String(10))
+    participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", ondelete="CASCADE"
+    )
+    address: str = Field(default="", max_length=64)
+    created_at: datetime = _timestamp()
+
+
+class JoinAttempt(SQLModel, table=True):
+    """A join code typed wrong (or no longer valid), counted per address to slow guessing."""
+
+    __tablename__ = "join_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(index=True, max_length=64)
+    attempted_at: datetime = _timestamp(index=True)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlmodel import Session
 
-from app.db import repository
+from app.db import repository, workshops
 from app.db.models import Assessment
+from app.domain.agreed import (
+    Agreed,
+    Comparisons,
+    Decided,
+    agreed_levels,
+    baseline,
+    compare,
+    parked,
+    with_workshop,
+)
 from app.domain.framework import Framework
+from app.domain.roadmap import Initiative, build_roadmap
 from app.domain.scoring import (
     PersonColumn,
     Response,
@@ -22,6 +34,17 @@ from app.domain.scoring import (
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """What the assessment's workshops decided, and the baseline it makes."""
+
+    decided: tuple[Decided, ...]  # every decided or noted item, oldest first
+    agreed: dict[str, Agreed]  # the agreed levels in force, by criterion id
+    baseline: Results  # agreed where agreed, individual elsewhere
+    comparisons: Comparisons
+    parked: tuple[Decided, ...]
+
+
+@dataclass(frozen=True)
 class AssessmentResults:
     """Scores at one data version. The parts only some pages show (groups, the heatmap) are
     computed the first time one is asked for, then kept with the rest."""
@@ -31,6 +54,7 @@ class AssessmentResults:
     invited: int
     results: Results
     responses: list[Response] = field(repr=False, compare=False)
+    agreement: Agreement | None = None  # None until a workshop decides something
 
     @cached_property
     def segments(self) -> Segments:
@@ -40,6 +64,24 @@ class AssessmentResults:
     def people(self) -> tuple[PersonColumn, ...]:
         """Each participant who scored, labelled by group and numbered, never named."""
         return _people(self.framework, self.responses)
+
+    @property
+    def agreed_baseline(self) -> Results | None:
+        """The baseline once a workshop has agreed the levels of any criterion; else None."""
+        return self.agreement.baseline if self.agreement and self.agreement.agreed else None
+
+    @property
+    def headline(self) -> Results:
+        """What drives the headline and the roadmap: the agreed baseline once there is one."""
+        agreed = self.agreed_baseline
+        return self.results if agreed is None else agreed
+
+    def draft_roadmap(self, importance: Mapping[str, float]) -> list[Initiative]:
+        """Initiatives from the headline's gaps, with the workshop's notes and parked items."""
+        initiatives = build_roadmap(self.headline, importance, framework=self.framework)
+        if self.agreement is None:
+            return initiatives
+        return with_workshop(initiatives, self.agreement.decided, self.headline)
 
 
 RECENT = 32  # assessments whose latest results stay in memory
@@ -53,12 +95,14 @@ def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults
     if key not in _recent:
         framework = repository.framework_of_assessment(session=session, assessment=assessment)
         responses = repository.responses_of(session=session, assessment=assessment)
+        results = score_assessment(framework, responses)
         _recent[key] = AssessmentResults(
             framework=framework,
             version=version,
             invited=len(responses),
-            results=score_assessment(framework, responses),
+            results=results,
             responses=responses,
+            agreement=_agreement(session, assessment, results, framework),
         )
         while len(_recent) > RECENT:
             _recent.pop(next(iter(_recent)), None)
@@ -74,3 +118,20 @@ def _people(framework: Framework, responses: list[Response]) -> tuple[PersonColu
         counts[group] = counts.get(group, 0) + 1
         columns.append((f"{group} {counts[group]}", person.areas))
     return tuple(columns)
+
+
+def _agreement(
+    session: Session, assessment: Assessment, results: Results, framework: Framework
+) -> Agreement | None:
+    decided = workshops.decisions_of(session=session, assessment_id=assessment.id or 0)
+    if not decided:
+        return None
+    agreed = agreed_levels(decided)
+    agreed_baseline = baseline(results, agreed, framework)
+    return Agreement(
+        decided=tuple(decided),
+        agreed=agreed,
+        baseline=agreed_baseline,
+        comparisons=compare(results, agreed_baseline, agreed),
+        parked=tuple(parked(decided)),
+    )

@@ -51,6 +51,10 @@ class Action(Enum):
     REMIND_PARTICIPANTS = ("remind participants who have not submitted", _CONSULTANTS)
     REMOVE_PARTICIPANTS = ("remove participants and their answers", _CONSULTANTS)
     EDIT_ROADMAP = ("draft and edit the roadmap and the importance of areas", _CONSULTANTS)
+    RUN_WORKSHOPS = (
+        "start, present and end live workshops, confirm who joined, record what was agreed",
+        _CONSULTANTS,
+    )
     WRITE_NARRATIVE = ("write the report's narrative, key messages, recommendations", _CONSULTANTS)
     SET_CLIENT_LOGO = ("upload and remove an organisation's logo", _CONSULTANTS)
     UPLOAD_FRAMEWORKS = ("upload framework files (shared by the whole instance)", _CONSULTANTS)
@@ -60,6 +64,7 @@ class Action(Enum):
     SEE_EVERY_ORGANISATION = ("see every organisation without being a member", _ADMINS)
     ADMINISTER = ("manage users and their sessions, read the instance's audit log", _ADMINS)
     ANSWER = ("answer their own questionnaire", _PARTICIPANTS)
+    VOTE = ("vote in their assessment's live workshop", _PARTICIPANTS)
 
     def __init__(self, description: str, allowed: frozenset[str]) -> None:
         self.description = description

@@ -42,6 +42,17 @@ class Figures:
             return f"{high.current_percent - low.current_percent:.0f} pts"
         return f"{(high.current or 0) - (low.current or 0):.{levels.decimals}f}"
 
+    def difference(self, new: Score, old: Score, which: str = "current") -> str:
+        """`new - old` with its sign (`which` is "current" or "target"): in levels where both
+        are written in the same levels, else in percentage points; 0 where it rounds to 0."""
+        levels = self.levels(new)
+        a, b = getattr(new, which), getattr(old, which)
+        if levels is None or new.levels != old.levels or a is None or b is None:
+            points = round(getattr(new, f"{which}_percent") - getattr(old, f"{which}_percent"))
+            return f"{points:+.0f} pts" if points else "0 pts"
+        change = round(a - b, levels.decimals)
+        return f"{change:+.{levels.decimals}f}" if change else "0"
+
     def gap_unit(self, score: Score) -> str:
         return "levels" if self.levels(score) else "of the range"
 

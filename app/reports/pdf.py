@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.domain import narrative
+from app.domain.agreed import Comparisons, Decided
 from app.domain.branding import Brand
 from app.domain.framework import Framework
 from app.domain.levels import number
@@ -43,7 +44,7 @@ from app.reports.dots import Scale, area_dots
 from app.reports.figures import Figures
 from app.reports.method import method_of
 from app.reports.prose import prose
-from app.reports.registry import charts_in_report
+from app.reports.registry import charts_in_report, headline
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
@@ -66,6 +67,18 @@ class ReportParticipant:
 
 
 @dataclass(frozen=True)
+class WorkshopReport:
+    """What the assessment's workshops did, for the report's Workshop chapter."""
+
+    sessions: tuple[tuple[str, str], ...]  # (title, date)
+    attendees: tuple[tuple[str, int], ...]  # (group, how many voted)
+    discussed: int
+    comparisons: Comparisons
+    decisions: tuple[Decided, ...]  # the decision in force per criterion
+    texts: dict[str, str]  # criterion id -> text
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows; plain data, so it can travel to the worker process."""
 
@@ -77,7 +90,7 @@ class ReportData:
     prepared_by: str
     prepared_on: str
     framework: Framework
-    results: Results
+    results: Results  # the individual ratings
     segments: Segments
     people: tuple[PersonColumn, ...]  # each participant who scored, named by group
     roadmap: tuple[PlannedItem, ...]
@@ -87,6 +100,8 @@ class ReportData:
     narrative: Narrative = Narrative()
     brand: Brand = Brand()
     paper: str = "A4"
+    agreed: Results | None = None  # the agreed baseline: the report's headline once there is one
+    workshop: WorkshopReport | None = None
 
 
 class SafeUrlFetcher(URLFetcher):
@@ -146,8 +161,9 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
         for chart in shown
     }
     intents = {area.id: area.intent for area in data.framework.areas()}
+    shown = headline(data)  # the agreed baseline once there is one
     areas = list(data.results.areas())
-    quotes_of = {area.area_id: _quotes(area, data.comments) for area in areas}
+    quotes_of = {area.area_id: _quotes(area, data.comments) for area in shown.areas()}
     logos = {
         name: _data_uri(logo.content, logo.media_type.split("/")[1])
         for name, logo in (("consultancy", data.brand.logo), ("client", data.brand.client_logo))
@@ -158,13 +174,14 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
         .get_template("report.html")
         .render(
             data=data,
+            shown=shown,
             charts=sections,
             images=images,
             intents=intents,
             quotes_of=quotes_of,
             horizons=HORIZONS,
-            top_gaps=top_gaps(data.results),
-            top_strengths=top_strengths(data.results, 3),
+            top_gaps=top_gaps(shown),
+            top_strengths=top_strengths(shown, 3),
             disagreements=disagreements(data.results)[:5],
             dots={a.area_id: area_dots(a, framework, data.brand.accent) for a in areas},
             scales={a.area_id: Scale.of(a, framework) for a in areas},

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from app.domain.agreed import Comparisons
 from app.domain.framework import Framework
 from app.domain.roadmap import PlannedItem
 from app.domain.scoring import PersonColumn, Results, Segments
@@ -31,7 +32,9 @@ class ChartSource(Protocol):
     @property
     def framework(self) -> Framework: ...
     @property
-    def results(self) -> Results: ...
+    def results(self) -> Results: ...  # the individual ratings
+    @property
+    def agreed(self) -> Results | None: ...  # the agreed baseline, once a workshop agreed any
     @property
     def segments(self) -> Segments: ...
     @property
@@ -53,6 +56,8 @@ class ExportSource(Protocol):
     def framework(self) -> Framework: ...
     @property
     def results(self) -> Results: ...
+    @property
+    def agreement(self) -> Comparisons | None: ...  # agreed against individual, after a workshop
     @property
     def participants(self) -> Sequence[ExportParticipant]: ...
     @property
@@ -126,6 +131,12 @@ def charts_in_report(section: str, data: ChartSource) -> list[Chart]:
     return [c for c in CHARTS.values() if c.report == section and c.shown(data)]
 
 
+def headline(data: ChartSource) -> Results:
+    """What the headline charts show: the agreed baseline once there is one (see
+    docs/methodology.md), the individual averages before."""
+    return data.results if data.agreed is None else data.agreed
+
+
 def _timeline(data: ChartSource, image_format: str) -> bytes:
     colours = charts.layer_colours(data.results)
     layer_of = {a.area_id: a.layer_id for a in data.results.areas()}
@@ -148,6 +159,20 @@ register_chart(
         page="overview",
         report="overview",
         size="radar",
+        shown=lambda d: d.agreed is None,  # radar-agreed takes its place
+    )
+)
+register_chart(
+    Chart(
+        "radar-agreed",
+        "Radar chart of every area, agreed baseline today against target",
+        "Every area on the agreed baseline, today (dark) and target (blue): the levels the "
+        "workshop agreed, the individual average elsewhere.",
+        lambda d, f: charts.radar_chart(headline(d), d.framework, f),
+        page="overview",
+        report="overview",
+        size="radar",
+        shown=lambda d: d.agreed is not None,
     )
 )
 register_chart(
@@ -155,7 +180,7 @@ register_chart(
         "layers",
         "Bar chart of current and target by {layer}",
         "{Layers}: the mean of their areas.",
-        lambda d, f: charts.layer_bars(d.results, d.framework, f),
+        lambda d, f: charts.layer_bars(headline(d), d.framework, f),
         page="overview",
         report="overview",
         size="half",
@@ -166,7 +191,7 @@ register_chart(
         "gaps",
         "Areas ranked by gap",
         "Areas ranked by gap (target − today), coloured by {layer}.",
-        lambda d, f: charts.gap_ranking(d.results, d.framework, f),
+        lambda d, f: charts.gap_ranking(headline(d), d.framework, f),
         page="overview",
         report="overview",
         size="full",
@@ -217,6 +242,7 @@ def _workbook(source: ExportSource) -> bytes:
         results=source.results,
         participants=source.participants,
         roadmap=source.roadmap,
+        agreed=source.agreement,
     )
     return assessment_workbook(data)
 

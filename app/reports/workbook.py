@@ -1,4 +1,5 @@
-"""The assessment as a tidy Excel workbook: Summary, Scores, Answers and Roadmap sheets.
+"""The assessment as a tidy Excel workbook: Summary, Scores, Answers and Roadmap sheets, and
+after a workshop an Agreed sheet (the agreed baseline against the individual ratings).
 
 Every sheet opens ready to read: a bold header row that stays in view, filters on it, columns
 as wide as their content (long text wraps instead), names instead of ids, and scores shown to
@@ -16,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.domain.agreed import Comparisons
 from app.domain.framework import Framework
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import Results, Score
@@ -45,6 +47,7 @@ class WorkbookData:
     results: Results
     participants: Sequence[ExportParticipant]
     roadmap: Sequence[PlannedItem]
+    agreed: Comparisons | None = None  # after a workshop agreed or parked anything
 
 
 def assessment_workbook(data: WorkbookData) -> bytes:
@@ -53,6 +56,8 @@ def assessment_workbook(data: WorkbookData) -> bytes:
     _scores(book.create_sheet("Scores"), data.results)
     _answers(book.create_sheet("Answers"), data)
     _roadmap(book.create_sheet("Roadmap"), data)
+    if data.agreed is not None:
+        _agreed(book.create_sheet("Agreed"), data.agreed)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -142,6 +147,51 @@ def _roadmap(sheet: Worksheet, data: WorkbookData) -> None:
         "Actions",
     ]
     _table(sheet, headers, rows)
+
+
+AGREED_HEADERS = [
+    "Level",
+    "Name",
+    "Baseline current",
+    "Baseline target",
+    "Individual current",
+    "Individual target",
+    "Difference current",
+    "Difference target",
+    "Criteria agreed",
+    "Criteria",
+    "Baseline current %",
+    "Baseline target %",
+    "Individual current %",
+    "Individual target %",
+]
+
+
+def _agreed(sheet: Worksheet, agreed: Comparisons) -> None:
+    """Agreed baseline against individual, overall, per layer, area and agreed criterion: in
+    levels where the parts share them (empty where they are mixed), and in % of the range."""
+    rows = [
+        [
+            level,
+            row.title,
+            *_levels(row.baseline)[:2],
+            *_levels(row.individual)[:2],
+            row.difference_current,
+            row.difference_target,
+            row.agreed,
+            row.criteria,
+            *_percents(row.baseline),
+            *_percents(row.individual),
+        ]
+        for level, group in (
+            ("Overall", (agreed.overall,)),
+            ("Layer", agreed.layers),
+            ("Area", agreed.areas),
+            ("Criterion", agreed.criteria),
+        )
+        for row in group
+    ]
+    _table(sheet, AGREED_HEADERS, rows, scores=(3, 4, 5, 6, 7, 8, 11, 12, 13, 14))
 
 
 def _table(

@@ -239,6 +239,43 @@ class SegmentsPublic(_Public):
     differences: list[GroupDifferencePublic] = []
 
 
+class ComparisonPublic(_Public):
+    """The agreed baseline (agreed where agreed, individual elsewhere) against individual."""
+
+    id: str
+    title: str
+    baseline: ScorePublic | None
+    individual: ScorePublic | None
+    difference_current: float | None  # baseline - individual, in levels; null where mixed
+    difference_target: float | None
+    difference_current_points: float | None  # the same in percentage points of the range
+    difference_target_points: float | None
+    agreed_criteria: int
+    criteria: int
+
+
+class DecisionPublic(_Public):
+    criterion_id: str
+    outcome: Literal["agreed", "parked"]
+    agreed_current: int | None
+    agreed_target: int | None
+    rationale: str
+    notes: str
+    workshop: str  # the title of the workshop that decided
+    decided_on: str
+
+
+class AgreementPublic(_Public):
+    """What workshops agreed, kept beside the individual results (never in place of them)."""
+
+    overall: ComparisonPublic
+    layers: list[ComparisonPublic]
+    areas: list[ComparisonPublic]
+    criteria: list[ComparisonPublic]  # the agreed criteria
+    decisions: list[DecisionPublic]  # the decision in force per criterion, agreed or parked
+    baseline: ResultsPublic
+
+
 class AssessmentResultsPublic(_Public):
     """The whole score tree of an assessment; see docs/methodology.md for how it is computed."""
 
@@ -255,3 +292,5 @@ class AssessmentResultsPublic(_Public):
     disagreements: list[str]  # flagged criterion ids, widest spread first
     results: ResultsPublic
     segments: SegmentsPublic
+    headline: Literal["agreed baseline", "individual"]  # which one the headline uses
+    agreement: AgreementPublic | None  # null until a workshop decides something

@@ -10,12 +10,20 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.db import organisations, repository, roadmaps
-from app.db.models import Assessment, AssessmentStatus, Participant, RoadmapStatus
+from app.db import organisations, repository, roadmaps, workshops
+from app.db.models import (
+    Assessment,
+    AssessmentStatus,
+    Participant,
+    RoadmapStatus,
+    Workshop,
+    WorkshopItem,
+)
 from app.db.results import AssessmentResults, results_of
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import Initiative
 from app.domain.scoring import Score
+from app.domain.workshop import Decision, ItemState, ItemStatus, Outcome
 
 FIRST, SECOND = "ld-customer-strategy", "cm-cross-channel-ownership"
 
@@ -100,6 +108,55 @@ def _initiative() -> Initiative:
     )
 
 
+def _in_workshop(change: Callable[[Session, Workshop, WorkshopItem], object]):
+    """A change to the assessment's workshop as its routes make it: claimed first."""
+
+    def write(session: Session, assessment: Assessment, participant: Participant) -> None:
+        workshop = workshops.live_workshop_of(session=session, assessment_id=assessment.id)
+        workshops.claim(session=session, workshop_id=workshop.id)
+        change(session, workshop, workshops.items_of(session=session, workshop_id=workshop.id)[0])
+
+    return write
+
+
+def _confirm_a_join(session: Session, workshop: Workshop, participant_id: int) -> None:
+    workshops.start_join(session=session, workshop=workshop, name="Ann", address="127.0.0.1")
+    join = workshops.joins_of(session=session, workshop_id=workshop.id)[-1]
+    workshops.settle_join(session=session, join=join, participant_id=participant_id)
+
+
+WORKSHOP_WRITES: dict[str, Callable[[Session, Workshop, WorkshopItem], object]] = {
+    "open an agenda item": lambda s, w, i: workshops.go_to(session=s, workshop=w, item=i),
+    "lock an item": lambda s, w, i: workshops.set_state(
+        session=s, item=i, state=ItemState(ItemStatus.LOCKED, 1)
+    ),
+    "vote": lambda s, w, i: workshops.save_vote(
+        session=s, item=i, participant_id=_first_participant(s, w), current=2, target=4
+    ),
+    "agree an item": lambda s, w, i: workshops.decide(
+        session=s, item=i, decision=Decision(Outcome.AGREED, 2, 3, "We said so.")
+    ),
+    "park an item": lambda s, w, i: workshops.decide(
+        session=s, item=i, decision=Decision(Outcome.PARKED)
+    ),
+    "note actions": lambda s, w, i: workshops.set_notes(session=s, item=i, notes="Hire."),
+    "add to the agenda": lambda s, w, i: workshops.add_items(
+        session=s, workshop_id=w.id, criterion_ids=["ld-strategy-understood"]
+    ),
+    "reorder the agenda": lambda s, w, i: workshops.set_order(
+        session=s, workshop_id=w.id, item_ids=[i.id]
+    ),
+    "take an item off": lambda s, w, i: workshops.remove_item(session=s, item=i),
+    "join with the code": lambda s, w, i: _confirm_a_join(s, w, _first_participant(s, w)),
+    "end the workshop": lambda s, w, i: workshops.end_workshop(session=s, workshop=w),
+}
+
+
+def _first_participant(session: Session, workshop: Workshop) -> int:
+    assessment = session.get(Assessment, workshop.assessment_id)
+    return repository.participants_of(session=session, assessment=assessment)[0].id
+
+
 WRITES: dict[str, Callable[[Session, Assessment, Participant], object]] = {
     "save an answer": lambda s, a, p: repository.save_answer(
         session=s, participant=p, choice=AnswerChoice(FIRST, 3, 3)
@@ -168,6 +225,10 @@ WRITES: dict[str, Callable[[Session, Assessment, Participant], object]] = {
     "rename the organisation": lambda s, a, p: organisations.rename_organisation(
         session=s, organisation=repository.organisation_of(session=s, assessment=a), name="Acme Ltd"
     ),
+    "start a workshop": lambda s, a, p: workshops.create_workshop(
+        session=s, assessment=a, title="Second", criterion_ids=[SECOND]
+    ),
+    **{name: _in_workshop(change) for name, change in WORKSHOP_WRITES.items()},
 }
 
 
@@ -177,6 +238,9 @@ def test_every_write_moves_the_data_version(engine: Engine, people, write) -> No
     with Session(engine) as session:
         own = session.get(Assessment, assessment.id)
         roadmaps.add_item(session=session, assessment=own, title="First", horizon=0)
+        workshops.create_workshop(
+            session=session, assessment=own, title="Baseline", criterion_ids=[FIRST, SECOND]
+        )
         session.commit()
     with Session(engine) as session:
         before = repository.data_version(session.get(Assessment, assessment.id))

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.db import accounts, repository
+from app.db import accounts, repository, workshops
 from app.db.engine import make_engine
 from app.db.migrations import migrate
 from app.db.models import (
@@ -19,7 +19,12 @@ from app.db.models import (
     InviteToken,
     Participant,
     RoadmapItem,
+    Workshop,
+    WorkshopItem,
+    WorkshopJoin,
+    WorkshopVote,
 )
+from app.domain.workshop import Decision, Outcome
 from tests.databases import database_for
 from tests.factories import Tenant
 
@@ -72,6 +77,61 @@ def test_removing_an_assessment_removes_everything_in_it_but_keeps_the_audit_log
     assert _count(session, InviteToken, participant_id=participant_id) == 0
     assert _count(session, AuditEvent, organisation_id=organisation_id) == 1
     assert _count(session, Participant, assessment_id=other_assessment_id) == 1
+
+
+def _workshop_with_a_vote(session: Session, own: Tenant) -> tuple[int, int]:
+    """A workshop on the tenant's assessment: one agreed item, the participant's vote on it,
+    and their confirmed join; returns the workshop's and the item's ids."""
+    framework = repository.framework_of_assessment(session=session, assessment=own.assessment)
+    workshop = workshops.create_workshop(
+        session=session,
+        assessment=own.assessment,
+        title="Baseline",
+        criterion_ids=[next(framework.criteria()).id],
+    )
+    item = workshops.items_of(session=session, workshop_id=workshop.id)[0]
+    workshops.go_to(session=session, workshop=workshop, item=item)
+    workshops.save_vote(
+        session=session, item=item, participant_id=own.participant.id, current=2, target=4
+    )
+    workshops.decide(session=session, item=item, decision=Decision(Outcome.AGREED, 2, 4))
+    workshops.start_join(session=session, workshop=workshop, name="Ann", address="")
+    join = workshops.joins_of(session=session, workshop_id=workshop.id)[0]
+    workshops.settle_join(session=session, join=join, participant_id=own.participant.id)
+    accounts.record(session=session, action="workshop started", organisation_id=own.organisation.id)
+    session.commit()
+    return workshop.id, item.id
+
+
+def test_removing_a_participant_removes_their_votes_and_join_not_what_was_agreed(
+    session: Session, tenants: tuple[Tenant, Tenant]
+) -> None:
+    own = tenants[0]
+    workshop_id, item_id = _workshop_with_a_vote(session, own)
+
+    repository.delete_participant(session=session, participant=own.participant)
+    session.commit()
+
+    assert _count(session, WorkshopVote, item_id=item_id) == 0
+    assert _count(session, WorkshopJoin, workshop_id=workshop_id) == 0
+    agreed = session.get(WorkshopItem, item_id)
+    assert (agreed.agreed_current, agreed.agreed_target) == (2, 4)
+
+
+def test_removing_an_assessment_removes_its_workshops_but_keeps_their_audit_lines(
+    session: Session, tenants: tuple[Tenant, Tenant]
+) -> None:
+    own = tenants[0]
+    workshop_id, item_id = _workshop_with_a_vote(session, own)
+
+    repository.delete_assessment(session=session, assessment=own.assessment)
+    session.commit()
+
+    assert session.get(Workshop, workshop_id) is None
+    assert _count(session, WorkshopItem, workshop_id=workshop_id) == 0
+    assert _count(session, WorkshopVote, item_id=item_id) == 0
+    assert _count(session, WorkshopJoin, workshop_id=workshop_id) == 0
+    assert _count(session, AuditEvent, action="workshop started") == 1
 
 
 def test_an_audit_line_outlives_the_user_it_names(

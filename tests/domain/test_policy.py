@@ -21,6 +21,7 @@ EXPECTED = {
     Action.REMIND_PARTICIPANTS: {A, C},
     Action.REMOVE_PARTICIPANTS: {A, C},
     Action.EDIT_ROADMAP: {A, C},
+    Action.RUN_WORKSHOPS: {A, C},
     Action.WRITE_NARRATIVE: {A, C},
     Action.SET_CLIENT_LOGO: {A, C},
     Action.UPLOAD_FRAMEWORKS: {A, C},
@@ -30,6 +31,7 @@ EXPECTED = {
     Action.SEE_EVERY_ORGANISATION: {A},
     Action.ADMINISTER: {A},
     Action.ANSWER: {P},
+    Action.VOTE: {P},
 }
 CELLS = [(who, action) for action in Action for who in EVERYONE]
 

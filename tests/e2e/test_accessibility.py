@@ -42,6 +42,9 @@ NOT_PAGES = {
     "check_health",
     "consultancy_logo",  # images
     "client_logo",
+    "my_vote",  # a phone's own vote, as JSON
+    "vote_events",  # the live streams
+    "workshop_events",
 }
 AXE = Axe()
 # The forms as a browser without JavaScript posts them: the server then asks on a page.
@@ -177,6 +180,33 @@ def _consultant_pages(walk: Walk, server: LiveServer) -> str:
     return link
 
 
+def _workshop_pages(walk: Walk, server: LiveServer, link: str) -> None:
+    """Setup, presenter (before and during a vote), a phone voting, joining with the code;
+    then the workshop ends, so the other width's walk can start its own."""
+    page = walk.page
+    page.goto(server.url + "/organisations")
+    page.get_by_role("link", name="Customer capability baseline").first.click()
+    walk.visit("new_workshop", page.url + "/workshops/new")
+    page.get_by_role("button", name="Start the workshop").click()
+    walk.audit("show_workshop")
+    workshop = page.url.split("#")[0]
+    code = page.locator(".join-code").inner_text()
+    walk.visit("present_workshop", workshop + "/present")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".stage__where")).to_contain_text("Item 1 of")
+    walk.audit("presenter-voting", "present_workshop")
+    walk.visit("show_vote", link.replace("/p/", "/vote/"))
+    walk.visit("show_join", server.url + "/join")
+    page.get_by_label("Code").fill(code)
+    page.get_by_label("Your name").fill(f"Audit Joiner {walk.width}")
+    page.get_by_role("button", name="Join").click()
+    walk.audit("show_join_status")
+    page.goto(workshop)  # the setup page reloads itself as people join: post the end directly
+    token = page.locator("input[name='csrf_token']").first.input_value()
+    ended = page.request.post(workshop + "/end", form={"csrf_token": token})
+    assert ended.ok, ended.status
+
+
 def _participant_pages(walk: Walk, link: str) -> None:
     walk.visit("start_answering", link)
     walk.visit("answer_area", link + "/areas/leadership-direction")
@@ -193,6 +223,7 @@ def test_every_page_passes_axe_core_without_serious_violations(
     walk.visit("show_login", audited.url + "/login")
     _sign_in(walk.page, audited, audited.demo_email, audited.demo_password)
     link = _consultant_pages(walk, audited)
+    _workshop_pages(walk, audited, link)
     _participant_pages(walk, link)
     admin = _context(browser, width)
     admin_walk = Walk(admin.new_page(), width)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from pptx import Presentation
 from sqlmodel import Session, select
 
 from app.db import repository, roadmaps
@@ -264,8 +265,12 @@ def test_every_export_answers_for_text_stored_before_cleaning(
     xlsx = client.get(f"{base}/export/xlsx")
     csv_file = client.get(f"{base}/export/csv")
     json_file = client.get(f"{base}/export/json")
+    deck = client.get(f"{base}/export/pptx")
 
-    assert [r.status_code for r in (xlsx, csv_file, json_file)] == [200, 200, 200]
+    assert [r.status_code for r in (xlsx, csv_file, json_file, deck)] == [200] * 4
+    slides = Presentation(io.BytesIO(deck.content)).slides
+    shown = " ".join(s.text_frame.text for p in slides for s in p.shapes if s.has_text_frame)
+    assert "secret comment of Acme" in shown and "\x07" not in shown
     book = load_workbook(io.BytesIO(xlsx.content))
     comments = [row[11] for row in book["Answers"].iter_rows(min_row=2, values_only=True)]
     assert "'=1+1 bell escape" + ("" if ON_POSTGRES else " nul") in comments

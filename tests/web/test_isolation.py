@@ -9,11 +9,12 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.db import accounts, repository, roadmaps
+from app.db import accounts, repository, roadmaps, workshops
 from app.db.models import ApiToken, RoadmapItem
 from tests.factories import Tenant, csrf_from, sign_in
 
 SHARED = {"framework_id", "snapshot_id"}  # frameworks are the instance's, not a tenant's data
+LINKS = {"invite_token", "voter_token", "join_token"}  # a participant's links: no account
 
 
 def flatten(routes: list) -> list:
@@ -35,9 +36,34 @@ def id_routes(client: TestClient) -> list[tuple[str, str, set[str]]]:
     return routes
 
 
+def victim_workshop(session: Session, victim: Tenant) -> tuple[int, int, int]:
+    """The victim's live workshop (made once), one of its agenda items, one person who joined."""
+    workshop = workshops.live_workshop_of(session=session, assessment_id=victim.assessment.id)
+    if workshop is None:
+        workshop = workshops.create_workshop(
+            session=session,
+            assessment=victim.assessment,
+            title="secret comment of the workshop",
+            criterion_ids=["cm-cross-channel-ownership"],
+        )
+        workshops.start_join(
+            session=session, workshop=workshop, name="secret comment of", address=""
+        )
+        session.commit()
+    item = workshops.items_of(session=session, workshop_id=workshop.id)[0]
+    join = workshops.joins_of(session=session, workshop_id=workshop.id)[0]
+    return workshop.id, item.id, join.id
+
+
 def victim_ids(session: Session, victim: Tenant) -> dict[str, object]:
     token = session.exec(select(ApiToken).where(ApiToken.user_id == victim.consultant.id)).one()
+    workshop_id, agenda_item_id, join_id = victim_workshop(session, victim)
     return {
+        "workshop_id": workshop_id,
+        "agenda_item_id": agenda_item_id,
+        "join_id": join_id,
+        "voter_token": "not-a-real-voter-token-but-long-enough-to-look-like-one",
+        "join_token": "not-a-real-join-token-but-long-enough-to-look-like-one",
         "organisation_id": victim.organisation.id,
         "assessment_id": victim.assessment.id,
         "participant_id": victim.participant.id,
@@ -123,7 +149,14 @@ def test_own_container_with_the_other_tenants_inner_id_is_404(
 
     walked = 0
     for method, path, params in id_routes(client):
-        if not params & {"participant_id", "user_id", "token_id", "item_id"}:
+        if not params & {
+            "participant_id",
+            "user_id",
+            "token_id",
+            "item_id",
+            "agenda_item_id",
+            "join_id",
+        }:
             continue
         walked += 1
         response = call(client, method, path.format(**mixed))
@@ -152,7 +185,7 @@ def test_revoked_token_gets_401_everywhere(client: TestClient, session: Session,
     headers = {"Authorization": f"Bearer {owner.token}"}
 
     for method, path, params in id_routes(client):
-        if "invite_token" in params or (method == "GET" and path.startswith("/frameworks/")):
+        if params & LINKS or (method == "GET" and path.startswith("/frameworks/")):
             continue  # participant links and the public framework browser take no token
         response = call(client, method, path.format(**own_ids), headers)
         assert response.status_code == 401, f"{method} {path}: {response.status_code}"

@@ -6,17 +6,22 @@ from fastapi import APIRouter, Request
 
 from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
-from app.db.results import results_of
+from app.db.results import Agreement, results_of
+from app.domain.agreed import Comparison, in_force
 from app.domain.scoring import DISAGREEMENT_SHARE, disagreements
 from app.web.api_models import (
+    AgreementPublic,
     AssessmentPublic,
     AssessmentResultsPublic,
+    ComparisonPublic,
+    DecisionPublic,
     FrameworkDetailPublic,
     FrameworkPublic,
     FrameworkSummaryPublic,
     OrganisationDetailPublic,
     OrganisationPublic,
     ResultsPublic,
+    ScorePublic,
     SegmentsPublic,
 )
 from app.web.deps import (
@@ -151,6 +156,11 @@ def api_get_assessment(assessment: AssessmentDep, session: SessionDep) -> Assess
 def api_get_results(assessment: AssessmentDep, session: SessionDep) -> AssessmentResultsPublic:
     """Overall, layers, areas, sub-components and criteria with current, target and gap.
 
+    `results` are the individual ratings. Once a workshop has agreed levels, `agreement`
+    holds them beside the individual averages (with the difference, per criterion and rolled
+    up per area, layer and overall) and `agreement.baseline` is the tree with agreed levels
+    where agreed: that drives the headline and the roadmap (`headline` says which is used).
+
     A score is null where nobody gave both levels; criterion statistics (n, mean, median,
     min, max, standard deviation) cover complete answers only, and `dont_know` counts the rest.
     `current_percent` and `target_percent` place a score in its range (0 at the lowest level);
@@ -171,4 +181,47 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
         disagreements=[c.criterion_id for c in disagreements(data.results)],
         results=ResultsPublic.model_validate(data.results),
         segments=SegmentsPublic.model_validate(data.segments),
+        headline="agreed baseline" if data.agreed_baseline else "individual",
+        agreement=_agreement_public(data.agreement),
+    )
+
+
+def _comparison(row: Comparison) -> ComparisonPublic:
+    return ComparisonPublic(
+        id=row.id,
+        title=row.title,
+        baseline=ScorePublic.model_validate(row.baseline) if row.baseline else None,
+        individual=ScorePublic.model_validate(row.individual) if row.individual else None,
+        difference_current=row.difference_current,
+        difference_target=row.difference_target,
+        difference_current_points=row.difference_current_points,
+        difference_target_points=row.difference_target_points,
+        agreed_criteria=row.agreed,
+        criteria=row.criteria,
+    )
+
+
+def _agreement_public(agreement: Agreement | None) -> AgreementPublic | None:
+    if agreement is None:
+        return None
+    rows = agreement.comparisons
+    return AgreementPublic(
+        overall=_comparison(rows.overall),
+        layers=[_comparison(r) for r in rows.layers],
+        areas=[_comparison(r) for r in rows.areas],
+        criteria=[_comparison(r) for r in rows.criteria],
+        decisions=[
+            DecisionPublic(
+                criterion_id=d.criterion_id,
+                outcome=str(d.outcome),
+                agreed_current=d.current,
+                agreed_target=d.target,
+                rationale=d.rationale,
+                notes=d.notes,
+                workshop=d.workshop_title,
+                decided_on=d.decided_on,
+            )
+            for d in in_force(agreement.decided)
+        ],
+        baseline=ResultsPublic.model_validate(agreement.baseline),
     )

@@ -52,6 +52,7 @@ class ResultsPage:
     top_strengths: list[CriterionResult]
     disagreements: list[CriterionResult]
     area_titles: dict[str, str]  # criterion id -> its area's title
+    criterion_texts: dict[str, str]
     charts: dict[str, list[Chart]]  # page section -> the charts registered for it
     figures: Figures
     method: Method
@@ -68,12 +69,13 @@ def show_results(request: Request, assessment: AssessmentDep, session: SessionDe
         assessment=assessment,
         organisation=repository.organisation_of(session=session, assessment=assessment),
         data=data,
-        top_gaps=top_gaps(data.results),
-        top_strengths=top_strengths(data.results),
+        top_gaps=top_gaps(data.headline),
+        top_strengths=top_strengths(data.headline),
         disagreements=disagreements(data.results)[:10],
         area_titles={
             c.criterion_id: area.title for area in data.results.areas() for c in area.all_criteria()
         },
+        criterion_texts={c.criterion_id: c.text for c in data.results.criteria()},
         figures=Figures(data.framework),
         method=method_of(data.framework),
         charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},

@@ -146,7 +146,7 @@ def _render(
         assessment=assessment,
         rows=[EditorRow(i, shown.get(i.id or 0, _stored(i)), _drop(assessment, i)) for i in items],
         revision=roadmaps.revision(items),
-        areas=list(data.results.areas()),
+        areas=list(data.headline.areas()),
         importance=roadmaps.importance_of(assessment),
         figures=Figures(data.framework),
         method=method_of(data.framework),

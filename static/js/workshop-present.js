@@ -1,0 +1,126 @@
+// The presenter view: live stage, keyboard controls, timer, and the agree/park panel.
+(() => {
+  "use strict";
+  const main = document.querySelector("[data-presenter]");
+  if (!main || !window.GapwiseLive) return;
+  const live = window.GapwiseLive;
+  const stageBox = main.querySelector("[data-stage]");
+  const connection = main.querySelector("[data-connection]");
+  const message = document.querySelector("[data-message]");
+  const controls = document.querySelector("[data-controls] form");
+  const decision = document.querySelector("[data-decision]");
+  const toggle = document.querySelector("[data-toggle-decision]");
+  const decisionForm = document.querySelector("[data-decision-form]");
+  const notesForm = document.querySelector("[data-notes-form]");
+  let state = null;
+
+  function say(text) {
+    message.textContent = text;
+  }
+
+  function itemUrl(form, itemId) {
+    form.setAttribute("action", form.getAttribute("action").replace(/\/items\/\d+\//, `/items/${itemId}/`));
+  }
+
+  function showDecision(item) {
+    if (!item) return;
+    itemUrl(decisionForm, item.id);
+    itemUrl(notesForm, item.id);
+    decisionForm.querySelector('[name="current"]').value = item.agreed_current ?? "";
+    decisionForm.querySelector('[name="target"]').value = item.agreed_target ?? "";
+    decisionForm.querySelector('[name="rationale"]').value = item.rationale;
+    notesForm.querySelector('[name="notes"]').value = item.notes;
+  }
+
+  function enableButtons(item) {
+    const status = item ? item.status : "none";
+    const allowed = {
+      lock: status === "voting",
+      reveal: status === "voting" || status === "locked",
+      revote: status === "revealed",
+      previous: !!item && item.position > 1,
+      next: !item || item.position < item.count,
+    };
+    for (const button of controls.querySelectorAll("button[name=action]")) {
+      button.disabled = !allowed[button.value];
+    }
+  }
+
+  function onState(next) {
+    // The next item is answered on other levels (an answer set): its choices come with the page.
+    if (next.levels !== decisionForm.dataset.decisionLevels) return location.reload();
+    const previous = state;
+    state = next;
+    stageBox.innerHTML = next.html;
+    enableButtons(next.item);
+    const waiting = document.querySelector("[data-joins-waiting]");
+    waiting.hidden = !next.joins_waiting;
+    waiting.querySelector("[data-joins-count]").textContent = next.joins_waiting;
+    const moved = !previous || !previous.item || !next.item || previous.item.id !== next.item.id;
+    if (moved) {
+      showDecision(next.item);
+      decision.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+    }
+    if (next.item && next.item.status === "revealed" && previous && previous.item &&
+        previous.item.id === next.item.id && previous.item.status !== "revealed") {
+      openDecision(true);
+    }
+    live.tickTimers(stageBox);
+  }
+
+  function onConnection(up) {
+    connection.textContent = up ? "" : "Reconnecting…";
+  }
+
+  function openDecision(open) {
+    decision.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+  }
+
+  async function control(action) {
+    const button = controls.querySelector(`button[value="${action}"]`);
+    if (button && button.disabled) return;
+    say("");
+    const result = await live.post(controls.getAttribute("action"), { action });
+    if (!result.ok) say(result.body.detail || "That did not work.");
+  }
+
+  async function submitForm(form, submitter) {
+    const data = new FormData(form);
+    if (submitter && submitter.name) data.set(submitter.name, submitter.value);
+    data.delete("csrf_token");
+    const result = await live.post(form.getAttribute("action"), Object.fromEntries(data));
+    say(result.ok ? "Saved." : result.body.detail || "Not saved.");
+  }
+
+  controls.addEventListener("submit", (event) => {
+    event.preventDefault();
+    control(event.submitter.value);
+  });
+  for (const form of [decisionForm, notesForm]) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitForm(form, event.submitter);
+    });
+  }
+  toggle.addEventListener("click", () => openDecision(decision.hidden));
+
+  const keys = { ArrowRight: "next", n: "next", ArrowLeft: "previous", p: "previous", l: "lock", r: "reveal", v: "revote" };
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (keys[key]) {
+      event.preventDefault();
+      control(keys[key]);
+    } else if (key === "a") {
+      openDecision(decision.hidden);
+    } else if (key === "f") {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen().catch(() => {});
+    }
+  });
+
+  live.connect(main.dataset.events, onState, onConnection);
+  setInterval(() => live.tickTimers(stageBox), 1000);
+})();

@@ -1,0 +1,22 @@
+// The workshop's setup page: ask before ending it, and show people who join with the code
+// as they arrive (the page reloads when the number waiting grows, unless you are typing).
+(() => {
+  "use strict";
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+  const joins = document.querySelector("[data-joins-events]");
+  if (!joins || !window.GapwiseLive) return;
+  let waiting = Number(joins.dataset.waiting);
+  window.GapwiseLive.connect(
+    joins.dataset.joinsEvents,
+    (state) => {
+      const busy = document.activeElement && document.activeElement.closest("form");
+      if (state.joins_waiting > waiting && !busy) location.reload();
+      waiting = state.joins_waiting;
+    },
+    () => {},
+  );
+})();
