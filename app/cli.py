@@ -399,9 +399,9 @@ def chart(
     if image_format not in IMAGE_FORMATS:
         typer.echo(f"gapwise: format: use svg or png, not {image_format!r}", err=True)
         raise typer.Exit(2)
-    with _database() as session:
+    with _database() as session:  # a chart reads only the parts it draws, while it draws
         data = chart_data_of(session=session, assessment=_assessment(session, assessment_id))
-    output.write_bytes(chosen.draw(data, image_format))
+        output.write_bytes(chosen.draw(data, image_format))
     typer.echo(f"Chart written to {output}")
 
 

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import make_engine
+from app.reports import worker
 from app.web.csrf import CsrfCookieMiddleware, verify_csrf
 from app.web.errors import install_error_handlers
 from app.web.feedback import FlashClearingMiddleware
@@ -54,7 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Sync routes run in anyio's thread pool; the pool above has a connection per thread.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        worker.prepare_worker()  # the first report then waits for no imports
         yield
+        worker.discard_worker()
         engine.dispose()
 
     app = FastAPI(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -75,32 +74,35 @@ def drafted(assessment: Assessment, data: AssessmentResults) -> list[Initiative]
     return data.draft_roadmap(roadmaps.importance_of(assessment))
 
 
-@dataclass(frozen=True)
 class ChartData:
-    """What charts are drawn from on the results page and through the CLI."""
+    """What charts are drawn from on the results page and through the CLI. Each part is
+    gathered the first time a chart asks for it: the results page itself needs none of the
+    group columns or the roadmap, and the radar needs only the scores."""
 
-    version: str  # the data version: the key of the charts' disk cache
-    framework: Framework
-    results: Results
-    agreed: Results | None
-    segments: Segments
-    people: tuple[tuple[str, Results], ...]
-    roadmap: tuple[PlannedItem, ...]
+    def __init__(self, session: Session, assessment: Assessment) -> None:
+        self._session, self._assessment = session, assessment
+        self._data = results_of(session=session, assessment=assessment)
+        self.version = self._data.version  # the data version: the key of the charts' disk cache
+        self.framework = self._data.framework
+        self.results = self._data.results
+        self.agreed = self._data.agreed_baseline  # the agreed baseline, once there is one
+
+    @property
+    def segments(self) -> Segments:
+        return self._data.segments
+
+    @property
+    def people(self) -> tuple[tuple[str, Results], ...]:
+        return self._data.people
+
+    @cached_property
+    def roadmap(self) -> tuple[PlannedItem, ...]:
+        stored = planned_items(session=self._session, assessment=self._assessment)
+        return tuple(stored or _proposed(self._assessment, self._data))
 
 
 def chart_data_of(*, session: Session, assessment: Assessment) -> ChartData:
-    data = results_of(session=session, assessment=assessment)
-    stored = planned_items(session=session, assessment=assessment)
-    roadmap = stored or _proposed(assessment, data)
-    return ChartData(
-        data.version,
-        data.framework,
-        data.results,
-        data.agreed_baseline,
-        data.segments,
-        data.people,
-        tuple(roadmap),
-    )
+    return ChartData(session, assessment)
 
 
 def report_version(*, session: Session, assessment: Assessment, prepared_by: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -13,7 +14,7 @@ from app.db import repository
 from app.db.engine import make_engine
 from app.db.migrations import migrate
 from app.db.models import Assessment
-from app.demo import create_demo
+from app.demo import DEMO_TEAM, create_demo, demo_answers
 
 
 @contextmanager
@@ -30,3 +31,14 @@ def demo_assessment(folder: Path) -> Iterator[tuple[Session, Assessment]]:
             yield session, session.exec(select(Assessment)).one()
     finally:
         engine.dispose()
+
+
+def answer_everything(session: Session, assessment: Assessment) -> None:
+    """Every participant answers every criterion as one of the demo's people would (the
+    first as the first of the demo team, and so on round), for the results to vary."""
+    framework = repository.framework_of_assessment(session=session, assessment=assessment)
+    people = repository.participants_of(session=session, assessment=assessment)
+    for index, participant in enumerate(people):
+        taste = replace(DEMO_TEAM[index % len(DEMO_TEAM)], progress=1.0)
+        for answer in demo_answers(framework, taste):
+            repository.save_answer(session=session, participant=participant, choice=answer)

@@ -14,11 +14,20 @@ Prints figures; it asserts nothing. Everything runs on loopback in a throw-away 
    and its radar chart: the first view after a change, and views from the memo.
 3. The board report of that assessment over HTTP, first and cached, and a cold render's peak
    memory measured in a fresh process (as benchmarks/report.py does for the demo).
+4. A workshop's real pace, open loop: every participant saves once every 2 s (25 saves/s
+   for 50), to Gapwise and to the bare endpoint: latency p50/p95/p99.
+5. The overview page of an assessment of 20,000 participants (each with a link and a few
+   answers), first page and a later one.
+
+`--code DIR` serves Gapwise from another checkout (its own .venv), e.g. the commit a change
+started from, so that before and after are measured in one session on one machine; the
+load, the bare endpoint and the data set-up are the same for both.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
@@ -33,12 +42,12 @@ import httpx2  # noqa: E402
 from sqlalchemy import make_url  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from app.db import repository  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.db.models import Assessment  # noqa: E402
-from app.demo import DemoParticipant, demo_answers  # noqa: E402
 from app.report_data import report_data_of  # noqa: E402
 from benchmarks.bare_upsert import add_participants  # noqa: E402
+from benchmarks.demo import answer_everything  # noqa: E402
+from benchmarks.overview import crowded_assessment  # noqa: E402
 from benchmarks.report import cold_renders  # noqa: E402
 from tests.databases import database_for  # noqa: E402
 from tests.servers import environment, free_port, serving  # noqa: E402
@@ -62,22 +71,43 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--participants", type=int, default=50)
     options.add_argument("--seconds", type=float, default=20.0)
+    options.add_argument("--code", type=Path, default=PROJECT_ROOT, help="serve this checkout")
+    options.add_argument("--overview", type=int, default=20_000, help="participants; 0: skip")
+    options.add_argument("--workers", type=int, default=1, help="gapwise serve --workers")
     arguments = options.parse_args()
+    code = arguments.code.resolve()
     with tempfile.TemporaryDirectory() as folder:
-        _run(Path(folder), arguments.participants, arguments.seconds)
+        _run(
+            Path(folder),
+            arguments.participants,
+            arguments.seconds,
+            (code, arguments.workers),
+            arguments.overview,
+        )
 
 
-def _run(folder: Path, participants: int, seconds: float) -> None:
+OPEN_LOOP_EVERY = 2.0  # seconds between one participant's saves in a workshop's real pace
+
+
+def _run(
+    folder: Path, participants: int, seconds: float, server: tuple[Path, int], overview: int
+) -> None:
+    code, workers = server
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = environment(folder / "gapwise", GAPWISE_BASE_URL=url)
     database = database_for(folder / "gapwise")
+    python = [str(code / ".venv" / "bin" / "python"), "-m"]
     demo = subprocess.run(
-        [*PYTHON, "app.cli", "demo"], env=env, capture_output=True, text=True, check=True
+        [*python, "app.cli", "demo"], env=env, capture_output=True, text=True, check=True, cwd=code
     )
     email, password = re.findall(r"as (\S+) with password: (\S+)", demo.stdout)[0]
-    serve = [*PYTHON, "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with serving(serve, env, f"{url}/healthz", folder / "gapwise.log"):
+    serve = [*python, "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    serve += ["--workers", str(workers)] if workers > 1 else []
+    print(
+        f"Gapwise served from {code} ({_commit(code)}), {workers} worker(s); load average {_load()}"
+    )
+    with serving(serve, env, f"{url}/healthz", folder / "gapwise.log", cwd=code):
         consultant = httpx2.Client(base_url=url, follow_redirects=True, timeout=300)
         sign_in(consultant, email, password)
         assessment, links = open_assessment(consultant, participants)
@@ -87,17 +117,33 @@ def _run(folder: Path, participants: int, seconds: float) -> None:
         )
         gapwise = save_answers(url, links, criteria, seconds=seconds)
         gapwise_kept = one_answer_each(gapwise, stored_answers(database, assessment))
-        bare, bare_kept = _bare_endpoint(folder, participants, criteria, seconds)
+        paced = save_answers(url, links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY)
+        bare, bare_kept, bare_paced = _bare_endpoint(folder, participants, criteria, seconds)
         gapwise_name = f"Gapwise, {make_url(database).get_backend_name()}"
         _print_saves((gapwise_name, gapwise, gapwise_kept), ("bare, sqlite", bare, bare_kept))
+        _print_paced(participants, (gapwise_name, paced), ("bare, sqlite", bare_paced))
         _answer_everything(database, assessment)
         _print_results_latency(consultant, url, links[0], assessment, criteria[0])
         _print_report(consultant, database, assessment)
+        if overview:
+            _print_overview(consultant, database, assessment, overview)
+    print(f"load average at the end {_load()}")
+
+
+def _commit(code: Path) -> str:
+    found = subprocess.run(
+        ["git", "-C", str(code), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+    )
+    return found.stdout.strip()[:70] or "not a git checkout"
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
 def _bare_endpoint(
     folder: Path, participants: int, criteria: list[str], seconds: float
-) -> tuple[Load, bool]:
+) -> tuple[Load, bool, Load]:
     path = folder / "bare.db"
     links = add_participants(path, [participant_name(i) for i in range(participants)])
     port = free_port()
@@ -107,7 +153,23 @@ def _bare_endpoint(
     env = environment(folder / "bare", BARE_DATABASE=str(path), PYTHONPATH=str(PROJECT_ROOT))
     with serving(serve, env, f"{url}/healthz", folder / "bare.log"):
         load = save_answers(url, links, criteria, seconds=seconds)
-    return load, one_answer_each(load, stored_answers(f"sqlite:///{path}", 1))
+        kept = one_answer_each(load, stored_answers(f"sqlite:///{path}", 1))
+        paced = save_answers(url, links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY)
+    return load, kept, paced
+
+
+def _print_paced(participants: int, *runs: tuple[str, Load]) -> None:
+    rate = participants / OPEN_LOOP_EVERY
+    print(f"Open loop: each participant saves every {OPEN_LOOP_EVERY:.0f} s ({rate:.0f} saves/s)")
+    for name, load in runs:
+        if load.saves < 2:
+            print(f"{name:19} no saves confirmed; failures: {dict(load.failures)}")
+            continue
+        p50, p95, p99 = _percentiles(load.latencies)
+        print(
+            f"{name:19} {load.saves:6} {load.saves / load.seconds:8.1f} {p50:7.1f} {p95:7.1f} "
+            f"{p99:7.1f}  {sum(load.failures.values()):8}"
+        )
 
 
 def _print_saves(*runs: tuple[str, Load, bool]) -> None:
@@ -143,12 +205,7 @@ def _answer_everything(database: str, assessment_id: int) -> None:
     engine = make_engine(database)
     with Session(engine) as session:
         assessment = session.exec(select(Assessment).where(Assessment.id == assessment_id)).one()
-        framework = repository.framework_of_assessment(session=session, assessment=assessment)
-        people = repository.participants_of(session=session, assessment=assessment)
-        for index, participant in enumerate(people):
-            person = DemoParticipant(participant.name, "Front line", "", (index % 9 - 4) / 5)
-            for answer in demo_answers(framework, person):
-                repository.save_answer(session=session, participant=participant, choice=answer)
+        answer_everything(session, assessment)
         session.commit()
     engine.dispose()
 
@@ -202,6 +259,28 @@ def _print_report(consultant: httpx2.Client, database: str, assessment_id: int) 
         f"{statistics.median(r[0] for r in runs):.2f} s of {len(runs)}, "
         f"peak memory {max(r[1] for r in runs) / 1024:.0f} MiB"
     )
+
+
+def _print_overview(
+    consultant: httpx2.Client, database: str, assessment_id: int, participants: int
+) -> None:
+    engine = make_engine(database)
+    with Session(engine) as session:
+        assessment = session.exec(select(Assessment).where(Assessment.id == assessment_id)).one()
+        crowded = crowded_assessment(session, assessment, participants)
+    engine.dispose()
+    path = f"/assessments/{crowded}"
+    for name, query in (("first page", ""), ("page 100", "?page=100")):
+        started = time.perf_counter()
+        size = len(consultant.get(path + query).content) / 1024
+        views = [time.perf_counter() - started]
+        more = 4 if views[0] < 2 else 1  # a page of many seconds: twice is enough
+        views += [_timed(consultant, path + query) for _ in range(more)]
+        print(
+            f"overview of {participants:,} participants, {name}: median "
+            f"{statistics.median(views) * 1000:.0f} ms (max {max(views) * 1000:.0f}) "
+            f"of {len(views)}, {size:.0f} KiB"
+        )
 
 
 if __name__ == "__main__":

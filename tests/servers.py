@@ -36,10 +36,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[None]:
-    """Run `command` until the block ends; the block starts once `ready_url` answers 200."""
+def serving(
+    command: list[str], env: dict[str, str], ready_url: str, log: Path, cwd: Path | None = None
+) -> Iterator[None]:
+    """Run `command` (in `cwd`) until the block ends; the block starts once `ready_url`
+    answers 200."""
     with log.open("wb") as out:
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
     try:
         _wait_until_ready(ready_url, server, log)
         yield

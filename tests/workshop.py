@@ -101,28 +101,47 @@ def save_answers(
     *,
     rounds: int = 1_000_000,
     seconds: float = float("inf"),
+    every: float = 0.0,
 ) -> Load:
     """Every participant at once: open the link, then save the criteria in turn, round after
-    round with other levels, until `rounds` are done or `seconds` have passed."""
-    load = _save_answers(base_url, links, criteria, rounds=rounds, seconds=seconds)
+    round with other levels, until `rounds` are done or `seconds` have passed. Each saves as
+    fast as the server answers, or with `every` once every so many seconds (as people do,
+    their starts spread evenly over the first interval)."""
+    load = _save_answers(base_url, links, criteria, rounds=rounds, seconds=seconds, every=every)
     with ThreadPoolExecutor(max_workers=1) as own_thread:  # its own event loop, even beside
         return own_thread.submit(asyncio.run, load).result()  # Playwright's
 
 
 async def _save_answers(
-    base_url: str, links: list[str], criteria: list[str], *, rounds: int, seconds: float
+    base_url: str,
+    links: list[str],
+    criteria: list[str],
+    *,
+    rounds: int,
+    seconds: float,
+    every: float,
 ) -> Load:
     load = Load()
-    deadline = time.perf_counter() + seconds
     limits = httpx2.Limits(max_connections=1)  # one browser tab each
-    started, cpu = time.perf_counter(), time.thread_time()
+    cpu = time.thread_time()
+    everyone_ready, ready, started = asyncio.Event(), [0], [0.0]
 
-    async def participant(name: str, link: str) -> None:
+    async def participant(index: int, name: str, link: str) -> None:
         async with httpx2.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
             page = await client.get(link)
             headers = {"X-CSRF-Token": csrf(page.text), "Accept": "application/json"}
+            ready[0] += 1
+            if ready[0] == len(links):  # the clock starts once every page is open
+                started[0] = time.perf_counter()
+                everyone_ready.set()
+            await everyone_ready.wait()
+            deadline = started[0] + seconds
+            due = started[0] + every * index / len(links)
             for round_ in range(rounds):
                 for criterion in criteria:
+                    if every:
+                        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                        due += every
                     if time.perf_counter() >= deadline:
                         return
                     levels = (round_ % 3, round_ % 3 + 2)
@@ -130,8 +149,10 @@ async def _save_answers(
                     if await _save(client, f"{link}/answers", answer, headers, load):
                         load.last_saved[(name, criterion)] = levels
 
-    await asyncio.gather(*(participant(participant_name(i), link) for i, link in enumerate(links)))
-    load.seconds = time.perf_counter() - started
+    await asyncio.gather(
+        *(participant(i, participant_name(i), link) for i, link in enumerate(links))
+    )
+    load.seconds = time.perf_counter() - started[0]
     load.driver_cpu_seconds = time.thread_time() - cpu
     return load
 

@@ -13,16 +13,24 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from app.auth.secrets import token_digest
 from app.db.accounts import INVITE_LIFETIME, revoke_invites
-from app.db.models import Assessment, InviteToken, Participant, User, utc_now
+from app.db.models import (
+    Assessment,
+    AssessmentStatus,
+    FrameworkSnapshot,
+    InviteToken,
+    Participant,
+    User,
+    utc_now,
+)
 
 USE_PRECISION = timedelta(minutes=1)  # a link's "last used" is kept to the minute
 REMINDER_INTERVAL = timedelta(days=1)  # at most one reminder a day per person
@@ -85,6 +93,32 @@ def find(*, session: Session, secret: str) -> tuple[Participant, InviteToken] | 
     return (row[0], row[1]) if row else None
 
 
+@dataclass(frozen=True)
+class AnsweringLink:
+    """What a save through a link must check, read in one indexed query."""
+
+    participant: Participant
+    token: InviteToken
+    status: AssessmentStatus  # of the participant's assessment
+    snapshot_id: int  # its framework version, and that version's content hash
+    content_hash: str
+
+
+def find_for_answering(*, session: Session, secret: str) -> AnsweringLink | None:
+    """The link's participant and token (live or not), their assessment's status and its
+    framework version: by the token hash's unique index, then primary keys."""
+    query = (
+        select(Participant, InviteToken, Assessment.status, FrameworkSnapshot.id)
+        .add_columns(FrameworkSnapshot.content_hash)
+        .join(InviteToken)
+        .join(Assessment, col(Assessment.id) == Participant.assessment_id)
+        .join(FrameworkSnapshot, col(FrameworkSnapshot.id) == Assessment.framework_snapshot_id)
+        .where(InviteToken.token_hash == token_digest(secret))
+    )
+    row = session.exec(query).first()
+    return AnsweringLink(*row) if row else None
+
+
 def is_live(token: InviteToken) -> bool:
     return token.revoked_at is None and _aware(token.expires_at) > utc_now()
 
@@ -119,14 +153,18 @@ class LinkState:
         )
 
 
-def link_states(*, session: Session, assessment: Assessment) -> dict[int, LinkState]:
-    """Per participant id (those with at least one link)."""
+def link_states(
+    *, session: Session, assessment: Assessment, participant_ids: Collection[int] | None = None
+) -> dict[int, LinkState]:
+    """Per participant id (those with at least one link): all, or those of `participant_ids`."""
     query = (
         select(InviteToken)
         .join(Participant)
         .where(Participant.assessment_id == assessment.id)
         .order_by(col(InviteToken.id))
     )
+    if participant_ids is not None:
+        query = query.where(col(InviteToken.participant_id).in_(participant_ids))
     tokens: dict[int, list[InviteToken]] = {}
     for token in session.exec(query).all():
         tokens.setdefault(token.participant_id, []).append(token)
@@ -150,10 +188,7 @@ def claim_reminders(*, session: Session, assessment: Assessment) -> list[Partici
     second finds nobody left to remind (SQLite serialises writers; PostgreSQL re-checks the
     condition on each row after waiting for the first one's lock)."""
     now = utc_now()
-    due = or_(
-        col(Participant.reminded_at).is_(None),
-        col(Participant.reminded_at) <= now - REMINDER_INTERVAL,
-    )
+    due = _may_be_reminded(now)
     claimed = session.exec(
         update(Participant)
         .where(
@@ -169,16 +204,22 @@ def claim_reminders(*, session: Session, assessment: Assessment) -> list[Partici
     return list(session.exec(query.execution_options(populate_existing=True)).all())
 
 
+def _may_be_reminded(now: datetime) -> ColumnElement[bool]:
+    """Not reminded in the last REMINDER_INTERVAL."""
+    return or_(
+        col(Participant.reminded_at).is_(None),
+        col(Participant.reminded_at) <= now - REMINDER_INTERVAL,
+    )
+
+
 def waiting_for_reminder(*, session: Session, assessment: Assessment) -> tuple[int, int]:
-    """(how many have not submitted, how many of them may be reminded now)."""
-    people = session.exec(
-        select(Participant).where(
-            Participant.assessment_id == assessment.id, col(Participant.submitted_at).is_(None)
-        )
-    ).all()
-    cutoff = utc_now() - REMINDER_INTERVAL
-    due = [p for p in people if p.reminded_at is None or _aware(p.reminded_at) <= cutoff]
-    return len(people), len(due)
+    """(how many have not submitted, how many of them may be reminded now): counted in SQL,
+    so an assessment of thousands loads none of them."""
+    query = select(func.count(), func.count(case((_may_be_reminded(utc_now()), 1)))).where(
+        Participant.assessment_id == assessment.id, col(Participant.submitted_at).is_(None)
+    )
+    waiting, due = session.exec(query).one()
+    return waiting, due
 
 
 def inviter_of(*, session: Session, token: InviteToken) -> User | None:

@@ -8,7 +8,7 @@ calls `mark_changed` in the same transaction, so its data version moves with the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -303,6 +303,29 @@ def participants_of(*, session: Session, assessment: Assessment) -> Sequence[Par
     return session.exec(query.order_by(Participant.id)).all()
 
 
+def participants_page(
+    *, session: Session, assessment: Assessment, offset: int, limit: int
+) -> Sequence[Participant]:
+    """One page of the assessment's participants, in the order they were added."""
+    query = select(Participant).where(Participant.assessment_id == assessment.id)
+    return session.exec(query.order_by(Participant.id).offset(offset).limit(limit)).all()
+
+
+def participant_count(*, session: Session, assessment: Assessment) -> int:
+    query = select(func.count()).where(Participant.assessment_id == assessment.id)
+    return session.exec(query).one()
+
+
+def groups_of(*, session: Session, assessment: Assessment) -> list[str]:
+    """The groups the assessment's participants speak for, sorted; none for no group."""
+    query = (
+        select(Participant.group)
+        .where(Participant.assessment_id == assessment.id, Participant.group != "")
+        .distinct()
+    )
+    return sorted(session.exec(query).all())
+
+
 def assessments_of(*, session: Session, organisation: Organisation) -> Sequence[Assessment]:
     query = select(Assessment).where(Assessment.organisation_id == organisation.id)
     return session.exec(query.order_by(Assessment.id)).all()
@@ -326,8 +349,13 @@ def framework_of_assessment(*, session: Session, assessment: Assessment) -> Fram
     digest = session.exec(
         select(FrameworkSnapshot.content_hash).where(FrameworkSnapshot.id == snapshot_id)
     ).one()
-    if digest in _frameworks:
-        return _frameworks[digest]
+    return framework_of_snapshot(session=session, snapshot_id=snapshot_id, content_hash=digest)
+
+
+def framework_of_snapshot(*, session: Session, snapshot_id: int, content_hash: str) -> Framework:
+    """The framework of a snapshot whose hash is known: parsed once per process."""
+    if content_hash in _frameworks:
+        return _frameworks[content_hash]
     snapshot = session.get(FrameworkSnapshot, snapshot_id)
     assert snapshot is not None  # a foreign key guarantees it
     return framework_of(snapshot)
@@ -339,23 +367,32 @@ class Activity:
     last_active_at: datetime | None
 
 
-def participant_activity(*, session: Session, assessment: Assessment) -> dict[int, Activity]:
-    """Per participant id: how many criteria they have answered, and when they last saved."""
-    complete = or_(
-        col(Answer.dont_know),
-        col(Answer.not_applicable),
-        and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None)),
-    )
+# An answer that counts as answered: both levels, don't know, or not applicable
+# (AnswerChoice.is_complete).
+_COMPLETE = or_(
+    col(Answer.dont_know),
+    col(Answer.not_applicable),
+    and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None)),
+)
+
+
+def participant_activity(
+    *, session: Session, assessment: Assessment, participant_ids: Collection[int] | None = None
+) -> dict[int, Activity]:
+    """Per participant id (all, or those of `participant_ids`): how many criteria they have
+    answered, and when they last saved."""
     query = (
         select(
             Answer.participant_id,
-            func.count(case((complete, 1))),
+            func.count(case((_COMPLETE, 1))),
             func.max(Answer.updated_at),
         )
         .join(Participant)
         .where(Participant.assessment_id == assessment.id)
         .group_by(col(Answer.participant_id))
     )
+    if participant_ids is not None:
+        query = query.where(col(Answer.participant_id).in_(participant_ids))
     return {pid: Activity(n, last) for pid, n, last in session.exec(query).all()}
 
 
@@ -376,6 +413,12 @@ def choices_of(*, session: Session, participant: Participant) -> dict[str, Answe
     """The participant's answers by criterion id."""
     query = select(*_CHOICE_COLUMNS).where(Answer.participant_id == participant.id)
     return {row[0]: AnswerChoice(*row) for row in session.exec(query).all()}
+
+
+def complete_criteria(*, session: Session, participant_id: int) -> set[str]:
+    """Ids of the criteria the participant has answered completely: all a save's progress needs."""
+    query = select(Answer.criterion_id).where(Answer.participant_id == participant_id, _COMPLETE)
+    return set(session.exec(query).all())
 
 
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:

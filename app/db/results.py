@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -19,9 +20,10 @@ from app.domain.agreed import (
     parked,
     with_workshop,
 )
+from app.domain.anonymity import DEFAULT_THRESHOLD
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, build_roadmap
-from app.domain.scoring import Results, Segments, score_assessment, segment
+from app.domain.scoring import Response, Results, Segments, score_assessment, segment
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,30 @@ class Agreement:
 
 @dataclass(frozen=True)
 class AssessmentResults:
+    """Scores at one data version. The parts only some pages show (groups, the heatmap) are
+    computed the first time one is asked for, then kept with the rest."""
+
     framework: Framework
     version: str  # changes with every write that changes what is shown: the cache key
     invited: int
     results: Results
-    segments: Segments
-    people: tuple[tuple[str, Results], ...]  # heatmap columns: shown groups, never a person
+    responses: list[Response] = field(repr=False, compare=False)
+    threshold: int = DEFAULT_THRESHOLD  # the assessment's anonymity threshold k
     agreement: Agreement | None = None  # None until a workshop decides something
+
+    @cached_property
+    def segments(self) -> Segments:
+        return segment(self.framework, self.responses, self.threshold)
+
+    @cached_property
+    def people(self) -> tuple[tuple[str, Results], ...]:
+        """Heatmap columns: each group that may be shown, with how many people it stands
+        for. Never one column per person: a column always pools at least k people."""
+        segments = self.segments
+        return tuple(
+            (f"{label} ({segments.sizes[label]})", results)
+            for label, results in segments.groups.items()
+        )
 
     @property
     def agreed_baseline(self) -> Results | None:
@@ -76,30 +95,18 @@ def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults
         framework = repository.framework_of_assessment(session=session, assessment=assessment)
         responses = repository.responses_of(session=session, assessment=assessment)
         results = score_assessment(framework, responses)
-        segments = segment(framework, responses, assessment.anonymity_threshold)
         _recent[key] = AssessmentResults(
             framework=framework,
             version=version,
             invited=len(responses),
             results=results,
-            segments=segments,
-            people=_columns(segments),
+            responses=responses,
+            threshold=assessment.anonymity_threshold,
             agreement=_agreement(session, assessment, results, framework),
         )
         while len(_recent) > RECENT:
             _recent.pop(next(iter(_recent)), None)
     return _recent[key]
-
-
-def _columns(segments: Segments) -> tuple[tuple[str, Results], ...]:
-    """Heatmap columns: each group that may be shown, with how many people it stands for.
-
-    Never one column per person: a column always pools at least the threshold's k people.
-    """
-    return tuple(
-        (f"{label} ({segments.sizes[label]})", results)
-        for label, results in segments.groups.items()
-    )
 
 
 def _agreement(

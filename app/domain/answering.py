@@ -9,7 +9,7 @@ counted as answered: the participant sees the criterion as still to do.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from app.domain.framework import Area, Framework, Layer
@@ -154,7 +154,11 @@ class Progress:
 
 def progress(framework: Framework, answers: Iterable[AnswerChoice]) -> Progress:
     """Answered and total criteria per area, in the framework's order."""
-    complete = {a.criterion_id for a in answers if a.is_complete}
+    return progress_of_complete(framework, {a.criterion_id for a in answers if a.is_complete})
+
+
+def progress_of_complete(framework: Framework, complete: Collection[str]) -> Progress:
+    """The same, from the ids of the criteria answered completely."""
     return Progress(
         tuple(
             AreaProgress(

@@ -9,6 +9,7 @@ answer's position, 0 for the first listed, because answer-set values need not be
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 SCALE = "scale"  # the key of the framework's own scale among its sets of levels
 
@@ -50,7 +51,15 @@ class AnswerLevels:
         return self.maximum - self.minimum
 
     def value_of(self, code: int) -> float | None:
-        return next((o.value for o in self.options if o.code == code), None)
+        return self._value_by_code.get(code)
+
+    @cached_property
+    def _value_by_code(self) -> dict[int, float]:
+        """Scoring looks a value up for every answer: a dict, not a search of the options."""
+        found: dict[int, float] = {}
+        for option in self.options:
+            found.setdefault(option.code, option.value)
+        return found
 
     def fraction(self, value: float) -> float:
         """Where a value sits between the lowest level (0) and the highest (1)."""

@@ -6,7 +6,7 @@ that does not exist, so no route can forget the check and no response confirms a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -36,11 +36,15 @@ SESSION_COOKIE = "gapwise_session"
 DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's session; routes commit it once through `UnitOfWorkRoute`.
 
     Objects stay readable after that commit (no expiry): pages are rendered, and tests read
     their contexts, from what the request loaded.
+
+    Opened and closed on the event loop, not in two thread-pool hops: opening touches no
+    connection, and by the time it closes the unit of work has committed (or closed) it and
+    handed its connection back, so closing waits for nothing.
     """
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
@@ -232,6 +236,13 @@ def get_invited_participant(
     page never holds the database's write lock.
     """
     found = invites.find(session=session, secret=invite_token)
+    return checked_link(request, session, found)
+
+
+def checked_link(
+    request: Request, session: Session, found: tuple[Participant, InviteToken] | None
+) -> Participant:
+    """The link's participant if the link is live (noting its use), else LinkNotValid."""
     if found is None or not invites.is_live(found[1]):
         raise LinkNotValid(_contact(session, found))
     participant, token = found

@@ -68,10 +68,13 @@ def confirmations_for(
 def participant_confirmations(
     session: Session, assessment: Assessment, participant: Participant
 ) -> ParticipantConfirmations:
-    activity = repository.participant_activity(session=session, assessment=assessment)
+    only = [participant.id or 0]
+    activity = repository.participant_activity(
+        session=session, assessment=assessment, participant_ids=only
+    )
     answered = activity[participant.id].answered if participant.id in activity else 0
-    link = invites.link_states(session=session, assessment=assessment).get(participant.id or 0)
-    return confirmations_for(assessment, participant, answered, link)
+    links = invites.link_states(session=session, assessment=assessment, participant_ids=only)
+    return confirmations_for(assessment, participant, answered, links.get(participant.id or 0))
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,48 @@ class ParticipantRow:
     confirm: ParticipantConfirmations
 
 
+PAGE_SIZE = 100  # participants per page of the overview
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Which slice of the participants a page shows: page `number` of `pages`, 1-based."""
+
+    number: int
+    total: int  # participants in all
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * PAGE_SIZE
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first participant (1-based); 0 when there are none."""
+        return (self.number - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * PAGE_SIZE, self.total)
+
+    @property
+    def nearby(self) -> list[int]:
+        """Page numbers to link: the first, the last, and two either side of this one."""
+        around = range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)
+        return sorted({1, self.pages, *around})
+
+
+def pager_for(asked: str, total: int) -> Pager:
+    """The page asked for in `?page=`; anything that is not a page number gives the first,
+    and a number past the end the last, so an old link still shows a page."""
+    last = Pager(1, total).pages
+    number = int(asked) if asked.isdigit() and len(asked) < 9 else 1
+    return Pager(min(max(number, 1), last), total)
+
+
 @dataclass(frozen=True)
 class AssessmentPage:
     assessment: Assessment
@@ -89,7 +134,8 @@ class AssessmentPage:
     framework_title: str
     framework_version: str
     criterion_count: int
-    participants: list[ParticipantRow]
+    participants: list[ParticipantRow]  # this page's
+    pager: Pager
     groups: list[str]
     mail_enabled: bool
     waiting: int  # participants who have not submitted
@@ -137,11 +183,19 @@ def render_assessment(
     form: ParticipantDetails | None = None,
     message: str = "",
 ) -> Response:
-    """The overview; with a form and message it shows a refused participant form (422)."""
+    """The overview, one page of participants at a time (`?page=`, PAGE_SIZE each); with a
+    form and message it shows a refused participant form (422)."""
     framework = repository.framework_of_assessment(session=session, assessment=assessment)
-    activity = repository.participant_activity(session=session, assessment=assessment)
-    participants = repository.participants_of(session=session, assessment=assessment)
-    links = invites.link_states(session=session, assessment=assessment)
+    total = repository.participant_count(session=session, assessment=assessment)
+    pager = pager_for(request.query_params.get("page", ""), total)
+    participants = repository.participants_page(
+        session=session, assessment=assessment, offset=pager.offset, limit=PAGE_SIZE
+    )
+    ids = [p.id or 0 for p in participants]
+    activity = repository.participant_activity(
+        session=session, assessment=assessment, participant_ids=ids
+    )
+    links = invites.link_states(session=session, assessment=assessment, participant_ids=ids)
     waiting, remindable = invites.waiting_for_reminder(session=session, assessment=assessment)
     rows = []
     for p in participants:
@@ -157,7 +211,8 @@ def render_assessment(
         framework_version=framework.version,
         criterion_count=framework.criterion_count,
         participants=rows,
-        groups=sorted({p.group for p in participants if p.group}),
+        pager=pager,
+        groups=repository.groups_of(session=session, assessment=assessment),
         mail_enabled=mail,
         waiting=waiting if assessment.status != AssessmentStatus.CLOSED else 0,
         remindable=remindable if assessment.status == AssessmentStatus.OPEN else 0,

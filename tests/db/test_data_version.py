@@ -250,3 +250,37 @@ def test_every_write_moves_the_data_version(engine: Engine, people, write) -> No
         session.commit()
     with Session(engine) as session:
         assert repository.data_version(session.get(Assessment, assessment.id)) != before
+
+
+def _heatmap_current(results: AssessmentResults) -> dict[str, float | None]:
+    """Each heatmap column's score today in the first answer's area, by column label."""
+    area = "leadership-direction"
+    scores = {  # "Leadership (3)": the group, and how many people it stands for
+        label.rsplit(" (", 1)[0]: next(a.score for a in group.areas() if a.area_id == area)
+        for label, group in results.people
+    }
+    return {label: score.current if score else None for label, score in scores.items()}
+
+
+@pytest.mark.parametrize("first_asked", ["segments", "people", "neither"])
+def test_parts_computed_later_match_the_results_they_belong_to(
+    engine: Engine, people, first_asked: str
+) -> None:
+    """A request holds results at one version; a save commits; only then does that request
+    ask for the groups or the heatmap. They show what its results show, and the next view
+    shows the save everywhere."""
+    assessment, ann, _ = people
+    held = _results(engine, assessment.id)
+    if first_asked != "neither":
+        getattr(held, first_asked)
+
+    _save(engine, ann.id, AnswerChoice(FIRST, 4, 5))
+
+    assert _current(held, FIRST) == 1
+    assert held.segments.groups["Leadership"].overall.current == 1
+    assert _heatmap_current(held)["Leadership"] == 1
+    after = _results(engine, assessment.id)
+    assert after is not held
+    assert _current(after, FIRST) == 4
+    assert after.segments.groups["Leadership"].overall.current == 4
+    assert _heatmap_current(after)["Leadership"] == 4

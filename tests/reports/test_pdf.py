@@ -19,8 +19,9 @@ from app.db.models import Assessment
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from app.report_data import report_data_of
+from app.reports import worker
 from app.reports.pdf import STATIC, SafeUrlFetcher, render_pdf
-from app.reports.worker import ReportFailed, render_in_worker
+from app.reports.worker import ReportFailed, discard_worker, prepare_worker, render_in_worker
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in
 from tests.test_cli import gapwise
@@ -223,3 +224,26 @@ def test_an_empty_assessment_has_no_board_report_but_a_clear_message(
     assert response.status_code == 409
     assert "Nothing to report yet: nobody has scored a criterion" in response.text
     assert not response.content.startswith(b"%PDF")
+
+
+def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
+    session: Session, tenants
+) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    prepare_worker()  # the real one: the fixtures make the route's a no-op
+    spare = worker._spare
+    assert spare is not None
+    ahead = list(spare._processes.values())
+
+    document = render_in_worker(render_pdf, data)
+
+    assert document.startswith(b"%PDF") and worker._spare is None
+    assert len(ahead) == 1  # started before the report was asked for
+    ahead[0].join(timeout=60)
+    assert not ahead[0].is_alive()  # one render per process, as with a fresh one
+    prepare_worker()
+    waiting = list(worker._spare._processes.values())
+    discard_worker()
+    assert worker._spare is None
+    waiting[0].join(timeout=60)
+    assert not waiting[0].is_alive()  # a stopping server leaves no render process behind

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.db import accounts, repository
 from app.db.models import Assessment, AssessmentStatus, Participant
+from app.domain.answering import AnswerChoice
 from tests.factories import Tenant, post_form, sign_in
 
 
@@ -268,3 +269,76 @@ def test_the_assessment_and_its_email_texts_are_edited(
     assert (own.assessment.title, own.assessment.target_date) == ("Acme 2027", date(2028, 6, 30))
     assert own.assessment.invite_text == "Dear {name}, please answer: {link}"
     assert own.assessment.reminder_text == ""  # empty: the standard text
+
+
+def _crowd(session: Session, tenant: Tenant, count: int) -> list[Participant]:
+    """`count` more participants in the tenant's assessment, each in a group, every third
+    with an answer."""
+    added = []
+    for number in range(count):
+        person = repository.add_participant(
+            session=session,
+            assessment=tenant.assessment,
+            name=f"Person {number:03d}",
+            group=("Leadership", "Front line")[number % 2],
+        )
+        if number % 3 == 0:
+            choice = AnswerChoice("ld-customer-strategy", 2, 4)
+            repository.save_answer(session=session, participant=person, choice=choice)
+        added.append(person)
+    session.commit()
+    return added
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="participant-(\d+)">', html)
+
+
+def test_the_overview_shows_participants_a_page_at_a_time_with_counts(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    crowd = _crowd(session, own, 249)  # with the tenant's own: 250, on three pages
+    sign_in(client, own.consultant.email)
+    path = f"/assessments/{own.assessment.id}"
+
+    first, second, third = (client.get(f"{path}?page={n}") for n in (1, 2, 3))
+
+    assert 'Participants <span class="meta">250 in Front line, Leadership' in first.text
+    assert "Showing 1–100 of 250 · page 1 of 3" in first.text
+    assert "Showing 201–250 of 250 · page 3 of 3" in third.text
+    pages = [_rows(page.text) for page in (first, second, third)]
+    assert [len(rows) for rows in pages] == [100, 100, 50]
+    everyone = [str(own.participant.id)] + [str(p.id) for p in crowd]
+    assert sum(pages, []) == everyone  # each once, in the order they were added
+    assert 'href="?page=2#participants" rel="next"' in first.text
+    assert 'rel="prev"' not in first.text and 'rel="next"' not in third.text
+    row = next(r for r in second.context["page"].participants if r.participant.id == crowd[102].id)
+    assert row.activity.answered == 1  # activity and links of the page's own people
+    assert row.link is None and "No link" in second.text
+    assert second.context["page"].waiting == 250
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [("", 1), ("0", 1), ("x", 1), ("-2", 1), ("9999999999", 1), ("7", 2), ("2", 2)],
+)
+def test_a_page_number_out_of_range_shows_the_nearest_page(
+    client: TestClient, session: Session, tenants, asked: str, shown: int
+) -> None:
+    own = tenants[0]
+    _crowd(session, own, 149)
+    sign_in(client, own.consultant.email)
+
+    page = client.get(f"/assessments/{own.assessment.id}", params={"page": asked})
+
+    assert page.status_code == 200
+    assert page.context["page"].pager.number == shown
+
+
+def test_a_small_assessment_has_no_pager(client: TestClient, tenants) -> None:
+    sign_in(client, tenants[0].consultant.email)
+
+    page = client.get(f"/assessments/{tenants[0].assessment.id}")
+
+    assert "Pages of participants" not in page.text and len(_rows(page.text)) == 1

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.datastructures import FormData
 
-from app.db import frameworks, repository
+from app.db import frameworks, invites, repository
 from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Participant
 from app.domain.anonymity import promise
 from app.domain.answering import (
@@ -28,13 +28,14 @@ from app.domain.answering import (
     checked_answer,
     estimated_minutes,
     progress,
+    progress_of_complete,
     unanswered,
 )
 from app.domain.framework import Area, Framework
 from app.domain.levels import AnswerLevels
 from app.domain.text import LongText
 from app.web.confirm import Confirmation, ask, is_confirmed
-from app.web.deps import FormDep, InvitedParticipant, SessionDep
+from app.web.deps import FormDep, InvitedParticipant, SessionDep, checked_link
 from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -61,27 +62,37 @@ class Questionnaire:
     @property
     def locked_reason(self) -> str:
         """Why answers cannot change now; empty while they can."""
-        if self.assessment.status == AssessmentStatus.DRAFT:
-            return "This assessment has not opened yet. You can read it, but not answer yet."
-        if self.assessment.status == AssessmentStatus.CLOSED:
-            return "This assessment is closed: answers can no longer be changed."
-        if self.participant.submitted_at is not None:
-            return (
-                f"You submitted your answers on {_day(self.participant.submitted_at)}. "
-                "If you need to change something, ask the person who invited you to unlock them."
-            )
-        return ""
+        return locked_reason(self.assessment.status, self.participant)
 
     def ensure_open(self) -> None:
         """Refuse a change (409, with the reason) while answers cannot change."""
-        if self.locked_reason:
-            raise HTTPException(status_code=409, detail=self.locked_reason)
+        _ensure_open(self.locked_reason)
 
     def area(self, area_id: str) -> Area:
         for area in self.framework.areas():
             if area.id == area_id:
                 return area
         raise HTTPException(status_code=404, detail=f"This questionnaire has no area '{area_id}'.")
+
+
+def locked_reason(status: AssessmentStatus, participant: Participant) -> str:
+    """Why the participant's answers cannot change now; empty while they can."""
+    if status == AssessmentStatus.DRAFT:
+        return "This assessment has not opened yet. You can read it, but not answer yet."
+    if status == AssessmentStatus.CLOSED:
+        return "This assessment is closed: answers can no longer be changed."
+    if participant.submitted_at is not None:
+        return (
+            f"You submitted your answers on {_day(participant.submitted_at)}. "
+            "If you need to change something, ask the person who invited you to unlock them."
+        )
+    return ""
+
+
+def _ensure_open(reason: str) -> None:
+    """Refuse a change (409, with the reason) while answers cannot change."""
+    if reason:
+        raise HTTPException(status_code=409, detail=reason)
 
 
 def _day(moment: datetime) -> str:
@@ -287,19 +298,45 @@ class AnswerIn(BaseModel):
     reason: str = Field(default="", max_length=4 * MAX_REASON_LENGTH)  # checked_answer says why
 
 
+def get_answering_link(
+    request: Request, invite_token: str, session: SessionDep
+) -> invites.AnsweringLink:
+    """A live link for a save, with its assessment's state, in one query (LinkNotValid if not)."""
+    link = invites.find_for_answering(session=session, secret=invite_token)
+    checked_link(request, session, (link.participant, link.token) if link else None)
+    assert link is not None  # checked_link refused it otherwise
+    return link
+
+
 @router.post("/p/{invite_token}/answers", name="save_answer_json")
 def save_answer_json(
-    answer: AnswerIn, questionnaire: QuestionnaireDep, session: SessionDep
+    answer: AnswerIn,
+    link: Annotated[invites.AnsweringLink, Depends(get_answering_link)],
+    session: SessionDep,
 ) -> JSONResponse:
-    """Insert or replace one answer; sending the same answer twice changes nothing."""
-    questionnaire.ensure_open()
+    """Insert or replace one answer; sending the same answer twice changes nothing.
+
+    A workshop's busiest route, so it asks the database only what a save must know: one
+    indexed query for the link, its participant, their assessment's status and framework
+    version (parsed once per process), one for which criteria they have answered (before
+    the write, so the write lock is held for the upsert alone), and the upsert. Two thread
+    hops: the link, then the rest.
+    """
+    participant = link.participant
+    _ensure_open(locked_reason(link.status, participant))
+    framework = repository.framework_of_snapshot(
+        session=session, snapshot_id=link.snapshot_id, content_hash=link.content_hash
+    )
     try:
-        choice = checked_answer(questionnaire.framework, AnswerChoice(**answer.model_dump()))
+        choice = checked_answer(framework, AnswerChoice(**answer.model_dump()))
     except AnswerRefused as refused:
         raise HTTPException(status_code=422, detail=str(refused)) from None
-    repository.save_answer(session=session, participant=questionnaire.participant, choice=choice)
-    answers = {**questionnaire.answers, choice.criterion_id: choice}
-    now = progress(questionnaire.framework, answers.values())
+    complete = repository.complete_criteria(session=session, participant_id=participant.id or 0)
+    repository.save_answer(session=session, participant=participant, choice=choice)
+    complete.discard(choice.criterion_id)
+    if choice.is_complete:
+        complete.add(choice.criterion_id)
+    now = progress_of_complete(framework, complete)
     return JSONResponse(
         {
             "saved": True,

@@ -137,7 +137,10 @@ def download_report(
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )
-        return worker.render_in_worker(render_pdf, data)
+        try:
+            return worker.render_in_worker(render_pdf, data)
+        finally:
+            worker.prepare_worker()  # the next report's process, started while this one is sent
 
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
     try:
