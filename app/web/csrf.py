@@ -86,11 +86,18 @@ def _own_origin(request: Request) -> str:
 
 
 def comes_from_another_site(request: Request) -> bool:
-    """What the browser says about where the request was made: another origin, or not."""
+    """What the browser says about where the request was made: another origin, or not.
+
+    `Sec-Fetch-Site` is set by the browser alone and says it best. `Origin` decides only
+    without it: a page served with `Referrer-Policy: no-referrer` (the invite and workshop
+    pages) makes the browser send `Origin: null` even on its own forms.
+    """
+    site = request.headers.get("sec-fetch-site", "").lower()
+    if site:
+        return site in ("cross-site", "same-site")
     origin = request.headers.get("origin")
-    if origin is not None and origin.lower() != _own_origin(request):
-        return True  # includes "null", which sandboxed and privacy-sensitive contexts send
-    return request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site")
+    # "null" counts as foreign here: sandboxed and privacy-sensitive contexts send it
+    return origin is not None and origin.lower() != _own_origin(request)
 
 
 async def verify_csrf(request: Request) -> None:

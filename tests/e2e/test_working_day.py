@@ -113,6 +113,12 @@ def test_two_initiatives_edited_then_saved_keep_both_edits_and_the_scroll_positi
     second.get_by_label("Notes").fill("Budget agreed at the March board")
     status = page.locator("[data-save-status]")
     expect(status).to_contain_text("Unsaved changes")
+    # The timeline above is drawn on first view; once it arrives the browser keeps the edited
+    # item in place by scrolling, so the position is taken after it has loaded.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.chart--timeline img')]"
+        ".every(img => img.complete && img.naturalHeight > 0)"
+    )
     scrolled = page.evaluate("window.scrollY")
 
     # Pressed where it is (Playwright's own click would first scroll it into view).

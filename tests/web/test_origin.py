@@ -26,6 +26,8 @@ OWN_HEADERS = {
     "own origin in capitals": {"Origin": OWN.upper()},
     "no origin (a script, curl)": {},
     "typed or bookmarked": {"Sec-Fetch-Site": "none"},
+    # a form on a page served with Referrer-Policy: no-referrer (invite and workshop pages)
+    "own form under no-referrer": {"Origin": "null", "Sec-Fetch-Site": "same-origin"},
 }
 
 
