@@ -133,7 +133,9 @@ OUTCOME_CRITERIA = 3  # the criteria an outcome names: the ones with the largest
 OUTCOME_TEXT = 80  # characters of each criterion's statement an outcome quotes
 
 
-def _largest_gaps(area: AreaResult) -> list[CriterionResult]:
+def _ranked_gaps(area: AreaResult) -> list[CriterionResult]:
+    """The area's criteria with a gap worth closing (at least the minimum, not thin evidence),
+    largest first as shares of each criterion's range, ties in questionnaire order."""
     scored = [
         (criterion.score.gap_points, position, criterion)
         for position, criterion in enumerate(area.all_criteria())
@@ -141,8 +143,7 @@ def _largest_gaps(area: AreaResult) -> list[CriterionResult]:
         and not criterion.thin
         and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
     ]
-    ranked = sorted(scored, key=lambda g: (-round(g[0], 9), g[1]))
-    return [c for _, _, c in ranked[:OUTCOME_CRITERIA]]
+    return [c for _, _, c in sorted(scored, key=lambda g: (-round(g[0], 9), g[1]))]
 
 
 def dependencies(candidate: _Candidate, roadmap: list[_Candidate]) -> tuple[str, ...]:
@@ -153,19 +154,10 @@ def dependencies(candidate: _Candidate, roadmap: list[_Candidate]) -> tuple[str,
 
 
 def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[str, ...]:
-    """The actions of the area's criteria with the largest gaps (at least the minimum gap),
-    largest first as shares of each criterion's range, ties in questionnaire order; criteria
+    """The actions of the area's criteria with the largest gaps (see `_ranked_gaps`); criteria
     without an action are passed over."""
-    gaps = [
-        (criterion.score.gap_points, position, actions[criterion.criterion_id])
-        for position, criterion in enumerate(area.all_criteria())
-        if criterion.score is not None
-        and not criterion.thin
-        and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
-        and criterion.criterion_id in actions
-    ]
-    ranked = sorted(gaps, key=lambda gap: (-round(gap[0], 9), gap[1]))
-    return tuple(action for _, _, action in ranked[:ACTIONS_PER_INITIATIVE])
+    helped = [actions[c.criterion_id] for c in _ranked_gaps(area) if c.criterion_id in actions]
+    return tuple(helped[:ACTIONS_PER_INITIATIVE])
 
 
 def _sequenced_order(candidate: _Candidate) -> tuple[int, int, float, str]:
@@ -215,7 +207,7 @@ class _Writer:
             f"“{textwrap.shorten(c.text, OUTCOME_TEXT, placeholder='…')}” from "
             f"{self._figure(c.score, c.score.current, c.score.current_percent)} to "
             f"{self._figure(c.score, c.score.target, c.score.target_percent)}"
-            for c in _largest_gaps(area)
+            for c in _ranked_gaps(area)[:OUTCOME_CRITERIA]
             if c.score is not None
         )
         target = self._figure(score, score.target, score.target_percent)
