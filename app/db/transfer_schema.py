@@ -22,7 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.db.models import MAX_ID, AssessmentStatus, RoadmapStatus
-from app.domain.anonymity import DEFAULT_THRESHOLD, threshold_problem
+from app.domain.anonymity import DEFAULT_THRESHOLD, THRESHOLD_PROBLEM, threshold_problem
 from app.domain.framework import Id
 from app.domain.people import DetailsRefused, ParticipantDetails, checked_details
 from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE, MAX_POSITION
@@ -89,7 +89,8 @@ class AssessmentPart(_Strict):
     @classmethod
     def _threshold_as_the_form(cls, value: object) -> object:
         """The edit form's rule and words (app/domain/anonymity.py)."""
-        problem = threshold_problem(value)
+        whole = isinstance(value, int) and not isinstance(value, bool)  # JSON: a number
+        problem = threshold_problem(value) if whole else THRESHOLD_PROBLEM
         if problem:
             raise PydanticCustomError("threshold", problem)
         return value

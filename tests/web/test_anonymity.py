@@ -7,11 +7,12 @@ per group they all do.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from app.db import repository
 from app.db.models import Assessment
@@ -19,7 +20,7 @@ from app.domain.anonymity import THRESHOLD_PROBLEM
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from tests.conftest import QUESTIONNAIRES
-from tests.factories import Tenant, csrf_from, sign_in
+from tests.factories import Tenant, csrf_from, sign_in, upload_export
 from tests.reports.test_pdf import pdf_text
 
 FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
@@ -163,3 +164,21 @@ def test_the_consultant_sets_k_on_the_edit_form(
         assert own.assessment.anonymity_threshold == saved
         start = client.get(f"/p/{own.invite}")
         assert "at least 5 people in the group have answered" in start.text
+
+
+@pytest.mark.parametrize("value", [1, 26, "5", True])
+def test_an_import_refuses_the_threshold_the_edit_form_refuses_with_its_words(
+    client: TestClient, session: Session, tenants, value: object
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    document = client.get(f"/assessments/{own.assessment.id}/export/json").json()
+    document["assessment"]["anonymity_threshold"] = value
+    before = session.exec(select(func.count()).select_from(Assessment)).one()
+
+    response = upload_export(client, own, json.dumps(document).encode())
+
+    assert response.status_code == 422
+    assert "assessment.anonymity_threshold" in response.text
+    assert THRESHOLD_PROBLEM[:40] in response.text
+    assert session.exec(select(func.count()).select_from(Assessment)).one() == before
