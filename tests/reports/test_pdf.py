@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import re
+import signal
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,9 +24,17 @@ from app.db.models import Assessment
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from app.report_data import report_data_of
+from app.reports import pdf as report_pdf
 from app.reports import worker
 from app.reports.pdf import STATIC, SafeUrlFetcher, render_pdf
-from app.reports.worker import ReportFailed, discard_worker, prepare_worker, render_in_worker
+from app.reports.worker import (
+    RENDER_COLLECTOR_THRESHOLD,
+    ReportFailed,
+    discard_worker,
+    prepare_worker,
+    render_in_worker,
+    sparing_collector,
+)
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in
 from tests.test_cli import gapwise
@@ -57,7 +70,13 @@ def test_the_cli_report_of_the_demo_has_every_area_the_roadmap_and_the_participa
     assert "C U S T O M E R C A PA B I L I T Y" in text  # the cover's letter-spaced kicker
     assert "earlier layers come first (Foundations → Enabling → Execution)" in text
     assert "foundations support or limit every area above them" in text
-    assert "9 participants were invited; 9 scored at least one criterion" in text
+    assert (
+        "9 participants were invited; the results rest on the answers of 7 (7 submitted of 9 "
+        "invited; 2 in progress not counted)" in text
+    )
+    assert "Only submitted answers are counted: answers still in progress are left out" in text
+    # per group: invited, answered, counted (the 2 in progress answered but are not counted)
+    assert "INVITED ANSWERED COUNTED Front line 3 3 2 Leadership 3 3 3 Management 3 3 2" in text
     assert "Prepared by Ann Consultant" in text
     assert "Raise Leadership & Direction from" in text  # an initiative, drafted from the gaps
     data_management = next(a for a in FRAMEWORK.areas() if a.id == "data-management")
@@ -156,9 +175,12 @@ def test_the_url_fetcher_serves_only_data_and_static_files(listener: int) -> Non
 
 def test_a_render_past_its_time_limit_is_stopped(session: Session, tenants) -> None:
     data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    prepare_worker()  # still warming up: the request waits in the pipe when time runs out
+    process = worker._spare.process
 
     with pytest.raises(ReportFailed, match="took longer than 0.01 s and was stopped"):
         render_in_worker(render_pdf, data, time_limit=0.01)
+    assert process.exitcode == -signal.SIGTERM  # stopped, not left running
 
 
 def test_the_report_downloads_once_then_comes_from_the_cache(
@@ -233,17 +255,57 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     prepare_worker()  # the real one: the fixtures make the route's a no-op
     spare = worker._spare
     assert spare is not None
-    ahead = list(spare._processes.values())
+    ahead = spare.process  # started before the report was asked for
 
     document = render_in_worker(render_pdf, data)
 
     assert document.startswith(b"%PDF") and worker._spare is None
-    assert len(ahead) == 1  # started before the report was asked for
-    ahead[0].join(timeout=60)
-    assert not ahead[0].is_alive()  # one render per process, as with a fresh one
+    ahead.join(timeout=60)
+    assert ahead.exitcode == 0  # one render per process, and it ended on its own
     prepare_worker()
-    waiting = list(worker._spare._processes.values())
+    waiting = worker._spare.process
     discard_worker()
     assert worker._spare is None
-    waiting[0].join(timeout=60)
-    assert not waiting[0].is_alive()  # a stopping server leaves no render process behind
+    assert not waiting.is_alive()  # a stopping server leaves no render process behind
+
+
+def test_a_render_that_fails_says_why_and_leaves_no_process(session: Session, tenants) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    data = replace(data, participants=None)  # data the renderer cannot cope with
+    prepare_worker()
+    process = worker._spare.process
+
+    with pytest.raises(ReportFailed, match="could not be rendered: .*NoneType"):
+        render_in_worker(render_pdf, data)
+    process.join(timeout=60)
+    assert process.exitcode == 0  # it told the renderer's error, then ended by itself
+
+
+def test_a_report_whose_request_cannot_travel_fails_at_once() -> None:
+    started = time.monotonic()
+
+    with pytest.raises(ReportFailed, match="could not be rendered: .*pickle"):
+        render_in_worker(render_pdf, lambda: None)  # a function made here: not picklable
+    assert time.monotonic() - started < 30  # not the time limit of 120 s
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_a_render_runs_the_cycle_collector_less_often_and_leaves_it_as_it_was(
+    session: Session, tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    before = gc.get_threshold()
+    during: list[int] = []
+    templates = report_pdf.report_templates
+    monkeypatch.setattr(
+        report_pdf, "report_templates", lambda: during.append(gc.get_threshold()[0]) or templates()
+    )
+
+    assert render_pdf(data).startswith(b"%PDF")
+
+    assert during == [RENDER_COLLECTOR_THRESHOLD] and gc.get_threshold() == before
+    with sparing_collector():  # renders overlapping in one process (threads)
+        with sparing_collector():
+            pass
+        assert gc.get_threshold()[0] == RENDER_COLLECTOR_THRESHOLD  # the outer one still runs
+    assert gc.get_threshold() == before
