@@ -156,6 +156,12 @@ class Assessment(SQLModel, table=True):
     anonymity_threshold: int = Field(
         default=3, sa_column=Column(Integer, nullable=False, default=3, server_default="3")
     )
+    # Thin evidence (app/domain/scoring.py, MIN_EVIDENCE) is left out of the top gaps and
+    # strengths and the roadmap draft unless the consultant includes it here.
+    include_thin_evidence: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, default=False, server_default=false()),
+    )
     # For an imported assessment, the fingerprint of the document it came from: importing the
     # same file again is noticed.
     import_fingerprint: str | None = Field(default=None, max_length=64, index=True)

@@ -150,8 +150,13 @@ def create_organisation(*, session: Session, slug: str, name: str) -> Organisati
     return organisation
 
 
+CHANGED = "gapwise_changed_assessments"  # session.info: the ids whose data version moved
+
+
 def mark_changed(*, session: Session, assessment_id: int | None) -> None:
-    """Move the assessment's data version on: in SQL, so concurrent writers each count."""
+    """Move the assessment's data version on: in SQL, so concurrent writers each count.
+    The id is noted in the session's info, for what runs once the change is committed."""
+    session.info.setdefault(CHANGED, set()).add(assessment_id)
     session.execute(
         update(Assessment)
         .where(col(Assessment.id) == assessment_id)
@@ -208,11 +213,14 @@ def update_assessment(
     invite_text: str,
     reminder_text: str,
     anonymity_threshold: int | None = None,
+    include_thin_evidence: bool | None = None,
 ) -> None:
     assessment.title, assessment.purpose, assessment.target_date = title, purpose, target_date
     assessment.invite_text, assessment.reminder_text = invite_text, reminder_text
     if anonymity_threshold is not None:
         assessment.anonymity_threshold = anonymity_threshold
+    if include_thin_evidence is not None:
+        assessment.include_thin_evidence = include_thin_evidence
     session.add(assessment)
     mark_changed(session=session, assessment_id=assessment.id)
 
@@ -459,7 +467,7 @@ def responses_of(*, session: Session, assessment: Assessment) -> list[Response]:
     for participant_id, *choice in session.exec(query).all():
         answers.setdefault(participant_id, {})[choice[0]] = AnswerChoice(*choice)
     return [
-        Response(p.id or 0, p.group, answers.get(p.id or 0, {}))
+        Response(p.id or 0, p.group, answers.get(p.id or 0, {}), p.submitted_at is not None)
         for p in participants_of(session=session, assessment=assessment)
     ]
 
@@ -475,20 +483,30 @@ def snapshot_by_hash(
 
 
 def comments_by_criterion(
-    *, session: Session, assessment: Assessment, labels: Mapping[str, str]
+    *,
+    session: Session,
+    assessment: Assessment,
+    labels: Mapping[str, str],
+    writers: Collection[int] | None = None,
 ) -> dict[str, list[tuple[str, str]]]:
     """Each criterion's comments as (the label of the writer's group, text), never a name.
 
     `labels` maps groups to the labels they may be shown under (Segments.labels); a comment
     whose group may not be shown (below the anonymity threshold) gets an empty label.
+    `writers`: the participants whose answers the view counts (None: everyone's).
     """
     groups = {
         p.id: labels.get(group_of(p.group), "")
         for p in participants_of(session=session, assessment=assessment)
     }
+    query = (  # plain rows of the answers with a comment, not every answer as an object
+        select(Answer.participant_id, Answer.criterion_id, Answer.comment)
+        .join(Participant)
+        .where(Participant.assessment_id == assessment.id, Answer.comment != "")
+        .order_by(Answer.participant_id, Answer.criterion_id)
+    )
     comments: dict[str, list[tuple[str, str]]] = {}
-    for answer in answers_of(session=session, assessment=assessment):
-        if answer.comment:
-            entry = (groups[answer.participant_id], answer.comment)
-            comments.setdefault(answer.criterion_id, []).append(entry)
+    for participant_id, criterion_id, comment in session.exec(query):
+        if writers is None or participant_id in writers:
+            comments.setdefault(criterion_id, []).append((groups[participant_id], comment))
     return comments

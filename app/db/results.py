@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +22,7 @@ from app.domain.agreed import (
     with_workshop,
 )
 from app.domain.anonymity import DEFAULT_THRESHOLD
+from app.domain.evidence import EVERYONE, Counted, View, choosable, counted_in
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, build_roadmap
 from app.domain.scoring import Response, Results, Segments, score_assessment, segment
@@ -49,6 +51,16 @@ class AssessmentResults:
     responses: list[Response] = field(repr=False, compare=False)
     threshold: int = DEFAULT_THRESHOLD  # the assessment's anonymity threshold k
     agreement: Agreement | None = None  # None until a workshop decides something
+    view: View = View()  # whose answers are counted, its default made explicit
+    counted: Counted = Counted(0, 0, 0, 0)  # who that is, for the heading
+    groups: tuple[str, ...] = ()  # the groups the view may be narrowed to
+    include_thin: bool = False  # the consultant ranks and drafts from thin evidence too
+
+    @cached_property
+    def counted_participants(self) -> frozenset[int]:
+        """The ids of the participants whose answers these results count (their comments are
+        the ones quoted; the report's turnout table counts them)."""
+        return frozenset(r.participant_id for r in self.responses)
 
     @cached_property
     def segments(self) -> Segments:
@@ -77,36 +89,57 @@ class AssessmentResults:
 
     def draft_roadmap(self, importance: Mapping[str, float]) -> list[Initiative]:
         """Initiatives from the headline's gaps, with the workshop's notes and parked items."""
-        initiatives = build_roadmap(self.headline, importance, framework=self.framework)
+        initiatives = build_roadmap(
+            self.headline, importance, framework=self.framework, include_thin=self.include_thin
+        )
         if self.agreement is None:
             return initiatives
         return with_workshop(initiatives, self.agreement.decided, self.headline)
 
 
 RECENT = 32  # assessments whose latest results stay in memory
-_recent: dict[tuple[int, str], AssessmentResults] = {}
+_recent: dict[tuple[int, str, View], AssessmentResults] = {}
+_computing = threading.Lock()
 
 
-def results_of(*, session: Session, assessment: Assessment) -> AssessmentResults:
-    """Scores for the assessment as it was loaded; recomputed only when its data version moves."""
+def results_of(
+    *, session: Session, assessment: Assessment, view: View = EVERYONE
+) -> AssessmentResults:
+    """Scores for the assessment as it was loaded, counting the answers the view counts;
+    recomputed only when its data version moves (each view is kept apart)."""
     version = repository.data_version(assessment)
-    key = (assessment.id or 0, version)
-    if key not in _recent:
-        framework = repository.framework_of_assessment(session=session, assessment=assessment)
-        responses = repository.responses_of(session=session, assessment=assessment)
-        results = score_assessment(framework, responses)
-        _recent[key] = AssessmentResults(
-            framework=framework,
-            version=version,
-            invited=len(responses),
-            results=results,
-            responses=responses,
-            threshold=assessment.anonymity_threshold,
-            agreement=_agreement(session, assessment, results, framework),
-        )
-        while len(_recent) > RECENT:
-            _recent.pop(next(iter(_recent)), None)
-    return _recent[key]
+    key = (assessment.id or 0, version, view)
+    if key in _recent:
+        return _recent[key]
+    with _computing:  # a view and the background warming often ask at once: score once
+        if key not in _recent:
+            _recent[key] = _computed(session, assessment, version, view)
+            while len(_recent) > RECENT:
+                _recent.pop(next(iter(_recent)), None)
+        return _recent[key]
+
+
+def _computed(
+    session: Session, assessment: Assessment, version: str, view: View
+) -> AssessmentResults:
+    framework = repository.framework_of_assessment(session=session, assessment=assessment)
+    everyone = repository.responses_of(session=session, assessment=assessment)
+    threshold = assessment.anonymity_threshold
+    responses = view.chosen(everyone, threshold)
+    results = score_assessment(framework, responses)
+    return AssessmentResults(
+        framework=framework,
+        version=version,
+        invited=len(everyone),
+        results=results,
+        responses=responses,
+        threshold=threshold,
+        agreement=_agreement(session, assessment, results, framework),
+        view=view.resolved(everyone),
+        counted=counted_in(everyone, view, threshold),
+        groups=choosable(everyone, view, threshold),
+        include_thin=assessment.include_thin_evidence,
+    )
 
 
 def _agreement(

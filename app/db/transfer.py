@@ -67,6 +67,7 @@ def export_assessment(*, session: Session, assessment: Assessment) -> dict[str, 
             "target_date": assessment.target_date.isoformat() if assessment.target_date else None,
             "area_importance": roadmaps.importance_of(assessment),
             "anonymity_threshold": assessment.anonymity_threshold,
+            "include_thin_evidence": assessment.include_thin_evidence,
             "narrative": asdict(repository.narrative_of(assessment)),
         },
         "participants": [
@@ -173,6 +174,7 @@ def import_assessment(
         target_date=head.target_date,
     )
     assessment.anonymity_threshold = head.anonymity_threshold
+    assessment.include_thin_evidence = head.include_thin_evidence
     roadmaps.set_importance(session=session, assessment=assessment, weights=head.area_importance)
     repository.set_narrative(session=session, assessment=assessment, narrative=narrative)
     people: dict[int, int | None] = {}

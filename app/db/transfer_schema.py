@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 from app.db.models import MAX_ID, AssessmentStatus, RoadmapStatus
 from app.domain.anonymity import DEFAULT_THRESHOLD, THRESHOLD_PROBLEM, threshold_problem
+from app.domain.evidence import INCLUDE_THIN_PROBLEM, include_thin_of
 from app.domain.framework import Id
 from app.domain.people import DetailsRefused, ParticipantDetails, checked_details
 from app.domain.roadmap import HORIZONS, MAX_IMPORTANCE, MAX_POSITION
@@ -84,6 +85,7 @@ class AssessmentPart(_Strict):
     area_importance: dict[Id, Annotated[float, Field(gt=0, le=MAX_IMPORTANCE)]]
     narrative: NarrativePart = Field(default_factory=NarrativePart)  # exports before it: none
     anonymity_threshold: int = DEFAULT_THRESHOLD  # exports before it have the default
+    include_thin_evidence: bool = False  # exports before it: thin evidence left out
 
     @field_validator("anonymity_threshold", mode="before")
     @classmethod
@@ -94,6 +96,15 @@ class AssessmentPart(_Strict):
         if problem:
             raise PydanticCustomError("threshold", problem)
         return value
+
+    @field_validator("include_thin_evidence", mode="before")
+    @classmethod
+    def _include_thin_as_the_form(cls, value: object) -> object:
+        """The edit form's rule and words (app/domain/evidence.py)."""
+        included = include_thin_of(value)
+        if included is None:
+            raise PydanticCustomError("include_thin_evidence", INCLUDE_THIN_PROBLEM)
+        return included
 
 
 Detail = str  # checked_details has the rules, lengths included (the file is at most 20 MB)

@@ -23,6 +23,7 @@ from app.domain.scoring import (
 )
 
 # The same arithmetic as the individual scores.
+from app.domain.scoring import _counted as _counted
 from app.domain.scoring import _criterion_score as _criterion_score
 from app.domain.scoring import _weighted as _weighted
 from app.domain.workshop import Outcome
@@ -77,12 +78,14 @@ def baseline(results: Results, agreed: Mapping[str, Agreed], framework: Framewor
     for layer in results.layers:
         areas = tuple(_area(area, agreed, framework) for area in layer.areas)
         every = [c for area in layer.areas for c in area.all_criteria()]
-        score = _weighted(((a.score, 1.0) for a in areas), _shared(every))
-        layers.append(LayerResult(layer.layer_id, layer.title, score, areas))
+        # Areas weigh in their layer as in the overall index, as in the individual scores.
+        score = _weighted(((a.score, a.weight) for a in areas), _shared(every))
+        layers.append(LayerResult(layer.layer_id, layer.title, _counted(score, every), areas))
     every_area = [area for layer in layers for area in layer.areas]
+    overall = _weighted(((a.score, a.weight) for a in every_area), _shared(results.criteria()))
     return Results(
         participants=results.participants,
-        overall=_weighted(((a.score, a.weight) for a in every_area), _shared(results.criteria())),
+        overall=_counted(overall, results.criteria()),
         layers=tuple(layers),
     )
 
@@ -114,14 +117,16 @@ def _area(area: AreaResult, agreed: Mapping[str, Agreed], framework: Framework) 
         SubComponentResult(
             sub.sub_component_id,
             sub.title,
-            _weighted(((c.score, c.weight) for c in criteria), _shared(criteria)),
+            _counted(
+                _weighted(((c.score, c.weight) for c in criteria), _shared(criteria)), criteria
+            ),
             criteria,
         )
         for sub in area.sub_components
         for criteria in [tuple(_criterion(c, agreed, framework) for c in sub.criteria)]
     )
     every = own + tuple(c for sub in subs for c in sub.criteria)
-    score = _weighted(((c.score, c.weight) for c in every), _shared(every))
+    score = _counted(_weighted(((c.score, c.weight) for c in every), _shared(every)), every)
     return replace(area, score=score, criteria=own, sub_components=subs)
 
 

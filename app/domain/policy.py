@@ -34,6 +34,12 @@ class Action(Enum):
     # Raw answers carry names: a viewer (the client) sees results only as the anonymity
     # threshold allows, never who answered what.
     EXPORT_ANSWERS = ("export raw answers with names (CSV, Excel, JSON)", _CONSULTANTS)
+    # Results that also count answers in progress, set beside those of the submitted answers,
+    # give away the in-progress people's answers (one person's, when one is in progress).
+    SEE_ANSWERS_IN_PROGRESS = (
+        "see results that count answers still in progress beside the submitted ones",
+        _CONSULTANTS,
+    )
     MANAGE_OWN_TOKENS = ("create and revoke one's own API tokens", _READERS)
     CREATE_ORGANISATIONS = ("create organisations", _CONSULTANTS)
     MANAGE_MEMBERS = ("add and remove an organisation's members", _CONSULTANTS)

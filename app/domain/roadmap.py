@@ -82,15 +82,23 @@ class _Candidate:
 
 
 def build_roadmap(
-    results: Results, importance: Mapping[str, float] | None = None, *, framework: Framework
+    results: Results,
+    importance: Mapping[str, float] | None = None,
+    *,
+    framework: Framework,
+    include_thin: bool = False,
 ) -> list[Initiative]:
     """Initiatives in the order to start them, each with a horizon, the reason it is there,
     the improvement actions (from the framework) of its criteria with the largest gaps and a
     measurable outcome. Only a framework that declares its layers sequenced
-    (`Framework.layers_sequenced`) makes an initiative depend on those of the layers below."""
+    (`Framework.layers_sequenced`) makes an initiative depend on those of the layers below.
+    Thin evidence is left out unless the consultant includes it (`include_thin`); an
+    initiative resting on it then says so in its reason."""
     weights = importance or {}
     actions = framework.improvement_actions()
-    writer = _Writer(framework, framework.layers_sequenced and len(framework.layers) > 1)
+    writer = _Writer(
+        framework, framework.layers_sequenced and len(framework.layers) > 1, include_thin
+    )
     candidates = [
         _Candidate(
             area.area_id,
@@ -100,13 +108,13 @@ def build_roadmap(
             layer.title,
             area.score,
             weights.get(area.area_id, 1.0),
-            largest_gap_actions(area, actions),
+            largest_gap_actions(area, actions, include_thin=include_thin),
             writer.outcome(area),
         )
         for index, layer in enumerate(results.layers)
         for area in layer.areas
         if area.score is not None
-        and not area.score.thin  # one person's view is not a finding to act on
+        and (include_thin or not area.score.thin)  # one person's view is not a finding
         and area.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
     ]
     ordered = sorted(candidates, key=_sequenced_order if writer.sequenced else _priority_order)
@@ -133,14 +141,15 @@ OUTCOME_CRITERIA = 3  # the criteria an outcome names: the ones with the largest
 OUTCOME_TEXT = 80  # characters of each criterion's statement an outcome quotes
 
 
-def _ranked_gaps(area: AreaResult) -> list[CriterionResult]:
-    """The area's criteria with a gap worth closing (at least the minimum, not thin evidence),
-    largest first as shares of each criterion's range, ties in questionnaire order."""
+def _ranked_gaps(area: AreaResult, include_thin: bool = False) -> list[CriterionResult]:
+    """The area's criteria with a gap worth closing (at least the minimum, not thin evidence
+    unless included), largest first as shares of each criterion's range, ties in
+    questionnaire order."""
     scored = [
         (criterion.score.gap_points, position, criterion)
         for position, criterion in enumerate(area.all_criteria())
         if criterion.score is not None
-        and not criterion.thin
+        and (include_thin or not criterion.thin)
         and criterion.score.gap_points >= MIN_GAP_POINTS - _TOLERANCE
     ]
     return [c for _, _, c in sorted(scored, key=lambda g: (-round(g[0], 9), g[1]))]
@@ -153,10 +162,13 @@ def dependencies(candidate: _Candidate, roadmap: list[_Candidate]) -> tuple[str,
     return tuple(c.area_title for c in ordered[:ACTIONS_PER_INITIATIVE])
 
 
-def largest_gap_actions(area: AreaResult, actions: Mapping[str, str]) -> tuple[str, ...]:
+def largest_gap_actions(
+    area: AreaResult, actions: Mapping[str, str], *, include_thin: bool = False
+) -> tuple[str, ...]:
     """The actions of the area's criteria with the largest gaps (see `_ranked_gaps`); criteria
     without an action are passed over."""
-    helped = [actions[c.criterion_id] for c in _ranked_gaps(area) if c.criterion_id in actions]
+    ranked = _ranked_gaps(area, include_thin)
+    helped = [actions[c.criterion_id] for c in ranked if c.criterion_id in actions]
     return tuple(helped[:ACTIONS_PER_INITIATIVE])
 
 
@@ -183,6 +195,7 @@ class _Writer:
 
     framework: Framework
     sequenced: bool
+    include_thin: bool = False
 
     def _levels(self, score: Score, value: float | None) -> str | None:
         """A figure in the score's levels, or None when its parts use different levels."""
@@ -207,7 +220,7 @@ class _Writer:
             f"“{textwrap.shorten(c.text, OUTCOME_TEXT, placeholder='…')}” from "
             f"{self._figure(c.score, c.score.current, c.score.current_percent)} to "
             f"{self._figure(c.score, c.score.target, c.score.target_percent)}"
-            for c in _ranked_gaps(area)[:OUTCOME_CRITERIA]
+            for c in _ranked_gaps(area, self.include_thin)[:OUTCOME_CRITERIA]
             if c.score is not None
         )
         target = self._figure(score, score.target, score.target_percent)
@@ -226,6 +239,9 @@ class _Writer:
             parts.append(f"importance {number(candidate.importance)}, so priority {priority}")
         if self.sequenced:
             parts += self._sequence(candidate, earlier)
+        if score.thin:
+            people = "1 person" if score.n == 1 else f"{score.n} people"
+            parts.append(f"thin evidence: rests on {people}")
         return "; ".join(parts) + "."
 
     def _sequence(self, candidate: _Candidate, earlier: list[_Candidate]) -> list[str]:

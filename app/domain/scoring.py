@@ -11,7 +11,7 @@ figures are kept only where every part is answered on the same levels.
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -46,6 +46,7 @@ class Response:
     participant_id: int
     group: str
     answers: Mapping[str, AnswerChoice]
+    submitted: bool = False  # submitted their answers (app/domain/evidence.py: what counts)
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,26 @@ class Stats:
 
 
 def stats_of(levels: Sequence[float]) -> Stats | None:
+    """Mean, median, range and population standard deviation of the levels given.
+
+    In floats with `math.fsum`, not `statistics.pstdev`: that one sums exact fractions, which
+    made it the top line of the results page's profile; the figures agree to about 1e-15,
+    far below the one decimal any page shows.
+    """
     if not levels:
         return None
+    n = len(levels)
+    mean = math.fsum(levels) / n
+    ordered = sorted(levels)
+    middle = n // 2
+    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
     return Stats(
-        n=len(levels),
-        mean=statistics.fmean(levels),
-        median=float(statistics.median(levels)),
-        minimum=min(levels),
-        maximum=max(levels),
-        stdev=statistics.pstdev(levels),
+        n=n,
+        mean=mean,
+        median=float(median),
+        minimum=ordered[0],
+        maximum=ordered[-1],
+        stdev=math.sqrt(math.fsum((level - mean) ** 2 for level in levels) / n),
     )
 
 
@@ -376,7 +388,7 @@ def score_assessment(framework: Framework, responses: Sequence[Response]) -> Res
     every_area = [area for layer in layers for area in layer.areas]
     every = [c for area in every_area for c in area.all_criteria()]
     return Results(
-        participants=sum(1 for r in responses if _scored_anything(r)),
+        participants=sum(1 for r in responses if scored_anything(r)),
         overall=_counted(
             _weighted(
                 ((a.score, a.weight) for a in every_area),
@@ -388,8 +400,16 @@ def score_assessment(framework: Framework, responses: Sequence[Response]) -> Res
     )
 
 
-def _scored_anything(response: Response) -> bool:
+def scored_anything(response: Response) -> bool:
     return any(a.current is not None and a.target is not None for a in response.answers.values())
+
+
+def group_labels(responses: Sequence[Response], threshold: int) -> dict[str, str]:
+    """{group: the label it may be shown under} among those who scored; {} unless two labels
+    or more can be compared (one label would be the whole, or point to a few people)."""
+    scored = [r for r in responses if scored_anything(r)]
+    labels = shown_groups(sizes_of(r.group for r in scored), threshold)
+    return labels if compared(labels) else {}
 
 
 @dataclass(frozen=True)
@@ -436,10 +456,10 @@ def segment(
 ) -> Segments:
     """The same scores per group, as far as the threshold allows, and areas ordered by how far
     groups differ. A comparison needs two labels or more; otherwise no group is shown."""
-    scored = [r for r in responses if _scored_anything(r)]
+    scored = [r for r in responses if scored_anything(r)]
     sizes = sizes_of(r.group for r in scored)
-    labels = shown_groups(sizes, threshold)
-    if not compared(labels):
+    labels = group_labels(scored, threshold)
+    if not labels:
         return Segments(threshold=threshold, scored_groups=len(sizes))
     members: dict[str, list[Response]] = {}
     for response in scored:
@@ -483,21 +503,34 @@ def _view_order(view: tuple[float, str, str, Score]) -> tuple[float, str]:
     return _even(view[0]), view[1]
 
 
-def _scored(results: Results) -> list[tuple[CriterionResult, Score]]:
-    """Criteria with a score that is a finding: thin evidence is left out of the rankings."""
-    return [(c, c.score) for c in results.criteria() if c.score is not None and not c.score.thin]
+def _scored(results: Results, include_thin: bool) -> list[tuple[CriterionResult, Score]]:
+    """Criteria with a score that is a finding: thin evidence is left out of the rankings,
+    unless the consultant includes it (it stays marked wherever it is shown)."""
+    return [
+        (c, c.score)
+        for c in results.criteria()
+        if c.score is not None and (include_thin or not c.score.thin)
+    ]
 
 
-def top_gaps(results: Results, count: int = 5) -> list[CriterionResult]:
+def top_gaps(
+    results: Results, count: int = 5, *, include_thin: bool = False
+) -> list[CriterionResult]:
     """The criteria with the widest gap (share of their range) between target and current."""
-    ranked = sorted(_scored(results), key=lambda p: (-_even(p[1].gap_points), p[0].criterion_id))
+    ranked = sorted(
+        _scored(results, include_thin),
+        key=lambda p: (-_even(p[1].gap_points), p[0].criterion_id),
+    )
     return [criterion for criterion, _ in ranked[:count]]
 
 
-def top_strengths(results: Results, count: int = 5) -> list[CriterionResult]:
+def top_strengths(
+    results: Results, count: int = 5, *, include_thin: bool = False
+) -> list[CriterionResult]:
     """The criteria rated highest today (share of their range), highest first."""
     ranked = sorted(
-        _scored(results), key=lambda p: (-_even(p[1].current_percent), p[0].criterion_id)
+        _scored(results, include_thin),
+        key=lambda p: (-_even(p[1].current_percent), p[0].criterion_id),
     )
     return [criterion for criterion, _ in ranked[:count]]
 

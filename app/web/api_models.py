@@ -301,6 +301,18 @@ class AgreementPublic(_Public):
     baseline: ResultsPublic
 
 
+class CountedPublic(_Public):
+    """Whose answers the results count (the results page's heading, as numbers)."""
+
+    answers: Literal["submitted", "all"]  # submitted answers only, or in progress too
+    group: str | None  # the one group the results are narrowed to; null for everyone
+    invited: int
+    submitted: int
+    in_progress: int  # scored something, not submitted: counted only when answers is "all"
+    not_started: int
+    heading: str  # e.g. "7 submitted of 9 invited; 2 in progress not counted"
+
+
 class AssessmentResultsPublic(_Public):
     """The whole score tree of an assessment; see docs/methodology.md for how it is computed."""
 
@@ -319,3 +331,6 @@ class AssessmentResultsPublic(_Public):
     segments: SegmentsPublic
     headline: Literal["agreed baseline", "individual"]  # which one the headline uses
     agreement: AgreementPublic | None  # null until a workshop decides something
+    counted: CountedPublic
+    groups: list[str]  # groups `group` may name: at least `segments.threshold` people scored
+    include_thin_evidence: bool  # the consultant ranks and drafts from thin evidence too

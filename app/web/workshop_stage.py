@@ -282,7 +282,7 @@ def _revealed(
         for r in range(item.round, 0, -1)
     }
     labels = _labels(by_round[item.round], assessment.anonymity_threshold)
-    classes = _classes(labels)
+    classes = group_classes(labels)
     plots = tuple(
         strip_plot(
             f"Round {r} · {len(votes)} votes",
@@ -301,7 +301,7 @@ def _labels(votes: list[Vote], threshold: int) -> dict[str, str]:
     return shown_groups((v.group for v in votes), threshold)
 
 
-def _classes(labels: dict[str, str]) -> dict[str, str]:
+def group_classes(labels: dict[str, str]) -> dict[str, str]:
     shown = sorted({label for label in labels.values() if label and label != OTHER_GROUPS})
     classes = {label: f"g{i % GROUP_COLOURS + 1}" for i, label in enumerate(shown)}
     if OTHER_GROUPS in labels.values():

@@ -11,6 +11,7 @@ A, C, V, P = Role.ADMIN, Role.CONSULTANT, Role.VIEWER, PARTICIPANT
 EXPECTED = {
     Action.READ_ASSESSMENTS: {A, C, V},
     Action.EXPORT_ANSWERS: {A, C},
+    Action.SEE_ANSWERS_IN_PROGRESS: {A, C},
     Action.MANAGE_OWN_TOKENS: {A, C, V},
     Action.CREATE_ORGANISATIONS: {A, C},
     Action.MANAGE_MEMBERS: {A, C},

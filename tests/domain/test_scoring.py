@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from math import isclose
 
 import pytest
@@ -65,6 +66,18 @@ def _criterion(results: Results, criterion_id: str):
 )
 def test_stats_of_levels(levels: list[int], expected: Stats | None) -> None:
     assert stats_of(levels) == expected
+
+
+@given(st.lists(st.sampled_from([0, 0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10]), min_size=1, max_size=60))
+def test_stats_in_floats_agree_with_exact_statistics(levels: list[float]) -> None:
+    """stats_of sums floats for speed; it must agree with the statistics module's exact sums."""
+    found = stats_of(levels)
+    assert found is not None
+    assert found.n == len(levels)
+    assert isclose(found.mean, statistics.fmean(levels), abs_tol=1e-12)
+    assert found.median == statistics.median(levels)
+    assert isclose(found.stdev, statistics.pstdev(levels), abs_tol=1e-12)
+    assert (found.minimum, found.maximum) == (min(levels), max(levels))
 
 
 def test_criterion_scores_use_complete_answers_and_count_dont_know() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LiveServer, open_demo_assessment, screenshot
 
@@ -15,7 +15,7 @@ def test_demo_results_show_the_radar_and_the_top_gaps(page: Page, live_server: L
     page.get_by_role("link", name="Results").click()
 
     expect(page.get_by_role("heading", name="Results", level=1)).to_be_visible()
-    expect(page.get_by_text("7 submitted of 9 invited; 2 in progress also counted")).to_be_visible()
+    expect(page.get_by_text("7 submitted of 9 invited; 2 in progress not counted")).to_be_visible()
     radar = page.get_by_role("img", name="Radar chart of every area, current against target")
     expect(radar).to_be_visible()
     page.wait_for_load_state("networkidle")
@@ -23,6 +23,11 @@ def test_demo_results_show_the_radar_and_the_top_gaps(page: Page, live_server: L
     gaps = page.locator("section", has=page.get_by_role("heading", name="Top gaps"))
     expect(gaps.locator("tbody tr")).to_have_count(5)
     screenshot(page, "results-desktop")
+
+    page.get_by_role("link", name="All answers so far").click()  # the toggle, a plain link
+    expect(page.get_by_text("7 submitted of 9 invited; 2 in progress also counted")).to_be_visible()
+    page.get_by_role("link", name="Submitted answers only").click()
+    expect(page.get_by_text("2 in progress not counted")).to_be_visible()
 
     page.get_by_role("link", name="Retention").click()
     expect(page.get_by_role("heading", name="Retention", level=1)).to_be_visible()
@@ -56,3 +61,29 @@ def test_chart_text_reads_like_the_page_at_desktop_width(
     }
     assert len(smallest) == 5
     assert min(smallest.values()) >= 0.8 * body, f"{smallest} beside {body} px"
+
+
+# Each labelled figure of a criterion's card on a phone: its label (drawn by CSS, so only the
+# cell's scroll width shows it running out) and where its value's text ends.
+FIGURE_BOXES = """rows => [...rows[0].querySelectorAll('td.num')].map(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return {label: cell.dataset.label, overflow: cell.scrollWidth - cell.clientWidth,
+          value: Math.round(range.getBoundingClientRect().bottom)};
+})"""
+
+
+@pytest.mark.pages_only
+def test_an_area_on_a_phone_keeps_each_figure_and_its_label_in_its_own_cell(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    open_demo_assessment(page, live_server)
+    page.goto(page.url + "/results/areas/data-management")
+
+    cells = page.locator("table.results-table tbody tr").evaluate_all(FIGURE_BOXES)
+    page.context.close()
+
+    assert [c["label"] for c in cells][-3:] == ["Don’t know", "Half answered", "N/A"]
+    assert [c for c in cells if c["overflow"] > 0] == []  # "HALF ANSWERED" wraps in its cell
+    assert len({c["value"] for c in cells}) == 2, cells  # two lines of figures, each level

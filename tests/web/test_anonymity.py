@@ -20,7 +20,7 @@ from app.domain.anonymity import THRESHOLD_PROBLEM
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from tests.conftest import QUESTIONNAIRES
-from tests.factories import Tenant, csrf_from, sign_in, upload_export
+from tests.factories import Tenant, post_form, sign_in, upload_export
 from tests.reports.test_pdf import pdf_text
 
 FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
@@ -146,12 +146,9 @@ def test_the_consultant_sets_k_on_the_edit_form(
     own = tenants[0]
     sign_in(client, own.consultant.email)
     url = f"/assessments/{own.assessment.id}/edit"
-    token = csrf_from(client.get(url).text)
 
-    response = client.post(
-        url,
-        data={"csrf_token": token, "title": "Baseline", "anonymity_threshold": value},
-        follow_redirects=False,
+    response = post_form(
+        client, url, {"title": "Baseline", "anonymity_threshold": value}, follow_redirects=False
     )
 
     session.refresh(own.assessment)

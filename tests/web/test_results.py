@@ -15,6 +15,7 @@ from app.db import repository
 from app.db.models import Answer, Assessment, Participant
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
+from app.web.routes import results as results_routes
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, make_1_0_assessment, sign_in
 
@@ -22,12 +23,15 @@ FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
 CHARTS = ("radar", "layers", "gaps", "heatmap", "groups")
 
 
-def _by_hand(session: Session, assessment: Assessment) -> dict[str, tuple[float, float]]:
+def _by_hand(
+    session: Session, assessment: Assessment, submitted_only: bool = False
+) -> dict[str, tuple[float, float]]:
     """Area current and target straight from the answer rows, written out without the engine."""
     levels: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    rows = session.exec(
-        select(Answer).join(Participant).where(Participant.assessment_id == assessment.id)
-    )
+    query = select(Answer).join(Participant).where(Participant.assessment_id == assessment.id)
+    if submitted_only:
+        query = query.where(Participant.submitted_at.is_not(None))  # type: ignore[union-attr]
+    rows = session.exec(query)
     for row in rows:
         if not row.dont_know and row.current is not None and row.target is not None:
             levels[row.criterion_id].append((row.current, row.target))
@@ -45,12 +49,26 @@ def _by_hand(session: Session, assessment: Assessment) -> dict[str, tuple[float,
     return areas
 
 
+@pytest.mark.parametrize(
+    ("query", "submitted_only", "counted", "groups"),
+    [
+        ("", True, 7, {"Leadership", "Other groups"}),  # the default once anyone submitted
+        ("?answers=submitted", True, 7, {"Leadership", "Other groups"}),
+        ("?answers=all", False, 9, {"Leadership", "Management", "Front line"}),
+    ],
+)
 def test_every_area_score_of_the_demo_matches_an_independent_calculation(
-    client: TestClient, session: Session, demo: Assessment
+    client: TestClient,
+    session: Session,
+    demo: Assessment,
+    query: str,
+    submitted_only: bool,
+    counted: int,
+    groups: set[str],
 ) -> None:
-    expected = _by_hand(session, demo)
+    expected = _by_hand(session, demo, submitted_only)
 
-    response = client.get(f"/api/v1/assessments/{demo.id}/results")
+    response = client.get(f"/api/v1/assessments/{demo.id}/results{query}")
 
     assert response.status_code == 200, response.text
     body = response.json()
@@ -63,8 +81,9 @@ def test_every_area_score_of_the_demo_matches_an_independent_calculation(
         assert score["gap"] == pytest.approx(target - current, abs=1e-9), area_id
     overall = statistics.fmean(current for current, _ in expected.values())  # area weights are 1
     assert body["results"]["overall"]["current"] == pytest.approx(overall, abs=1e-9)
-    assert (body["participants"], body["invited"]) == (9, 9)
-    assert set(body["segments"]["groups"]) == {"Leadership", "Management", "Front line"}
+    assert (body["participants"], body["invited"]) == (counted, 9)
+    assert set(body["segments"]["groups"]) == groups
+    assert body["counted"]["answers"] == ("submitted" if submitted_only else "all")
 
 
 def test_criterion_statistics_in_the_api(client: TestClient, session: Session, tenants) -> None:
@@ -127,14 +146,16 @@ def test_charts_are_valid_svg_with_every_area_label(
 
 
 def test_a_chart_is_drawn_once_per_data_version(
-    client: TestClient, session: Session, settings, demo: Assessment
+    client: TestClient, session: Session, settings, demo: Assessment, monkeypatch
 ) -> None:
     url = f"/assessments/{demo.id}/charts/radar.svg"
     first = client.get(url).content
     cache = settings.data_dir / "cache" / f"assessment-{demo.id}"
     (cached_file,) = cache.glob("radar.svg.*")
 
-    assert client.get(url).content == first
+    with monkeypatch.context() as patched:  # a drawn chart is served without scoring again
+        patched.setattr(results_routes, "chart_data_of", lambda **_: pytest.fail("scored"))
+        assert client.get(url).content == first
     participant = repository.participants_of(session=session, assessment=demo)[0]
     repository.save_answer(
         session=session, participant=participant, choice=AnswerChoice("ld-customer-strategy", 0, 5)
@@ -154,7 +175,7 @@ def test_results_page_shows_scores_gaps_and_who_it_is_based_on(
 
     assert page.status_code == 200
     for text in (
-        "Counted: 7 submitted of 9 invited; 2 in progress also counted",
+        "Counted: <strong>7 submitted of 9 invited; 2 in progress not counted</strong>",
         "Top gaps",
         "Top strengths",
         "Where people disagree",
@@ -241,10 +262,10 @@ def test_unknown_chart_or_area_is_404(client: TestClient, tenants: tuple[Tenant,
 
 
 def _scores(node: object) -> list[dict]:
-    """Every score object anywhere in an API answer."""
+    """Every score object anywhere in an API answer (whatever its key: score, overall,
+    highest, baseline ...): each has a current_percent."""
     if isinstance(node, dict):
-        found = [node["score"]] if node.get("score") else []
-        found += [node["overall"]] if node.get("overall") else []
+        found = [node] if "current_percent" in node else []
         return found + [s for value in node.values() for s in _scores(value)]
     if isinstance(node, list):
         return [s for value in node for s in _scores(value)]
@@ -254,10 +275,11 @@ def _scores(node: object) -> list[dict]:
 def test_every_score_in_the_api_carries_its_n_and_areas_their_coverage(
     client: TestClient, session: Session, demo: Assessment
 ) -> None:
-    body = client.get(f"/api/v1/assessments/{demo.id}/results").json()
+    body = client.get(f"/api/v1/assessments/{demo.id}/results?answers=all").json()
 
-    scores = _scores(body["results"])
-    assert len(scores) > 100 and all(s["n"] and s["n"] >= 1 for s in scores)
+    scores = _scores(body)  # the results, each group's and the group differences
+    assert len(scores) > 400 and all(s["n"] and s["n"] >= 1 for s in scores)
+    assert len(_scores(body["segments"])) > 300
     assert body["results"]["overall"]["n"] == 9
     rows = session.exec(
         select(Answer).join(Participant).where(Participant.assessment_id == demo.id)

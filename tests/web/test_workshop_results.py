@@ -15,6 +15,7 @@ from app.db.models import Answer
 from app.report_data import report_data_of
 from app.reports.pdf import render_pdf
 from tests.web.conftest import JSON, Room, items, vote
+from tests.web.test_results import _scores
 
 
 @pytest.fixture
@@ -77,6 +78,8 @@ def test_agreed_values_sit_beside_the_individual_ratings_in_the_api(
     assert overall["difference_current_points"] < 0
     assert overall["agreed_criteria"] == 1
     assert all(a[2] != 0 or a[3] != 5 for a in answers_after if a[1] == decided["agreed"])
+    baseline_scores = _scores(after["agreement"])  # every agreed score carries its n
+    assert len(baseline_scores) > 100 and all(s["n"] for s in baseline_scores)
 
 
 def _criteria(area: dict) -> list[dict]:

@@ -6,14 +6,16 @@ from fastapi import APIRouter, Request
 
 from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
-from app.db.results import Agreement, results_of
+from app.db.results import Agreement
 from app.domain.agreed import Comparison, in_force
+from app.domain.evidence import ALL
 from app.domain.scoring import DISAGREEMENT_SHARE, disagreements
 from app.web.api_models import (
     AgreementPublic,
     AssessmentPublic,
     AssessmentResultsPublic,
     ComparisonPublic,
+    CountedPublic,
     DecisionPublic,
     FrameworkDetailPublic,
     FrameworkPublic,
@@ -33,6 +35,7 @@ from app.web.deps import (
     SettingsDep,
 )
 from app.web.errors import error_responses
+from app.web.results_view import ViewDep, results_in
 from app.web.transactions import UnitOfWorkRoute
 
 # Every route needs an API token; those with a path id can also answer 404 and 422.
@@ -153,7 +156,9 @@ def api_get_assessment(assessment: AssessmentDep, session: SessionDep) -> Assess
     summary="Scores, gaps, disagreements and group comparisons",
     responses=BY_ID,
 )
-def api_get_results(assessment: AssessmentDep, session: SessionDep) -> AssessmentResultsPublic:
+def api_get_results(
+    assessment: AssessmentDep, session: SessionDep, view: ViewDep
+) -> AssessmentResultsPublic:
     """Overall, layers, areas, sub-components and criteria with current, target and gap.
 
     `results` are the individual ratings. Once a workshop has agreed levels, `agreement`
@@ -166,8 +171,12 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
     `current_percent` and `target_percent` place a score in its range (0 at the lowest level);
     `current`, `target` and `gap` are in levels and null where the parts are answered on
     different levels (`levels` names the shared scale or answer set).
+
+    `answers` and `group` filter as the results page does (same rules, same messages): by
+    default submitted answers only once anyone has submitted; `counted` says whose answers
+    the numbers rest on, `groups` which groups can be chosen (at least `threshold` people).
     """
-    data = results_of(session=session, assessment=assessment)
+    data = results_in(session=session, assessment=assessment, view=view)
     return AssessmentResultsPublic(
         assessment_id=assessment.id or 0,
         data_version=data.version,
@@ -183,6 +192,17 @@ def api_get_results(assessment: AssessmentDep, session: SessionDep) -> Assessmen
         segments=SegmentsPublic.model_validate(data.segments),
         headline="agreed baseline" if data.agreed_baseline else "individual",
         agreement=_agreement_public(data.agreement),
+        counted=CountedPublic(
+            answers=data.view.answers or ALL,
+            group=data.view.group or None,
+            invited=data.counted.invited,
+            submitted=data.counted.submitted,
+            in_progress=data.counted.in_progress,
+            not_started=data.counted.not_started,
+            heading=data.counted.heading,
+        ),
+        groups=list(data.groups),
+        include_thin_evidence=data.include_thin,
     )
 
 

@@ -18,6 +18,7 @@ from app.domain.anonymity import (
     MIN_THRESHOLD,
     threshold_problem,
 )
+from app.domain.evidence import INCLUDE_THIN_PROBLEM, include_thin_of
 from app.domain.framework import Id
 from app.domain.messages import (
     DEFAULT_INVITATION,
@@ -26,6 +27,7 @@ from app.domain.messages import (
     text_problem,
 )
 from app.domain.policy import Action
+from app.domain.scoring import MIN_EVIDENCE
 from app.domain.text import LongText, OptionalTitle
 from app.mail import mail_enabled
 from app.web.confirm import ask, is_confirmed
@@ -208,6 +210,7 @@ class EditForm:
     invite_text: str
     reminder_text: str
     anonymity_threshold: str = str(DEFAULT_THRESHOLD)
+    include_thin_evidence: str = ""  # "yes" when ticked
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ class EditAssessmentPage:
     placeholders: dict[str, str]
     message: str = ""
     thresholds: tuple[int, int] = (MIN_THRESHOLD, MAX_THRESHOLD)  # the anonymity threshold's range
+    min_evidence: int = MIN_EVIDENCE  # fewer people than this: thin evidence
 
 
 def _render_edit(request: Request, page: EditAssessmentPage) -> Response:
@@ -238,6 +242,7 @@ def edit_assessment(request: Request, assessment: AssessmentDep) -> Response:
         assessment.invite_text or DEFAULT_INVITATION,
         assessment.reminder_text or DEFAULT_REMINDER,
         str(assessment.anonymity_threshold),
+        "yes" if assessment.include_thin_evidence else "",
     )
     return _render_edit(request, EditAssessmentPage(assessment, form, PLACEHOLDERS))
 
@@ -250,8 +255,11 @@ def _edit_problem(form: EditForm) -> str:
         problem = text_problem(text)
         if problem:
             return f"{label}: {problem}."
-    return _details_problem(form.title, form.target_date) or threshold_problem(
-        form.anonymity_threshold
+    thin = "" if include_thin_of(form.include_thin_evidence) is not None else INCLUDE_THIN_PROBLEM
+    return (
+        _details_problem(form.title, form.target_date)
+        or threshold_problem(form.anonymity_threshold)
+        or thin
     )
 
 
@@ -273,6 +281,7 @@ def update_assessment(
     invite_text: Annotated[LongText, Form()] = "",  # checked_text: the rule for all text
     reminder_text: Annotated[LongText, Form()] = "",
     anonymity_threshold: Annotated[str, Form(max_length=20)] = str(DEFAULT_THRESHOLD),
+    include_thin_evidence: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     form = EditForm(
         title,
@@ -281,6 +290,7 @@ def update_assessment(
         invite_text or DEFAULT_INVITATION,
         reminder_text or DEFAULT_REMINDER,
         anonymity_threshold.strip(),
+        include_thin_evidence.strip(),
     )
     message = _edit_problem(form)
     if message:
@@ -294,6 +304,7 @@ def update_assessment(
         invite_text=_own_text(form.invite_text, DEFAULT_INVITATION),
         reminder_text=_own_text(form.reminder_text, DEFAULT_REMINDER),
         anonymity_threshold=int(form.anonymity_threshold),
+        include_thin_evidence=include_thin_of(form.include_thin_evidence),
     )
     audit("changed assessment", organisation_id=assessment.organisation_id, detail=form.title)
     return done(request, f"/assessments/{assessment.id}", f"Saved the changes to “{form.title}”.")
