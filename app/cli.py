@@ -110,6 +110,7 @@ def serve(
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": settings.trusted_proxies or "",
         "timeout_graceful_shutdown": GRACE,
+        "http": "app.web.http_protocol:NoDelayHTTPProtocol",  # no 40 ms waits with --workers
     }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         le=1000,
         description="Threads serving requests in each worker; the database pool matches it.",
     )
+    warm_results: bool = Field(
+        default=True,
+        description="Recompute results and redraw the results page's charts in the background "
+        "shortly after a change, so the next view finds them ready.",
+    )
     secret_key: str = Field(
         default="",
         description="Signs sessions and links; generated and kept in data_dir when unset.",

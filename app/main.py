@@ -40,6 +40,7 @@ from app.web.routes import (
     workshop_vote,
 )
 from app.web.security import install_security_headers
+from app.web.warming import results_warmer
 
 DESCRIPTION = (
     "Gapwise measures an organisation's capability against a maturity framework, current and "
@@ -56,7 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Sync routes run in anyio's thread pool; the pool above has a connection per thread.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         worker.prepare_worker()  # the first report then waits for no imports
+        warmer = results_warmer(engine, settings) if settings.warm_results else None
+        _app.state.warmer = warmer
+        if warmer is not None:
+            warmer.start()
         yield
+        if warmer is not None:
+            warmer.stop()
         worker.discard_worker()
         engine.dispose()
 

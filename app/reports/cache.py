@@ -7,17 +7,37 @@ a temporary file and a rename, so a reader never sees half a file.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+_rendering: dict[Path, threading.Lock] = {}  # one render of a file at a time in this process
+_rendering_guard = threading.Lock()
+
 
 def cached(directory: Path, name: str, version: str, render: Callable[[], bytes]) -> bytes:
-    """The bytes stored for `name` at `version`, rendering (and replacing older ones) if none."""
+    """The bytes stored for `name` at `version`, rendering (and replacing older ones) if none.
+    A thread that finds the same file being rendered waits for it rather than render it too
+    (a view and the background warming, app/web/warming.py, often ask at once)."""
     path = directory / f"{name}.{version}"
     try:
         return path.read_bytes()
     except FileNotFoundError:
         pass
+    with _rendering_guard:
+        rendering = _rendering.setdefault(path, threading.Lock())
+    try:
+        with rendering:
+            try:
+                return path.read_bytes()  # rendered while this thread waited
+            except FileNotFoundError:
+                return _render_and_keep(directory, name, path, render)
+    finally:
+        with _rendering_guard:
+            _rendering.pop(path, None)
+
+
+def _render_and_keep(directory: Path, name: str, path: Path, render: Callable[[], bytes]) -> bytes:
     content = render()
     directory.mkdir(parents=True, exist_ok=True)
     partial = directory / f".{path.name}.{secrets.token_hex(4)}"

@@ -31,6 +31,7 @@ from app.domain.framework import Id
 from app.domain.policy import Action, can
 
 SESSION_COOKIE = "gapwise_session"
+ON_CHANGE = "gapwise_on_change"  # session.info: told the assessments a commit changed
 
 # A path id the database could not hold is refused (422), never sent to a query.
 DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -47,6 +48,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     handed its connection back, so closing waits for nothing.
     """
     with Session(request.app.state.engine, expire_on_commit=False) as session:
+        warmer = getattr(request.app.state, "warmer", None)
+        if warmer is not None:
+            session.info[ON_CHANGE] = warmer.changed
         yield session
 
 

@@ -29,7 +29,8 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.web.deps import SessionDep
+from app.db import repository
+from app.web.deps import ON_CHANGE, SessionDep
 
 UNIT_OF_WORK = "unit_of_work_session"  # the hidden parameter that receives the session
 AFTER_COMMIT = "gapwise_after_commit"  # callbacks kept in the session's info
@@ -45,6 +46,15 @@ def _commit(session: Session) -> None:
     session.commit()
     for callback in session.info.pop(AFTER_COMMIT, []):
         callback()
+    changed = session.info.pop(repository.CHANGED, None)
+    notify = session.info.get(ON_CHANGE)
+    if changed and notify is not None:
+        notify(changed)  # app/web/warming.py: recompute them shortly
+
+
+def _forget_changes(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)
+    session.info.pop(repository.CHANGED, None)
 
 
 def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,7 +67,7 @@ def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 result = await endpoint(*args, **kwargs)
             except BaseException:
-                session.info.pop(AFTER_COMMIT, None)
+                _forget_changes(session)
                 session.close()  # rolls back, and leaves loaded objects readable
                 raise
             await run_in_threadpool(_commit, session)  # never wait for a lock on the event loop
@@ -72,7 +82,7 @@ def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 result = endpoint(*args, **kwargs)
             except BaseException:
-                session.info.pop(AFTER_COMMIT, None)
+                _forget_changes(session)
                 session.close()  # rolls back, and leaves loaded objects readable
                 raise
             _commit(session)

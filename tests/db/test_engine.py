@@ -4,11 +4,13 @@ nothing. The connection pool matches the threads that serve requests."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 from anyio import to_thread
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.config import Settings
@@ -88,3 +90,40 @@ def test_an_in_memory_sqlite_database_still_works() -> None:
     with Session(engine) as session:
         assert session.exec(select(1)).one() == 1
     engine.dispose()
+
+
+def _write_in_a_thread(engine: Engine, slug: str) -> threading.Thread:
+    def write() -> None:
+        with Session(engine) as session:
+            session.add(Organisation(name=slug, slug=slug))
+            session.commit()
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("ending", ["commit", "rollback", "close", "failed statement"])
+def test_writers_in_one_process_queue_and_the_writer_ending_lets_the_next_in(
+    engine: Engine, ending: str
+) -> None:
+    """However a writer ends, the next one in the process gets the database (no 30 s wait)."""
+    session = Session(engine)
+    session.add(Organisation(name="Acme", slug="acme"))
+    session.flush()
+    waiting = _write_in_a_thread(engine, "globex")
+    waiting.join(0.3)
+    assert waiting.is_alive()  # queued behind the first writer
+    if ending == "failed statement":
+        session.add(Organisation(name="Acme again", slug="acme"))
+        with pytest.raises(IntegrityError):
+            session.flush()
+    getattr(session, "rollback" if ending == "failed statement" else ending)()
+    session.close()
+    waiting.join(10)
+
+    assert not waiting.is_alive()
+    with Session(engine) as session:
+        slugs = sorted(o.slug for o in session.exec(select(Organisation)))
+    assert slugs == (["acme", "globex"] if ending == "commit" else ["globex"])

@@ -127,13 +127,14 @@ def download_report(
     user: CurrentUser,
     paper: Annotated[Paper, Query()] = "A4",
 ) -> Response:
-    """Drawn in a separate worker process with a time limit, then served from the cache."""
-    if results_of(session=session, assessment=assessment).results.overall is None:
-        raise HTTPException(status_code=409, detail=NOTHING_TO_REPORT)  # not 15 empty pages
+    """Drawn in a separate worker process with a time limit, then served from the cache
+    (without scoring: a report cached at this data version had something to report)."""
     prepared_by = user.name or user.email
     version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
 
     def render() -> bytes:
+        if results_of(session=session, assessment=assessment).results.overall is None:
+            raise HTTPException(status_code=409, detail=NOTHING_TO_REPORT)  # not 15 empty pages
         data = report_data_of(
             session=session, assessment=assessment, prepared_by=prepared_by, paper=paper
         )

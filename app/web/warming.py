@@ -1,0 +1,103 @@
+"""Results ready before anyone asks: shortly after a change to an assessment, its scores are
+recomputed and the charts at the top of its results page redrawn, in one background thread.
+
+The first view after a change otherwise pays for the scoring and matplotlib (a radar is
+about 150 ms). Changes are debounced: an assessment is warmed once nothing has changed in it
+for QUIET seconds, and at least every AT_MOST seconds while changes keep coming, so a
+workshop of 50 people saving every few seconds costs one recompute every AT_MOST seconds,
+not one per save. What is warmed lands in the same caches a view reads (keyed by the data
+version), so a view never sees anything a view would not have computed itself; a view that
+comes first simply computes it, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db.models import Assessment
+from app.web.routes.results import prepare_results
+
+log = logging.getLogger(__name__)
+
+QUIET = 0.5  # seconds without a change before an assessment is warmed
+AT_MOST = 10.0  # seconds: while changes keep coming, warm at least this often
+
+
+class Warmer:
+    """Calls `warm(assessment_id)` in its own thread, debounced per assessment."""
+
+    def __init__(
+        self, warm: Callable[[int], None], *, quiet: float = QUIET, at_most: float = AT_MOST
+    ) -> None:
+        self._warm, self._quiet, self._at_most = warm, quiet, at_most
+        self._changes: dict[int, tuple[float, float]] = {}  # id -> (first, last) change
+        self._wake = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="gapwise-warmer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Forget what is pending and wait for a warm in progress to end."""
+        with self._wake:
+            self._stopped = True
+            self._changes.clear()
+            self._wake.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def changed(self, assessment_ids: Iterable[int]) -> None:
+        """Note changes committed just now."""
+        now = time.monotonic()
+        with self._wake:
+            for assessment_id in assessment_ids:
+                first, _ = self._changes.get(assessment_id, (now, now))
+                self._changes[assessment_id] = (first, now)
+            self._wake.notify()
+
+    def _due(self, first: float, last: float) -> float:
+        return min(last + self._quiet, first + self._at_most)
+
+    def _next(self) -> int | None:
+        """The next assessment to warm, once it is due; None once stopped."""
+        with self._wake:
+            while not self._stopped:
+                if not self._changes:
+                    self._wake.wait()
+                    continue
+                assessment_id, (first, last) = min(
+                    self._changes.items(), key=lambda item: self._due(*item[1])
+                )
+                wait = self._due(first, last) - time.monotonic()
+                if wait <= 0:
+                    del self._changes[assessment_id]
+                    return assessment_id
+                self._wake.wait(wait)
+            return None
+
+    def _run(self) -> None:
+        while (assessment_id := self._next()) is not None:
+            try:
+                self._warm(assessment_id)
+            except Exception:  # a view will compute it instead; never stop warming
+                log.warning("warming assessment %s failed", assessment_id, exc_info=True)
+
+
+def results_warmer(engine: Engine, settings: Settings) -> Warmer:
+    """A warmer that prepares an assessment's results page (app/web/routes/results.py)."""
+
+    def warm(assessment_id: int) -> None:
+        with Session(engine) as session:
+            assessment = session.get(Assessment, assessment_id)
+            if assessment is not None:  # deleted since
+                prepare_results(session=session, assessment=assessment, data_dir=settings.data_dir)
+
+    return Warmer(warm)
