@@ -8,7 +8,7 @@ and the CLI use it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -21,7 +21,7 @@ from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
 from app.domain.agreed import Comparisons, in_force
 from app.domain.anonymity import sizes_of
-from app.domain.evidence import Counted, counted
+from app.domain.evidence import EVERYONE, View
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, PlannedItem
 from app.domain.scoring import Results, Segments
@@ -79,9 +79,9 @@ class ChartData:
     gathered the first time a chart asks for it: the results page itself needs none of the
     group columns or the roadmap, and the radar needs only the scores."""
 
-    def __init__(self, session: Session, assessment: Assessment) -> None:
+    def __init__(self, session: Session, assessment: Assessment, view: View = EVERYONE) -> None:
         self._session, self._assessment = session, assessment
-        self._data = results_of(session=session, assessment=assessment)
+        self._data = results_of(session=session, assessment=assessment, view=view)
         self.version = self._data.version  # the data version: the key of the charts' disk cache
         self.framework = self._data.framework
         self.results = self._data.results
@@ -101,8 +101,8 @@ class ChartData:
         return tuple(stored or _proposed(self._assessment, self._data))
 
 
-def chart_data_of(*, session: Session, assessment: Assessment) -> ChartData:
-    return ChartData(session, assessment)
+def chart_data_of(*, session: Session, assessment: Assessment, view: View = EVERYONE) -> ChartData:
+    return ChartData(session, assessment, view)
 
 
 def report_version(*, session: Session, assessment: Assessment, prepared_by: str) -> str:
@@ -127,7 +127,10 @@ def report_data_of(
     participants = repository.participants_of(session=session, assessment=assessment)
     stored = planned_items(session=session, assessment=assessment)
     comments = repository.comments_by_criterion(
-        session=session, assessment=assessment, labels=data.segments.labels
+        session=session,
+        assessment=assessment,
+        labels=data.segments.labels,
+        writers=data.counted_participants,
     )
     organisation = repository.organisation_of(session=session, assessment=assessment)
     return ReportData(
@@ -148,13 +151,14 @@ def report_data_of(
         participants=tuple(
             ReportParticipant(p.name, p.role) for p in sorted(participants, key=lambda p: p.name)
         ),
-        turnout=_turnout(participants, activity),
-        counted=counted_of(participants, data.results),
+        turnout=_turnout(participants, activity, data.counted_participants),
+        counted=data.counted,
         comments={k: tuple(v) for k, v in comments.items()},
         narrative=repository.narrative_of(assessment),
         brand=branding.brand_of(session=session, organisation=organisation),
         paper=paper,
         workshop=_workshop_report(session, assessment, data),
+        include_thin=data.include_thin,
     )
 
 
@@ -175,24 +179,21 @@ def _workshop_report(
     )
 
 
-def counted_of(participants: Sequence[Participant], results: Results) -> Counted:
-    """Who the results count: submitted, in progress, not started (the pages' heading)."""
-    return counted(
-        [p.id or 0 for p in participants],
-        [p.id or 0 for p in participants if p.submitted_at is not None],
-        {pid for criterion in results.criteria() for pid in criterion.people},
-    )
-
-
 def _turnout(
-    participants: Sequence[Participant], activity: dict[int, repository.Activity]
+    participants: Sequence[Participant],
+    activity: dict[int, repository.Activity],
+    counted: Collection[int],
 ) -> tuple[GroupTurnout, ...]:
-    """Per group ("No group" included): invited, and how many answered at least one criterion."""
+    """Per group ("No group" included): invited, how many answered at least one criterion,
+    and how many of them the results count (`counted`: their participant ids)."""
     invited = sizes_of(p.group for p in participants)
-    answered = sizes_of(
-        p.group for p in participants if p.id in activity and activity[p.id].answered
+    answering = [p for p in participants if p.id in activity and activity[p.id].answered]
+    answered = sizes_of(p.group for p in answering)
+    in_results = sizes_of(p.group for p in answering if p.id in counted)
+    return tuple(
+        GroupTurnout(g, invited[g], answered.get(g, 0), in_results.get(g, 0))
+        for g in sorted(invited)
     )
-    return tuple(GroupTurnout(g, invited[g], answered.get(g, 0)) for g in sorted(invited))
 
 
 class AssessmentExport:

@@ -14,17 +14,21 @@ import io
 import math
 import re
 import textwrap
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
@@ -116,14 +120,90 @@ def _size_text(figure: Figure) -> None:
             text.set_fontsize(max(float(text.get_fontsize()), MIN_POINTS) * scale)
 
 
+_drawn_once: ContextVar[bool] = ContextVar("drawn_once", default=False)
+
+
+@contextmanager
+def drawn_once() -> Iterator[None]:
+    """Inside the block, an SVG chart is drawn once and cut to its content by its viewBox.
+
+    matplotlib's bbox_inches="tight" draws a figure twice, the first time only to measure
+    it: 40 % of a report's chart time. Cut by the viewBox, the picture is the same, but what
+    lies outside the cut is still in the file, so the figure's background is left out: for
+    charts shown on white (the PDF).
+    """
+    token = _drawn_once.set(True)
+    try:
+        yield
+    finally:
+        _drawn_once.reset(token)
+
+
 def _render(figure: Figure, image_format: str) -> bytes:
     _size_text(figure)
+    if image_format == "svg" and _drawn_once.get():
+        return _svg_drawn_once(figure)
+    return _save(figure, image_format)
+
+
+def _save(figure: Figure, image_format: str, box: Bbox | None = None) -> bytes:
+    """The figure's bytes, cropped to `box` (inches) or else to its tight box."""
     buffer = io.BytesIO()
     metadata = {"Date": None} if image_format == "svg" else {}
     figure.savefig(
-        buffer, format=image_format, bbox_inches="tight", metadata=metadata, dpi=_dpi.get()
+        buffer, format=image_format, bbox_inches=box or "tight", metadata=metadata, dpi=_dpi.get()
     )
     return buffer.getvalue()
+
+
+MARGIN = 2.0  # inches of canvas around a figure drawn once, for what lies outside it
+
+
+def _svg_drawn_once(figure: Figure) -> bytes:
+    """The figure as SVG on a canvas MARGIN larger on every side (what lies outside the
+    figure, such as the key under a radar, would be clipped off), its viewBox the box
+    "tight" would have cut, measured as it is drawn (points from the top left; the box is
+    in inches from the bottom left)."""
+    width, height = figure.get_size_inches()
+    for axes in figure.axes:  # the same place on the page, on the larger canvas
+        x0, y0, w, h = axes.get_position().bounds
+        axes.set_position(
+            (
+                (x0 * width + MARGIN) / (width + 2 * MARGIN),
+                (y0 * height + MARGIN) / (height + 2 * MARGIN),
+                w * width / (width + 2 * MARGIN),
+                h * height / (height + 2 * MARGIN),
+            )
+        )
+    figure.set_size_inches(width + 2 * MARGIN, height + 2 * MARGIN)
+    boxes: list[Any] = []
+    listening = figure.canvas.mpl_connect(
+        "draw_event", lambda event: boxes.append(figure.get_tightbbox(event.renderer))
+    )
+    buffer = io.BytesIO()
+    try:
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="none")
+    finally:
+        figure.canvas.mpl_disconnect(listening)
+    box = boxes[-1].padded(matplotlib.rcParams["savefig.pad_inches"])
+    cut = (box.x0 * 72, (height + 2 * MARGIN - box.y1) * 72, box.width * 72, box.height * 72)
+    view = 'width="{2:f}pt" height="{3:f}pt" viewBox="{0:f} {1:f} {2:f} {3:f}"'.format(*cut)
+    size = re.compile(rb'width="[\d.]+pt" height="[\d.]+pt" viewBox="[\d. ]+"')
+    return size.sub(view.encode(), buffer.getvalue(), count=1)
+
+
+def _svg_tight_box(figure: Figure) -> Bbox:
+    """The box `bbox_inches="tight"` crops an SVG to: measured with the SVG renderer at its
+    72 dpi, padded as savefig pads it."""
+    width, height = figure.get_size_inches()
+    dpi = figure.dpi
+    figure.set_dpi(72)
+    try:
+        renderer = RendererSVG(width * 72, height * 72, io.StringIO(), image_dpi=72)
+        box = figure.get_tightbbox(renderer)
+    finally:
+        figure.set_dpi(dpi)
+    return box.padded(matplotlib.rcParams["savefig.pad_inches"])
 
 
 def layer_colours(results: Results) -> dict[str, str]:
@@ -162,7 +242,15 @@ class Axis:
 
 
 def _wrapped(title: str, width: int = 14) -> str:
-    return "\n".join(textwrap.wrap(_literal(title), width)) or _literal(title)
+    """Lines of at most `width` characters, as few as at `width` and as even as they can be:
+    "Raise Data Management / from 1.2 to 4.2", not "Raise Data Management from 1.2 / to 4.2"."""
+    text = _literal(title)
+    lines = textwrap.wrap(text, width)
+    for narrower in range(max(-(-len(text) // max(len(lines), 1)), 1), width):
+        even = textwrap.wrap(text, narrower, break_long_words=False)
+        if len(even) <= len(lines) and all(len(line) <= width for line in even):
+            return "\n".join(even)
+    return "\n".join(lines) or text
 
 
 def _radar_axes(figure: Figure, titles: list[str], axis: Axis) -> tuple[Any, list[float]]:
@@ -194,21 +282,82 @@ def _share(score: Score | None, which: str) -> float:
     return (score.current_percent if which == "current" else score.target_percent) / 100
 
 
+@dataclass(frozen=True)
+class _Radar:
+    """A radar's figure with all but its two lines, for one framework's areas and one text
+    scale: building the polar axes, their ticks and the key is about a third of a radar's
+    time, and the same radar is redrawn after every change to an assessment."""
+
+    figure: Figure
+    angles: list[float]
+    lines: tuple[tuple[str, Any, Any], ...]  # ("current" or "target", its line, its fill)
+    lock: threading.Lock  # one drawing at a time: a figure is not shared between threads
+    svg_box: list[Bbox] = field(default_factory=list)  # its tight box, once measured
+
+    def save(self, image_format: str) -> bytes:
+        """Saved as `_save` would, measuring the tight box of an SVG only once: only the
+        lines change, and they stay inside the axes (measuring is a whole second drawing)."""
+        if image_format != "svg":
+            return _save(self.figure, image_format)
+        if not self.svg_box:
+            self.svg_box.append(_svg_tight_box(self.figure))
+        return _save(self.figure, image_format, box=self.svg_box[0])
+
+
+RADARS_KEPT = 16
+_radars: OrderedDict[tuple[object, ...], _Radar] = OrderedDict()
+_radars_lock = threading.Lock()
+
+
 def radar_chart(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
     """Every area around the circle: current and target, labels coloured by layer."""
     areas = list(results.areas())
+    radar = _radar_for(results, framework)
+    with radar.lock:
+        angles = _closed(radar.angles)
+        for which, line, fill in radar.lines:
+            values = _closed([_share(a.score, which) for a in areas])
+            line.set_data(angles, values)
+            fill.set_xy(list(zip(angles, values, strict=True)))
+        return radar.save(image_format)
+
+
+def _radar_for(results: Results, framework: Framework) -> _Radar:
+    """The radar figure for these areas, layers, value axis and text scale (kept, LRU)."""
+    axis = Axis.of(framework)
+    key = (
+        tuple((a.area_id, a.title, a.layer_id) for a in results.areas()),
+        tuple((layer.layer_id, layer.title) for layer in results.layers),
+        axis.ticks,
+        _text_scale.get(),
+    )
+    with _radars_lock:
+        radar = _radars.get(key)
+        if radar is None:
+            radar = _radars[key] = _new_radar(results, axis)
+            while len(_radars) > RADARS_KEPT:
+                _radars.popitem(last=False)
+        _radars.move_to_end(key)
+        return radar
+
+
+def _new_radar(results: Results, axis: Axis) -> _Radar:
+    areas = list(results.areas())
     colours = layer_colours(results)
     figure = Figure(figsize=RADAR_SIZE)
-    axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
+    axes, angles = _radar_axes(figure, [a.title for a in areas], axis)
+    lines = []
     for label, colour, which in (("Target", TARGET, "target"), ("Current", CURRENT, "current")):
-        values = [_share(a.score, which) for a in areas]
-        axes.plot(_closed(angles), _closed(values), color=colour, linewidth=2, label=label)
-        axes.fill(_closed(angles), _closed(values), color=colour, alpha=0.12)
+        values = _closed([_share(a.score, which) for a in areas])
+        (line,) = axes.plot(_closed(angles), values, color=colour, linewidth=2, label=label)
+        (fill,) = axes.fill(_closed(angles), values, color=colour, alpha=0.12)
+        lines.append((which, line, fill))
     for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
         tick.set_color(colours[area.layer_id])
         tick.set_fontweight("bold")
     _key_under(axes, results, colours)
-    return _render(figure, image_format)
+    _size_text(figure)
+    return _Radar(figure, angles, tuple(lines), threading.Lock())
 
 
 def _key_under(axes: Any, results: Results, colours: dict[str, str]) -> None:
@@ -382,7 +531,7 @@ def roadmap_timeline(
     """Initiatives as bars over 24 months: (title, horizon index, layer colour or None), with
     a legend of (layer title, colour). Titles wrap onto as many lines as they need instead of
     being cut short."""
-    labels = [_wrapped(_literal(title), 30) for title, _, _ in items]
+    labels = [_wrapped(title, 30) for title, _, _ in items]
     lines = sum(label.count("\n") + 1 for label in labels)
     figure = Figure(figsize=(5.0, 0.6 + 0.2 * max(lines, 1) + 0.1 * len(items)))
     axes = figure.add_subplot()

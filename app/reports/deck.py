@@ -200,7 +200,10 @@ class _Deck:
             f"it aims for {f.target(overall)}.",
             f"By {self.data.framework.wording.layer}, today → target: {layers}.",
         ]
-        strengths = [c.text.rstrip(".") for c in top_strengths(results, 1)]
+        strengths = [
+            _marked(c).rstrip(".")
+            for c in top_strengths(results, 1, include_thin=self.data.include_thin)
+        ]
         if strengths:
             lines.append(f"Strongest today: {strengths[0]}.")
         return lines
@@ -216,7 +219,9 @@ class _Deck:
             self._card(slide, card, label, shown, accent=label == "Gap")
         messages = narrative_lines(self.data.narrative.key_messages)
         heading = "Key messages" if messages else "Widest gaps"
-        items = messages[:5] or [c.text for c in top_gaps(self.data.results, 3)]
+        items = messages[:5] or [
+            _marked(c) for c in top_gaps(self.data.results, 3, include_thin=self.data.include_thin)
+        ]
         text(
             slide,
             Box(left, BODY.top + 1.45, 4.4, 0.35),
@@ -270,7 +275,8 @@ class _Deck:
         widths = [3.9, 1.0, 1.0, 1.0]
         _grid(slide, ["Area", "Today", "Target", "Gap"], rows, widths, 0.45, 14, (1, 2, 3))
         in_layer = [c for a in layer.areas for c in a.all_criteria()]
-        gaps = [c for c in top_gaps(self.data.results, 50) if c in in_layer][:4]
+        ranked = top_gaps(self.data.results, 50, include_thin=self.data.include_thin)
+        gaps = [c for c in ranked if c in in_layer][:4]
         left = MARGIN + sum(widths) + 0.5
         text(
             slide,
@@ -280,7 +286,7 @@ class _Deck:
         )
         f = self.figures
         items = [
-            f"{c.text} ({f.current(c.score)} → {f.target(c.score)})" for c in gaps if c.score
+            f"{_marked(c)} ({f.current(c.score)} → {f.target(c.score)})" for c in gaps if c.score
         ] or ["No criterion here has been scored yet."]
         bullets(
             slide,
@@ -353,6 +359,12 @@ def _grid(
     height = min(row_height * (len(rows) + 1), BODY.height)
     box = Box(MARGIN, BODY.top, sum(widths), height)
     table(slide, box, header, rows, widths, size=size, numeric=numeric)
+
+
+def _marked(criterion: CriterionResult) -> str:
+    """The criterion's text, marked when it rests on thin evidence (ranked by the consultant's
+    choice all the same)."""
+    return f"{criterion.text} (thin evidence)" if criterion.thin else criterion.text
 
 
 def _spread(criterion: CriterionResult) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.evidence import SUBMITTED
 from app.domain.framework import Framework
 from app.domain.levels import AnswerLevels, number
 from app.domain.scoring import MIN_EVIDENCE
@@ -18,9 +19,12 @@ class Method:
     disagreement: str
     roadmap: str
     evidence: str
+    counted: str  # whose answers: submitted only, or in progress too
 
 
-def method_of(framework: Framework) -> Method:
+def method_of(framework: Framework, *, answers: str = "", include_thin: bool = False) -> Method:
+    """`answers`: the view's SUBMITTED or ALL; `include_thin`: the consultant ranks and drafts
+    from thin evidence too."""
     figures = Figures(framework)
     return Method(
         answers=_answers(framework),
@@ -33,9 +37,21 @@ def method_of(framework: Framework) -> Method:
         roadmap=_roadmap(framework, figures),
         evidence=(
             "Every score shows n, how many people it rests on. A score resting on fewer than "
-            f"{MIN_EVIDENCE} people is marked “thin evidence” and left out of the top gaps, "
-            "the top strengths and the roadmap draft. An answer with only today or only a "
-            "target is kept and counted as “half answered”, but not scored."
+            f"{MIN_EVIDENCE} people is marked “thin evidence” and "
+            + (
+                "included in the top gaps, the top strengths and the roadmap draft, as the "
+                "consultant chose. "
+                if include_thin
+                else "left out of the top gaps, the top strengths and the roadmap draft. "
+            )
+            + "An answer with only today or only a target is kept and counted as “half "
+            "answered”, but not scored."
+        ),
+        counted=(
+            "Only submitted answers are counted: answers still in progress are left out until "
+            "they are submitted."
+            if answers == SUBMITTED
+            else "Every answer given so far is counted, submitted or still in progress."
         ),
     )
 

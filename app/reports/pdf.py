@@ -9,6 +9,7 @@ the routes and the CLI run it in a separate process with a time limit, off the w
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +35,13 @@ from app.domain.narrative import Narrative
 from app.domain.roadmap import HORIZONS, PlannedItem
 from app.domain.scoring import AreaResult, Results, Segments, disagreements, top_gaps, top_strengths
 from app.domain.text import printable
+from app.reports.charts import drawn_once
 from app.reports.dots import Scale, area_dots
 from app.reports.figures import Figures
 from app.reports.method import method_of
 from app.reports.prose import prose
 from app.reports.registry import charts_in_report, headline
+from app.reports.worker import sparing_collector
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
@@ -62,11 +65,13 @@ class ReportParticipant:
 
 @dataclass(frozen=True)
 class GroupTurnout:
-    """How many of a group were invited, and how many of them scored anything."""
+    """How many of a group were invited, how many of them scored anything, and how many of
+    those the results count (by default only submitted answers count)."""
 
     group: str
     invited: int
     answered: int
+    counted: int
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class ReportData:
     paper: str = "A4"
     agreed: Results | None = None  # the agreed baseline: the report's headline once there is one
     workshop: WorkshopReport | None = None
+    include_thin: bool = False  # the consultant ranks thin evidence too (marked as such)
 
 
 class SafeUrlFetcher(URLFetcher):
@@ -132,7 +138,8 @@ class SafeUrlFetcher(URLFetcher):
         raise ValueError(f"the report may not load {url[:80]!r}")
 
 
-def _environment() -> Environment:
+@functools.cache  # compiling report.html takes 45 ms: once per process, in its warm-up
+def report_templates() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(default=True),
@@ -156,15 +163,45 @@ def _data_uri(image: bytes, image_format: str) -> str:
     return f"data:{MIME[image_format]};base64," + base64.b64encode(image).decode()
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _lean(image: bytes, image_format: str) -> bytes:
+    """A matplotlib SVG without what draws nothing: its metadata, and the groups that only
+    name their content (`<g id="patch_1">`). Two thirds of its elements, each of which the
+    renderer would cascade styles into and visit; the picture is the same to the pixel."""
+    if image_format != "svg":
+        return image
+    root = fromstring(image)
+    _unwrap(root)
+    return tostring(root)
+
+
+def _unwrap(node: Any) -> None:
+    kept = []
+    for child in node:
+        if child.tag == f"{SVG}metadata":
+            continue
+        _unwrap(child)
+        plain = (
+            child.tag == f"{SVG}g"
+            and set(child.attrib) <= {"id"}
+            and not (child.text or "").strip()
+        )
+        kept.extend(child if plain else [child])
+    node[:] = kept
+
+
 def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
     """The report as HTML, charts embedded as data URIs."""
     framework = data.framework
     sections = {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
-    images = {
-        chart.name: _data_uri(chart.draw(data, image_format), image_format)
-        for shown in sections.values()
-        for chart in shown
-    }
+    with drawn_once():  # the report's pages are white
+        images = {
+            chart.name: _data_uri(_lean(chart.draw(data, image_format), image_format), image_format)
+            for shown in sections.values()
+            for chart in shown
+        }
     intents = {area.id: area.intent for area in data.framework.areas()}
     shown = headline(data)  # the agreed baseline once there is one
     areas = list(data.results.areas())
@@ -175,7 +212,7 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
         if logo is not None
     }
     return (
-        _environment()
+        report_templates()
         .get_template("report.html")
         .render(
             data=data,
@@ -185,8 +222,8 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             intents=intents,
             quotes_of=quotes_of,
             horizons=HORIZONS,
-            top_gaps=top_gaps(shown),
-            top_strengths=top_strengths(shown, 3),
+            top_gaps=top_gaps(shown, include_thin=data.include_thin),
+            top_strengths=top_strengths(shown, 3, include_thin=data.include_thin),
             disagreements=disagreements(data.results)[:5],
             anonymity=groups_note(
                 data.segments.threshold,
@@ -197,7 +234,9 @@ def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
             scales={a.area_id: Scale.of(a, framework) for a in areas},
             logos=logos,
             figures=Figures(framework),
-            method=method_of(framework),
+            method=method_of(
+                framework, answers=data.counted.answers, include_thin=data.include_thin
+            ),
             wording=framework.wording,
             stylesheets=[(STATIC / "css" / name).as_uri() for name in STYLESHEETS],
         )
@@ -236,12 +275,13 @@ class _Metadata(DocumentMetadata):
 
 def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
     """A tagged PDF (PDF/UA-1): structure, reading order, alt texts, title and language."""
-    html = HTML(
-        string=report_html(data, image_format),
-        base_url=STATIC.as_uri() + "/",
-        url_fetcher=SafeUrlFetcher(),
-    )
-    document = html.render(pdf_variant=PDF_VARIANT)
-    document.metadata = _Metadata(**vars(document.metadata))
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    with sparing_collector():
+        html = HTML(
+            string=report_html(data, image_format),
+            base_url=STATIC.as_uri() + "/",
+            url_fetcher=SafeUrlFetcher(),
+        )
+        document = html.render(pdf_variant=PDF_VARIANT)
+        document.metadata = _Metadata(**vars(document.metadata))
+        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -11,7 +12,7 @@ from app.config import PROJECT_ROOT
 from app.domain.answering import AnswerChoice
 from app.domain.framework import MAX_LAYERS, Framework
 from app.domain.loading import load_framework, parse_framework
-from app.domain.scoring import Response, score_assessment
+from app.domain.scoring import Response, score_assessment, segment
 from app.reports import charts
 from tests.conftest import DATA
 
@@ -95,3 +96,88 @@ def test_eight_layers_get_eight_colours_and_a_legend_naming_each() -> None:
         assert f"Layer number {i}" in labels
     fills = set(re.findall(rb"fill: ?(#[0-9a-f]{6})", svg))
     assert {c.encode() for c in charts.LAYER_COLOURS} <= fills
+
+
+def _two_results() -> tuple[Framework, list]:
+    """Two assessments of one framework: one scores both criteria, the other only one."""
+    framework = _framework((1, 2, 3, 4, 5))
+    both = {"c-1": AnswerChoice("c-1", 1, 4), "c-2": AnswerChoice("c-2", 3, 5)}
+    one = {"c-1": AnswerChoice("c-1", 5, 5)}
+    return framework, [score_assessment(framework, [Response(1, "", a)]) for a in (both, one)]
+
+
+def _radar_drawn_afresh(results, framework, image_format: str) -> bytes:
+    """What radar_chart drew before it kept figures: a new figure, cropped to its tight box."""
+    charts._radars.clear()
+    return charts._save(charts._radar_for(results, framework).figure, image_format)
+
+
+@pytest.mark.parametrize("image_format", ["svg", "png"])
+def test_a_kept_radar_draws_the_same_bytes_as_a_new_one(image_format: str) -> None:
+    framework, (first, second) = _two_results()
+    expected = [_radar_drawn_afresh(r, framework, image_format) for r in (first, second)]
+    charts._radars.clear()
+
+    drawn = [charts.radar_chart(r, framework, image_format) for r in (first, second, first)]
+
+    assert drawn == [expected[0], expected[1], expected[0]]
+    assert expected[0] != expected[1]
+
+
+def test_radars_drawn_at_once_from_many_threads_each_show_their_own_data() -> None:
+    framework, pair = _two_results()
+    expected = [charts.radar_chart(r, framework) for r in pair]
+
+    with ThreadPoolExecutor(6) as pool:
+        drawn = list(pool.map(lambda i: charts.radar_chart(pair[i % 2], framework), range(24)))
+
+    assert drawn == [expected[i % 2] for i in range(24)]
+
+
+def _drawing(svg: bytes) -> tuple[list[float], list[str], int]:
+    """An SVG's size in points, its texts, and how many of its paths draw something."""
+    root = ET.fromstring(svg)
+    size = [float(root.get(side, "").removesuffix("pt")) for side in ("width", "height")]
+    paths = root.iter("{http://www.w3.org/2000/svg}path")
+    return size, _texts(svg), sum(1 for p in paths if p.get("d", "").strip())
+
+
+def test_a_chart_drawn_once_is_the_size_of_the_tight_one_and_keeps_what_lies_outside() -> None:
+    framework = _framework((1, 2, 3, 4, 5), layers=3)
+    people = [
+        Response(
+            n, group, {f"c-{i}": AnswerChoice(f"c-{i}", (n + i) % 5 + 1, 5) for i in (1, 2, 3)}
+        )
+        for n, group in enumerate(("Board", "Board", "Staff", "Staff"))
+    ]
+    groups = segment(framework, people, 2)
+    tight = charts.group_radar(groups, framework)
+
+    with charts.drawn_once():
+        once = charts.group_radar(groups, framework)
+
+    (tight_size, tight_texts, tight_paths), (size, texts, paths) = _drawing(tight), _drawing(once)
+    assert size == pytest.approx(tight_size, abs=0.5)  # points
+    assert texts == tight_texts and paths == tight_paths  # the key under the radar included
+    assert b'viewBox="0 0 ' in tight and b'viewBox="0 0 ' not in once  # cut out of its canvas
+
+
+def test_timeline_labels_wrap_into_even_lines_and_keep_every_word() -> None:
+    titles = (
+        "Raise Data Management from 1.2 to 4.2",
+        "Raise Proposition from 2.1 to 2.9",
+        "Raise Culture from 1.7 to 3.5",
+        "An initiative whose title runs on well past what any one line of the chart holds",
+    )
+    svg = charts.roadmap_timeline([(title, 0, None) for title in titles]).decode()
+    lines = [  # each line of a label is a text element of its own
+        "".join(t.itertext()).strip()
+        for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")
+    ]
+
+    # no line left with a word or two: a label's lines share its length
+    assert {"Raise Data Management", "from 1.2 to 4.2"} <= set(lines)
+    assert {"Raise Proposition", "from 2.1 to 2.9"} <= set(lines)
+    assert "Raise Culture from 1.7 to 3.5" in lines  # short enough for one line
+    assert titles[-1] in " ".join(lines)  # nothing cut
+    assert max(len(line) for line in lines) <= 30
