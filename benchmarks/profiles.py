@@ -1,12 +1,16 @@
 """Where the time goes: cProfile over a save, the results page and the radar after a change, and
 the board report's first request, for an assessment of 50 participants who answered everything.
 
-Run: .venv/bin/python benchmarks/profiles.py [--participants 50] [--lines 18]
+Run: .venv/bin/python benchmarks/profiles.py [--participants 50] [--lines 18] [--stages]
 
-Prints the top lines (by cumulative time) of each profile; it asserts nothing. The app runs in
-this process on a throw-away SQLite file, driven through its ASGI interface; anyio's thread
-pool is replaced by a direct call while profiling, so the profile sees every line in one
-thread (the cost of the hops themselves is what benchmarks/workshop.py measures).
+Prints the top lines (by cumulative time) of each profile; it asserts nothing. --stages prints
+instead where the board report's render spends its CPU time, without a profiler's overhead:
+report data, charts, HTML, CSS styles, boxes, layout, drawing and writing the PDF, and the
+cycle collector within them (median of five renders after a first one, in this process).
+
+The app runs in this process on a throw-away SQLite file, driven through its ASGI interface;
+anyio's thread pool is replaced by a direct call while profiling, so the profile sees every
+line in one thread (the cost of the hops themselves is what benchmarks/workshop.py measures).
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import pstats
+import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,9 +53,13 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--participants", type=int, default=50)
     options.add_argument("--lines", type=int, default=18)
+    options.add_argument("--stages", action="store_true", help="the report's stage times")
     arguments = options.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(_run(Path(folder), arguments.participants, arguments.lines))
+        if arguments.stages:
+            _report_stages(Path(folder), arguments.participants)
+        else:
+            asyncio.run(_run(Path(folder), arguments.participants, arguments.lines))
 
 
 def _workshop(folder: Path, participants: int) -> tuple[Settings, int, str, tuple[str, str]]:
@@ -134,6 +145,58 @@ async def _run(folder: Path, participants: int, lines: int) -> None:
         await _profile(
             "board report, first request (rendered in this process)", lines, [save, report]
         )
+
+
+def _report_stages(folder: Path, participants: int) -> None:
+    """CPU seconds per stage of the board report's render, the stages timed by wrapping the
+    functions WeasyPrint and the report call for each."""
+    import weasyprint.document  # noqa: PLC0415
+
+    from app.report_data import report_data_of  # noqa: PLC0415
+    from app.reports import charts, pdf  # noqa: PLC0415
+
+    settings, assessment_id, _, _ = _workshop(folder, participants)
+    engine = make_engine(settings.sqlalchemy_url)
+    spent: dict[str, float] = {}
+
+    def timed(owner: Any, name: str, stage: str) -> None:
+        function = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                result = function(*args, **kwargs)
+                return list(result) if stage == "layout" else result  # a generator
+            finally:
+                spent[stage] = spent.get(stage, 0) + time.process_time() - started
+
+        setattr(owner, name, wrapper)
+
+    collector: list[float] = []
+    gc.callbacks.append(lambda phase, _: collector.append(time.process_time()))
+    timed(weasyprint.document, "get_all_computed_styles", "CSS styles")
+    timed(weasyprint.document, "build_formatting_structure", "boxes")
+    timed(weasyprint.document, "layout_document", "layout")
+    timed(weasyprint.document, "generate_pdf", "drawing and writing the PDF")
+    timed(charts, "_render", "charts (matplotlib)")
+    timed(pdf, "render_pdf", "whole render")
+    runs: list[dict[str, float]] = []
+    for _ in range(6):
+        spent.clear()
+        collector.clear()
+        with Session(engine) as session:
+            started = time.process_time()
+            data = report_data_of(
+                session=session, assessment=session.get(Assessment, assessment_id), prepared_by="x"
+            )
+            spent["report data"] = time.process_time() - started
+        pdf.render_pdf(data)
+        spent["cycle collector"] = sum(collector[1::2]) - sum(collector[::2])
+        runs.append(dict(spent))
+    engine.dispose()
+    print(f"\n=== board report of {participants} participants: CPU seconds, median of 5")
+    for stage in runs[-1]:
+        print(f"{stage:>30}: {statistics.median(run[stage] for run in runs[1:]):.3f}")
 
 
 def _csrf(html: str) -> str:

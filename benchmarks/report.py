@@ -8,6 +8,10 @@ fresh process (as the server does), so its peak memory is that process's own.
 FOLDER`), in the same run and interleaved with this one's, so both see the same machine load:
 the figure that says whether a change made the report slower. CPU time is printed beside the
 time: on a shared, busy machine it is the steadier of the two. --png adds charts drawn as PNG.
+
+Each tree renders its own demo, and a newer demo may hold more (submissions, N/A, comments).
+--same-content renders the same assessment in both: the older tree's demo, exported by the
+older tree and imported by each (the export format of the older tree, which both read).
 """
 
 from __future__ import annotations
@@ -33,7 +37,39 @@ RENDER = """
 import json, resource, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, ".")
-from benchmarks.demo import demo_assessment
+from contextlib import contextmanager
+from benchmarks.demo import demo_assessment as own_demo
+
+@contextmanager
+def demo_assessment(folder, document):  # the tree's own demo, or the exported one
+    if not document:
+        with own_demo(folder) as demo:
+            yield demo
+        return
+    from sqlmodel import Session
+    from app.config import load_settings
+    from app.db import repository
+    from app.db.engine import make_engine
+    from app.db.migrations import migrate
+    from app.db.transfer import import_assessment
+    try:
+        from app.db.transfer_schema import read_document
+    except ImportError:  # a checkout from before the strict import schema
+        read_document = json.loads
+    settings = load_settings(data_dir=folder)
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    with Session(engine) as session:
+        repository.store_questionnaires(session=session, directory=settings.questionnaires_dir)
+        organisation = repository.create_organisation(session=session, slug="b", name="Bench")
+        raw = Path(document).read_text()
+        assessment = import_assessment(
+            session=session, document=read_document(raw), organisation=organisation
+        )
+        session.commit()
+        yield session, assessment
+    engine.dispose()
+
 try:
     from app.report_data import report_data_of
 except ImportError:  # a checkout from before it moved
@@ -45,7 +81,7 @@ else:
     from app.reports.pdf import render_pdf
     render = lambda data: render_pdf(data, image_format)
 with tempfile.TemporaryDirectory() as folder:
-    with demo_assessment(Path(folder)) as (session, assessment):
+    with demo_assessment(Path(folder), sys.argv[4]) as (session, assessment):
         data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
     started, cpu = time.perf_counter(), time.process_time()
     content = render(data)
@@ -56,10 +92,28 @@ print(json.dumps([elapsed, peak, len(content), cpu]))
 """
 
 
-def cold_render(tree: Path, kind: str, output: Path, image_format: str = "svg") -> list[float]:
-    """One render in a fresh process inside `tree`: [seconds, peak KiB, bytes, CPU seconds]."""
+# Run inside the older tree: its demo, exported as an import document, to the path given.
+EXPORT = """
+import json, sys, tempfile
+from pathlib import Path
+sys.path.insert(0, ".")
+from benchmarks.demo import demo_assessment
+from app.db.transfer import export_assessment
+with tempfile.TemporaryDirectory() as folder:
+    with demo_assessment(Path(folder)) as (session, assessment):
+        document = export_assessment(session=session, assessment=assessment)
+Path(sys.argv[1]).write_text(json.dumps(document))
+"""
+
+
+def cold_render(
+    tree: Path, kind: str, output: Path, image_format: str = "svg", document: Path | None = None
+) -> list[float]:
+    """One render in a fresh process inside `tree`: [seconds, peak KiB, bytes, CPU seconds].
+    Of the tree's own demo, or of the assessment in `document` (an export)."""
+    source = str(document or "")
     result = subprocess.run(
-        [sys.executable, "-c", RENDER, kind, image_format, str(output)],
+        [sys.executable, "-c", RENDER, kind, image_format, str(output), source],
         cwd=tree,
         capture_output=True,
         text=True,
@@ -95,16 +149,27 @@ def main() -> None:
     parser.add_argument("--against", type=Path, help="an older checkout to time the PDF of")
     parser.add_argument("--png", action="store_true", help="also charts as PNG")
     parser.add_argument("--runs", type=int, default=RUNS, help="cold renders of each")
+    parser.add_argument(
+        "--same-content", action="store_true", help="both render the --against tree's demo"
+    )
     options = parser.parse_args()
+    if options.same_content and not options.against:
+        parser.error("--same-content: it needs --against FOLDER, whose demo both render")
     runs_each = options.runs
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         pdf, deck = folder / "report.pdf", folder / "deck.pptx"
         trees = {"this tree": ROOT} | ({"--against": options.against} if options.against else {})
         runs: dict[str, list[list[float]]] = {label: [] for label in trees}
+        document = folder / "demo.json" if options.same_content else None
+        if document:
+            export = [sys.executable, "-c", EXPORT, str(document)]
+            subprocess.run(export, cwd=options.against, check=True)
+            print("Both trees render the same assessment: the --against tree's demo")
         for _ in range(runs_each):  # interleaved, so both trees see the same load
             for label, tree in trees.items():
-                runs[label].append(cold_render(tree, "pdf", folder / f"{label}.pdf"))
+                output = folder / f"{label}.pdf"
+                runs[label].append(cold_render(tree, "pdf", output, document=document))
         for label, figures in runs.items():
             print(summary(f"PDF cold render ({label})", figures, "PDF"))
         if options.against:

@@ -27,13 +27,16 @@ load, the bare endpoint and the data set-up are the same for both.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
@@ -45,11 +48,9 @@ from sqlmodel import Session, select  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.db.models import Assessment  # noqa: E402
 from app.report_data import report_data_of  # noqa: E402
+from app.reports.pdf import ReportData, render_pdf  # noqa: E402
 from benchmarks.bare_upsert import add_participants  # noqa: E402
-from benchmarks.demo import answer_everything  # noqa: E402
-from benchmarks.overview import crowded_assessment  # noqa: E402
-from benchmarks.report import cold_renders  # noqa: E402
-from tests.databases import database_for  # noqa: E402
+from tests.databases import database_for, rows  # noqa: E402
 from tests.servers import environment, free_port, serving  # noqa: E402
 from tests.workshop import (  # noqa: E402
     Load,
@@ -122,11 +123,17 @@ def _run(
         gapwise_name = f"Gapwise, {make_url(database).get_backend_name()}"
         _print_saves((gapwise_name, gapwise, gapwise_kept), ("bare, sqlite", bare, bare_kept))
         _print_paced(participants, (gapwise_name, paced), ("bare, sqlite", bare_paced))
-        _answer_everything(database, assessment)
+        _seed(code, "answer-everything", database, str(assessment))
         _print_results_latency(consultant, url, links[0], assessment, criteria[0])
-        _print_report(consultant, database, assessment)
+        if workers > 1:
+            _print_views_across_workers(consultant, (database, assessment), links[1], criteria[1])
+        _print_report(consultant, database, assessment, cold=code == PROJECT_ROOT)
         if overview:
-            _print_overview(consultant, database, assessment, overview)
+            _print_overview(
+                consultant,
+                _seed(code, "crowded", database, str(assessment), str(overview)),
+                overview,
+            )
     print(f"load average at the end {_load()}")
 
 
@@ -200,41 +207,123 @@ def _percentiles(seconds: list[float]) -> tuple[float, float, float]:
     return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
 
 
-def _answer_everything(database: str, assessment_id: int) -> None:
-    """Every participant answers every criterion, spread as the demo's people answer."""
-    engine = make_engine(database)
-    with Session(engine) as session:
-        assessment = session.exec(select(Assessment).where(Assessment.id == assessment_id)).one()
-        answer_everything(session, assessment)
-        session.commit()
-    engine.dispose()
+def _seed(code: Path, *arguments: str) -> str:
+    """A seeding step (benchmarks/seed.py) run with the measured tree's code; its output."""
+    python = str(code / ".venv" / "bin" / "python")
+    done = subprocess.run(
+        [python, str(PROJECT_ROOT / "benchmarks" / "seed.py"), *arguments],
+        cwd=code,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def _answer_changer(url: str, link: str, criterion: str) -> Callable[[int], None]:
+    """A participant's browser that sets their answer to `criterion` to a level (0-4) each
+    call, each call a change to the assessment (level modulo 5, target 5)."""
+    participant = httpx2.Client(base_url=url, timeout=60)
+    headers = {"X-CSRF-Token": csrf(participant.get(link).text), "Accept": "application/json"}
+
+    def change(level: int) -> None:
+        participant.post(
+            f"{link}/answers",
+            json={"criterion_id": criterion, "current": level % 5, "target": 5},
+            headers=headers,
+        ).raise_for_status()
+
+    return change
+
+
+LOOKS_UP_AFTER = 1.5  # seconds: a consultant viewing results after someone saved
 
 
 def _print_results_latency(
     consultant: httpx2.Client, url: str, link: str, assessment: int, criterion: str
 ) -> None:
-    participant = httpx2.Client(base_url=url, timeout=60)
-    headers = {"X-CSRF-Token": csrf(participant.get(link).text), "Accept": "application/json"}
+    """Per page: the first view right after a change and then five more, and the first view
+    LOOKS_UP_AFTER seconds after a change (by when the server may have warmed it)."""
+    change = _answer_changer(url, link, criterion)
     for path in (
         f"/assessments/{assessment}/results",
         f"/assessments/{assessment}/charts/radar.svg",
     ):
-        first, memo = [], []
+        first, memo, later = [], [], []
         for level in range(5):  # each round: one answer changes, then six views
-            participant.post(
-                f"{link}/answers",
-                json={"criterion_id": criterion, "current": level, "target": 5},
-                headers=headers,
-            ).raise_for_status()
+            change(level)
             views = [_timed(consultant, path) for _ in range(6)]
             first.append(views[0])
             memo.extend(views[1:])
+        for level in range(5):
+            change(level + 1)
+            time.sleep(LOOKS_UP_AFTER)
+            later.append(_timed(consultant, path))
         print(
-            f"{path.rsplit('/', 1)[1]:>12}: first view after a change median "
+            f"{path.rsplit('/', 1)[1]:>12}: first view right after a change median "
             f"{statistics.median(first) * 1000:.0f} ms (max {max(first) * 1000:.0f}), "
-            f"then median {statistics.median(memo) * 1000:.1f} ms "
+            f"{LOOKS_UP_AFTER} s after a change median {statistics.median(later) * 1000:.0f} ms "
+            f"(max {max(later) * 1000:.0f}), then median {statistics.median(memo) * 1000:.1f} ms "
             f"(max {max(memo) * 1000:.1f}) over {len(memo)} views"
         )
+
+
+VIEWERS = 8  # fresh connections per change: the kernel spreads them over the workers
+
+
+def _print_views_across_workers(
+    consultant: httpx2.Client, stored: tuple[str, int], link: str, criterion: str
+) -> None:
+    """After each change through one connection, fresh connections (any worker) read the
+    results API: each must show the criterion's mean as the database holds it (each change
+    moves it, so a view from a stale cache shows the one before)."""
+    database, assessment = stored
+    change = _answer_changer(str(consultant.base_url), link, criterion)
+    stale, views, seconds = 0, 0, []
+    for level in range(20):
+        change(level)
+        mean = _mean_held(database, assessment, criterion)
+        for _ in range(VIEWERS):
+            with httpx2.Client(base_url=consultant.base_url, cookies=consultant.cookies) as viewer:
+                started = time.perf_counter()
+                shown = viewer.get(f"/api/v1/assessments/{assessment}/results").json()
+                seconds.append(time.perf_counter() - started)
+            views += 1
+            found = _criterion_in(shown["results"], criterion)
+            if abs(found["current"]["mean"] - mean) > 1e-9:
+                stale += 1
+    print(
+        f"results API across workers: {stale} stale of {views} views on fresh connections "
+        f"right after 20 changes; median {statistics.median(seconds) * 1000:.0f} ms "
+        f"(max {max(seconds) * 1000:.0f})"
+    )
+
+
+def _mean_held(database: str, assessment: int, criterion: str) -> float:
+    """The criterion's mean today over complete answers, read from the database."""
+    levels = rows(
+        database,
+        "SELECT a.current FROM answer a JOIN participant p ON p.id = a.participant_id"
+        " WHERE p.assessment_id = :a AND a.criterion_id = :c"
+        " AND a.current IS NOT NULL AND a.target IS NOT NULL",
+        a=assessment,
+        c=criterion,
+    )
+    return statistics.fmean(level for (level,) in levels)
+
+
+def _criterion_in(tree: object, criterion: str) -> dict:
+    """The criterion's entry anywhere in a results tree."""
+    if isinstance(tree, dict):
+        if tree.get("criterion_id") == criterion:
+            return tree
+        tree = list(tree.values())
+    if isinstance(tree, list):
+        for item in tree:
+            found = _criterion_in(item, criterion)
+            if found:
+                return found
+    return {}
 
 
 def _timed(client: httpx2.Client, path: str) -> float:
@@ -243,17 +332,22 @@ def _timed(client: httpx2.Client, path: str) -> float:
     return time.perf_counter() - started
 
 
-def _print_report(consultant: httpx2.Client, database: str, assessment_id: int) -> None:
+def _print_report(
+    consultant: httpx2.Client, database: str, assessment_id: int, *, cold: bool
+) -> None:
+    """Over HTTP; and with this tree's code (`cold`), rendered in fresh processes too."""
     path = f"/assessments/{assessment_id}/report.pdf"
     first, cached = _timed(consultant, path), min(_timed(consultant, path) for _ in range(5))
     size = len(consultant.get(path).content) / 1024
     print(f"report over HTTP: first {first:.2f} s, cached {cached * 1000:.1f} ms, {size:.0f} KiB")
+    if not cold:
+        return
     engine = make_engine(database)
     with Session(engine) as session:
         assessment = session.exec(select(Assessment).where(Assessment.id == assessment_id)).one()
         data = report_data_of(session=session, assessment=assessment, prepared_by="Bench")
     engine.dispose()
-    runs = cold_renders(data, "svg")
+    runs = cold_renders(data)
     print(
         f"report cold render in a fresh process: median "
         f"{statistics.median(r[0] for r in runs):.2f} s of {len(runs)}, "
@@ -261,14 +355,26 @@ def _print_report(consultant: httpx2.Client, database: str, assessment_id: int) 
     )
 
 
-def _print_overview(
-    consultant: httpx2.Client, database: str, assessment_id: int, participants: int
-) -> None:
-    engine = make_engine(database)
-    with Session(engine) as session:
-        assessment = session.exec(select(Assessment).where(Assessment.id == assessment_id)).one()
-        crowded = crowded_assessment(session, assessment, participants)
-    engine.dispose()
+def _render_and_measure(data: ReportData, queue: multiprocessing.Queue) -> None:
+    started = time.perf_counter()
+    render_pdf(data, "svg")
+    queue.put((time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+
+
+def cold_renders(data: ReportData, runs: int = 3) -> list[tuple[float, int]]:
+    """Render the report `runs` times, each in a fresh process: (seconds, peak KiB)."""
+    context = multiprocessing.get_context("spawn")
+    figures = []
+    for _ in range(runs):
+        queue = context.Queue()
+        process = context.Process(target=_render_and_measure, args=(data, queue))
+        process.start()
+        figures.append(queue.get(timeout=300))
+        process.join()
+    return figures
+
+
+def _print_overview(consultant: httpx2.Client, crowded: str, participants: int) -> None:
     path = f"/assessments/{crowded}"
     for name, query in (("first page", ""), ("page 100", "?page=100")):
         started = time.perf_counter()
