@@ -85,8 +85,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In the PostgreSQL run, leave out the tests about SQLite itself (pytest counts them)."""
-    left_out = [item for item in items if ON_POSTGRES and item.get_closest_marker("sqlite_only")]
+    """In the PostgreSQL run, leave out the tests about SQLite itself, and those about how pages
+    look in a browser, which the database does not change (pytest counts them)."""
+    left_out = [
+        item
+        for item in items
+        if ON_POSTGRES and any(item.get_closest_marker(m) for m in ("sqlite_only", "pages_only"))
+    ]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]
@@ -126,8 +131,11 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 def settings(tmp_path: Path, migrated_template: str) -> Settings:
     data_dir = tmp_path / "var"
     database_url = database_for(data_dir, template=migrated_template)
-    return load_settings(
-        data_dir=data_dir, database_url=database_url, questionnaires_dir=QUESTIONNAIRES
+    return load_settings(  # warming in the background only where a test asks for it
+        data_dir=data_dir,
+        database_url=database_url,
+        questionnaires_dir=QUESTIONNAIRES,
+        warm_results=False,
     )
 
 

@@ -26,7 +26,7 @@ from tests.e2e.conftest import LiveServer, demo_server, screenshot
 from tests.servers import environment
 from tests.web.test_isolation import flatten
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.pages_only]  # 2 min a run: once is enough
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 BLOCKING = ("serious", "critical")

@@ -17,6 +17,7 @@ def test_the_report_page_shows_progress_and_delivers_the_pdf(
 ) -> None:
     open_demo_assessment(page, live_server)
     page.get_by_role("link", name="Board report and deck").click()
+    page.wait_for_load_state()  # its script has run: a click before that downloads plainly
 
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("link", name="Download PDF (A4)").click()

@@ -201,6 +201,7 @@ def test_every_confirmation_is_asked_and_then_done(
          "42 of 106 unanswered — submit anyway?", "Submit anyway")  # fmt: skip
     expect(participant.get_by_text("You submitted your answers")).to_be_visible()
     screenshot(participant, f"review-submitted-{'js' if javascript else 'nojs'}")
+    participant.close()  # else the consultant's page stays a throttled background tab: 2 s a click
 
     page.goto(overview)
     walk(page, row("Hannah Schulz").get_by_role("button", name=re.compile("^Revoke link")),
