@@ -40,7 +40,7 @@ from app.web.routes import (
     workshop_vote,
 )
 from app.web.security import install_security_headers
-from app.web.warming import results_warmer
+from app.web.warming import report_preparer, results_warmer
 
 DESCRIPTION = (
     "Gapwise measures an organisation's capability against a maturity framework, current and "
@@ -58,12 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         worker.prepare_worker()  # the first report then waits for no imports
         warmer = results_warmer(engine, settings) if settings.warm_results else None
-        _app.state.warmer = warmer
+        preparer = report_preparer(engine, settings) if settings.warm_results else None
+        _app.state.warmer, _app.state.report_preparer = warmer, preparer
         if warmer is not None:
             warmer.start()
         yield
         if warmer is not None:
             warmer.stop()
+        if preparer is not None:
+            preparer.stop()
         worker.discard_worker()
         engine.dispose()
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.db import branding, repository, roadmaps, workshops
-from app.db.models import Assessment, Organisation, Participant
+from app.db.models import Assessment, Organisation, Participant, User
 from app.db.results import AssessmentResults, results_of
 from app.db.transfer import export_assessment
 from app.domain.agreed import Comparisons, in_force
@@ -103,6 +103,11 @@ class ChartData:
 
 def chart_data_of(*, session: Session, assessment: Assessment, view: View = EVERYONE) -> ChartData:
     return ChartData(session, assessment, view)
+
+
+def prepared_by_of(user: User) -> str:
+    """The name a report or deck gives as its author (part of the cached file's version)."""
+    return user.name or user.email
 
 
 def report_version(*, session: Session, assessment: Assessment, prepared_by: str) -> str:

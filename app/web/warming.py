@@ -8,6 +8,10 @@ workshop of 50 people saving every few seconds costs one recompute every AT_MOST
 not one per save. What is warmed lands in the same caches a view reads (keyed by the data
 version), so a view never sees anything a view would not have computed itself; a view that
 comes first simply computes it, as before.
+
+The board report is prepared the same way, but on demand rather than on every change: a
+render is 2-3 s of a core, so it starts when someone opens the report page (the reader
+whose name goes on its cover), which is also when a download is near.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import Settings
 from app.db.models import Assessment
+from app.web.routes.reports import prepare_report
 from app.web.routes.results import prepare_results
 
 log = logging.getLogger(__name__)
@@ -101,3 +108,54 @@ def results_warmer(engine: Engine, settings: Settings) -> Warmer:
                 prepare_results(session=session, assessment=assessment, data_dir=settings.data_dir)
 
     return Warmer(warm)
+
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+class Preparer(Generic[Key]):
+    """Calls `prepare(key)` in one background thread, in the order asked; a key already
+    waiting is not queued twice (a page reloaded while its report is being drawn)."""
+
+    def __init__(self, prepare: Callable[[Key], None]) -> None:
+        self._prepare = prepare
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gapwise-preparer")
+        self._waiting: set[Key] = set()
+        self._lock = threading.Lock()
+
+    def prepare(self, key: Key) -> None:
+        with self._lock:
+            if key in self._waiting:
+                return
+            self._waiting.add(key)
+        self._pool.submit(self._run, key)
+
+    def stop(self) -> None:
+        """Forget what waits; let a preparation in progress end."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, key: Key) -> None:
+        with self._lock:
+            self._waiting.discard(key)
+        try:
+            self._prepare(key)
+        except Exception:  # the download will draw it instead, and say what fails
+            log.warning("preparing %s failed", key, exc_info=True)
+
+
+def report_preparer(engine: Engine, settings: Settings) -> Preparer[tuple[int, str]]:
+    """A preparer of an assessment's A4 report for a reader (assessment id, their name)."""
+
+    def prepare(key: tuple[int, str]) -> None:
+        assessment_id, prepared_by = key
+        with Session(engine) as session:
+            assessment = session.get(Assessment, assessment_id)
+            if assessment is not None:  # deleted since
+                prepare_report(
+                    session=session,
+                    assessment=assessment,
+                    data_dir=settings.data_dir,
+                    prepared_by=prepared_by,
+                )
+
+    return Preparer(prepare)

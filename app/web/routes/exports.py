@@ -21,7 +21,7 @@ from app.db.organisations import imported_from
 from app.db.transfer import fingerprint, import_assessment
 from app.db.transfer_schema import AssessmentDocument, ImportRefused, read_document
 from app.domain.policy import Action, can
-from app.report_data import exported, report_version
+from app.report_data import exported, prepared_by_of, report_version
 from app.reports.cache import cached
 from app.reports.registry import EXPORTS, ExportFormat
 from app.reports.worker import ReportFailed
@@ -67,7 +67,7 @@ def export(
             detail="This export holds every answer with the participant's name: "
             "only the assessment's consultants may download it.",
         )
-    prepared_by = user.name or user.email
+    prepared_by = prepared_by_of(user)
     try:
         content = _content(session, settings, assessment, chosen, prepared_by)
     except ReportFailed as failure:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import HTTPException, Query, Request
@@ -17,7 +18,7 @@ from app.domain.evidence import NOTHING_TO_REPORT
 from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
 from app.domain.narrative import MAX_CHARACTERS, Narrative, NarrativeRefused, clean_narrative
 from app.domain.policy import Action
-from app.report_data import report_data_of, report_version
+from app.report_data import prepared_by_of, report_data_of, report_version
 from app.reports import worker
 from app.reports.cache import cached
 from app.reports.pdf import render_pdf
@@ -49,6 +50,7 @@ class ReportPage:
     narrative: Narrative  # as stored, or as just submitted when it could not be saved
     base: str  # the stored texts' digest when the form was drawn: edits never cross silently
     downloads: list[ExportFormat]  # the registered formats offered beside the PDF (the deck)
+    drawn_ahead: bool  # the A4 report is drawn as the page opens (GAPWISE_WARM_RESULTS)
     fields: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
     max_characters: int = MAX_CHARACTERS
     message: str = ""
@@ -73,6 +75,7 @@ def _render_report_page(
         narrative=shown if shown is not None else stored,
         base=_digest(stored),
         downloads=exports_on("report"),
+        drawn_ahead=getattr(request.app.state, "report_preparer", None) is not None,
         message=message,
     )
     return templates.TemplateResponse(
@@ -81,7 +84,14 @@ def _render_report_page(
 
 
 @router.get("/assessments/{assessment_id}/report", name="show_report")
-def show_report(request: Request, assessment: AssessmentDep, session: SessionDep) -> Response:
+def show_report(
+    request: Request, assessment: AssessmentDep, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The page; the A4 report starts being drawn in the background, for this reader, as it
+    opens: the first download is the one a reader waits for."""
+    preparer = getattr(request.app.state, "report_preparer", None)
+    if preparer is not None and assessment.id is not None:
+        preparer.prepare((assessment.id, prepared_by_of(user)))
     return _render_report_page(request, session, assessment)
 
 
@@ -128,8 +138,26 @@ def download_report(
     paper: Annotated[Paper, Query()] = "A4",
 ) -> Response:
     """Drawn in a separate worker process with a time limit, then served from the cache
-    (without scoring: a report cached at this data version had something to report)."""
-    prepared_by = user.name or user.email
+    (often drawn already: opening the report page prepares it, see `prepare_report`)."""
+    try:
+        pdf = report_pdf(
+            session=session,
+            assessment=assessment,
+            data_dir=settings.data_dir,
+            prepared_by=prepared_by_of(user),
+            paper=paper,
+        )
+    except ReportFailed as failure:
+        raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
+    what = "US Letter" if paper == "Letter" else ""
+    return download(pdf, "application/pdf", file_name(session, assessment, "pdf", what=what))
+
+
+def report_pdf(
+    *, session: Session, assessment: Assessment, data_dir: Path, prepared_by: str, paper: Paper
+) -> bytes:
+    """The report at the assessment's data version: from the cache, else drawn (and kept).
+    Without scoring when it is cached: a report cached at this version had something to say."""
     version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
 
     def render() -> bytes:
@@ -143,10 +171,21 @@ def download_report(
         finally:
             worker.prepare_worker()  # the next report's process, started while this one is sent
 
-    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
-    try:
-        pdf = cached(directory, f"report-{paper}.pdf", version, render)
-    except ReportFailed as failure:
-        raise HTTPException(status_code=503, detail=f"{failure}. Try again in a moment.") from None
-    what = "US Letter" if paper == "Letter" else ""
-    return download(pdf, "application/pdf", file_name(session, assessment, "pdf", what=what))
+    directory = data_dir / "cache" / f"assessment-{assessment.id}"
+    return cached(directory, f"report-{paper}.pdf", version, render)
+
+
+def prepare_report(
+    *, session: Session, assessment: Assessment, data_dir: Path, prepared_by: str
+) -> None:
+    """Draw the A4 report into the cache, if there is anything to report, while its page is
+    being read (app/web/warming.py calls it): the download then finds it, or waits only for
+    the rest of this render, never for a second one."""
+    if results_of(session=session, assessment=assessment).results.overall is not None:
+        report_pdf(
+            session=session,
+            assessment=assessment,
+            data_dir=data_dir,
+            prepared_by=prepared_by,
+            paper="A4",
+        )
