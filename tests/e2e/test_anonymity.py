@@ -69,6 +69,8 @@ def _open(page: Page, server: LiveServer, assessment: int, width: int, name: str
     expect(page.get_by_role("heading", name="Results", level=1)).to_be_visible()
     page.wait_for_load_state("networkidle")
     screenshot(page, f"{name}-results-{width}")
+    # a chart wider than a phone scrolls inside its card: the page itself never does
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_one_person_per_group_shows_no_group_anywhere(page: Page, server: LiveServer) -> None:
