@@ -60,13 +60,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         warmer = results_warmer(engine, settings) if settings.warm_results else None
         preparer = report_preparer(engine, settings) if settings.warm_results else None
         _app.state.warmer, _app.state.report_preparer = warmer, preparer
-        if warmer is not None:
-            warmer.start()
+        for background in (warmer, preparer):
+            if background is not None:
+                background.start()
         yield
-        if warmer is not None:
-            warmer.stop()
-        if preparer is not None:
-            preparer.stop()
+        for background in (warmer, preparer):
+            if background is not None:
+                background.stop()
         worker.discard_worker()
         engine.dispose()
 

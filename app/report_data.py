@@ -110,6 +110,12 @@ def prepared_by_of(user: User) -> str:
     return user.name or user.email
 
 
+def reader_key(prepared_by: str) -> str:
+    """A short key of the author's name for a cached file's name: each reader's report is a
+    file of its own, so a newer version replaces their older one, never another reader's."""
+    return hashlib.sha256(prepared_by.encode()).hexdigest()[:12]
+
+
 def report_version(*, session: Session, assessment: Assessment, prepared_by: str) -> str:
     """The cache key of the PDF and the deck: the assessment's data version (which the
     narrative moves too), plus what they add to it: names, branding, author and day."""

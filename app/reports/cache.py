@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 _rendering: dict[Path, threading.Lock] = {}  # one render of a file at a time in this process
@@ -38,12 +40,16 @@ def cached(directory: Path, name: str, version: str, render: Callable[[], bytes]
 
 
 def _render_and_keep(directory: Path, name: str, path: Path, render: Callable[[], bytes]) -> bytes:
+    started = time.time()
     content = render()
     directory.mkdir(parents=True, exist_ok=True)
     partial = directory / f".{path.name}.{secrets.token_hex(4)}"
     partial.write_bytes(content)
     partial.replace(path)
     for older in directory.glob(f"{name}.*"):
-        if older != path:
-            older.unlink(missing_ok=True)
+        # Only files written before this render began: a render of an older version that ends
+        # late must not delete the newer one written meanwhile.
+        with suppress(FileNotFoundError):
+            if older != path and older.stat().st_mtime < started:
+                older.unlink()
     return content

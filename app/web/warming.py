@@ -19,9 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -110,44 +108,71 @@ def results_warmer(engine: Engine, settings: Settings) -> Warmer:
     return Warmer(warm)
 
 
-Key = TypeVar("Key", bound=Hashable)
+MAX_WAITING = 4  # assessments whose report waits to be drawn; older requests are dropped
 
 
-class Preparer(Generic[Key]):
-    """Calls `prepare(key)` in one background thread, in the order asked; a key already
-    waiting is not queued twice (a page reloaded while its report is being drawn)."""
+class Preparer:
+    """Calls `prepare(assessment_id, reader)` in one background thread, oldest request first.
 
-    def __init__(self, prepare: Callable[[Key], None]) -> None:
-        self._prepare = prepare
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gapwise-preparer")
-        self._waiting: set[Key] = set()
-        self._lock = threading.Lock()
+    Bounded: an assessment waits at most once (a later reader replaces an earlier one, and a
+    page reloaded while its report waits adds nothing), and at most MAX_WAITING assessments
+    wait; beyond that the oldest request is dropped (its download will draw it instead).
+    """
 
-    def prepare(self, key: Key) -> None:
-        with self._lock:
-            if key in self._waiting:
-                return
-            self._waiting.add(key)
-        self._pool.submit(self._run, key)
+    def __init__(
+        self, prepare: Callable[[int, str], None], *, max_waiting: int = MAX_WAITING
+    ) -> None:
+        self._prepare, self._max_waiting = prepare, max_waiting
+        self._waiting: dict[int, str] = {}  # assessment id -> reader, in the order asked
+        self._wake = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="gapwise-preparer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
 
     def stop(self) -> None:
-        """Forget what waits; let a preparation in progress end."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Forget what waits and wait (a while) for a preparation in progress to end."""
+        with self._wake:
+            self._stopped = True
+            self._waiting.clear()
+            self._wake.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
 
-    def _run(self, key: Key) -> None:
-        with self._lock:
-            self._waiting.discard(key)
-        try:
-            self._prepare(key)
-        except Exception:  # the download will draw it instead, and say what fails
-            log.warning("preparing %s failed", key, exc_info=True)
+    def prepare(self, assessment_id: int, reader: str) -> None:
+        with self._wake:
+            if self._stopped:
+                return
+            self._waiting.pop(assessment_id, None)
+            self._waiting[assessment_id] = reader
+            while len(self._waiting) > self._max_waiting:
+                del self._waiting[next(iter(self._waiting))]
+            self._wake.notify()
+
+    def _next(self) -> tuple[int, str] | None:
+        with self._wake:
+            while not self._stopped and not self._waiting:
+                self._wake.wait()
+            if self._stopped:
+                return None
+            assessment_id = next(iter(self._waiting))
+            return assessment_id, self._waiting.pop(assessment_id)
+
+    def _run(self) -> None:
+        while (request := self._next()) is not None:
+            try:
+                self._prepare(*request)
+            except Exception:  # the download will draw it instead, and say what fails
+                log.warning(
+                    "preparing the report of assessment %s failed", request[0], exc_info=True
+                )
 
 
-def report_preparer(engine: Engine, settings: Settings) -> Preparer[tuple[int, str]]:
-    """A preparer of an assessment's A4 report for a reader (assessment id, their name)."""
+def report_preparer(engine: Engine, settings: Settings) -> Preparer:
+    """A preparer of an assessment's A4 report for a reader (the name on its cover)."""
 
-    def prepare(key: tuple[int, str]) -> None:
-        assessment_id, prepared_by = key
+    def prepare(assessment_id: int, prepared_by: str) -> None:
         with Session(engine) as session:
             assessment = session.get(Assessment, assessment_id)
             if assessment is not None:  # deleted since

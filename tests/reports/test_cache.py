@@ -48,3 +48,23 @@ def test_a_render_that_fails_leaves_nothing_and_the_next_ask_renders(tmp_path: P
         cached(tmp_path, "radar.svg", "v1", fail)
     assert list(tmp_path.iterdir()) == []
     assert cached(tmp_path, "radar.svg", "v1", lambda: b"chart") == b"chart"
+
+
+def test_an_older_version_rendered_late_leaves_the_newer_file_alone(tmp_path: Path) -> None:
+    """v1 starts drawing, an answer arrives, v2 is drawn and kept, then v1 ends: v2 stays."""
+    v1_started, v2_kept = threading.Event(), threading.Event()
+
+    def slow_v1() -> bytes:
+        v1_started.set()
+        assert v2_kept.wait(10)
+        return b"one"
+
+    with ThreadPoolExecutor(1) as pool:
+        late = pool.submit(cached, tmp_path, "report.pdf", "v1", slow_v1)
+        assert v1_started.wait(10)
+        time.sleep(0.02)  # the file system's clock ticks between the two
+        assert cached(tmp_path, "report.pdf", "v2", lambda: b"two") == b"two"
+        v2_kept.set()
+        assert late.result(10) == b"one"
+
+    assert cached(tmp_path, "report.pdf", "v2", lambda: b"drawn again") == b"two"

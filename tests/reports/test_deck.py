@@ -160,7 +160,7 @@ def test_the_deck_downloads_once_then_comes_from_the_cache(
     )
     assert second.content == first.content
     cache = settings.data_dir / "cache" / f"assessment-{own.assessment.id}"
-    assert len(list(cache.glob("export.pptx.*"))) == 1
+    assert len(list(cache.glob("export-*.pptx.*"))) == 1
     deck = Presentation(io.BytesIO(first.content))
     assert slide_texts(deck.slides[0])[:1] and "Acme baseline" in " ".join(
         slide_texts(deck.slides[0])

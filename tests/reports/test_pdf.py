@@ -191,7 +191,7 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
 
     first = client.get(f"/assessments/{own.assessment.id}/report.pdf?paper=Letter")
     cache = settings.data_dir / "cache" / f"assessment-{own.assessment.id}"
-    stored = list(cache.glob("report-Letter.pdf.*"))
+    stored = list(cache.glob("report-Letter-*.pdf.*"))
     second = client.get(f"/assessments/{own.assessment.id}/report.pdf?paper=Letter")
     bad = client.get(f"/assessments/{own.assessment.id}/report.pdf?paper=A3")
 

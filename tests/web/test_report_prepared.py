@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from app.config import Settings
 from app.db import repository
 from app.db.models import AssessmentStatus
 from app.main import create_app
-from app.reports import worker
+from app.reports import cache, worker
 from app.web import warming
 from app.web.warming import Preparer
 from tests.factories import Tenant, csrf_from, sign_in
@@ -73,7 +74,7 @@ def _answer(client: TestClient, tenant: Tenant, current: int) -> None:
 
 def _cached_reports(settings: Settings, tenant: Tenant) -> list[str]:
     folder = settings.data_dir / "cache" / f"assessment-{tenant.assessment.id}"
-    return sorted(p.name for p in folder.glob("report-A4.pdf.*")) if folder.exists() else []
+    return sorted(p.name for p in folder.glob("report-A4-*.pdf.*")) if folder.exists() else []
 
 
 def _wait_for(condition, seconds: float = 20.0) -> None:
@@ -100,19 +101,57 @@ def test_opening_the_report_page_draws_the_report_the_download_then_serves(
 
 
 def test_a_download_during_the_background_render_waits_for_it_instead_of_drawing_again(
-    client: TestClient, acme: Tenant, renders: Renders
+    client: TestClient, acme: Tenant, renders: Renders, monkeypatch
 ) -> None:
     _answer(client, acme, current=2)
     sign_in(client, acme.consultant.email)
+    guard = CountedLock()
+    monkeypatch.setattr(cache, "_rendering_guard", guard)
     renders.go_on.clear()
     client.get(f"/assessments/{acme.assessment.id}/report")
-    assert renders.started.wait(20)
+    assert renders.started.wait(20)  # the background render holds the file's lock
 
-    threading.Timer(0.3, renders.go_on.set).start()  # the background render ends meanwhile
-    pdf = client.get(f"/assessments/{acme.assessment.id}/report.pdf")
+    with ThreadPoolExecutor(1) as pool:
+        download = pool.submit(client.get, f"/assessments/{acme.assessment.id}/report.pdf")
+        _wait_for(guard.taken_by_a_request)  # the download has reached the file's lock
+        renders.go_on.set()
+        pdf = download.result(20)
 
     assert pdf.content == b"%PDF-1.7 render 1"
     assert renders.count == 1
+
+
+class CountedLock:
+    """The cache's guard, noting which threads took it: a thread takes it before it renders
+    a file or waits for one being rendered."""
+
+    def __init__(self) -> None:
+        self._lock, self.takers = threading.Lock(), []
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        self.takers.append(threading.current_thread().name)
+
+    def taken_by_a_request(self) -> bool:
+        """Taken by a thread serving a request, not by the background ones (gapwise-...)."""
+        return any(not name.startswith("gapwise-") for name in self.takers)
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+
+def test_two_readers_each_keep_their_own_report(
+    client: TestClient, acme: Tenant, settings: Settings, renders: Renders
+) -> None:
+    """Each reader's name is on the cover: one reader's report never replaces another's."""
+    _answer(client, acme, current=2)
+    viewer = TestClient(client.app)
+    sign_in(client, acme.consultant.email)
+    sign_in(viewer, acme.viewer.email)
+    for reader in (client, viewer, client, viewer):
+        assert reader.get(f"/assessments/{acme.assessment.id}/report.pdf").status_code == 200
+
+    assert renders.count == 2
 
 
 def test_after_a_change_the_download_is_the_new_report_not_the_one_drawn_ahead(
@@ -167,51 +206,85 @@ def test_with_warming_off_nothing_is_drawn_ahead_and_the_page_says_so(
     settings: Settings, engine, acme: Tenant, renders: Renders
 ) -> None:
     with TestClient(create_app(settings)) as client:  # the tests' settings turn it off
+        assert client.app.state.report_preparer is None
         _answer(client, acme, current=2)
         sign_in(client, acme.consultant.email)
         page = client.get(f"/assessments/{acme.assessment.id}/report")
-        time.sleep(0.3)
 
     assert "takes a few seconds while it is drawn" in page.text
     assert renders.count == 0
 
 
-def test_a_key_asked_for_again_while_it_waits_is_prepared_once() -> None:
-    done: list[str] = []
+def _preparer(prepare, **kwargs) -> Preparer:
+    preparer = Preparer(prepare, **kwargs)
+    preparer.start()
+    return preparer
+
+
+def test_an_assessment_waits_once_for_its_latest_reader() -> None:
+    done: list[tuple[int, str]] = []
     busy, release = threading.Event(), threading.Event()
 
-    def prepare(key: str) -> None:
-        if key == "first":
+    def prepare(assessment_id: int, reader: str) -> None:
+        if assessment_id == 1:
             busy.set()
-            release.wait(20)
-        done.append(key)
+            assert release.wait(20)
+        done.append((assessment_id, reader))
 
-    preparer: Preparer[str] = Preparer(prepare)
-    preparer.prepare("first")
+    preparer = _preparer(prepare)
+    preparer.prepare(1, "Ana")
     assert busy.wait(20)
-    for _ in range(3):
-        preparer.prepare("report")  # the page reloaded while the first one runs
+    for reader in ("Ben", "Ben", "Cleo"):
+        preparer.prepare(2, reader)  # reloads, then another reader, while the first draws
+    preparer.prepare(3, "Ana")  # sentinel: drawn after the others
     release.set()
-    _wait_for(lambda: len(done) == 2)
-    time.sleep(0.1)
+    _wait_for(lambda: (3, "Ana") in done)
     preparer.stop()
 
-    assert done == ["first", "report"]
+    assert done == [(1, "Ana"), (2, "Cleo"), (3, "Ana")]
+
+
+def test_beyond_the_limit_the_oldest_waiting_request_is_dropped() -> None:
+    done: list[int] = []
+    busy, release = threading.Event(), threading.Event()
+
+    def prepare(assessment_id: int, reader: str) -> None:
+        if assessment_id == 0:
+            busy.set()
+            assert release.wait(20)
+        done.append(assessment_id)
+
+    preparer = _preparer(prepare, max_waiting=2)
+    preparer.prepare(0, "Ana")
+    assert busy.wait(20)
+    for assessment_id in (1, 2, 3):  # someone clicking through assessments
+        preparer.prepare(assessment_id, "Ana")
+    release.set()
+    _wait_for(lambda: 3 in done)
+    preparer.stop()
+
+    assert done == [0, 2, 3]
 
 
 def test_a_preparation_that_fails_is_logged_and_the_next_still_runs(caplog) -> None:
-    done: list[str] = []
+    done: list[int] = []
 
-    def prepare(key: str) -> None:
-        if key == "broken":
+    def prepare(assessment_id: int, reader: str) -> None:
+        if assessment_id == 1:
             raise RuntimeError("the database went away")
-        done.append(key)
+        done.append(assessment_id)
 
-    preparer: Preparer[str] = Preparer(prepare)
-    preparer.prepare("broken")
-    preparer.prepare("fine")
-    _wait_for(lambda: done == ["fine"])
+    preparer = _preparer(prepare)
+    preparer.prepare(1, "ana@example.com")
+    preparer.prepare(2, "ana@example.com")
+    _wait_for(lambda: done == [2])
     preparer.stop()
 
-    assert done == ["fine"]
-    assert "preparing broken failed" in caplog.text
+    assert "preparing the report of assessment 1 failed" in caplog.text
+    assert "ana@example.com" not in caplog.text  # nobody's name or address in the log
+
+
+def test_after_stopping_a_request_is_ignored() -> None:
+    preparer = _preparer(lambda *_: pytest.fail("prepared after stop"))
+    preparer.stop()
+    preparer.prepare(1, "Ana")  # a page served during shutdown: no error, nothing drawn

@@ -21,7 +21,7 @@ from app.db.organisations import imported_from
 from app.db.transfer import fingerprint, import_assessment
 from app.db.transfer_schema import AssessmentDocument, ImportRefused, read_document
 from app.domain.policy import Action, can
-from app.report_data import exported, prepared_by_of, report_version
+from app.report_data import exported, prepared_by_of, reader_key, report_version
 from app.reports.cache import cached
 from app.reports.registry import EXPORTS, ExportFormat
 from app.reports.worker import ReportFailed
@@ -92,7 +92,7 @@ def _content(
         return render()
     version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
     directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
-    return cached(directory, f"export.{chosen.name}", version, render)
+    return cached(directory, f"export-{reader_key(prepared_by)}.{chosen.name}", version, render)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from app.domain.evidence import NOTHING_TO_REPORT
 from app.domain.narrative import FIELDS as NARRATIVE_FIELDS
 from app.domain.narrative import MAX_CHARACTERS, Narrative, NarrativeRefused, clean_narrative
 from app.domain.policy import Action
-from app.report_data import prepared_by_of, report_data_of, report_version
+from app.report_data import prepared_by_of, reader_key, report_data_of, report_version
 from app.reports import worker
 from app.reports.cache import cached
 from app.reports.pdf import render_pdf
@@ -50,7 +50,7 @@ class ReportPage:
     narrative: Narrative  # as stored, or as just submitted when it could not be saved
     base: str  # the stored texts' digest when the form was drawn: edits never cross silently
     downloads: list[ExportFormat]  # the registered formats offered beside the PDF (the deck)
-    drawn_ahead: bool  # the A4 report is drawn as the page opens (GAPWISE_WARM_RESULTS)
+    drawn_ahead: bool  # opening the page queued the A4 report (GAPWISE_WARM_RESULTS)
     fields: dict[str, str] = field(default_factory=lambda: dict(NARRATIVE_FIELDS))
     max_characters: int = MAX_CHARACTERS
     message: str = ""
@@ -67,6 +67,7 @@ def _render_report_page(
     *,
     shown: Narrative | None = None,
     message: str = "",
+    drawn_ahead: bool = False,
 ) -> Response:
     stored = repository.narrative_of(assessment)
     page = ReportPage(
@@ -75,7 +76,7 @@ def _render_report_page(
         narrative=shown if shown is not None else stored,
         base=_digest(stored),
         downloads=exports_on("report"),
-        drawn_ahead=getattr(request.app.state, "report_preparer", None) is not None,
+        drawn_ahead=drawn_ahead,
         message=message,
     )
     return templates.TemplateResponse(
@@ -91,8 +92,8 @@ def show_report(
     opens: the first download is the one a reader waits for."""
     preparer = getattr(request.app.state, "report_preparer", None)
     if preparer is not None and assessment.id is not None:
-        preparer.prepare((assessment.id, prepared_by_of(user)))
-    return _render_report_page(request, session, assessment)
+        preparer.prepare(assessment.id, prepared_by_of(user))
+    return _render_report_page(request, session, assessment, drawn_ahead=preparer is not None)
 
 
 @router.post(
@@ -172,7 +173,7 @@ def report_pdf(
             worker.prepare_worker()  # the next report's process, started while this one is sent
 
     directory = data_dir / "cache" / f"assessment-{assessment.id}"
-    return cached(directory, f"report-{paper}.pdf", version, render)
+    return cached(directory, f"report-{paper}-{reader_key(prepared_by)}.pdf", version, render)
 
 
 def prepare_report(
