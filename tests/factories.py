@@ -110,3 +110,17 @@ def upload_export(client: TestClient, tenant: Tenant, content: bytes):
         files={"file": ("export.json", content, "application/json")},
         follow_redirects=False,
     )
+
+
+def answer_one(client: TestClient, tenant: Tenant, current: int) -> None:
+    """The tenant's participant, in a browser of their own on `client`'s app, sets today's
+    level of one criterion (target 4): a change to the assessment."""
+    participant = TestClient(client.app)
+    token = csrf_from(participant.get(f"/p/{tenant.invite}").text)
+    answer = {"criterion_id": "cm-cross-channel-ownership", "current": current, "target": 4}
+    saved = participant.post(
+        f"/p/{tenant.invite}/answers",
+        json=answer,
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+    assert saved.status_code == 200, saved.text

@@ -1,17 +1,20 @@
-"""Fixtures for the workshop's tests: the demo's consultant and participants, and a phone."""
+"""Fixtures for the web tests: the demo's consultant and participants and a phone (the
+workshop's tests), an open assessment, and a server that warms in the background."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.config import Settings
 from app.db import accounts, repository
-from app.db.models import Assessment, WorkshopItem
+from app.db.models import Assessment, AssessmentStatus, WorkshopItem
 from app.main import create_app
-from tests.factories import csrf_from
+from tests.factories import Tenant, csrf_from
 
 JSON = {"Accept": "application/json"}
 
@@ -74,3 +77,17 @@ def items(session: Session, workshop: int) -> list[WorkshopItem]:
     session.expire_all()
     query = select(WorkshopItem).where(WorkshopItem.workshop_id == workshop)
     return list(session.exec(query.order_by(WorkshopItem.position)).all())
+
+
+@pytest.fixture
+def warm_client(settings: Settings, engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings.model_copy(update={"warm_results": True}))) as client:
+        yield client
+
+
+@pytest.fixture
+def acme(session: Session, tenants: tuple[Tenant, Tenant]) -> Tenant:
+    own = tenants[0]
+    repository.set_status(session=session, assessment=own.assessment, status=AssessmentStatus.OPEN)
+    session.commit()
+    return own

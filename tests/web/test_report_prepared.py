@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,12 +14,11 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import repository
-from app.db.models import AssessmentStatus
 from app.main import create_app
 from app.reports import cache, worker
 from app.web import warming
 from app.web.warming import Preparer
-from tests.factories import Tenant, csrf_from, sign_in
+from tests.factories import Tenant, answer_one, sign_in
 
 
 class Renders:
@@ -47,31 +45,6 @@ def renders(monkeypatch) -> Renders:
     return fake
 
 
-@pytest.fixture
-def client(settings: Settings, engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update={"warm_results": True}))) as client:
-        yield client
-
-
-@pytest.fixture
-def acme(session: Session, tenants: tuple[Tenant, Tenant]) -> Tenant:
-    own = tenants[0]
-    repository.set_status(session=session, assessment=own.assessment, status=AssessmentStatus.OPEN)
-    session.commit()
-    return own
-
-
-def _answer(client: TestClient, tenant: Tenant, current: int) -> None:
-    participant = TestClient(client.app)
-    token = csrf_from(participant.get(f"/p/{tenant.invite}").text)
-    saved = participant.post(
-        f"/p/{tenant.invite}/answers",
-        json={"criterion_id": "cm-cross-channel-ownership", "current": current, "target": 4},
-        headers={"X-CSRF-Token": token, "Accept": "application/json"},
-    )
-    assert saved.status_code == 200, saved.text
-
-
 def _cached_reports(settings: Settings, tenant: Tenant) -> list[str]:
     folder = settings.data_dir / "cache" / f"assessment-{tenant.assessment.id}"
     return sorted(p.name for p in folder.glob("report-A4-*.pdf.*")) if folder.exists() else []
@@ -85,34 +58,34 @@ def _wait_for(condition, seconds: float = 20.0) -> None:
 
 
 def test_opening_the_report_page_draws_the_report_the_download_then_serves(
-    client: TestClient, acme: Tenant, settings: Settings, renders: Renders
+    warm_client: TestClient, acme: Tenant, settings: Settings, renders: Renders
 ) -> None:
-    _answer(client, acme, current=2)
-    sign_in(client, acme.consultant.email)
+    answer_one(warm_client, acme, current=2)
+    sign_in(warm_client, acme.consultant.email)
 
-    page = client.get(f"/assessments/{acme.assessment.id}/report")
+    page = warm_client.get(f"/assessments/{acme.assessment.id}/report")
     assert page.status_code == 200
     assert "starts being drawn as this page opens" in page.text
     _wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
 
-    pdf = client.get(f"/assessments/{acme.assessment.id}/report.pdf?paper=A4")
+    pdf = warm_client.get(f"/assessments/{acme.assessment.id}/report.pdf?paper=A4")
     assert pdf.status_code == 200 and pdf.content == b"%PDF-1.7 render 1"
     assert renders.count == 1  # the download drew nothing
 
 
 def test_a_download_during_the_background_render_waits_for_it_instead_of_drawing_again(
-    client: TestClient, acme: Tenant, renders: Renders, monkeypatch
+    warm_client: TestClient, acme: Tenant, renders: Renders, monkeypatch
 ) -> None:
-    _answer(client, acme, current=2)
-    sign_in(client, acme.consultant.email)
+    answer_one(warm_client, acme, current=2)
+    sign_in(warm_client, acme.consultant.email)
     guard = CountedLock()
     monkeypatch.setattr(cache, "_rendering_guard", guard)
     renders.go_on.clear()
-    client.get(f"/assessments/{acme.assessment.id}/report")
+    warm_client.get(f"/assessments/{acme.assessment.id}/report")
     assert renders.started.wait(20)  # the background render holds the file's lock
 
     with ThreadPoolExecutor(1) as pool:
-        download = pool.submit(client.get, f"/assessments/{acme.assessment.id}/report.pdf")
+        download = pool.submit(warm_client.get, f"/assessments/{acme.assessment.id}/report.pdf")
         _wait_for(guard.taken_by_a_request)  # the download has reached the file's lock
         renders.go_on.set()
         pdf = download.result(20)
@@ -141,35 +114,35 @@ class CountedLock:
 
 
 def test_two_readers_each_keep_their_own_report(
-    client: TestClient, acme: Tenant, settings: Settings, renders: Renders
+    warm_client: TestClient, acme: Tenant, settings: Settings, renders: Renders
 ) -> None:
     """Each reader's name is on the cover: one reader's report never replaces another's."""
-    _answer(client, acme, current=2)
-    viewer = TestClient(client.app)
-    sign_in(client, acme.consultant.email)
+    answer_one(warm_client, acme, current=2)
+    viewer = TestClient(warm_client.app)
+    sign_in(warm_client, acme.consultant.email)
     sign_in(viewer, acme.viewer.email)
-    for reader in (client, viewer, client, viewer):
+    for reader in (warm_client, viewer, warm_client, viewer):
         assert reader.get(f"/assessments/{acme.assessment.id}/report.pdf").status_code == 200
 
     assert renders.count == 2
 
 
 def test_after_a_change_the_download_is_the_new_report_not_the_one_drawn_ahead(
-    client: TestClient, acme: Tenant, settings: Settings, renders: Renders
+    warm_client: TestClient, acme: Tenant, settings: Settings, renders: Renders
 ) -> None:
-    _answer(client, acme, current=2)
-    sign_in(client, acme.consultant.email)
-    client.get(f"/assessments/{acme.assessment.id}/report")
+    answer_one(warm_client, acme, current=2)
+    sign_in(warm_client, acme.consultant.email)
+    warm_client.get(f"/assessments/{acme.assessment.id}/report")
     _wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
 
-    _answer(client, acme, current=3)
-    pdf = client.get(f"/assessments/{acme.assessment.id}/report.pdf")
+    answer_one(warm_client, acme, current=3)
+    pdf = warm_client.get(f"/assessments/{acme.assessment.id}/report.pdf")
 
     assert pdf.content == b"%PDF-1.7 render 2"
 
 
 def test_an_empty_assessment_has_nothing_drawn_and_nothing_logged(
-    client: TestClient,
+    warm_client: TestClient,
     acme: Tenant,
     session: Session,
     settings: Settings,
@@ -182,7 +155,7 @@ def test_an_empty_assessment_has_nothing_drawn_and_nothing_logged(
         session=session, organisation=acme.organisation, snapshot=snapshot, title="Not started"
     )
     session.commit()
-    sign_in(client, acme.consultant.email)
+    sign_in(warm_client, acme.consultant.email)
     prepared = threading.Event()
     prepare = warming.prepare_report
 
@@ -193,13 +166,13 @@ def test_an_empty_assessment_has_nothing_drawn_and_nothing_logged(
             prepared.set()
 
     monkeypatch.setattr(warming, "prepare_report", prepare_and_tell)
-    assert client.get(f"/assessments/{empty.id}/report").status_code == 200
+    assert warm_client.get(f"/assessments/{empty.id}/report").status_code == 200
     assert prepared.wait(20)
 
     assert renders.count == 0
     assert not (settings.data_dir / "cache" / f"assessment-{empty.id}").exists()
     assert "preparing" not in caplog.text
-    assert client.get(f"/assessments/{empty.id}/report.pdf").status_code == 409
+    assert warm_client.get(f"/assessments/{empty.id}/report.pdf").status_code == 409
 
 
 def test_with_warming_off_nothing_is_drawn_ahead_and_the_page_says_so(
@@ -207,7 +180,7 @@ def test_with_warming_off_nothing_is_drawn_ahead_and_the_page_says_so(
 ) -> None:
     with TestClient(create_app(settings)) as client:  # the tests' settings turn it off
         assert client.app.state.report_preparer is None
-        _answer(client, acme, current=2)
+        answer_one(client, acme, current=2)
         sign_in(client, acme.consultant.email)
         page = client.get(f"/assessments/{acme.assessment.id}/report")
 

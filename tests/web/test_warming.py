@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,13 +13,13 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import repository
 from app.db import results as stored_results
-from app.db.models import Assessment, AssessmentStatus
+from app.db.models import Assessment
 from app.domain.evidence import EVERYONE
 from app.main import create_app
 from app.web import warming
 from app.web.routes import results as results_routes
 from app.web.warming import Warmer
-from tests.factories import Tenant, csrf_from, sign_in
+from tests.factories import Tenant, answer_one, sign_in
 
 
 def _wait_for(condition, seconds: float = 20.0) -> None:
@@ -75,32 +74,6 @@ def test_a_warm_that_fails_is_logged_and_the_next_one_still_runs(caplog) -> None
     warmer.stop()
 
 
-@pytest.fixture
-def warm_client(settings: Settings, engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update={"warm_results": True}))) as client:
-        yield client
-
-
-@pytest.fixture
-def acme(session: Session, tenants: tuple[Tenant, Tenant]) -> Tenant:
-    own = tenants[0]
-    repository.set_status(session=session, assessment=own.assessment, status=AssessmentStatus.OPEN)
-    session.commit()
-    return own
-
-
-def _save(client: TestClient, tenant: Tenant, current: int) -> None:
-    participant = TestClient(client.app)  # the participant's own browser
-    token = csrf_from(participant.get(f"/p/{tenant.invite}").text)
-    answer = {"criterion_id": "cm-cross-channel-ownership", "current": current, "target": 4}
-    saved = participant.post(
-        f"/p/{tenant.invite}/answers",
-        json=answer,
-        headers={"X-CSRF-Token": token, "Accept": "application/json"},
-    )
-    assert saved.status_code == 200, saved.text
-
-
 def _mean_shown(client: TestClient, tenant: Tenant) -> float:
     shown = client.get(
         f"/api/v1/assessments/{tenant.assessment.id}/results",
@@ -128,7 +101,7 @@ def test_after_a_save_the_results_and_charts_are_ready_before_anyone_looks(
         warmed.set()
 
     monkeypatch.setattr(warming, "prepare_results", prepare_and_tell)
-    _save(warm_client, acme, current=2)
+    answer_one(warm_client, acme, current=2)
     assert warmed.wait(20)
     session.refresh(acme.assessment)
     version = repository.data_version(acme.assessment)
@@ -157,9 +130,9 @@ def test_a_change_while_warming_is_shown_on_the_next_view(
         release.wait(20)
 
     monkeypatch.setattr(warming, "prepare_results", slow_prepare)
-    _save(warm_client, acme, current=1)
+    answer_one(warm_client, acme, current=1)
     assert inside.wait(20)  # warmed the first change, and is still busy
-    _save(warm_client, acme, current=3)
+    answer_one(warm_client, acme, current=3)
     try:
         assert _mean_shown(warm_client, acme) == 3
     finally:
@@ -170,7 +143,7 @@ def test_warming_can_be_turned_off(settings: Settings, engine, acme: Tenant, mon
     monkeypatch.setattr(warming, "prepare_results", lambda **_: pytest.fail("warmed while off"))
     with TestClient(create_app(settings)) as client:  # the tests' settings turn it off
         assert client.app.state.warmer is None
-        _save(client, acme, current=2)
+        answer_one(client, acme, current=2)
         time.sleep(0.3)
 
 
