@@ -213,14 +213,18 @@ def test_an_unknown_answers_filter_gets_the_same_message_everywhere(
         assert "Answers: choose one of 'submitted' or 'all'." in html.unescape(response.text)
 
 
+def _first_area_page(client: TestClient, session: Session, tenants, per_group: int) -> str:
+    """The first area's results page of a team of `per_group` people per group, as a viewer."""
+    own = tenants[0]
+    assessment = _team(session, own, per_group=per_group)
+    sign_in(client, own.viewer.email)
+    return client.get(f"/assessments/{assessment.id}/results/areas/{AREAS[0].id}").text
+
+
 def test_the_drill_down_plots_who_answered_what_by_group_where_k_allows(
     client: TestClient, session: Session, tenants
 ) -> None:
-    own = tenants[0]
-    assessment = _team(session, own, per_group=3)
-    sign_in(client, own.viewer.email)
-
-    area = client.get(f"/assessments/{assessment.id}/results/areas/{AREAS[0].id}").text
+    area = _first_area_page(client, session, tenants, per_group=3)
 
     assert area.count('class="plot plot--spread"') == len(list(AREAS[0].all_criteria()))
     assert "Who answered what · 9 people" in area
@@ -233,11 +237,7 @@ def test_the_drill_down_plots_who_answered_what_by_group_where_k_allows(
 def test_the_drill_down_plot_pools_everyone_when_groups_are_too_small(
     client: TestClient, session: Session, tenants
 ) -> None:
-    own = tenants[0]
-    assessment = _team(session, own, per_group=1)
-    sign_in(client, own.viewer.email)
-
-    area = client.get(f"/assessments/{assessment.id}/results/areas/{AREAS[0].id}").text
+    area = _first_area_page(client, session, tenants, per_group=1)
 
     assert "Who answered what · 3 people" in area
     assert "plot-legend" not in area and 'class="dot g' not in area
