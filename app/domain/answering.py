@@ -41,6 +41,16 @@ class AnswerChoice:
         )
 
     @property
+    def is_scored(self) -> bool:
+        """Both levels given, and neither don't know nor not applicable: what scores count."""
+        return (
+            not self.dont_know
+            and not self.not_applicable
+            and self.current is not None
+            and self.target is not None
+        )
+
+    @property
     def is_empty(self) -> bool:
         return (
             not self.dont_know

@@ -401,7 +401,7 @@ def score_assessment(framework: Framework, responses: Sequence[Response]) -> Res
 
 
 def scored_anything(response: Response) -> bool:
-    return any(a.current is not None and a.target is not None for a in response.answers.values())
+    return any(a.is_scored for a in response.answers.values())
 
 
 def group_labels(responses: Sequence[Response], threshold: int) -> dict[str, str]:

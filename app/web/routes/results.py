@@ -236,11 +236,7 @@ def _plots(data: AssessmentResults, area: Area, classes: dict[str, str]) -> dict
         votes = [
             Vote(choice.current, choice.target, group_of(r.group))
             for r in data.responses
-            if (choice := r.answers.get(criterion.id)) is not None
-            and choice.current is not None
-            and choice.target is not None
-            and not choice.not_applicable
-            and not choice.dont_know
+            if (choice := r.answers.get(criterion.id)) is not None and choice.is_scored
         ]
         if votes:
             summary = summarise(levels, votes, data.segments.labels)
