@@ -10,7 +10,7 @@ it by its name gives nobody's answers.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.anonymity import OTHER_GROUPS, group_of
 from app.domain.scoring import Response, group_labels, scored_anything
@@ -55,10 +55,7 @@ class View:
         """The answers this view counts: of the chosen group's people only, when a group is
         chosen; of nobody when that group may not be shown on its own."""
         kept = self.counted_answers(responses)
-        if not self.group:
-            return kept
-        labels = group_labels(kept, threshold)
-        return [r for r in kept if labels.get(group_of(r.group)) == self.group]
+        return _of_group(kept, kept, self.group, threshold) if self.group else kept
 
 
 EVERYONE = View()  # the default view: everyone's answers, submitted ones once anyone submitted
@@ -109,21 +106,22 @@ def counted_in(responses: Sequence[Response], view: View, threshold: int) -> Cou
     shown = view.resolved(responses)
     people = list(responses)
     if shown.group:
-        labels = group_labels(shown.counted_answers(responses), threshold)
-        people = [r for r in people if labels.get(group_of(r.group)) == shown.group]
+        people = _of_group(people, shown.counted_answers(responses), shown.group, threshold)
     total = counted(
         [r.participant_id for r in people],
         [r.participant_id for r in people if r.submitted],
         [r.participant_id for r in people if scored_anything(r)],
     )
-    return Counted(
-        total.invited,
-        total.submitted,
-        total.in_progress,
-        total.not_started,
-        answers=shown.answers or ALL,
-        group=shown.group,
-    )
+    return replace(total, answers=shown.answers or ALL, group=shown.group)
+
+
+def _of_group(
+    people: Sequence[Response], counted: Sequence[Response], group: str, threshold: int
+) -> list[Response]:
+    """Those of `people` in the group labelled `group`, the labels being those the answers
+    `counted` allow (app/domain/anonymity.py): nobody when that group may not be shown."""
+    labels = group_labels(counted, threshold)
+    return [r for r in people if labels.get(group_of(r.group)) == group]
 
 
 INCLUDE_THIN_PROBLEM = (
