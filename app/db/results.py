@@ -98,7 +98,7 @@ class AssessmentResults:
 
 
 RECENT = 32  # assessments whose latest results stay in memory
-_recent: dict[tuple[int, str, View], AssessmentResults] = {}
+_recent: dict[tuple[str, int, str, View], AssessmentResults] = {}
 _computing = threading.Lock()
 
 
@@ -106,9 +106,11 @@ def results_of(
     *, session: Session, assessment: Assessment, view: View = EVERYONE
 ) -> AssessmentResults:
     """Scores for the assessment as it was loaded, counting the answers the view counts;
-    recomputed only when its data version moves (each view is kept apart)."""
+    recomputed only when its data version moves (each view is kept apart). The key names
+    the database too: a process that opens several (the tests, a CLI) keeps their results
+    apart, where ids and versions may coincide."""
     version = repository.data_version(assessment)
-    key = (assessment.id or 0, version, view)
+    key = (str(session.get_bind().url), assessment.id or 0, version, view)
     if key in _recent:
         return _recent[key]
     with _computing:  # a view and the background warming often ask at once: score once

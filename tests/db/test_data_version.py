@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.config import Settings
 from app.db import organisations, repository, roadmaps, workshops
+from app.db.engine import make_engine
 from app.db.models import (
     Assessment,
     AssessmentStatus,
@@ -24,6 +27,7 @@ from app.domain.answering import AnswerChoice
 from app.domain.roadmap import Initiative
 from app.domain.scoring import Score
 from app.domain.workshop import Decision, ItemState, ItemStatus, Outcome
+from tests.databases import database_for
 
 FIRST, SECOND = "ld-customer-strategy", "cm-cross-channel-ownership"
 
@@ -101,6 +105,25 @@ def test_moving_a_participant_to_another_group_changes_the_results(engine: Engin
 
     moved = _results(engine, assessment.id).segments
     assert (moved.groups, moved.scored_groups) == ({}, 1)  # one group: nothing to compare
+
+
+def test_two_databases_in_one_process_keep_their_results_apart(
+    engine: Engine, session: Session, settings: Settings, people, tmp_path: Path
+) -> None:
+    """A process that opens two databases (the tests, a command) where the same assessment
+    reaches the same data version with other answers: each shows its own."""
+    assessment_id, ann_id = people[0].id, people[1].id
+    session.close()
+    engine.dispose()  # idle, so it can be copied
+    twin = make_engine(database_for(tmp_path / "twin", template=settings.database_url))
+    try:
+        _save(engine, ann_id, AnswerChoice(FIRST, 4, 5))
+        _save(twin, ann_id, AnswerChoice(FIRST, 0, 5))  # the same version, another answer
+
+        assert _current(_results(engine, assessment_id), FIRST) == 4
+        assert _current(_results(twin, assessment_id), FIRST) == 0
+    finally:
+        twin.dispose()
 
 
 def _initiative() -> Initiative:
