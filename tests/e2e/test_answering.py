@@ -55,6 +55,7 @@ def _criteria(page: Page) -> list[str]:
     )
 
 
+@pytest.mark.pages_only
 def test_answers_survive_a_dropped_network_and_a_reload(
     browser: Browser, page: Page, live_server: LiveServer
 ) -> None:
@@ -133,6 +134,7 @@ def test_answers_survive_a_dropped_network_and_a_reload(
     participant.close()
 
 
+@pytest.mark.pages_only
 def test_the_questionnaire_at_phone_width(browser: Browser, live_server: LiveServer) -> None:
     consultant = browser.new_page()
     link = _create_assessment_and_participant(consultant, live_server)
@@ -151,6 +153,7 @@ def test_the_questionnaire_at_phone_width(browser: Browser, live_server: LiveSer
     consultant.close()
 
 
+@pytest.mark.pages_only
 def test_not_applicable_by_mouse_and_keyboard_waits_for_a_reason_then_saves(
     browser: Browser, page: Page, live_server: LiveServer
 ) -> None:

@@ -46,6 +46,7 @@ async (img) => {
 """
 
 
+@pytest.mark.pages_only
 def test_chart_text_reads_like_the_page_at_desktop_width(
     page: Page, live_server: LiveServer
 ) -> None:

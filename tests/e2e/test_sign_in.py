@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.pages_only]
 
 
 def test_sign_in_see_the_demo_client_and_sign_out(page: Page, live_server: LiveServer) -> None:
