@@ -107,7 +107,8 @@ def test_after_a_save_the_results_and_charts_are_ready_before_anyone_looks(
     version = repository.data_version(acme.assessment)
     cache = settings.data_dir / "cache" / f"assessment-{acme.assessment.id}"
     assert (cache / f"radar.svg.{version}").exists()
-    assert (acme.assessment.id, version, EVERYONE) in stored_results._recent  # the default view
+    kept = (str(session.get_bind().url), acme.assessment.id, version, EVERYONE)
+    assert kept in stored_results._recent  # the default view
 
     # Nothing is scored or drawn on the view: it is all there.
     monkeypatch.setattr(stored_results, "score_assessment", lambda *a: pytest.fail("scored"))
