@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import make_engine
 from app.reports import worker
-from app.web.csrf import CsrfCookieMiddleware, verify_csrf
+from app.web.csrf import CsrfCookieMiddleware
 from app.web.errors import install_error_handlers
 from app.web.feedback import FlashClearingMiddleware
 from app.web.routes import (
@@ -48,6 +48,16 @@ DESCRIPTION = (
 )
 
 
+def _add_routes(app: FastAPI, router: APIRouter) -> None:
+    """The router's routes, as built when its module was imported, shared by every app.
+
+    `include_router` would have FastAPI analyse every route's dependencies again for each app
+    (lazily, on its first requests: about 0.3 s of the first request a worker serves, and
+    of every test, which makes an app of its own). The routers already hold everything an
+    app would add: each route commits once and checks CSRF first (`site_router`)."""
+    app.router.routes.extend(router.routes)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.sqlalchemy_url, connections=settings.threads)
@@ -77,7 +87,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # FastAPI's own pages load Swagger UI from a CDN; ours is routes/docs.py
         redoc_url=None,
-        dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -108,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs,
     )
     for module in routers:
-        app.include_router(module.router)
+        _add_routes(app, module.router)
     app.add_middleware(FlashClearingMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.base_url.scheme == "https")
     install_error_handlers(app)

@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, params
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.db import repository
+from app.web.csrf import verify_csrf
 from app.web.deps import ON_CHANGE, SessionDep
 
 UNIT_OF_WORK = "unit_of_work_session"  # the hidden parameter that receives the session
@@ -104,11 +105,18 @@ class UnitOfWorkRoute(APIRoute):
         super().__init__(path, committing(endpoint), **kwargs)
 
 
-def page_router(**options: Any) -> APIRouter:
-    """A router for server-rendered pages: HTML by default, left out of the API schema."""
+def site_router(*, dependencies: Sequence[params.Depends] = (), **options: Any) -> APIRouter:
+    """A router of Gapwise: each endpoint commits once (UnitOfWorkRoute), and each route first
+    refuses an unsafe browser request without its CSRF token (`verify_csrf`), then checks the
+    router's own `dependencies`. Every route comes from such a router: app/main.py adds the
+    routes themselves to each app, so nothing app-wide is added to them there."""
     return APIRouter(
         route_class=UnitOfWorkRoute,
-        default_response_class=HTMLResponse,
-        include_in_schema=False,
+        dependencies=[Depends(verify_csrf), *dependencies],
         **options,
     )
+
+
+def page_router(**options: Any) -> APIRouter:
+    """A router for server-rendered pages: HTML by default, left out of the API schema."""
+    return site_router(default_response_class=HTMLResponse, include_in_schema=False, **options)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from argon2 import PasswordHasher
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.db import accounts
 from app.db.models import AuditEvent, LoginAttempt, User
+from app.web.csrf import REFUSED
 from app.web.deps import SESSION_COOKIE
 from tests.factories import PASSWORD, csrf_from, make_admin, post_form, sign_in
+from tests.web.test_isolation import flatten
 
 
 def test_sign_in_sets_a_safe_session_cookie_and_opens_the_organisations(
@@ -168,6 +173,26 @@ def test_posts_without_a_csrf_token_are_refused_and_change_nothing(
     assert (missing.status_code, forged.status_code, json_call.status_code) == (403, 403, 403)
     assert "did not come from this site" in missing.text
     assert "Sneaky" not in client.get("/organisations").text
+
+
+def test_every_route_that_changes_anything_asks_for_the_csrf_token_first(
+    client: TestClient, tenants
+) -> None:
+    """Whatever its router: signed in, with no token, every unsafe request is refused before
+    anything else is looked at (the ids here belong to the signed-in consultant)."""
+    sign_in(client, "consultant@acme.test")
+    unsafe = [
+        (method, re.sub(r"{\w+(:\w+)?}", "1", route.path))
+        for route in flatten(client.app.routes)
+        if isinstance(route, APIRoute)
+        for method in sorted(route.methods - {"GET", "HEAD", "OPTIONS"})
+    ]
+    assert len(unsafe) > 40  # every router's routes are there
+
+    answered = {(m, path): client.request(m, path, data={}) for m, path in unsafe}
+
+    assert {key: r.status_code for key, r in answered.items() if r.status_code != 403} == {}
+    assert [key for key, r in answered.items() if REFUSED not in r.text] == []
 
 
 def test_csrf_header_is_accepted_for_json_calls(client: TestClient, tenants) -> None:

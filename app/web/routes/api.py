@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from app.db import accounts, repository
 from app.db.models import Assessment, FrameworkSnapshot
@@ -36,10 +36,10 @@ from app.web.deps import (
 )
 from app.web.errors import error_responses
 from app.web.results_view import ViewDep, results_in
-from app.web.transactions import UnitOfWorkRoute
+from app.web.transactions import site_router
 
 # Every route needs an API token; those with a path id can also answer 404 and 422.
-router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/v1", responses=error_responses(401))
+router = site_router(prefix="/api/v1", responses=error_responses(401))
 BY_ID = error_responses(404, 422)
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.web.deps import SessionDep
-from app.web.transactions import UnitOfWorkRoute
+from app.web.transactions import site_router
 
-router = APIRouter(route_class=UnitOfWorkRoute, tags=["health"])
+router = site_router(tags=["health"])
 
 
 @router.get(
