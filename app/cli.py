@@ -469,15 +469,17 @@ def restore_command(
     replace: Annotated[bool, typer.Option(help="Overwrite a database that holds data.")] = False,
 ) -> None:
     """Restore a backup made by `gapwise backup`, then bring its schema up to date."""
-    from app.db.backup import BackupRefused, restore
+    from app.db.backup import BackupRefused, move_versions_past, restore, versions_reached
 
     settings = _settings()
     try:
+        reached = versions_reached(settings.sqlalchemy_url)
         restore(settings.sqlalchemy_url, backup_file, replace=replace)
     except BackupRefused as refused:
         typer.echo(f"gapwise: {refused}", err=True)
         raise typer.Exit(2) from None
-    _prepare_database(settings)
+    _prepare_database(settings)  # an older backup gains data versions here
+    move_versions_past(settings.sqlalchemy_url, reached)
     typer.echo(f"Restored from {backup_file}")
 
 

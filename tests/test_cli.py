@@ -11,15 +11,21 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
 from app import cli
+from app.config import Settings
+from app.db import repository
 from app.db.engine import make_engine
 from app.db.models import Answer, Assessment, Organisation, Participant, User
+from app.db.results import results_of
 from app.demo import DEMO_TEAM
+from app.domain.answering import AnswerChoice
 from tests.conftest import DATA, QUESTIONNAIRES
 from tests.databases import ON_POSTGRES, database_for
+from tests.factories import Tenant
 from tests.servers import START_TIMEOUT_SECONDS, environment, free_port
 
 
@@ -243,6 +249,38 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
     result = gapwise("restore", str(junk), data_dir=tmp_path / "data")
 
     assert result.returncode == 2 and "not a Gapwise backup" in result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_data_restored_over_newer_data_is_never_shown_what_was_kept_of_the_newer(
+    settings: Settings, engine: Engine, tenants: tuple[Tenant, Tenant], tmp_path: Path
+) -> None:
+    """Results stay in a server's memory by data version. Backed up, changed (and viewed),
+    restored over, then changed again: the restored data must not meet the version under
+    which the replaced data's results were kept."""
+    acme, backup = tenants[0], tmp_path / "backup.db"
+    assert gapwise("backup", str(backup), data_dir=settings.data_dir).returncode == 0
+    _change_then_view(engine, acme, current=4)  # kept in memory, at the backup's version + 1
+
+    engine.dispose()
+    restored = gapwise("restore", "--replace", str(backup), data_dir=settings.data_dir)
+
+    assert restored.returncode == 0, restored.stderr
+    assert _change_then_view(engine, acme, current=2) == 2
+
+
+def _change_then_view(engine: Engine, tenant: Tenant, *, current: int) -> float:
+    """One answer changed, then the results as a view reads them: that criterion's mean."""
+    criterion = "cm-cross-channel-ownership"
+    with Session(engine) as session:
+        participant = session.get(Participant, tenant.participant.id)
+        choice = AnswerChoice(criterion, current, 5)
+        repository.save_answer(session=session, participant=participant, choice=choice)
+        session.commit()
+    with Session(engine) as session:
+        assessment = session.get(Assessment, tenant.assessment.id)
+        results = results_of(session=session, assessment=assessment).results
+        return next(c for c in results.criteria() if c.criterion_id == criterion).current.mean
 
 
 def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:

@@ -42,6 +42,36 @@ def restore(database_url: str, backup_file: Path, *, replace: bool) -> None:
     _copy(backup_file, target_path)
 
 
+def versions_reached(database_url: str) -> dict[int, int]:
+    """Each assessment's data version in the database a restore is about to replace."""
+    path = sqlite_path(database_url)
+    if not path.exists():
+        return {}
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return dict(connection.execute("SELECT id, data_version FROM assessment").fetchall())
+    except sqlite3.OperationalError:  # no tables yet, or from before data versions
+        return {}
+    finally:
+        connection.close()
+
+
+def move_versions_past(database_url: str, reached: dict[int, int]) -> None:
+    """Give each restored assessment a data version past the one the replaced database had
+    reached (`versions_reached`). Results in a running server's memory and charts and reports
+    on disk are kept by data version: the restored data must never reach again a version
+    under which the replaced data's outputs may be kept."""
+    connection = sqlite3.connect(sqlite_path(database_url))
+    try:
+        with connection:
+            connection.executemany(
+                "UPDATE assessment SET data_version = max(data_version, ?) + 1 WHERE id = ?",
+                [(version, assessment_id) for assessment_id, version in reached.items()],
+            )
+    finally:
+        connection.close()
+
+
 def _copy(source_path: Path, target_path: Path) -> None:
     """SQLite's online backup: a consistent copy even while others write to the source."""
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
