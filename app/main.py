@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import make_engine
 from app.reports import worker
+from app.web.collector import tune_for_serving
 from app.web.csrf import CsrfCookieMiddleware
 from app.web.errors import install_error_handlers
 from app.web.feedback import FlashClearingMiddleware
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Sync routes run in anyio's thread pool; the pool above has a connection per thread.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        tune_for_serving()
         worker.prepare_worker()  # the first report then waits for no imports
         warmer = results_warmer(engine, settings) if settings.warm_results else None
         preparer = report_preparer(engine, settings) if settings.warm_results else None

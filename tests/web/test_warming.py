@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from app.db.models import Assessment
 from app.domain.evidence import EVERYONE
 from app.main import create_app
 from app.web import warming
+from app.web.collector import COLLECTOR_THRESHOLD
 from app.web.routes import results as results_routes
 from app.web.warming import Warmer
 from tests.factories import Tenant, answer_one, sign_in
@@ -174,3 +176,15 @@ def test_a_view_and_the_warming_asking_at_once_score_once(
 
     assert len(versions) == 1
     assert len(scored) == 1
+
+
+def test_a_serving_app_runs_the_cycle_collector_less_often(settings: Settings, engine) -> None:
+    """Full collections walked the whole heap during first views after a change (see
+    app/web/collector.py); a started app raises the threshold for its process."""
+    before = gc.get_threshold()
+    gc.set_threshold(700, *before[1:])  # Python's default, whatever ran before
+    try:
+        with TestClient(create_app(settings)):
+            assert gc.get_threshold()[0] == COLLECTOR_THRESHOLD
+    finally:
+        gc.set_threshold(*before)
