@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -51,6 +52,15 @@ secrets.PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism
 @pytest.fixture
 def production_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(secrets, "PASSWORD_HASHER", PRODUCTION_PASSWORD_HASHER)
+
+
+@pytest.fixture(autouse=True)
+def _collector_thresholds_kept() -> Iterator[None]:
+    """A started app raises the cycle collector's threshold for its whole process (a serving
+    process serves one app): each test starts from the thresholds the process began with."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
 
 
 @pytest.fixture(autouse=True)

@@ -50,8 +50,10 @@ def versions_reached(database_url: str) -> dict[int, int]:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return dict(connection.execute("SELECT id, data_version FROM assessment").fetchall())
-    except sqlite3.OperationalError:  # no tables yet, or from before data versions
-        return {}
+    except sqlite3.OperationalError as problem:
+        if str(problem).startswith(("no such table", "no such column")):
+            return {}  # no tables yet, or from before data versions: nothing kept by version
+        raise BackupRefused(f"{path}: cannot be read before the restore ({problem})") from None
     finally:
         connection.close()
 

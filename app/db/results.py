@@ -111,8 +111,9 @@ def results_of(
     apart, where ids and versions may coincide."""
     version = repository.data_version(assessment)
     key = (str(session.get_bind().url), assessment.id or 0, version, view)
-    if key in _recent:
-        return _recent[key]
+    kept = _recent.get(key)  # one lookup: another thread may evict the key meanwhile
+    if kept is not None:
+        return kept
     with _computing:  # a view and the background warming often ask at once: score once
         if key not in _recent:
             _recent[key] = _computed(session, assessment, version, view)
