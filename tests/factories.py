@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.db import accounts, repository, roadmaps
 from app.db.models import Assessment, FrameworkSnapshot, Organisation, Participant, Role, User
+from app.db.results import AssessmentResults, results_of
 from app.domain.answering import AnswerChoice
 
 PASSWORD = "correct horse battery staple"
@@ -124,3 +126,24 @@ def answer_one(client: TestClient, tenant: Tenant, current: int) -> None:
         headers={"X-CSRF-Token": token, "Accept": "application/json"},
     )
     assert saved.status_code == 200, saved.text
+
+
+def save_in_own_session(engine: Engine, participant_id: int, choice: AnswerChoice) -> None:
+    """A participant's save, committed in a session of its own, as a request makes it."""
+    with Session(engine) as session:
+        participant = session.get(Participant, participant_id)
+        repository.save_answer(session=session, participant=participant, choice=choice)
+        session.commit()
+
+
+def results_as_viewed(engine: Engine, assessment_id: int) -> AssessmentResults:
+    """What a request for the results page gets: a new session, the assessment, its results."""
+    with Session(engine) as session:
+        assessment = session.get(Assessment, assessment_id)
+        return results_of(session=session, assessment=assessment)
+
+
+def mean_today(results: AssessmentResults, criterion_id: str) -> float:
+    """The criterion's mean level today in those results."""
+    scored = {c.criterion_id: c for a in results.results.areas() for c in a.all_criteria()}
+    return scored[criterion_id].current.mean

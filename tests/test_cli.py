@@ -17,15 +17,13 @@ from typer.testing import CliRunner
 
 from app import cli
 from app.config import Settings
-from app.db import repository
 from app.db.engine import make_engine
 from app.db.models import Answer, Assessment, Organisation, Participant, User
-from app.db.results import results_of
 from app.demo import DEMO_TEAM
 from app.domain.answering import AnswerChoice
 from tests.conftest import DATA, QUESTIONNAIRES
 from tests.databases import ON_POSTGRES, database_for
-from tests.factories import Tenant
+from tests.factories import Tenant, mean_today, results_as_viewed, save_in_own_session
 from tests.servers import START_TIMEOUT_SECONDS, environment, free_port
 
 
@@ -272,15 +270,8 @@ def test_data_restored_over_newer_data_is_never_shown_what_was_kept_of_the_newer
 def _change_then_view(engine: Engine, tenant: Tenant, *, current: int) -> float:
     """One answer changed, then the results as a view reads them: that criterion's mean."""
     criterion = "cm-cross-channel-ownership"
-    with Session(engine) as session:
-        participant = session.get(Participant, tenant.participant.id)
-        choice = AnswerChoice(criterion, current, 5)
-        repository.save_answer(session=session, participant=participant, choice=choice)
-        session.commit()
-    with Session(engine) as session:
-        assessment = session.get(Assessment, tenant.assessment.id)
-        results = results_of(session=session, assessment=assessment).results
-        return next(c for c in results.criteria() if c.criterion_id == criterion).current.mean
+    save_in_own_session(engine, tenant.participant.id, AnswerChoice(criterion, current, 5))
+    return mean_today(results_as_viewed(engine, tenant.assessment.id), criterion)
 
 
 def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:

@@ -22,12 +22,13 @@ from app.db.models import (
     Workshop,
     WorkshopItem,
 )
-from app.db.results import AssessmentResults, results_of
+from app.db.results import AssessmentResults
 from app.domain.answering import AnswerChoice
 from app.domain.roadmap import Initiative
 from app.domain.scoring import Score
 from app.domain.workshop import Decision, ItemState, ItemStatus, Outcome
 from tests.databases import database_for
+from tests.factories import mean_today, results_as_viewed, save_in_own_session
 
 FIRST, SECOND = "ld-customer-strategy", "cm-cross-channel-ownership"
 
@@ -55,25 +56,6 @@ def people(session: Session) -> tuple[Assessment, Participant, Participant]:
     return assessment, ann, bob
 
 
-def _results(engine: Engine, assessment_id: int) -> AssessmentResults:
-    """What a request for the results page gets: a new session, the assessment, its results."""
-    with Session(engine) as session:
-        assessment = session.get(Assessment, assessment_id)
-        return results_of(session=session, assessment=assessment)
-
-
-def _current(results: AssessmentResults, criterion_id: str) -> float:
-    scored = {c.criterion_id: c for a in results.results.areas() for c in a.all_criteria()}
-    return scored[criterion_id].current.mean
-
-
-def _save(engine: Engine, participant_id: int, choice: AnswerChoice) -> None:
-    with Session(engine) as session:
-        participant = session.get(Participant, participant_id)
-        repository.save_answer(session=session, participant=participant, choice=choice)
-        session.commit()
-
-
 def test_a_save_stamped_earlier_but_committed_later_still_changes_the_results(
     engine: Engine, people, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,16 +66,17 @@ def test_a_save_stamped_earlier_but_committed_later_still_changes_the_results(
     stamps = iter([soon + timedelta(seconds=2), soon + timedelta(seconds=1)])
     monkeypatch.setattr(repository, "utc_now", lambda: next(stamps))
 
-    _save(engine, bob.id, AnswerChoice(SECOND, 3, 4))  # stamped second, commits first
-    assert _current(_results(engine, assessment.id), SECOND) == 3
-    _save(engine, ann.id, AnswerChoice(FIRST, 4, 5))  # stamped first, commits last
+    save_in_own_session(engine, bob.id, AnswerChoice(SECOND, 3, 4))  # stamped second, commits first
+    assert mean_today(results_as_viewed(engine, assessment.id), SECOND) == 3
+    save_in_own_session(engine, ann.id, AnswerChoice(FIRST, 4, 5))  # stamped first, commits last
 
-    assert _current(_results(engine, assessment.id), FIRST) == 4
+    assert mean_today(results_as_viewed(engine, assessment.id), FIRST) == 4
 
 
 def test_moving_a_participant_to_another_group_changes_the_results(engine: Engine, people) -> None:
     assessment, _, bob = people
-    assert set(_results(engine, assessment.id).segments.groups) == {"Leadership", "Front line"}
+    groups = results_as_viewed(engine, assessment.id).segments.groups
+    assert set(groups) == {"Leadership", "Front line"}
 
     with Session(engine) as session:
         participant = session.get(Participant, bob.id)
@@ -103,7 +86,7 @@ def test_moving_a_participant_to_another_group_changes_the_results(engine: Engin
         )  # fmt: skip
         session.commit()
 
-    moved = _results(engine, assessment.id).segments
+    moved = results_as_viewed(engine, assessment.id).segments
     assert (moved.groups, moved.scored_groups) == ({}, 1)  # one group: nothing to compare
 
 
@@ -117,11 +100,12 @@ def test_two_databases_in_one_process_keep_their_results_apart(
     engine.dispose()  # idle, so it can be copied
     twin = make_engine(database_for(tmp_path / "twin", template=settings.database_url))
     try:
-        _save(engine, ann_id, AnswerChoice(FIRST, 4, 5))
-        _save(twin, ann_id, AnswerChoice(FIRST, 0, 5))  # the same version, another answer
+        save_in_own_session(engine, ann_id, AnswerChoice(FIRST, 4, 5))
+        # the same version as in the first database, another answer
+        save_in_own_session(twin, ann_id, AnswerChoice(FIRST, 0, 5))
 
-        assert _current(_results(engine, assessment_id), FIRST) == 4
-        assert _current(_results(twin, assessment_id), FIRST) == 0
+        assert mean_today(results_as_viewed(engine, assessment_id), FIRST) == 4
+        assert mean_today(results_as_viewed(twin, assessment_id), FIRST) == 0
     finally:
         twin.dispose()
 
@@ -293,17 +277,17 @@ def test_parts_computed_later_match_the_results_they_belong_to(
     ask for the groups or the heatmap. They show what its results show, and the next view
     shows the save everywhere."""
     assessment, ann, _ = people
-    held = _results(engine, assessment.id)
+    held = results_as_viewed(engine, assessment.id)
     if first_asked != "neither":
         getattr(held, first_asked)
 
-    _save(engine, ann.id, AnswerChoice(FIRST, 4, 5))
+    save_in_own_session(engine, ann.id, AnswerChoice(FIRST, 4, 5))
 
-    assert _current(held, FIRST) == 1
+    assert mean_today(held, FIRST) == 1
     assert held.segments.groups["Leadership"].overall.current == 1
     assert _heatmap_current(held)["Leadership"] == 1
-    after = _results(engine, assessment.id)
+    after = results_as_viewed(engine, assessment.id)
     assert after is not held
-    assert _current(after, FIRST) == 4
+    assert mean_today(after, FIRST) == 4
     assert after.segments.groups["Leadership"].overall.current == 4
     assert _heatmap_current(after)["Leadership"] == 4
