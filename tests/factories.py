@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
@@ -147,3 +149,11 @@ def mean_today(results: AssessmentResults, criterion_id: str) -> float:
     """The criterion's mean level today in those results."""
     scored = {c.criterion_id: c for a in results.results.areas() for c in a.all_criteria()}
     return scored[criterion_id].current.mean
+
+
+def wait_for(condition: Callable[[], object], seconds: float = 20.0) -> None:
+    """Until `condition()` holds (something a background thread does), at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)

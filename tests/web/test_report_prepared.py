@@ -5,7 +5,6 @@ assessment."""
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,7 +17,7 @@ from app.main import create_app
 from app.reports import cache, worker
 from app.web import warming
 from app.web.warming import Preparer
-from tests.factories import Tenant, answer_one, sign_in
+from tests.factories import Tenant, answer_one, sign_in, wait_for
 
 
 class Renders:
@@ -50,13 +49,6 @@ def _cached_reports(settings: Settings, tenant: Tenant) -> list[str]:
     return sorted(p.name for p in folder.glob("report-A4-*.pdf.*")) if folder.exists() else []
 
 
-def _wait_for(condition, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def test_opening_the_report_page_draws_the_report_the_download_then_serves(
     warm_client: TestClient, acme: Tenant, settings: Settings, renders: Renders
 ) -> None:
@@ -66,7 +58,7 @@ def test_opening_the_report_page_draws_the_report_the_download_then_serves(
     page = warm_client.get(f"/assessments/{acme.assessment.id}/report")
     assert page.status_code == 200
     assert "starts being drawn as this page opens" in page.text
-    _wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
+    wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
 
     pdf = warm_client.get(f"/assessments/{acme.assessment.id}/report.pdf?paper=A4")
     assert pdf.status_code == 200 and pdf.content == b"%PDF-1.7 render 1"
@@ -86,7 +78,7 @@ def test_a_download_during_the_background_render_waits_for_it_instead_of_drawing
 
     with ThreadPoolExecutor(1) as pool:
         download = pool.submit(warm_client.get, f"/assessments/{acme.assessment.id}/report.pdf")
-        _wait_for(guard.taken_by_a_request)  # the download has reached the file's lock
+        wait_for(guard.taken_by_a_request)  # the download has reached the file's lock
         renders.go_on.set()
         pdf = download.result(20)
 
@@ -133,7 +125,7 @@ def test_after_a_change_the_download_is_the_new_report_not_the_one_drawn_ahead(
     answer_one(warm_client, acme, current=2)
     sign_in(warm_client, acme.consultant.email)
     warm_client.get(f"/assessments/{acme.assessment.id}/report")
-    _wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
+    wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
 
     answer_one(warm_client, acme, current=3)
     pdf = warm_client.get(f"/assessments/{acme.assessment.id}/report.pdf")
@@ -211,7 +203,7 @@ def test_an_assessment_waits_once_for_its_latest_reader() -> None:
         preparer.prepare(2, reader)  # reloads, then another reader, while the first draws
     preparer.prepare(3, "Ana")  # sentinel: drawn after the others
     release.set()
-    _wait_for(lambda: (3, "Ana") in done)
+    wait_for(lambda: (3, "Ana") in done)
     preparer.stop()
 
     assert done == [(1, "Ana"), (2, "Cleo"), (3, "Ana")]
@@ -233,7 +225,7 @@ def test_beyond_the_limit_the_oldest_waiting_request_is_dropped() -> None:
     for assessment_id in (1, 2, 3):  # someone clicking through assessments
         preparer.prepare(assessment_id, "Ana")
     release.set()
-    _wait_for(lambda: 3 in done)
+    wait_for(lambda: 3 in done)
     preparer.stop()
 
     assert done == [0, 2, 3]
@@ -250,7 +242,7 @@ def test_a_preparation_that_fails_is_logged_and_the_next_still_runs(caplog) -> N
     preparer = _preparer(prepare)
     preparer.prepare(1, "ana@example.com")
     preparer.prepare(2, "ana@example.com")
-    _wait_for(lambda: done == [2])
+    wait_for(lambda: done == [2])
     preparer.stop()
 
     assert "preparing the report of assessment 1 failed" in caplog.text

@@ -21,14 +21,7 @@ from app.web import warming
 from app.web.collector import COLLECTOR_THRESHOLD
 from app.web.routes import results as results_routes
 from app.web.warming import Warmer
-from tests.factories import Tenant, answer_one, sign_in
-
-
-def _wait_for(condition, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
+from tests.factories import Tenant, answer_one, sign_in, wait_for
 
 
 def test_changes_close_together_are_warmed_once() -> None:
@@ -39,7 +32,7 @@ def test_changes_close_together_are_warmed_once() -> None:
         warmer.changed([7])
         time.sleep(0.02)
     warmer.changed([8])
-    _wait_for(lambda: len(done) >= 2)
+    wait_for(lambda: len(done) >= 2)
     time.sleep(0.4)
     warmer.stop()
 
@@ -70,9 +63,9 @@ def test_a_warm_that_fails_is_logged_and_the_next_one_still_runs(caplog) -> None
     warmer = Warmer(warm, quiet=0.01)
     warmer.start()
     warmer.changed([1])
-    _wait_for(lambda: "warming assessment 1 failed" in caplog.text)
+    wait_for(lambda: "warming assessment 1 failed" in caplog.text)
     warmer.changed([2])
-    _wait_for(lambda: done == [2])
+    wait_for(lambda: done == [2])
     warmer.stop()
 
 
