@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,14 +109,23 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def _persistent_secret_key(data_dir: Path) -> str:
-    """Generate the key once and keep it, so sessions survive a restart."""
+    """Generate the key once and keep it, so sessions survive a restart.
+
+    Processes starting at once on a new data folder (several workers) must agree on one key,
+    or a page signed by one is refused by the other: the key is written whole to a file of
+    this process's own, then linked into place, which only the first process manages."""
     path = data_dir / SECRET_KEY_FILE
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
+    if not path.exists():
+        draft = data_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{threading.get_ident()}"
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: its key is the one
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,28 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
     assert len(first) >= 48
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert load_settings(data_dir=tmp_path / "other").secret_key != first
+
+
+def test_workers_starting_at_once_on_a_new_folder_agree_on_one_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process draws its own key after finding none: all draw before any keeps one."""
+    starting = 8
+    all_drawn = threading.Barrier(starting)
+    draw = secrets.token_urlsafe
+
+    def drawn_together(length: int) -> str:
+        key = draw(length)
+        all_drawn.wait(timeout=10)
+        return key
+
+    monkeypatch.setattr(secrets, "token_urlsafe", drawn_together)
+    with ThreadPoolExecutor(starting) as workers:
+        settings = workers.map(lambda _: load_settings(data_dir=tmp_path), range(starting))
+        keys = {each.secret_key for each in settings}
+
+    assert keys == {(tmp_path / "secret_key").read_text()}
+    assert [file.name for file in tmp_path.iterdir()] == ["secret_key"]  # no draft left
 
 
 def test_secret_key_from_the_environment_wins(
