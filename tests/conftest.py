@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -24,6 +23,7 @@ from app.main import create_app
 from app.reports import worker
 from tests.databases import ON_POSTGRES, database_for, drop_databases_under
 from tests.factories import Tenant, make_tenant, sign_in
+from tests.passwords import CHEAP_PASSWORD_HASHER, PRODUCTION_PASSWORD_HASHER
 
 T = TypeVar("T")
 
@@ -42,11 +42,10 @@ def _no_gapwise_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-# Four argon2 hashes at production cost (19 MiB, 2 passes) took half a second per web test.
-# In this process passwords are hashed at argon2's lowest cost; one test pins the production
-# parameters (tests/web/test_auth.py), and every gapwise process the tests start uses them.
-PRODUCTION_PASSWORD_HASHER = secrets.PASSWORD_HASHER
-secrets.PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+# In this process passwords are hashed at argon2's lowest cost (tests/passwords.py); one test
+# pins the production parameters (tests/web/test_auth.py), and every server the tests start
+# stores passwords hashed at production cost.
+secrets.PASSWORD_HASHER = CHEAP_PASSWORD_HASHER
 
 
 @pytest.fixture

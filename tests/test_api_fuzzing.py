@@ -32,8 +32,8 @@ def _api_token(data_dir: Path, email: str) -> str:
     return made.stdout.split()[-1]
 
 
-def test_the_api_passes_every_schemathesis_check(tmp_path: Path) -> None:
-    with demo_server(tmp_path / "data") as server:
+def test_the_api_passes_every_schemathesis_check(tmp_path: Path, demo_template: str) -> None:
+    with demo_server(tmp_path / "data", template=demo_template) as server:
         token = _api_token(server.data_dir, server.demo_email)
         run = subprocess.run(
             [

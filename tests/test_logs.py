@@ -19,8 +19,8 @@ from tests.servers import LiveServer, demo_server
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with demo_server(tmp_path_factory.mktemp("logs")) as live:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: str) -> Iterator[LiveServer]:
+    with demo_server(tmp_path_factory.mktemp("logs"), template=demo_template) as live:
         yield live
 
 

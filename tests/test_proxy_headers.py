@@ -29,13 +29,16 @@ def _failed_sign_in_from(server: LiveServer) -> str:
     return address
 
 
-def test_by_default_a_local_client_cannot_choose_the_address_counted(tmp_path: Path) -> None:
-    with demo_server(tmp_path) as server:
+def test_by_default_a_local_client_cannot_choose_the_address_counted(
+    tmp_path: Path, demo_template: str
+) -> None:
+    with demo_server(tmp_path, template=demo_template) as server:
         assert _failed_sign_in_from(server) == "127.0.0.1"
 
 
-def test_a_trusted_proxy_gives_the_client_address(tmp_path: Path) -> None:
-    with demo_server(tmp_path, GAPWISE_TRUSTED_PROXIES="127.0.0.1, ::1") as server:
+def test_a_trusted_proxy_gives_the_client_address(tmp_path: Path, demo_template: str) -> None:
+    trusted = {"GAPWISE_TRUSTED_PROXIES": "127.0.0.1, ::1"}
+    with demo_server(tmp_path, template=demo_template, **trusted) as server:
         assert _failed_sign_in_from(server) == FORGED
 
 

@@ -24,9 +24,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.pages_only]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: str) -> Iterator[LiveServer]:
     """A server of its own: the tests add assessments to the demo organisation."""
-    with demo_server(tmp_path_factory.mktemp("anonymity")) as live:
+    with demo_server(tmp_path_factory.mktemp("anonymity"), template=demo_template) as live:
         yield live
 
 

@@ -33,15 +33,15 @@ class MailedServer:
 
 
 @pytest.fixture
-def mailed(tmp_path: Path) -> Iterator[MailedServer]:
-    """`gapwise demo` and `gapwise serve` with a mail server set up, in a folder of its own."""
+def mailed(tmp_path: Path, demo_template: str) -> Iterator[MailedServer]:
+    """The demo served with a mail server set up, in a folder of its own."""
     with smtp_server() as inbox:
         mail = {
             "GAPWISE_SMTP_HOST": "127.0.0.1",
             "GAPWISE_SMTP_PORT": str(inbox.port),
             "GAPWISE_SMTP_STARTTLS": "false",
         }
-        with demo_server(tmp_path, **mail) as server:
+        with demo_server(tmp_path, template=demo_template, **mail) as server:
             yield MailedServer(server, inbox)
 
 

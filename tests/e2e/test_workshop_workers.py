@@ -5,8 +5,6 @@ through one reaches the phones on the other: the state is in the database, not i
 from __future__ import annotations
 
 import asyncio
-import re
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +13,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.servers import environment, free_port, serving
+from tests.servers import copy_of_demo, environment, free_port, running, wait_until_ready
 from tests.workshop import Screen, criteria_of, csrf, follow, open_assessment, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,18 +25,20 @@ def _serve(port: int) -> list[str]:
     return [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
-def test_a_change_through_one_process_reaches_phones_on_another(tmp_path: Path) -> None:
+def test_a_change_through_one_process_reaches_phones_on_another(
+    tmp_path: Path, demo_template: str
+) -> None:
     ports = free_port(), free_port()
     phones_url, url = (f"http://127.0.0.1:{port}" for port in ports)
     env = environment(tmp_path / "gapwise", GAPWISE_BASE_URL=url)
-    demo = subprocess.run(
-        [sys.executable, "-m", "app.cli", "demo"], env=env, capture_output=True, text=True
-    )
-    email, password = re.findall(r"as (\S+) with password: (\S+)", demo.stdout)[0]
+    email, password = copy_of_demo(tmp_path / "gapwise", demo_template)
+    logs = tmp_path / "phones.log", tmp_path / "consultant.log"
     with (
-        serving(_serve(ports[0]), env, f"{phones_url}/healthz", tmp_path / "phones.log"),
-        serving(_serve(ports[1]), env, f"{url}/healthz", tmp_path / "consultant.log"),
+        running(_serve(ports[0]), env, logs[0]) as phones_server,
+        running(_serve(ports[1]), env, logs[1]) as consultant_server,
     ):
+        wait_until_ready(f"{phones_url}/healthz", phones_server, logs[0])
+        wait_until_ready(f"{url}/healthz", consultant_server, logs[1])
         with httpx2.Client(base_url=url, follow_redirects=True, timeout=60) as consultant:
             sign_in(consultant, email, password)
             assessment, links = open_assessment(consultant, PHONES)

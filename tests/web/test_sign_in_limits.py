@@ -27,8 +27,8 @@ PARALLEL = 20
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with demo_server(tmp_path_factory.mktemp("limits")) as server:
+def live(tmp_path_factory: pytest.TempPathFactory, demo_template: str) -> Iterator[LiveServer]:
+    with demo_server(tmp_path_factory.mktemp("limits"), template=demo_template) as server:
         yield server
 
 
