@@ -85,12 +85,10 @@ def demo_server(data_dir: Path, *, template: str = "", **env: str) -> Iterator[L
     process's imports and the demo's 1,400 statements (3-5 s of a test's set-up)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environ = environment(data_dir, GAPWISE_BASE_URL=url, **env)
     command = [sys.executable, "-m", "app.cli"]
-    if template:
-        email, password = copy_of_demo(data_dir, template)
-    else:
-        email, password = _gapwise_demo(command, environ)
+    copied = copy_of_demo(data_dir, template) if template else None  # before the environment
+    environ = environment(data_dir, GAPWISE_BASE_URL=url, **env)  # makes an empty database
+    email, password = copied or _gapwise_demo(command, environ)
     serve = [*command, "serve", "--host", "127.0.0.1", "--port", str(port)]
     log = data_dir / "server.log"
     with serving(serve, environ, f"{url}/healthz", log):
@@ -108,7 +106,10 @@ def _gapwise_demo(command: list[str], environ: dict[str, str]) -> tuple[str, str
 
 def copy_of_demo(data_dir: Path, template: str) -> tuple[str, str]:
     """The demo in `data_dir`'s database, copied from `template`, with a new password for its
-    consultant hashed as `gapwise demo` hashes it; returns the consultant's email and password."""
+    consultant hashed as `gapwise demo` hashes it; returns the consultant's email and password.
+    Call it before anything else asks for the folder's database (`environment` would make it
+    empty)."""
+    data_dir.mkdir(parents=True, exist_ok=True)  # as `gapwise demo` makes it
     engine = make_engine(database_for(data_dir, template=template))
     try:
         with Session(engine) as session, hashed_as_in_production():

@@ -30,8 +30,8 @@ def test_a_change_through_one_process_reaches_phones_on_another(
 ) -> None:
     ports = free_port(), free_port()
     phones_url, url = (f"http://127.0.0.1:{port}" for port in ports)
-    env = environment(tmp_path / "gapwise", GAPWISE_BASE_URL=url)
     email, password = copy_of_demo(tmp_path / "gapwise", demo_template)
+    env = environment(tmp_path / "gapwise", GAPWISE_BASE_URL=url)
     logs = tmp_path / "phones.log", tmp_path / "consultant.log"
     with (
         running(_serve(ports[0]), env, logs[0]) as phones_server,
