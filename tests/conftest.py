@@ -94,16 +94,28 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In the PostgreSQL run, leave out the tests about SQLite itself, and those about what a
-    browser shows and does, which the database does not change (pytest counts them)."""
-    left_out = [
-        item
-        for item in items
-        if ON_POSTGRES and any(item.get_closest_marker(m) for m in ("sqlite_only", "pages_only"))
-    ]
+    """Leave out (pytest counts them) the tests about SQLite itself in the PostgreSQL run, and
+    those about what a browser shows and does, which the database does not change, in one of
+    the two runs (`_run_elsewhere`)."""
+    left_out = [item for item in items if _run_elsewhere(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]
+
+
+def _run_elsewhere(item: pytest.Item) -> bool:
+    """`sqlite_only` runs in the SQLite run; `pages_only` in one run: the SQLite run, or the
+    PostgreSQL run for `pages_only(run="postgresql")`, so that the two runs, side by side on
+    two cores, take about as long as each other (docs/testing.md)."""
+    if item.get_closest_marker("sqlite_only"):
+        return ON_POSTGRES
+    pages = item.get_closest_marker("pages_only")
+    if pages is None:
+        return False
+    run = pages.kwargs.get("run", "sqlite")
+    if run not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f'{item.nodeid}: pages_only(run=...) is "sqlite" or "postgresql"')
+    return ON_POSTGRES != (run == "postgresql")
 
 
 def pytest_sessionfinish() -> None:

@@ -12,7 +12,7 @@ from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.e2e.test_answering import _create_assessment_and_participant
 
-pytestmark = [pytest.mark.e2e, pytest.mark.pages_only]
+pytestmark = [pytest.mark.e2e, pytest.mark.pages_only(run="postgresql")]  # evens the runs out
 
 FIRST = next(load_framework(QUESTIONNAIRES / "reap-blueprint.yaml").criteria())
 ANCHORS = FIRST.anchors or {}
