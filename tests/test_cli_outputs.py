@@ -5,11 +5,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from tests.servers import copy_of_demo
 from tests.test_cli import gapwise
 
 
-def test_chart_and_export_commands_read_the_registries(tmp_path: Path) -> None:
-    assert gapwise("demo", data_dir=tmp_path).returncode == 0
+def test_chart_and_export_commands_read_the_registries(tmp_path: Path, demo_template: str) -> None:
+    copy_of_demo(tmp_path, demo_template)
     image, export = tmp_path / "radar.svg", tmp_path / "answers.csv"
 
     drawn = gapwise("chart", "1", "--name", "radar", "-o", str(image), data_dir=tmp_path)

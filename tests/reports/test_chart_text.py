@@ -22,6 +22,7 @@ from app.reports import charts
 from tests.conftest import MINI_FRAMEWORK
 from tests.databases import database_for
 from tests.reports.test_pdf import pdf_text
+from tests.servers import copy_of_demo
 from tests.test_cli import gapwise
 
 # mathtext that does not parse, a backslash command, and characters XML cannot hold
@@ -116,6 +117,7 @@ def _give_hostile_names(session: Session, assessment: Assessment) -> None:
     session.commit()
 
 
+@pytest.mark.pages_only  # how text is drawn
 def test_every_chart_page_and_the_report_draw_hostile_names(
     client: TestClient, session: Session, demo: Assessment, tmp_path: Path
 ) -> None:
@@ -131,9 +133,10 @@ def test_every_chart_page_and_the_report_draw_hostile_names(
     assert PLAN in pdf_text(report.content, tmp_path)
 
 
-def test_the_cli_report_draws_hostile_names(tmp_path: Path) -> None:
+@pytest.mark.pages_only  # how text is drawn
+def test_the_cli_report_draws_hostile_names(tmp_path: Path, demo_template: str) -> None:
     data = tmp_path / "data"
-    assert gapwise("demo", data_dir=data).returncode == 0
+    copy_of_demo(data, demo_template)
     engine = make_engine(database_for(data))
     with Session(engine) as session:
         _give_hostile_names(session, session.exec(select(Assessment)).one())

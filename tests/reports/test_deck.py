@@ -21,6 +21,7 @@ from tests.conftest import QUESTIONNAIRES
 from tests.databases import database_for
 from tests.factories import sign_in
 from tests.reports.test_logos import png
+from tests.servers import copy_of_demo
 from tests.test_cli import gapwise
 
 FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
@@ -60,10 +61,10 @@ def brand_the_demo(data_dir: Path) -> None:
 
 
 def test_the_cli_deck_of_the_demo_has_every_slide_in_the_consultants_branding(
-    tmp_path: Path,
+    tmp_path: Path, demo_template: str
 ) -> None:
     data = tmp_path / "data"
-    assert gapwise("demo", data_dir=data).returncode == 0
+    copy_of_demo(data, demo_template)
     brand_the_demo(data)
     output = tmp_path / "deck.pptx"
 
@@ -109,9 +110,11 @@ def test_the_cli_deck_of_the_demo_has_every_slide_in_the_consultants_branding(
         assert str(number) in texts, number
 
 
-def test_charts_are_sharp_pictures_with_alt_text_and_logos_are_placed(tmp_path: Path) -> None:
+def test_charts_are_sharp_pictures_with_alt_text_and_logos_are_placed(
+    tmp_path: Path, demo_template: str
+) -> None:
     data = tmp_path / "data"
-    assert gapwise("demo", data_dir=data).returncode == 0
+    copy_of_demo(data, demo_template)
     brand_the_demo(data)
     output = tmp_path / "deck.pptx"
     assert gapwise("deck", "1", "-o", str(output), data_dir=data).returncode == 0

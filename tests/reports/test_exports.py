@@ -32,6 +32,7 @@ from tests.factories import (
     sign_in,
     upload_export,
 )
+from tests.servers import copy_of_demo
 from tests.test_cli import gapwise
 
 FORMULA = '=HYPERLINK("http://example.test","click")'
@@ -92,9 +93,10 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
     assert book["Roadmap"]["I1"].value == "Actions"  # after Layer and Area, where ids were
 
 
-def test_the_workbook_opens_tidy(tmp_path: Path) -> None:
+@pytest.mark.pages_only  # the workbook's layout
+def test_the_workbook_opens_tidy(tmp_path: Path, demo_template: str) -> None:
     """Frozen headers, filters, widths from content, one decimal shown, exact values kept."""
-    assert gapwise("demo", data_dir=tmp_path).returncode == 0
+    copy_of_demo(tmp_path, demo_template)
     engine = make_engine(database_for(tmp_path))
     with Session(engine) as session:
         demo = session.exec(select(Assessment)).one()
@@ -148,9 +150,11 @@ def test_the_workbook_opens_tidy(tmp_path: Path) -> None:
     assert load_workbook(io.BytesIO(content))["Roadmap"].max_row == 1  # headers only, no roadmap
 
 
-def test_json_export_import_export_round_trips_between_instances(tmp_path: Path) -> None:
+def test_json_export_import_export_round_trips_between_instances(
+    tmp_path: Path, demo_template: str
+) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    assert gapwise("demo", data_dir=first).returncode == 0
+    copy_of_demo(first, demo_template)
     engine = make_engine(database_for(first))
     with Session(engine) as session:  # give the demo a roadmap and an importance to carry
         demo = session.exec(select(Assessment)).one()

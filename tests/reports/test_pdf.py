@@ -37,6 +37,7 @@ from app.reports.worker import (
 )
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, sign_in
+from tests.servers import copy_of_demo
 from tests.test_cli import gapwise
 
 FRAMEWORK = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
@@ -50,10 +51,10 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_the_cli_report_of_the_demo_has_every_area_the_roadmap_and_the_participants(
-    tmp_path: Path,
+    tmp_path: Path, demo_template: str
 ) -> None:
     data = tmp_path / "data"
-    assert gapwise("demo", data_dir=data).returncode == 0
+    copy_of_demo(data, demo_template)
     output = tmp_path / "demo.pdf"
 
     result = gapwise(
@@ -126,6 +127,7 @@ def listener() -> Iterator[int]:
     server.server_close()
 
 
+@pytest.mark.pages_only  # the render, not the data
 def test_hostile_text_is_printed_as_text_and_fetches_nothing(
     session: Session, tenants: tuple[Tenant, Tenant], listener: int, tmp_path: Path
 ) -> None:
@@ -209,6 +211,7 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
     assert session.exec(select(Assessment)).first() is not None
 
 
+@pytest.mark.pages_only  # the render, not the data
 def test_the_pdf_is_tagged_with_its_title_and_language(
     session: Session, tenants, tmp_path: Path
 ) -> None:
@@ -248,6 +251,7 @@ def test_an_empty_assessment_has_no_board_report_but_a_clear_message(
     assert not response.content.startswith(b"%PDF")
 
 
+@pytest.mark.pages_only  # the render, not the data
 def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     session: Session, tenants
 ) -> None:
@@ -269,6 +273,7 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     assert not waiting.is_alive()  # a stopping server leaves no render process behind
 
 
+@pytest.mark.pages_only  # the render, not the data
 def test_a_render_that_fails_says_why_and_leaves_no_process(session: Session, tenants) -> None:
     data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
     data = replace(data, participants=None)  # data the renderer cannot cope with
@@ -290,6 +295,7 @@ def test_a_report_whose_request_cannot_travel_fails_at_once() -> None:
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
 
 
+@pytest.mark.pages_only  # the render, not the data
 def test_a_render_runs_the_cycle_collector_less_often_and_leaves_it_as_it_was(
     session: Session, tenants, monkeypatch: pytest.MonkeyPatch
 ) -> None:

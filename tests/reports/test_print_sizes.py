@@ -12,10 +12,10 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-from sqlmodel import Session, select
+import pytest
+from sqlmodel import Session
 
 from app.db.models import Assessment
-from app.demo import create_demo
 from app.report_data import report_data_of
 from app.reports.pdf import render_pdf
 
@@ -40,10 +40,10 @@ def small_words(pdf: Path) -> dict[int, list[str]]:
     return dict(found)
 
 
-def test_no_text_in_the_demo_report_is_under_8_points(session: Session, tmp_path: Path) -> None:
-    create_demo(session)
-    session.commit()
-    demo = session.exec(select(Assessment)).one()
+@pytest.mark.pages_only  # the PDF's layout
+def test_no_text_in_the_demo_report_is_under_8_points(
+    session: Session, demo: Assessment, tmp_path: Path
+) -> None:
     pdf = tmp_path / "demo.pdf"
     pdf.write_bytes(render_pdf(report_data_of(session=session, assessment=demo, prepared_by="x")))
 
