@@ -20,7 +20,7 @@ from tests.e2e.conftest import screenshot, sign_in
 from tests.servers import LiveServer, demo_server
 from tests.web.test_anonymity import AREAS, GROUPS, _team
 
-pytestmark = [pytest.mark.e2e, pytest.mark.pages_only]
+pytestmark = [pytest.mark.e2e, pytest.mark.pages_only(run="postgresql")]  # evens the runs out
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.pages_only]
+pytestmark = [pytest.mark.e2e, pytest.mark.pages_only(run="postgresql")]  # evens the runs out
 
 
 def test_home_page_explains_gapwise_and_leads_to_the_framework(
