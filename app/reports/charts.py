@@ -282,6 +282,10 @@ def _share(score: Score | None, which: str) -> float:
     return (score.current_percent if which == "current" else score.target_percent) / 100
 
 
+# The groups of a radar's SVG that change with the data: radar-{current,target}-{line,fill}.
+_RADAR_LINE = re.compile(rb'<g id="(radar-[a-z]+-(?:line|fill))">.*?</g>', re.DOTALL)
+
+
 @dataclass(frozen=True)
 class _Radar:
     """A radar's figure with all but its two lines, for one framework's areas and one text
@@ -293,15 +297,40 @@ class _Radar:
     lines: tuple[tuple[str, Any, Any], ...]  # ("current" or "target", its line, its fill)
     lock: threading.Lock  # one drawing at a time: a figure is not shared between threads
     svg_box: list[Bbox] = field(default_factory=list)  # its tight box, once measured
+    svg_drawn: dict[int, bytes] = field(default_factory=dict)  # its first whole SVG, per dpi
 
     def save(self, image_format: str) -> bytes:
         """Saved as `_save` would, measuring the tight box of an SVG only once: only the
-        lines change, and they stay inside the axes (measuring is a whole second drawing)."""
+        lines change, and they stay inside the axes (measuring is a whole second drawing).
+
+        After the first SVG only the lines are drawn, and their groups (`_RADAR_LINE`) are put
+        in place of those of the SVG drawn first: laying out and writing every label, ring
+        and key again took most of a radar's time. The bytes are those of a whole drawing
+        (tests/reports/test_charts.py compares them)."""
         if image_format != "svg":
             return _save(self.figure, image_format)
         if not self.svg_box:
             self.svg_box.append(_svg_tight_box(self.figure))
-        return _save(self.figure, image_format, box=self.svg_box[0])
+        whole = self.svg_drawn.get(_dpi.get())
+        if whole is None:
+            whole = self.svg_drawn[_dpi.get()] = _save(self.figure, "svg", box=self.svg_box[0])
+            return whole
+        drawn = {m[1]: m[0] for m in _RADAR_LINE.finditer(self._lines_alone())}
+        return _RADAR_LINE.sub(lambda m: drawn[m[1]], whole)
+
+    def _lines_alone(self) -> bytes:
+        """The SVG with only the lines drawn: everything else is hidden for this one save."""
+        axes = self.figure.axes[0]
+        lines = {artist for _, line, fill in self.lines for artist in (line, fill)}
+        shown = [self.figure.patch, *(a for a in axes.get_children() if a not in lines)]
+        shown = [artist for artist in shown if artist.get_visible()]
+        for artist in shown:
+            artist.set_visible(False)
+        try:
+            return _save(self.figure, "svg", box=self.svg_box[0])
+        finally:
+            for artist in shown:
+                artist.set_visible(True)
 
 
 RADARS_KEPT = 16
@@ -351,6 +380,8 @@ def _new_radar(results: Results, axis: Axis) -> _Radar:
         values = _closed([_share(a.score, which) for a in areas])
         (line,) = axes.plot(_closed(angles), values, color=colour, linewidth=2, label=label)
         (fill,) = axes.fill(_closed(angles), values, color=colour, alpha=0.12)
+        line.set_gid(f"radar-{which}-line")  # so each can be found in the SVG (_RADAR_LINE)
+        fill.set_gid(f"radar-{which}-fill")
         lines.append((which, line, fill))
     for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
         tick.set_color(colours[area.layer_id])
