@@ -167,7 +167,7 @@ def _walk_page(page: Page, button, question: str, confirm: str) -> None:
     page.get_by_role("button", name=confirm).click()
 
 
-@pytest.mark.pages_only
+@pytest.mark.pages_only(run="postgresql")  # evens the runs out
 @pytest.mark.parametrize("javascript", [True, False], ids=["dialog", "page"])
 def test_every_confirmation_is_asked_and_then_done(
     browser: Browser, mailed: MailedServer, javascript: bool
