@@ -95,8 +95,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out (pytest counts them) the tests about SQLite itself in the PostgreSQL run, and
-    those about what a browser shows and does, which the database does not change, in one of
-    the two runs (`_run_elsewhere`)."""
+    those about what a page shows and does, in a browser or a document, which the database
+    does not change, in one of the two runs (`_run_elsewhere`)."""
     left_out = [item for item in items if _run_elsewhere(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
