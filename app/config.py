@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-import threading
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class SettingsError(Exception):
@@ -81,8 +82,8 @@ class Settings(BaseSettings):
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: str) -> str:
-        if value and len(value) < 32:
-            raise ValueError("must be at least 32 characters")
+        if value and len(value) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_KEY_LENGTH} characters")
         return value
 
     @property
@@ -112,20 +113,45 @@ def _persistent_secret_key(data_dir: Path) -> str:
     """Generate the key once and keep it, so sessions survive a restart.
 
     Processes starting at once on a new data folder (several workers) must agree on one key,
-    or a page signed by one is refused by the other: the key is written whole to a file of
-    this process's own, then linked into place, which only the first process manages."""
+    or a page signed by one is refused by the other: the key is written whole (and synced)
+    to a draft of this process's own, then linked into place, which only the first process
+    manages. A key file too short to sign with (an interrupted write, an empty file made by
+    hand) stops the start with a message instead of signing with it."""
     path = data_dir / SECRET_KEY_FILE
     if not path.exists():
-        draft = data_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{threading.get_ident()}"
-        draft.touch(mode=0o600)
-        draft.write_text(secrets.token_urlsafe(48))
+        _keep_first(path, _new_secret_key())
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            f"invalid setting GAPWISE_SECRET_KEY: the key file {path} holds fewer than "
+            f"{MIN_SECRET_KEY_LENGTH} characters; delete it to have a new key made"
+        )
+    return key
+
+
+def _new_secret_key() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _keep_first(path: Path, key: str) -> None:
+    """Write `key` to `path` unless another process has already written its own there."""
+    descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w") as out:  # mkstemp's file: readable by its owner only
+            out.write(key)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another process was first: its key is the one
+    except OSError:  # a file system without hard links: create it alone, then write
         try:
-            os.link(draft, path)
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+                out.write(key)
         except FileExistsError:
-            pass  # another process was first: its key is the one
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
+            pass
+    finally:
+        os.unlink(draft)
 
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from app import config
 from app.config import SettingsError, load_settings, served_base_url
 
 
@@ -35,20 +36,48 @@ def test_workers_starting_at_once_on_a_new_folder_agree_on_one_key(
     """Each process draws its own key after finding none: all draw before any keeps one."""
     starting = 8
     all_drawn = threading.Barrier(starting)
-    draw = secrets.token_urlsafe
+    draw = config._new_secret_key
 
-    def drawn_together(length: int) -> str:
-        key = draw(length)
+    def drawn_together() -> str:
+        key = draw()
         all_drawn.wait(timeout=10)
         return key
 
-    monkeypatch.setattr(secrets, "token_urlsafe", drawn_together)
+    monkeypatch.setattr(config, "_new_secret_key", drawn_together)
     with ThreadPoolExecutor(starting) as workers:
         settings = workers.map(lambda _: load_settings(data_dir=tmp_path), range(starting))
         keys = {each.secret_key for each in settings}
 
     assert keys == {(tmp_path / "secret_key").read_text()}
     assert [file.name for file in tmp_path.iterdir()] == ["secret_key"]  # no draft left
+
+
+def test_a_folder_on_a_file_system_without_hard_links_still_keeps_one_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")  # as on exFAT or SMB
+
+    monkeypatch.setattr(os, "link", no_links)
+
+    first = load_settings(data_dir=tmp_path).secret_key
+    second = load_settings(data_dir=tmp_path).secret_key
+
+    assert first == second and len(first) >= 48
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert [file.name for file in tmp_path.iterdir()] == ["secret_key"]
+
+
+@pytest.mark.parametrize("kept", ["", "short\n"])
+def test_a_key_file_too_short_to_sign_with_stops_the_start(tmp_path: Path, kept: str) -> None:
+    (tmp_path / "secret_key").write_text(kept)
+
+    with pytest.raises(SettingsError) as refused:
+        load_settings(data_dir=tmp_path)
+    assert str(refused.value) == (
+        f"invalid setting GAPWISE_SECRET_KEY: the key file {tmp_path / 'secret_key'} holds "
+        "fewer than 32 characters; delete it to have a new key made"
+    )
 
 
 def test_secret_key_from_the_environment_wins(
