@@ -23,9 +23,11 @@ _databases: dict[Path, str] = {}
 def database_for(data_dir: Path, *, template: str = "") -> str:
     """The database URL of a data folder, created the first time it is asked for: empty, or
     a copy of the `template` database (a URL from this function), which must be idle."""
+    if template and (data_dir in _databases or (data_dir / "gapwise.db").exists()):
+        raise ValueError(f"{data_dir} has a database already: copy the template first")
     if not ON_POSTGRES:
         path = data_dir / "gapwise.db"
-        if template and not path.exists():
+        if template:
             data_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(make_url(template).database or "", path)
         return f"sqlite:///{path}"
