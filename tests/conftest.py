@@ -101,15 +101,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]
-    if ON_POSTGRES:  # browser tests first here, last in the SQLite run: see _browsers_apart
-        items.sort(key=_browsers_apart)
+    items.sort(key=_browsers_apart)
 
 
 def _browsers_apart(item: pytest.Item) -> bool:
-    """The PostgreSQL run takes its end-to-end tests first, while the SQLite run, side by side,
-    takes the rest first: two runs' browsers and servers at once made both runs' end-to-end
-    tests a third slower (docs/testing.md). The sort is stable: the order is otherwise kept."""
-    return not item.nodeid.startswith("tests/e2e/")
+    """The SQLite run takes its end-to-end tests first and the PostgreSQL run, side by side,
+    last: two runs' browsers and servers at once made both runs' end-to-end tests a third
+    slower (docs/testing.md). A stable sort: the order is otherwise kept."""
+    return item.nodeid.startswith("tests/e2e/") == ON_POSTGRES
 
 
 def _run_elsewhere(item: pytest.Item) -> bool:
