@@ -78,20 +78,34 @@
     toggle.setAttribute("aria-expanded", String(open));
   }
 
-  async function control(action) {
+  // The presenter's actions reach the server one after another, in the order they were
+  // taken: "reveal" then a quick "park" must not race (a park handled first is refused,
+  // since only a revealed item can be decided).
+  let sent = Promise.resolve();
+  function inOrder(send) {
+    const next = sent.then(send, send);
+    sent = next.catch(() => {});
+    return next;
+  }
+
+  function control(action) {
     const button = controls.querySelector(`button[value="${action}"]`);
     if (button && button.disabled) return;
     say("");
-    const result = await live.post(controls.getAttribute("action"), { action });
-    if (!result.ok) say(result.body.detail || "That did not work.");
+    inOrder(async () => {
+      const result = await live.post(controls.getAttribute("action"), { action });
+      if (!result.ok) say(result.body.detail || "That did not work.");
+    });
   }
 
-  async function submitForm(form, submitter) {
+  function submitForm(form, submitter) {
     const data = new FormData(form);
     if (submitter && submitter.name) data.set(submitter.name, submitter.value);
     data.delete("csrf_token");
-    const result = await live.post(form.getAttribute("action"), Object.fromEntries(data));
-    say(result.ok ? "Saved." : result.body.detail || "Not saved.");
+    inOrder(async () => {
+      const result = await live.post(form.getAttribute("action"), Object.fromEntries(data));
+      say(result.ok ? "Saved." : result.body.detail || "Not saved.");
+    });
   }
 
   controls.addEventListener("submit", (event) => {
