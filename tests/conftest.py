@@ -23,7 +23,7 @@ from app.main import create_app
 from app.reports import worker
 from tests.databases import ON_POSTGRES, database_for, drop_databases_under
 from tests.factories import Tenant, make_tenant, sign_in
-from tests.passwords import CHEAP_PASSWORD_HASHER, PRODUCTION_PASSWORD_HASHER
+from tests.passwords import CHEAP_PASSWORD_HASHER, hashed_as_in_production
 
 T = TypeVar("T")
 
@@ -49,8 +49,9 @@ secrets.PASSWORD_HASHER = CHEAP_PASSWORD_HASHER
 
 
 @pytest.fixture
-def production_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(secrets, "PASSWORD_HASHER", PRODUCTION_PASSWORD_HASHER)
+def production_password_hashing() -> Iterator[None]:
+    with hashed_as_in_production():
+        yield
 
 
 @pytest.fixture(autouse=True)
