@@ -83,9 +83,7 @@
   // since only a revealed item can be decided).
   let sent = Promise.resolve();
   function inOrder(send) {
-    const next = sent.then(send, send);
-    sent = next.catch(() => {});
-    return next;
+    sent = sent.then(send, send).catch(() => {});
   }
 
   function control(action) {
