@@ -100,6 +100,9 @@ class Walk:
 
     def audit(self, name: str, route: str = "") -> None:
         self.routes.add(route or name)
+        # After a click that navigates, the new document may be committed but not yet parsed
+        # (document.documentElement is null, and axe-core fails on it): audit it once it is.
+        self.page.wait_for_load_state("domcontentloaded")
         problems = _problems(self.page)
         if problems:
             self.found[name] = problems
