@@ -16,8 +16,10 @@ import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import ColumnElement, case, func, or_, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, or_, update
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from app.auth.secrets import token_digest
@@ -93,33 +95,79 @@ def find(*, session: Session, secret: str) -> tuple[Participant, InviteToken] | 
     return (row[0], row[1]) if row else None
 
 
+class LinkTimes(Protocol):
+    """When a link expires, was revoked and was last used: an InviteToken, or a save's link."""
+
+    @property
+    def expires_at(self) -> datetime: ...
+
+    @property
+    def revoked_at(self) -> datetime | None: ...
+
+    @property
+    def last_used_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class LinkedParticipant:
+    """The participant a save's link names."""
+
+    id: int
+    assessment_id: int
+    submitted_at: datetime | None  # of their answers; None: not submitted
+
+
 @dataclass(frozen=True)
 class AnsweringLink:
-    """What a save through a link must check, read in one indexed query."""
+    """What a save through a link must check, read in one indexed query, as plain values:
+    loading the participant and the token as objects cost a save more than its upsert."""
 
-    participant: Participant
-    token: InviteToken
+    participant: LinkedParticipant
+    token_id: int
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
     status: AssessmentStatus  # of the participant's assessment
     snapshot_id: int  # its framework version, and that version's content hash
     content_hash: str
 
 
-def find_for_answering(*, session: Session, secret: str) -> AnsweringLink | None:
-    """The link's participant and token (live or not), their assessment's status and its
-    framework version: by the token hash's unique index, then primary keys."""
-    query = (
-        select(Participant, InviteToken, Assessment.status, FrameworkSnapshot.id)
-        .add_columns(FrameworkSnapshot.content_hash)
-        .join(InviteToken)
-        .join(Assessment, col(Assessment.id) == Participant.assessment_id)
-        .join(FrameworkSnapshot, col(FrameworkSnapshot.id) == Assessment.framework_snapshot_id)
-        .where(InviteToken.token_hash == token_digest(secret))
+_PARTICIPANTS: Table = Participant.__table__  # type: ignore[attr-defined]
+_TOKENS: Table = InviteToken.__table__  # type: ignore[attr-defined]
+_ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
+_SNAPSHOTS: Table = FrameworkSnapshot.__table__  # type: ignore[attr-defined]
+_P, _T, _A, _F = (table.c for table in (_PARTICIPANTS, _TOKENS, _ASSESSMENTS, _SNAPSHOTS))
+# Built once with a bound parameter, so SQLAlchemy compiles it once: every save asks it.
+_FOR_ANSWERING = (
+    sql_select(
+        _P.id,
+        _P.assessment_id,
+        _P.submitted_at,
+        _T.id,
+        _T.expires_at,
+        _T.revoked_at,
+        _T.last_used_at,
+        _A.status,
+        _F.id,
+        _F.content_hash,
     )
-    row = session.exec(query).first()
-    return AnsweringLink(*row) if row else None
+    .select_from(_TOKENS)
+    .join(_PARTICIPANTS, _P.id == _T.participant_id)
+    .join(_ASSESSMENTS, _A.id == _P.assessment_id)
+    .join(_SNAPSHOTS, _F.id == _A.framework_snapshot_id)
+    .where(_T.token_hash == bindparam("token_hash"))
+)
 
 
-def is_live(token: InviteToken) -> bool:
+def find_for_answering(*, session: Session, secret: str) -> AnsweringLink | None:
+    """The link (live or not), its participant, their assessment's status and its framework
+    version: by the token hash's unique index, then primary keys."""
+    found = session.connection().execute(_FOR_ANSWERING, {"token_hash": token_digest(secret)})
+    row = found.first()
+    return AnsweringLink(LinkedParticipant(*row[:3]), *row[3:]) if row else None
+
+
+def is_live(token: LinkTimes) -> bool:
     return token.revoked_at is None and _aware(token.expires_at) > utc_now()
 
 
@@ -127,7 +175,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def use_is_worth_noting(token: InviteToken) -> bool:
+def use_is_worth_noting(token: LinkTimes) -> bool:
     last = token.last_used_at
     return last is None or utc_now() - _aware(last) > USE_PRECISION
 

@@ -12,9 +12,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
-from sqlalchemy import and_, case, delete, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, and_, bindparam, case, delete, func, or_, text, update
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.db.models import (
@@ -153,15 +154,32 @@ def create_organisation(*, session: Session, slug: str, name: str) -> Organisati
 CHANGED = "gapwise_changed_assessments"  # session.info: the ids whose data version moved
 
 
+_ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
+_ANSWERS: Table = Answer.__table__  # type: ignore[attr-defined]
+# Built once with bound parameters, so SQLAlchemy compiles it once: for a save, the
+# busiest write, where building and compiling statements cost more than running them.
+_NEXT_VERSION = (
+    update(_ASSESSMENTS)
+    .where(_ASSESSMENTS.c.id == bindparam("assessment_id"))
+    .values(data_version=_ASSESSMENTS.c.data_version + 1)
+)
+
+
 def mark_changed(*, session: Session, assessment_id: int | None) -> None:
     """Move the assessment's data version on: in SQL, so concurrent writers each count.
-    The id is noted in the session's info, for what runs once the change is committed."""
+    The id is noted in the session's info, for what runs once the change is committed.
+
+    An assessment loaded in the session gets its new version too (the ORM's update does
+    that); one that is not, as in a save, is updated by the statement compiled once."""
     session.info.setdefault(CHANGED, set()).add(assessment_id)
-    session.execute(
-        update(Assessment)
-        .where(col(Assessment.id) == assessment_id)
-        .values(data_version=col(Assessment.data_version) + 1)
-    )
+    if identity_key(Assessment, assessment_id) in session.identity_map:
+        session.execute(
+            update(Assessment)
+            .where(col(Assessment.id) == assessment_id)
+            .values(data_version=col(Assessment.data_version) + 1)
+        )
+    else:
+        session.connection().execute(_NEXT_VERSION, {"assessment_id": assessment_id})
 
 
 def data_version(assessment: Assessment) -> str:
@@ -273,9 +291,42 @@ def delete_assessment(*, session: Session, assessment: Assessment) -> None:
     session.execute(delete(Assessment).where(col(Assessment.id) == assessment.id))
 
 
-def save_answer(*, session: Session, participant: Participant, choice: AnswerChoice) -> None:
+_REPLACED = (
+    "current",
+    "target",
+    "dont_know",
+    "comment",
+    "not_applicable",
+    "na_reason",
+    "updated_at",
+)
+_INSERTED = ("participant_id", "criterion_id", *_REPLACED)
+# Insert or replace one answer: the same SQL on SQLite and PostgreSQL. Written out because
+# SQLAlchemy compiles its dialects' upserts again for every execution (they have no cache
+# key), which cost a save more than everything else it asks the database.
+_ANSWER_UPSERT = text(
+    f"INSERT INTO answer ({', '.join(_INSERTED)}) "
+    f"VALUES ({', '.join(f':{name}' for name in _INSERTED)}) "
+    "ON CONFLICT (participant_id, criterion_id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _REPLACED)
+).bindparams(*(bindparam(name, type_=_ANSWERS.c[name].type) for name in _INSERTED))
+
+
+class Respondent(Protocol):
+    """Whose answer is saved: a Participant, or the plain values a save's link read."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def assessment_id(self) -> int: ...
+
+
+def save_answer(*, session: Session, participant: Respondent, choice: AnswerChoice) -> None:
     """Insert or replace the participant's answer to one criterion in a single statement."""
     values = {
+        "participant_id": participant.id,
+        "criterion_id": choice.criterion_id,
         "current": choice.current,
         "target": choice.target,
         "dont_know": choice.dont_know,
@@ -284,15 +335,7 @@ def save_answer(*, session: Session, participant: Participant, choice: AnswerCho
         "na_reason": choice.reason,
         "updated_at": utc_now(),
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Answer).values(
-        participant_id=participant.id, criterion_id=choice.criterion_id, **values
-    )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["participant_id", "criterion_id"], set_=values
-        )
-    )
+    session.connection().execute(_ANSWER_UPSERT, values)
     mark_changed(session=session, assessment_id=participant.assessment_id)
 
 
@@ -423,10 +466,21 @@ def choices_of(*, session: Session, participant: Participant) -> dict[str, Answe
     return {row[0]: AnswerChoice(*row) for row in session.exec(query).all()}
 
 
+_COMPLETE_CRITERIA = select(_ANSWERS.c.criterion_id).where(
+    _ANSWERS.c.participant_id == bindparam("participant_id"),
+    or_(
+        _ANSWERS.c.dont_know,
+        _ANSWERS.c.not_applicable,
+        and_(_ANSWERS.c.current.isnot(None), _ANSWERS.c.target.isnot(None)),
+    ),
+)
+
+
 def complete_criteria(*, session: Session, participant_id: int) -> set[str]:
-    """Ids of the criteria the participant has answered completely: all a save's progress needs."""
-    query = select(Answer.criterion_id).where(Answer.participant_id == participant_id, _COMPLETE)
-    return set(session.exec(query).all())
+    """Ids of the criteria the participant has answered completely: all a save's progress
+    needs. A statement compiled once, run past the ORM: a save asks it every time."""
+    found = session.connection().execute(_COMPLETE_CRITERIA, {"participant_id": participant_id})
+    return set(found.scalars())
 
 
 def set_status(*, session: Session, assessment: Assessment, status: AssessmentStatus) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -248,12 +248,22 @@ def checked_link(
 ) -> Participant:
     """The link's participant if the link is live (noting its use), else LinkNotValid."""
     if found is None or not invites.is_live(found[1]):
-        raise LinkNotValid(_contact(session, found))
+        refuse_link(session, found)
     participant, token = found
-    if invites.use_is_worth_noting(token):
-        with session_scope(request.app.state.engine) as bookkeeping:
-            invites.note_use(session=bookkeeping, token_id=token.id or 0)
+    note_link_use(request, token.id or 0, token)
     return participant
+
+
+def refuse_link(session: Session, found: tuple[Participant, InviteToken] | None) -> NoReturn:
+    """LinkNotValid, saying whom to ask for a new link, as far as the link tells."""
+    raise LinkNotValid(_contact(session, found))
+
+
+def note_link_use(request: Request, token_id: int, times: invites.LinkTimes) -> None:
+    """Note (to the minute) that a live link was used, in a short transaction of its own."""
+    if invites.use_is_worth_noting(times):
+        with session_scope(request.app.state.engine) as bookkeeping:
+            invites.note_use(session=bookkeeping, token_id=token_id)
 
 
 def _contact(session: Session, found: tuple[Participant, InviteToken] | None) -> str:

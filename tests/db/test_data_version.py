@@ -291,3 +291,25 @@ def test_parts_computed_later_match_the_results_they_belong_to(
     assert mean_today(after, FIRST) == 4
     assert after.segments.groups["Leadership"].overall.current == 4
     assert _heatmap_current(after)["Leadership"] == 4
+
+
+def test_a_change_moves_the_version_in_the_database_and_in_the_session(
+    engine: Engine, people
+) -> None:
+    """A save whose session holds no assessment object moves the stored version; one that
+    loaded the assessment sees the new version on its object too, as a page drawn after
+    the change in the same request would read it."""
+    assessment, ann, _ = people
+    stored = assessment.data_version
+    with Session(engine) as session:  # a save: the assessment is not loaded
+        repository.save_answer(session=session, participant=ann, choice=AnswerChoice(FIRST, 2, 3))
+        session.commit()
+    with Session(engine, expire_on_commit=False) as session:  # a page: it is loaded
+        loaded = session.get(Assessment, assessment.id)
+        assert loaded is not None
+        assert loaded.data_version == stored + 1
+        repository.mark_changed(session=session, assessment_id=assessment.id)
+        assert loaded.data_version == stored + 2
+        session.commit()
+    with Session(engine) as session:
+        assert session.get(Assessment, assessment.id).data_version == stored + 2

@@ -14,9 +14,11 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.db import frameworks, invites, repository
+from app.db.invites import AnsweringLink
 from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Participant
 from app.domain.anonymity import promise
 from app.domain.answering import (
@@ -35,7 +37,7 @@ from app.domain.framework import Area, Framework
 from app.domain.levels import AnswerLevels
 from app.domain.text import LongText
 from app.web.confirm import Confirmation, ask, is_confirmed
-from app.web.deps import FormDep, InvitedParticipant, SessionDep, checked_link
+from app.web.deps import FormDep, InvitedParticipant, SessionDep, note_link_use, refuse_link
 from app.web.feedback import done
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -62,7 +64,7 @@ class Questionnaire:
     @property
     def locked_reason(self) -> str:
         """Why answers cannot change now; empty while they can."""
-        return locked_reason(self.assessment.status, self.participant)
+        return locked_reason(self.assessment.status, self.participant.submitted_at)
 
     def ensure_open(self) -> None:
         """Refuse a change (409, with the reason) while answers cannot change."""
@@ -75,15 +77,16 @@ class Questionnaire:
         raise HTTPException(status_code=404, detail=f"This questionnaire has no area '{area_id}'.")
 
 
-def locked_reason(status: AssessmentStatus, participant: Participant) -> str:
-    """Why the participant's answers cannot change now; empty while they can."""
+def locked_reason(status: AssessmentStatus, submitted_at: datetime | None) -> str:
+    """Why the participant's answers cannot change now (their assessment's status, when they
+    submitted them); empty while they can."""
     if status == AssessmentStatus.DRAFT:
         return "This assessment has not opened yet. You can read it, but not answer yet."
     if status == AssessmentStatus.CLOSED:
         return "This assessment is closed: answers can no longer be changed."
-    if participant.submitted_at is not None:
+    if submitted_at is not None:
         return (
-            f"You submitted your answers on {_day(participant.submitted_at)}. "
+            f"You submitted your answers on {_day(submitted_at)}. "
             "If you need to change something, ask the person who invited you to unlock them."
         )
     return ""
@@ -298,32 +301,32 @@ class AnswerIn(BaseModel):
     reason: str = Field(default="", max_length=4 * MAX_REASON_LENGTH)  # checked_answer says why
 
 
-def get_answering_link(
-    request: Request, invite_token: str, session: SessionDep
-) -> invites.AnsweringLink:
-    """A live link for a save, with its assessment's state, in one query (LinkNotValid if not)."""
+def _answering_link(request: Request, invite_token: str, session: Session) -> AnsweringLink:
+    """A live link for a save, with its assessment's state, in one query; LinkNotValid if not
+    (saying whom to ask, which takes a second look)."""
     link = invites.find_for_answering(session=session, secret=invite_token)
-    checked_link(request, session, (link.participant, link.token) if link else None)
-    assert link is not None  # checked_link refused it otherwise
+    if link is None or not invites.is_live(link):
+        refuse_link(session, invites.find(session=session, secret=invite_token))
+    note_link_use(request, link.token_id, link)
     return link
 
 
 @router.post("/p/{invite_token}/answers", name="save_answer_json")
 def save_answer_json(
-    answer: AnswerIn,
-    link: Annotated[invites.AnsweringLink, Depends(get_answering_link)],
-    session: SessionDep,
+    request: Request, invite_token: str, answer: AnswerIn, session: SessionDep
 ) -> JSONResponse:
     """Insert or replace one answer; sending the same answer twice changes nothing.
 
-    A workshop's busiest route, so it asks the database only what a save must know: one
-    indexed query for the link, its participant, their assessment's status and framework
-    version (parsed once per process), one for which criteria they have answered (before
-    the write, so the write lock is held for the upsert alone), and the upsert. Two thread
-    hops: the link, then the rest.
+    A workshop's busiest route, so it asks the database only what a save must know, with
+    statements compiled once: one indexed query for the link, its participant, their
+    assessment's status and framework version (parsed once per process), one for which
+    criteria they have answered (before the write, so the write lock is held for the
+    upsert alone), and the upsert. One thread hop: the link is looked up here, not in a
+    dependency of its own.
     """
+    link = _answering_link(request, invite_token, session)
     participant = link.participant
-    _ensure_open(locked_reason(link.status, participant))
+    _ensure_open(locked_reason(link.status, participant.submitted_at))
     framework = repository.framework_of_snapshot(
         session=session, snapshot_id=link.snapshot_id, content_hash=link.content_hash
     )
@@ -331,7 +334,7 @@ def save_answer_json(
         choice = checked_answer(framework, AnswerChoice(**answer.model_dump()))
     except AnswerRefused as refused:
         raise HTTPException(status_code=422, detail=str(refused)) from None
-    complete = repository.complete_criteria(session=session, participant_id=participant.id or 0)
+    complete = repository.complete_criteria(session=session, participant_id=participant.id)
     repository.save_answer(session=session, participant=participant, choice=choice)
     complete.discard(choice.criterion_id)
     if choice.is_complete:
