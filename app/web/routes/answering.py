@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
-from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.db import frameworks, invites, repository
@@ -301,9 +300,10 @@ class AnswerIn(BaseModel):
     reason: str = Field(default="", max_length=4 * MAX_REASON_LENGTH)  # checked_answer says why
 
 
-def _answering_link(request: Request, invite_token: str, session: Session) -> AnsweringLink:
+def get_answering_link(request: Request, invite_token: str, session: SessionDep) -> AnsweringLink:
     """A live link for a save, with its assessment's state, in one query; LinkNotValid if not
-    (saying whom to ask, which takes a second look)."""
+    (saying whom to ask, which takes a second look). A dependency, so that a link that opens
+    nothing is refused before anything else is read from the request."""
     link = invites.find_for_answering(session=session, secret=invite_token)
     if link is None or not invites.is_live(link):
         refuse_link(session, invites.find(session=session, secret=invite_token))
@@ -313,18 +313,18 @@ def _answering_link(request: Request, invite_token: str, session: Session) -> An
 
 @router.post("/p/{invite_token}/answers", name="save_answer_json")
 def save_answer_json(
-    request: Request, invite_token: str, answer: AnswerIn, session: SessionDep
+    answer: AnswerIn,
+    link: Annotated[AnsweringLink, Depends(get_answering_link)],
+    session: SessionDep,
 ) -> JSONResponse:
     """Insert or replace one answer; sending the same answer twice changes nothing.
 
     A workshop's busiest route, so it asks the database only what a save must know, with
-    statements compiled once: one indexed query for the link, its participant, their
-    assessment's status and framework version (parsed once per process), one for which
-    criteria they have answered (before the write, so the write lock is held for the
-    upsert alone), and the upsert. One thread hop: the link is looked up here, not in a
-    dependency of its own.
+    statements compiled once and no objects loaded: one indexed query for the link, its
+    participant, their assessment's status and framework version (parsed once per process),
+    one for which criteria they have answered (before the write, so the write lock is held
+    for the upsert alone), and the upsert. Two thread hops: the link, then the rest.
     """
-    link = _answering_link(request, invite_token, session)
     participant = link.participant
     _ensure_open(locked_reason(link.status, participant.submitted_at))
     framework = repository.framework_of_snapshot(
