@@ -421,9 +421,9 @@ class Activity:
 # An answer that counts as answered: both levels, don't know, or not applicable
 # (AnswerChoice.is_complete).
 _COMPLETE = or_(
-    col(Answer.dont_know),
-    col(Answer.not_applicable),
-    and_(col(Answer.current).isnot(None), col(Answer.target).isnot(None)),
+    _ANSWERS.c.dont_know,
+    _ANSWERS.c.not_applicable,
+    and_(_ANSWERS.c.current.isnot(None), _ANSWERS.c.target.isnot(None)),
 )
 
 
@@ -467,12 +467,7 @@ def choices_of(*, session: Session, participant: Participant) -> dict[str, Answe
 
 
 _COMPLETE_CRITERIA = select(_ANSWERS.c.criterion_id).where(
-    _ANSWERS.c.participant_id == bindparam("participant_id"),
-    or_(
-        _ANSWERS.c.dont_know,
-        _ANSWERS.c.not_applicable,
-        and_(_ANSWERS.c.current.isnot(None), _ANSWERS.c.target.isnot(None)),
-    ),
+    _ANSWERS.c.participant_id == bindparam("participant_id"), _COMPLETE
 )
 
 
