@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, select
 
 from app.db import accounts, repository
-from app.db.models import AssessmentStatus
+from app.db.models import AssessmentStatus, InviteToken, utc_now
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from tests.conftest import QUESTIONNAIRES
@@ -140,6 +142,48 @@ def test_a_revoked_link_answers_404_and_saves_nothing(
     assert response.status_code == 404
     assert "This link does not open a questionnaire any more" in response.json()["detail"]
     assert _stored(session, acme)[CRITERION].current == 1
+
+
+def test_an_expired_link_answers_404_and_saves_nothing(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    token = csrf_from(client.get(f"/p/{acme.invite}").text)
+    session.exec(update(InviteToken).values(expires_at=utc_now() - timedelta(minutes=1)))
+    session.commit()
+
+    response = client.post(
+        f"/p/{acme.invite}/answers",
+        json={"criterion_id": CRITERION, "current": 5},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+
+    assert response.status_code == 404
+    assert _stored(session, acme)[CRITERION].current == 1
+
+
+def test_a_save_after_submitting_is_refused_with_the_day_and_notes_the_link_used(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    """What a save reads as plain values (the participant, the link's times) still decides:
+    submitted answers are locked, and a link's first use is noted."""
+    token = csrf_from(client.get(f"/p/{acme.invite}").text)
+    repository.set_submitted(session=session, participant=acme.participant, submitted=True)
+    session.exec(update(InviteToken).values(last_used_at=None))
+    session.commit()
+
+    response = client.post(
+        f"/p/{acme.invite}/answers",
+        json={"criterion_id": CRITERION, "current": 5},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+
+    assert response.status_code == 409
+    assert f"You submitted your answers on {utc_now():%-d %B %Y}" in response.json()["detail"]
+    assert _stored(session, acme)[CRITERION].current == 1
+    own_link = select(InviteToken.last_used_at).where(
+        InviteToken.participant_id == acme.participant.id
+    )
+    assert session.exec(own_link).one() is not None
 
 
 def test_autosave_without_the_csrf_header_is_refused(
