@@ -97,7 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.mount(docs.ASSETS_PATH, StaticFiles(directory=docs.SWAGGER_UI), name="api_docs_assets")
+    # Routes are matched in this order. Answering first: a workshop's saves are most of the
+    # requests, and its paths (under /p/) are nobody else's.
     routers = (
+        answering,
         pages,
         frameworks,
         auth,
@@ -110,7 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         roadmap,
         reports,
         exports,
-        answering,
         workshop,
         workshop_present,
         workshop_vote,

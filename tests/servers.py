@@ -42,12 +42,12 @@ def free_port() -> int:
 @contextmanager
 def serving(
     command: list[str], env: dict[str, str], ready_url: str, log: Path, cwd: Path | None = None
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run `command` (in `cwd`) until the block ends; the block starts once `ready_url`
-    answers 200."""
+    answers 200, and is given the server's process."""
     with running(command, env, log, cwd) as server:
         wait_until_ready(ready_url, server, log)
-        yield
+        yield server
 
 
 @contextmanager

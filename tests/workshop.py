@@ -9,6 +9,7 @@ import json
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -84,6 +85,7 @@ class Load:
 
     seconds: float = 0.0
     driver_cpu_seconds: float = 0.0  # near `seconds`: the load driver, not the server, limited
+    server_cpu_seconds: float = 0.0  # the server's processes meanwhile, when measured
     latencies: list[float] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
     last_saved: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
@@ -102,12 +104,16 @@ def save_answers(
     rounds: int = 1_000_000,
     seconds: float = float("inf"),
     every: float = 0.0,
+    on_start: Callable[[], None] = lambda: None,
 ) -> Load:
     """Every participant at once: open the link, then save the criteria in turn, round after
     round with other levels, until `rounds` are done or `seconds` have passed. Each saves as
     fast as the server answers, or with `every` once every so many seconds (as people do,
-    their starts spread evenly over the first interval)."""
-    load = _save_answers(base_url, links, criteria, rounds=rounds, seconds=seconds, every=every)
+    their starts spread evenly over the first interval). `on_start` is called as the clock
+    starts, once every page is open."""
+    load = _save_answers(
+        base_url, links, criteria, rounds=rounds, seconds=seconds, every=every, on_start=on_start
+    )
     with ThreadPoolExecutor(max_workers=1) as own_thread:  # its own event loop, even beside
         return own_thread.submit(asyncio.run, load).result()  # Playwright's
 
@@ -120,6 +126,7 @@ async def _save_answers(
     rounds: int,
     seconds: float,
     every: float,
+    on_start: Callable[[], None],
 ) -> Load:
     load = Load()
     limits = httpx2.Limits(max_connections=1)  # one browser tab each
@@ -132,6 +139,7 @@ async def _save_answers(
             headers = {"X-CSRF-Token": csrf(page.text), "Accept": "application/json"}
             ready[0] += 1
             if ready[0] == len(links):  # the clock starts once every page is open
+                on_start()
                 started[0] = time.perf_counter()
                 everyone_ready.set()
             await everyone_ready.wait()
