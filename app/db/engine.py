@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event, make_url
+from sqlalchemy import Connection, Engine, event, make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a save waits behind a burst of others rather than fail
@@ -82,6 +82,14 @@ def _queue_writers(engine: Engine) -> None:
     event.listen(engine, "commit", _release)
     event.listen(engine, "rollback", _release)
     event.listen(engine, "checkin", lambda _dbapi, record: _release(record))
+
+
+def core_connection(session: Session) -> Connection:
+    """The session's connection, for a Core statement in its transaction: the few statements
+    a save runs, past the ORM's per-statement work. Pending ORM changes are flushed first, as
+    `session.execute` would, so the statement sees them and rows are locked in the same order."""
+    session.flush()
+    return session.connection()
 
 
 @contextmanager

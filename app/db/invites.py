@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.secrets import token_digest
 from app.db.accounts import INVITE_LIFETIME, revoke_invites
+from app.db.engine import core_connection
 from app.db.models import (
     Assessment,
     AssessmentStatus,
@@ -136,35 +137,49 @@ _PARTICIPANTS: Table = Participant.__table__  # type: ignore[attr-defined]
 _TOKENS: Table = InviteToken.__table__  # type: ignore[attr-defined]
 _ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
 _SNAPSHOTS: Table = FrameworkSnapshot.__table__  # type: ignore[attr-defined]
-_P, _T, _A, _F = (table.c for table in (_PARTICIPANTS, _TOKENS, _ASSESSMENTS, _SNAPSHOTS))
 # Built once with a bound parameter, so SQLAlchemy compiles it once: every save asks it.
 _FOR_ANSWERING = (
     sql_select(
-        _P.id,
-        _P.assessment_id,
-        _P.submitted_at,
-        _T.id,
-        _T.expires_at,
-        _T.revoked_at,
-        _T.last_used_at,
-        _A.status,
-        _F.id,
-        _F.content_hash,
+        _PARTICIPANTS.c.id.label("participant_id"),
+        _PARTICIPANTS.c.assessment_id,
+        _PARTICIPANTS.c.submitted_at,
+        _TOKENS.c.id.label("token_id"),
+        _TOKENS.c.expires_at,
+        _TOKENS.c.revoked_at,
+        _TOKENS.c.last_used_at,
+        _ASSESSMENTS.c.status,
+        _SNAPSHOTS.c.id.label("snapshot_id"),
+        _SNAPSHOTS.c.content_hash,
     )
     .select_from(_TOKENS)
-    .join(_PARTICIPANTS, _P.id == _T.participant_id)
-    .join(_ASSESSMENTS, _A.id == _P.assessment_id)
-    .join(_SNAPSHOTS, _F.id == _A.framework_snapshot_id)
-    .where(_T.token_hash == bindparam("token_hash"))
+    .join(_PARTICIPANTS, _PARTICIPANTS.c.id == _TOKENS.c.participant_id)
+    .join(_ASSESSMENTS, _ASSESSMENTS.c.id == _PARTICIPANTS.c.assessment_id)
+    .join(_SNAPSHOTS, _SNAPSHOTS.c.id == _ASSESSMENTS.c.framework_snapshot_id)
+    .where(_TOKENS.c.token_hash == bindparam("token_hash"))
 )
 
 
 def find_for_answering(*, session: Session, secret: str) -> AnsweringLink | None:
     """The link (live or not), its participant, their assessment's status and its framework
     version: by the token hash's unique index, then primary keys."""
-    found = session.connection().execute(_FOR_ANSWERING, {"token_hash": token_digest(secret)})
-    row = found.first()
-    return AnsweringLink(LinkedParticipant(*row[:3]), *row[3:]) if row else None
+    found = core_connection(session).execute(_FOR_ANSWERING, {"token_hash": token_digest(secret)})
+    row = found.mappings().first()
+    if row is None:
+        return None
+    return AnsweringLink(
+        participant=LinkedParticipant(
+            id=row["participant_id"],
+            assessment_id=row["assessment_id"],
+            submitted_at=row["submitted_at"],
+        ),
+        token_id=row["token_id"],
+        expires_at=row["expires_at"],
+        revoked_at=row["revoked_at"],
+        last_used_at=row["last_used_at"],
+        status=row["status"],
+        snapshot_id=row["snapshot_id"],
+        content_hash=row["content_hash"],
+    )
 
 
 def is_live(token: LinkTimes) -> bool:

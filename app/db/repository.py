@@ -18,6 +18,7 @@ from sqlalchemy import Table, and_, bindparam, case, delete, func, or_, text, up
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
+from app.db.engine import core_connection
 from app.db.models import (
     Answer,
     Assessment,
@@ -172,14 +173,14 @@ def mark_changed(*, session: Session, assessment_id: int | None) -> None:
     An assessment loaded in the session gets its new version too (the ORM's update does
     that); one that is not, as in a save, is updated by the statement compiled once."""
     session.info.setdefault(CHANGED, set()).add(assessment_id)
-    if identity_key(Assessment, assessment_id) in session.identity_map:
+    if assessment_id is None or identity_key(Assessment, assessment_id) in session.identity_map:
         session.execute(
             update(Assessment)
             .where(col(Assessment.id) == assessment_id)
             .values(data_version=col(Assessment.data_version) + 1)
         )
     else:
-        session.connection().execute(_NEXT_VERSION, {"assessment_id": assessment_id})
+        core_connection(session).execute(_NEXT_VERSION, {"assessment_id": assessment_id})
 
 
 def data_version(assessment: Assessment) -> str:
@@ -305,7 +306,7 @@ _INSERTED = ("participant_id", "criterion_id", *_REPLACED)
 # SQLAlchemy compiles its dialects' upserts again for every execution (they have no cache
 # key), which cost a save more than everything else it asks the database.
 _ANSWER_UPSERT = text(
-    f"INSERT INTO answer ({', '.join(_INSERTED)}) "
+    f"INSERT INTO {_ANSWERS.name} ({', '.join(_INSERTED)}) "
     f"VALUES ({', '.join(f':{name}' for name in _INSERTED)}) "
     "ON CONFLICT (participant_id, criterion_id) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in _REPLACED)
@@ -335,7 +336,7 @@ def save_answer(*, session: Session, participant: Respondent, choice: AnswerChoi
         "na_reason": choice.reason,
         "updated_at": utc_now(),
     }
-    session.connection().execute(_ANSWER_UPSERT, values)
+    core_connection(session).execute(_ANSWER_UPSERT, values)
     mark_changed(session=session, assessment_id=participant.assessment_id)
 
 
@@ -474,7 +475,7 @@ _COMPLETE_CRITERIA = select(_ANSWERS.c.criterion_id).where(
 def complete_criteria(*, session: Session, participant_id: int) -> set[str]:
     """Ids of the criteria the participant has answered completely: all a save's progress
     needs. A statement compiled once, run past the ORM: a save asks it every time."""
-    found = session.connection().execute(_COMPLETE_CRITERIA, {"participant_id": participant_id})
+    found = core_connection(session).execute(_COMPLETE_CRITERIA, {"participant_id": participant_id})
     return set(found.scalars())
 
 

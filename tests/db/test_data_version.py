@@ -313,3 +313,9 @@ def test_a_change_moves_the_version_in_the_database_and_in_the_session(
         session.commit()
     with Session(engine) as session:
         assert session.get(Assessment, assessment.id).data_version == stored + 2
+
+
+def test_marking_an_assessment_without_an_id_changes_nothing(session: Session) -> None:
+    """As before the save's fast path: an id not yet given moves no row and raises nothing."""
+    repository.mark_changed(session=session, assessment_id=None)
+    assert None in session.info[repository.CHANGED]

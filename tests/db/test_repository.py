@@ -166,6 +166,15 @@ def test_saving_an_answer_again_replaces_it(session: Session) -> None:
     assert (answer.current, answer.target, answer.comment) == (2, 3, "Better")
 
 
+def test_a_saves_statements_see_what_the_session_has_not_written_yet(session: Session) -> None:
+    """A save's statements run past the ORM; they still flush its pending changes first, as
+    the ORM's own statements do, so they read and lock what the session holds."""
+    _, ann = _participant(session)
+    session.add(Answer(participant_id=ann.id, criterion_id="data-quality", current=1, target=2))
+
+    assert repository.complete_criteria(session=session, participant_id=ann.id) == {"data-quality"}
+
+
 def test_database_refuses_a_second_row_for_the_same_criterion(session: Session) -> None:
     _, ann = _participant(session)
     session.add(Answer(participant_id=ann.id, criterion_id="data-quality"))

@@ -178,7 +178,8 @@ def test_a_save_after_submitting_is_refused_with_the_day_and_notes_the_link_used
     )
 
     assert response.status_code == 409
-    assert f"You submitted your answers on {utc_now():%-d %B %Y}" in response.json()["detail"]
+    submitted = acme.participant.submitted_at
+    assert f"You submitted your answers on {submitted:%-d %B %Y}" in response.json()["detail"]
     assert _stored(session, acme)[CRITERION].current == 1
     own_link = select(InviteToken.last_used_at).where(
         InviteToken.participant_id == acme.participant.id

@@ -302,10 +302,12 @@ class AnswerIn(BaseModel):
 
 def get_answering_link(request: Request, invite_token: str, session: SessionDep) -> AnsweringLink:
     """A live link for a save, with its assessment's state, in one query; LinkNotValid if not
-    (saying whom to ask, which takes a second look). A dependency, so that a link that opens
-    nothing is refused before anything else is read from the request."""
+    (for a known link, saying whom to ask, which takes a second look). A dependency, so that
+    a link that opens nothing is refused before anything else is read from the request."""
     link = invites.find_for_answering(session=session, secret=invite_token)
-    if link is None or not invites.is_live(link):
+    if link is None:
+        refuse_link(session, None)
+    if not invites.is_live(link):
         refuse_link(session, invites.find(session=session, secret=invite_token))
     note_link_use(request, link.token_id, link)
     return link
