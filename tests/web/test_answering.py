@@ -31,11 +31,15 @@ def acme(session: Session, tenants) -> Tenant:
 
 
 def _save(client: TestClient, tenant: Tenant, answer: dict):
-    token = csrf_from(client.get(f"/p/{tenant.invite}").text)
+    return _post(client, tenant, csrf_from(client.get(f"/p/{tenant.invite}").text), answer)
+
+
+def _post(client: TestClient, tenant: Tenant, csrf_token: str, answer: dict):
+    """An autosave with a CSRF token taken earlier (before the link stopped working)."""
     return client.post(
         f"/p/{tenant.invite}/answers",
         json=answer,
-        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+        headers={"X-CSRF-Token": csrf_token, "Accept": "application/json"},
     )
 
 
@@ -126,38 +130,28 @@ def test_answers_cannot_change_unless_the_assessment_is_open(
     assert "Save and continue" not in area.text and 'type="submit"' not in area.text
 
 
-def test_a_revoked_link_answers_404_and_saves_nothing(
-    client: TestClient, session: Session, acme: Tenant
+LINK_ENDINGS = {
+    "revoked": lambda session, tenant: accounts.revoke_invites(
+        session=session, participant=tenant.participant
+    ),
+    "expired": lambda session, tenant: session.exec(
+        update(InviteToken).values(expires_at=utc_now() - timedelta(minutes=1))
+    ),
+}
+
+
+@pytest.mark.parametrize("ending", LINK_ENDINGS)
+def test_a_revoked_or_expired_link_answers_404_and_saves_nothing(
+    client: TestClient, session: Session, acme: Tenant, ending: str
 ) -> None:
     token = csrf_from(client.get(f"/p/{acme.invite}").text)
-    accounts.revoke_invites(session=session, participant=acme.participant)
+    LINK_ENDINGS[ending](session, acme)
     session.commit()
 
-    response = client.post(
-        f"/p/{acme.invite}/answers",
-        json={"criterion_id": CRITERION, "current": 5},
-        headers={"X-CSRF-Token": token, "Accept": "application/json"},
-    )
+    response = _post(client, acme, token, {"criterion_id": CRITERION, "current": 5})
 
     assert response.status_code == 404
     assert "This link does not open a questionnaire any more" in response.json()["detail"]
-    assert _stored(session, acme)[CRITERION].current == 1
-
-
-def test_an_expired_link_answers_404_and_saves_nothing(
-    client: TestClient, session: Session, acme: Tenant
-) -> None:
-    token = csrf_from(client.get(f"/p/{acme.invite}").text)
-    session.exec(update(InviteToken).values(expires_at=utc_now() - timedelta(minutes=1)))
-    session.commit()
-
-    response = client.post(
-        f"/p/{acme.invite}/answers",
-        json={"criterion_id": CRITERION, "current": 5},
-        headers={"X-CSRF-Token": token, "Accept": "application/json"},
-    )
-
-    assert response.status_code == 404
     assert _stored(session, acme)[CRITERION].current == 1
 
 
@@ -171,11 +165,7 @@ def test_a_save_after_submitting_is_refused_with_the_day_and_notes_the_link_used
     session.exec(update(InviteToken).values(last_used_at=None))
     session.commit()
 
-    response = client.post(
-        f"/p/{acme.invite}/answers",
-        json={"criterion_id": CRITERION, "current": 5},
-        headers={"X-CSRF-Token": token, "Accept": "application/json"},
-    )
+    response = _post(client, acme, token, {"criterion_id": CRITERION, "current": 5})
 
     assert response.status_code == 409
     submitted = acme.participant.submitted_at
