@@ -176,15 +176,14 @@ def _saves_with_server_cpu(
     workers and their render process) spent from the first save on: `server_cpu_seconds`.
     On a shared machine the load driver takes some of the same cores, so CPU per save says
     more about the server's own cost than saves per second."""
-    before = [0.0]
-    load = save_answers(
-        url,
-        links,
-        criteria,
-        seconds=seconds,
-        on_start=lambda: before.__setitem__(0, _tree_cpu_seconds(server)),
-    )
-    load.server_cpu_seconds = _tree_cpu_seconds(server) - before[0]
+    at_start = 0.0
+
+    def note_start() -> None:
+        nonlocal at_start
+        at_start = _tree_cpu_seconds(server)
+
+    load = save_answers(url, links, criteria, seconds=seconds, on_start=note_start)
+    load.server_cpu_seconds = _tree_cpu_seconds(server) - at_start
     return load
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Table, bindparam, case, func, or_, update
+from sqlalchemy import ColumnElement, bindparam, case, func, or_, update
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
@@ -32,6 +32,7 @@ from app.db.models import (
     InviteToken,
     Participant,
     User,
+    table_of,
     utc_now,
 )
 
@@ -133,10 +134,8 @@ class AnsweringLink:
     content_hash: str
 
 
-_PARTICIPANTS: Table = Participant.__table__  # type: ignore[attr-defined]
-_TOKENS: Table = InviteToken.__table__  # type: ignore[attr-defined]
-_ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
-_SNAPSHOTS: Table = FrameworkSnapshot.__table__  # type: ignore[attr-defined]
+_PARTICIPANTS, _TOKENS = table_of(Participant), table_of(InviteToken)
+_ASSESSMENTS, _SNAPSHOTS = table_of(Assessment), table_of(FrameworkSnapshot)
 # Built once with a bound parameter, so SQLAlchemy compiles it once: every save asks it.
 _FOR_ANSWERING = (
     sql_select(

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -52,6 +53,13 @@ MAX_ID = 2**31 - 1
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table, for the few statements built once past the ORM (a save's); typed here
+    once, since SQLModel declares no `__table__` for type checkers."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def _timestamp(**kwargs: object) -> object:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Table, and_, bindparam, case, delete, func, or_, text, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, text, update
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
@@ -26,6 +26,7 @@ from app.db.models import (
     FrameworkSnapshot,
     Organisation,
     Participant,
+    table_of,
     utc_now,
 )
 from app.domain.anonymity import group_of
@@ -155,8 +156,7 @@ def create_organisation(*, session: Session, slug: str, name: str) -> Organisati
 CHANGED = "gapwise_changed_assessments"  # session.info: the ids whose data version moved
 
 
-_ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
-_ANSWERS: Table = Answer.__table__  # type: ignore[attr-defined]
+_ASSESSMENTS, _ANSWERS = table_of(Assessment), table_of(Answer)
 # Built once with bound parameters, so SQLAlchemy compiles it once: for a save, the
 # busiest write, where building and compiling statements cost more than running them.
 _NEXT_VERSION = (
