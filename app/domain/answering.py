@@ -9,6 +9,7 @@ counted as answered: the participant sees the criterion as still to do.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -168,15 +169,14 @@ def progress(framework: Framework, answers: Iterable[AnswerChoice]) -> Progress:
 
 
 def progress_of_complete(framework: Framework, complete: Collection[str]) -> Progress:
-    """The same, from the ids of the criteria answered completely."""
+    """The same, from the ids of the criteria answered completely (ids the framework does not
+    have, such as answers kept from an older version, count for nothing)."""
+    area_of = framework.area_of_criterion
+    answered = Counter(area_of[c] for c in complete if c in area_of)
+    totals = framework.criteria_per_area
     return Progress(
         tuple(
-            AreaProgress(
-                layer=layer,
-                area=area,
-                answered=sum(1 for c in area.all_criteria() if c.id in complete),
-                total=sum(1 for _ in area.all_criteria()),
-            )
+            AreaProgress(layer=layer, area=area, answered=answered[area.id], total=totals[area.id])
             for layer in framework.layers
             for area in layer.areas
         )

@@ -81,6 +81,7 @@ def test_progress_counts_complete_answers_per_area(mini: Framework) -> None:
         AnswerChoice("data-one-view", 1, 2),
         AnswerChoice("data-quality", 1, None),  # half an answer does not count
         AnswerChoice("growth-offers", dont_know=True),
+        AnswerChoice("dropped-in-a-newer-version", 1, 2),  # not in this framework: not counted
     ]
 
     result = progress(mini, answers)
@@ -93,6 +94,19 @@ def test_progress_counts_complete_answers_per_area(mini: Framework) -> None:
     assert result.first_unfinished_area().id == "data"
     assert result.area_after("data").id == "growth"  # type: ignore[union-attr]
     assert result.area_after("growth") is None
+
+
+def test_progress_counts_sub_components_criteria_in_their_area() -> None:
+    shipped = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
+    everything = [AnswerChoice(c.id, 1, 2) for c in shipped.criteria()]
+
+    result = progress(shipped, everything)
+
+    assert [(a.area.id, a.answered) for a in result.areas] == [
+        (area.id, sum(1 for _ in area.all_criteria())) for area in shipped.areas()
+    ]
+    assert any(area.sub_components for area in shipped.areas())  # REAP's Execution has them
+    assert result.answered == result.total == shipped.criterion_count
 
 
 def test_unanswered_lists_missing_criteria_by_area(mini: Framework) -> None:
