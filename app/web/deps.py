@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -33,6 +35,8 @@ from app.domain.policy import Action, can
 SESSION_COOKIE = "gapwise_session"
 ON_CHANGE = "gapwise_on_change"  # session.info: told the assessments a commit changed
 
+Body = TypeVar("Body", bound=BaseModel)
+
 # A path id the database could not hold is refused (422), never sent to a query.
 DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -47,11 +51,30 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     connection, and by the time it closes the unit of work has committed (or closed) it and
     handed its connection back, so closing waits for nothing.
     """
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        warmer = getattr(request.app.state, "warmer", None)
-        if warmer is not None:
-            session.info[ON_CHANGE] = warmer.changed
+    with request_session(request) as session:
         yield session
+
+
+def request_session(request: Request) -> Session:
+    """A new session for the request, telling the results warmer what its commit changed."""
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    warmer = getattr(request.app.state, "warmer", None)
+    if warmer is not None:
+        session.info[ON_CHANGE] = warmer.changed
+    return session
+
+
+def parsed_body(model: type[Body], body: bytes) -> Body:
+    """The JSON body as `model`, for an endpoint outside FastAPI's dependencies; refused as
+    FastAPI refuses a body (RequestValidationError, each field under "body"), so the error
+    handler words it the same way."""
+    try:
+        return model.model_validate_json(body)
+    except ValidationError as invalid:
+        errors = invalid.errors(include_url=False)
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in errors]
+        ) from None
 
 
 async def get_form(request: Request) -> AsyncIterator[FormData]:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, params
+from fastapi import APIRouter, Depends, Request, params
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from sqlmodel import Session
@@ -31,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.db import repository
 from app.web.csrf import verify_csrf
-from app.web.deps import ON_CHANGE, SessionDep
+from app.web.deps import ON_CHANGE, SessionDep, request_session
 
 UNIT_OF_WORK = "unit_of_work_session"  # the hidden parameter that receives the session
 AFTER_COMMIT = "gapwise_after_commit"  # callbacks kept in the session's info
@@ -56,6 +57,19 @@ def _commit(session: Session) -> None:
 def _forget_changes(session: Session) -> None:
     session.info.pop(AFTER_COMMIT, None)
     session.info.pop(repository.CHANGED, None)
+
+
+@contextmanager
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """The request's session for a route that takes no dependencies (the save): committed once
+    when the block succeeds, closed (so rolled back) when it raises, as `committing` does."""
+    with request_session(request) as session:
+        try:
+            yield session
+        except BaseException:
+            _forget_changes(session)
+            raise
+        _commit(session)
 
 
 def committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session
+from starlette.routing import Route
 
 from app.domain.policy import Action, Role, can
 from app.web.deps import Permission
@@ -17,8 +18,11 @@ from tests.web.test_isolation import call, flatten, victim_ids
 STREAMS = {"/workshops/{workshop_id}/events"}
 
 
-def actions_of(route: APIRoute) -> set[Action]:
-    """Every action a route's dependencies check, however deep."""
+def actions_of(route: Route) -> set[Action]:
+    """Every action a route's dependencies check, however deep (a plain Starlette route has
+    no dependencies, so it checks none)."""
+    if not isinstance(route, APIRoute):
+        return set()
     found, stack = set(), [route.dependant]
     while stack:
         dependant = stack.pop()
@@ -40,7 +44,7 @@ def test_every_route_that_changes_data_names_its_action(client: TestClient) -> N
     unguarded = [
         (method, route.path)
         for route in flatten(client.app.routes)
-        if isinstance(route, APIRoute)
+        if isinstance(route, Route)  # FastAPI's routes, and plain ones
         for method in route.methods
         if method == "POST" and not actions_of(route)
     ]
