@@ -188,6 +188,32 @@ def test_autosave_without_the_csrf_header_is_refused(
     assert _stored(session, acme)[CRITERION].current == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"criterion_id": ', "Request: this is not valid JSON."),
+        (b"[1, 2]", "Request: "),
+        (b'{"current": 2}', "Criterion id: this is required."),
+    ],
+)
+def test_a_body_that_is_not_an_answer_is_refused_in_words(
+    client: TestClient, session: Session, acme: Tenant, body: bytes, message: str
+) -> None:
+    response = client.post(
+        f"/p/{acme.invite}/answers",
+        content=body,
+        headers={
+            "X-CSRF-Token": csrf_from(client.get(f"/p/{acme.invite}").text),
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(message)
+    assert _stored(session, acme)[CRITERION].current == 1
+
+
 def test_the_plain_form_saves_an_area_and_goes_to_the_next(
     client: TestClient, session: Session, acme: Tenant
 ) -> None:
