@@ -26,6 +26,8 @@ from app.auth.secrets import token_digest
 from app.db.accounts import INVITE_LIFETIME, revoke_invites
 from app.db.engine import core_connection
 from app.db.models import (
+    ANSWER_IS_COMPLETE,
+    Answer,
     Assessment,
     AssessmentStatus,
     FrameworkSnapshot,
@@ -117,6 +119,7 @@ class LinkedParticipant:
     id: int
     assessment_id: int
     submitted_at: datetime | None  # of their answers; None: not submitted
+    complete: frozenset[str]  # ids of the criteria they have answered completely so far
 
 
 @dataclass(frozen=True)
@@ -136,12 +139,23 @@ class AnsweringLink:
 
 _PARTICIPANTS, _TOKENS = table_of(Participant), table_of(InviteToken)
 _ASSESSMENTS, _SNAPSHOTS = table_of(Assessment), table_of(FrameworkSnapshot)
+_ANSWERS = table_of(Answer)
+SEPARATOR = ","  # between criterion ids, which have none (app/domain/framework.Id)
+# The participant's completed criteria as one text (group_concat on SQLite, string_agg on
+# PostgreSQL), for the progress a save returns: a hundred rows fetched one by one cost a save
+# as much as its upsert.
+_COMPLETE = (
+    sql_select(func.aggregate_strings(_ANSWERS.c.criterion_id, SEPARATOR))
+    .where(_ANSWERS.c.participant_id == _PARTICIPANTS.c.id, ANSWER_IS_COMPLETE)
+    .scalar_subquery()
+)
 # Built once with a bound parameter, so SQLAlchemy compiles it once: every save asks it.
 _FOR_ANSWERING = (
     sql_select(
         _PARTICIPANTS.c.id.label("participant_id"),
         _PARTICIPANTS.c.assessment_id,
         _PARTICIPANTS.c.submitted_at,
+        _COMPLETE.label("complete"),
         _TOKENS.c.id.label("token_id"),
         _TOKENS.c.expires_at,
         _TOKENS.c.revoked_at,
@@ -159,8 +173,9 @@ _FOR_ANSWERING = (
 
 
 def find_for_answering(*, session: Session, secret: str) -> AnsweringLink | None:
-    """The link (live or not), its participant, their assessment's status and its framework
-    version: by the token hash's unique index, then primary keys."""
+    """The link (live or not), its participant and the criteria they have completed, their
+    assessment's status and its framework version: by the token hash's unique index, then
+    primary keys and the answers' (participant, criterion) index."""
     found = core_connection(session).execute(_FOR_ANSWERING, {"token_hash": token_digest(secret)})
     row = found.mappings().first()
     if row is None:
@@ -170,6 +185,7 @@ def find_for_answering(*, session: Session, secret: str) -> AnsweringLink | None
             id=row["participant_id"],
             assessment_id=row["assessment_id"],
             submitted_at=row["submitted_at"],
+            complete=frozenset((row["complete"] or "").split(SEPARATOR)) - {""},
         ),
         token_id=row["token_id"],
         expires_at=row["expires_at"],

@@ -22,6 +22,7 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     DateTime,
     Integer,
     LargeBinary,
@@ -29,7 +30,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     false,
+    or_,
 )
 from sqlmodel import Field, SQLModel
 
@@ -218,6 +221,20 @@ class Answer(SQLModel, table=True):
         sa_column=Column(String(MAX_REASON_LENGTH), nullable=False, default="", server_default=""),
     )
     updated_at: datetime = _timestamp()
+
+
+def _answer_is_complete() -> ColumnElement[bool]:
+    answers = table_of(Answer)
+    return or_(
+        answers.c.dont_know,
+        answers.c.not_applicable,
+        and_(answers.c.current.isnot(None), answers.c.target.isnot(None)),
+    )
+
+
+# An answer that counts as answered: both levels, don't know, or not applicable
+# (AnswerChoice.is_complete), for the queries that count or list them.
+ANSWER_IS_COMPLETE = _answer_is_complete()
 
 
 class ArchivedAnswer(SQLModel, table=True):

@@ -7,7 +7,7 @@ import yaml
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.db import repository
+from app.db import invites, repository
 from app.db.models import Answer, FrameworkSnapshot
 from app.domain.answering import AnswerChoice
 from app.domain.loading import FrameworkFileError, load_framework, parse_framework
@@ -170,9 +170,45 @@ def test_a_saves_statements_see_what_the_session_has_not_written_yet(session: Se
     """A save's statements run past the ORM; they still flush its pending changes first, as
     the ORM's own statements do, so they read and lock what the session holds."""
     _, ann = _participant(session)
+    link = invites.issue(session=session, participant=ann, key="k", issued_by=None)
     session.add(Answer(participant_id=ann.id, criterion_id="data-quality", current=1, target=2))
 
-    assert repository.complete_criteria(session=session, participant_id=ann.id) == {"data-quality"}
+    found = invites.find_for_answering(session=session, secret=link)
+
+    assert found is not None and found.participant.complete == {"data-quality"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "complete"),
+    [
+        ([], set()),
+        ([AnswerChoice("data-quality", 1, None)], set()),  # half an answer
+        (
+            [
+                AnswerChoice("data-quality", 1, 2),
+                AnswerChoice("data-one-view", dont_know=True),
+                AnswerChoice("growth-offers", not_applicable=True, reason="No offers"),
+            ],
+            {"data-quality", "data-one-view", "growth-offers"},
+        ),
+    ],
+)
+def test_a_links_lookup_brings_the_criteria_its_participant_has_completed(
+    session: Session, answers: list[AnswerChoice], complete: set[str]
+) -> None:
+    assessment, ann = _participant(session)
+    bob = repository.add_participant(session=session, assessment=assessment, name="Bob")
+    link = invites.issue(session=session, participant=ann, key="k", issued_by=None)
+    for choice in answers:
+        repository.save_answer(session=session, participant=ann, choice=choice)
+    repository.save_answer(  # someone else's answer is not theirs
+        session=session, participant=bob, choice=AnswerChoice("data-quality", 1, 2)
+    )
+    session.commit()
+
+    found = invites.find_for_answering(session=session, secret=link)
+
+    assert found is not None and found.participant.complete == complete
 
 
 def test_database_refuses_a_second_row_for_the_same_criterion(session: Session) -> None:

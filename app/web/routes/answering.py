@@ -337,9 +337,10 @@ async def save_answer_json(request: Request) -> Response:
 
 def _save_answer(request: Request, body: bytes) -> JSONResponse:
     """Asks the database only what a save must know, with statements compiled once and no
-    objects loaded: one indexed query for the link, its participant, their assessment's status
-    and framework version (parsed once per process), one for which criteria they have answered
-    (before the write, so the write lock is held for the upsert alone), and the upsert."""
+    objects loaded: one indexed query for the link, its participant and which criteria they
+    have answered (read before the write, so the write lock is held for the upsert alone),
+    their assessment's status and framework version (parsed once per process); then the
+    upsert."""
     with unit_of_work(request) as session:
         link = live_answering_link(request, request.path_params["invite_token"], session)
         answer = parsed_body(AnswerIn, body)
@@ -352,11 +353,10 @@ def _save_answer(request: Request, body: bytes) -> JSONResponse:
             choice = checked_answer(framework, AnswerChoice(**answer.model_dump()))
         except AnswerRefused as refused:
             raise HTTPException(status_code=422, detail=str(refused)) from None
-        complete = repository.complete_criteria(session=session, participant_id=participant.id)
         repository.save_answer(session=session, participant=participant, choice=choice)
-    complete.discard(choice.criterion_id)
+    complete = participant.complete - {choice.criterion_id}
     if choice.is_complete:
-        complete.add(choice.criterion_id)
+        complete |= {choice.criterion_id}
     now = progress_of_complete(framework, complete)
     return JSONResponse(
         {
