@@ -55,7 +55,8 @@ def _add_routes(app: FastAPI, router: APIRouter) -> None:
     `include_router` would have FastAPI analyse every route's dependencies again for each app
     (lazily, on its first requests: about 0.3 s of the first request a worker serves, and
     of every test, which makes an app of its own). The routers already hold everything an
-    app would add: each route commits once and checks CSRF first (`site_router`). What an
+    app would add: each route commits once and checks CSRF first (`site_router`; the one
+    plain route, the autosave, does both itself). What an
     included router would also have taken from the app is not used here: the app's own
     dependencies, responses or tags, and `app.dependency_overrides` (routes built this way
     do not consult it; no test relies on it)."""

@@ -22,7 +22,6 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     Column,
-    ColumnElement,
     DateTime,
     Integer,
     LargeBinary,
@@ -223,18 +222,14 @@ class Answer(SQLModel, table=True):
     updated_at: datetime = _timestamp()
 
 
-def _answer_is_complete() -> ColumnElement[bool]:
-    answers = table_of(Answer)
-    return or_(
-        answers.c.dont_know,
-        answers.c.not_applicable,
-        and_(answers.c.current.isnot(None), answers.c.target.isnot(None)),
-    )
-
-
+_ANSWER = table_of(Answer).c
 # An answer that counts as answered: both levels, don't know, or not applicable
 # (AnswerChoice.is_complete), for the queries that count or list them.
-ANSWER_IS_COMPLETE = _answer_is_complete()
+ANSWER_IS_COMPLETE = or_(
+    _ANSWER.dont_know,
+    _ANSWER.not_applicable,
+    and_(_ANSWER.current.isnot(None), _ANSWER.target.isnot(None)),
+)
 
 
 class ArchivedAnswer(SQLModel, table=True):

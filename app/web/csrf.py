@@ -101,7 +101,8 @@ def comes_from_another_site(request: Request) -> bool:
 
 
 async def verify_csrf(request: Request) -> None:
-    """App-wide dependency: refuse unsafe browser requests without a matching token."""
+    """Every router's first dependency (`site_router`), also called by the autosave itself:
+    refuse unsafe browser requests without a matching token."""
     if request.method in SAFE_METHODS or sends_bearer_token(request):
         return
     if comes_from_another_site(request):

@@ -64,10 +64,13 @@ def request_session(request: Request) -> Session:
     return session
 
 
-def parsed_body(model: type[Body], body: bytes) -> Body:
+def parsed_json(model: type[Body], body: bytes, content_type: str | None) -> Body:
     """The JSON body as `model`, for an endpoint outside FastAPI's dependencies; refused as
     FastAPI refuses a body (RequestValidationError, each field under "body"), so the error
-    handler words it the same way."""
+    handler words it the same way. A body that says it is something else is refused, as
+    FastAPI does; one that says nothing is read as JSON."""
+    if content_type and not _is_json(content_type):
+        raise RequestValidationError([_NOT_JSON])
     try:
         return model.model_validate_json(body)
     except ValidationError as invalid:
@@ -75,6 +78,19 @@ def parsed_body(model: type[Body], body: bytes) -> Body:
         raise RequestValidationError(
             [{**error, "loc": ("body", *error["loc"])} for error in errors]
         ) from None
+
+
+_NOT_JSON = {
+    "type": "content_type",
+    "loc": ("body",),
+    "msg": "send it as JSON, with Content-Type: application/json",
+    "input": None,
+}
+
+
+def _is_json(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.startswith("application/") and kind.endswith("+json")
 
 
 async def get_form(request: Request) -> AsyncIterator[FormData]:

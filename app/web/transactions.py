@@ -4,7 +4,9 @@ Routers are built with `route_class=UnitOfWorkRoute`. It wraps each endpoint so 
 request's session (the one `SessionDep` hands to the route and to every dependency) is
 committed right after the endpoint returns, in the same thread, before FastAPI sends the
 response: a client never sees a 303 for data that is not stored yet. An exception rolls
-everything back, the audit line with the change it describes.
+everything back, the audit line with the change it describes. The one plain Starlette route
+(the autosave, outside FastAPI's dependencies for speed) commits the same way through
+`unit_of_work`.
 
 Why not commit after the `yield` of the session dependency: that code runs after another
 thread hop, and on SQLite the write lock, taken at the first write, is held until the commit;

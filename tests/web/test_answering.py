@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from datetime import timedelta
 
 import pytest
@@ -211,6 +212,43 @@ def test_a_body_that_is_not_an_answer_is_refused_in_words(
 
     assert response.status_code == 422
     assert response.json()["detail"].startswith(message)
+    assert _stored(session, acme)[CRITERION].current == 1
+
+
+NOT_JSON = "Request: send it as JSON, with Content-Type: application/json."
+
+
+def test_an_answer_sent_as_a_form_is_refused_in_words(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    """The CSRF token in the form itself (read from the body before the JSON is), not in the
+    header: refused as not JSON, never a server error."""
+    token = csrf_from(client.get(f"/p/{acme.invite}").text)
+
+    response = client.post(
+        f"/p/{acme.invite}/answers",
+        data={"csrf_token": token, "criterion_id": CRITERION, "current": "2"},
+        headers={"Accept": "application/json"},
+    )
+
+    assert (response.status_code, response.json()["detail"]) == (422, NOT_JSON)
+    assert _stored(session, acme)[CRITERION].current == 1
+
+
+def test_json_that_says_it_is_text_is_refused(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    response = client.post(
+        f"/p/{acme.invite}/answers",
+        content=json.dumps({"criterion_id": CRITERION, "current": 2, "target": 3}),
+        headers={
+            "X-CSRF-Token": csrf_from(client.get(f"/p/{acme.invite}").text),
+            "Content-Type": "text/plain",
+            "Accept": "application/json",
+        },
+    )
+
+    assert (response.status_code, response.json()["detail"]) == (422, NOT_JSON)
     assert _stored(session, acme)[CRITERION].current == 1
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.requests import ClientDisconnect
 
 from app.db import frameworks, invites, repository
 from app.db.invites import AnsweringLink
@@ -44,7 +45,7 @@ from app.web.deps import (
     InvitedParticipant,
     SessionDep,
     note_link_use,
-    parsed_body,
+    parsed_json,
     refuse_link,
 )
 from app.web.feedback import done
@@ -310,7 +311,7 @@ class AnswerIn(BaseModel):
     reason: str = Field(default="", max_length=4 * MAX_REASON_LENGTH)  # checked_answer says why
 
 
-def live_answering_link(request: Request, invite_token: str, session: Session) -> AnsweringLink:
+def live_answering_link(*, request: Request, invite_token: str, session: Session) -> AnsweringLink:
     """A live link for a save, with its assessment's state, in one query; LinkNotValid if not
     (for a known link, saying whom to ask, which takes a second look)."""
     link = invites.find_for_answering(session=session, secret=invite_token)
@@ -326,12 +327,15 @@ async def save_answer_json(request: Request) -> Response:
     """Insert or replace one answer; sending the same answer twice changes nothing.
 
     A workshop's busiest route, so it is a plain Starlette endpoint rather than a FastAPI
-    route: it makes the same checks in the same order, in one thread hop and without solving
-    dependencies (the CSRF token, then the link, then the body; a link that opens nothing is
-    refused before the body is even parsed).
+    route: one thread hop and no dependencies to solve. It refuses what the route refused,
+    in this order: a request without its CSRF token, a link that opens nothing (before the
+    body is even parsed), then a body that is not an answer in JSON.
     """
+    try:
+        body = await request.body()  # first: the CSRF check may read a form from it
+    except ClientDisconnect:
+        return Response(status_code=400)  # nobody is waiting for an answer
     await verify_csrf(request)
-    body = await request.body()
     return await run_in_threadpool(_save_answer, request, body)
 
 
@@ -342,8 +346,10 @@ def _save_answer(request: Request, body: bytes) -> JSONResponse:
     their assessment's status and framework version (parsed once per process); then the
     upsert."""
     with unit_of_work(request) as session:
-        link = live_answering_link(request, request.path_params["invite_token"], session)
-        answer = parsed_body(AnswerIn, body)
+        link = live_answering_link(
+            request=request, invite_token=request.path_params["invite_token"], session=session
+        )
+        answer = parsed_json(AnswerIn, body, request.headers.get("content-type"))
         participant = link.participant
         _ensure_open(locked_reason(link.status, participant.submitted_at))
         framework = repository.framework_of_snapshot(
@@ -354,10 +360,14 @@ def _save_answer(request: Request, body: bytes) -> JSONResponse:
         except AnswerRefused as refused:
             raise HTTPException(status_code=422, detail=str(refused)) from None
         repository.save_answer(session=session, participant=participant, choice=choice)
-    complete = participant.complete - {choice.criterion_id}
-    if choice.is_complete:
-        complete |= {choice.criterion_id}
-    now = progress_of_complete(framework, complete)
+    return _saved(choice, framework, participant.complete)
+
+
+def _saved(choice: AnswerChoice, framework: Framework, before: frozenset[str]) -> JSONResponse:
+    """What the page shows after a save: whether this answer is complete, and the progress
+    (`before`: the criteria complete before it)."""
+    this = {choice.criterion_id}
+    now = progress_of_complete(framework, before | this if choice.is_complete else before - this)
     return JSONResponse(
         {
             "saved": True,
