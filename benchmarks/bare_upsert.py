@@ -1,8 +1,9 @@
-"""The least a server can do to save an answer: FastAPI, sqlite3 and one upsert.
+"""The least a server can do to save an answer: FastAPI, a database driver and one upsert.
 
-benchmarks/workshop.py puts it under the same load as Gapwise, in the same run, so the ratio
-between the two shows what Gapwise's own work per save costs (its session, the checks that
-the link is valid and the assessment open, validation against the framework, the ORM).
+benchmarks/workshop.py puts it under the same load as Gapwise, in the same run and on the same
+database (sqlite3 on SQLite, psycopg on PostgreSQL), so the ratio between the two shows what
+Gapwise's own work per save costs (its session, the checks that the link is valid and the
+assessment open, validation against the framework, the ORM).
 It answers the same requests: GET /p/{link} (a page with a CSRF meta tag, not checked) and
 POST /p/{link}/answers with {"criterion_id", "current", "target"}.
 """
@@ -12,29 +13,55 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
+import psycopg
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
+from sqlalchemy.engine import make_url
 
 from app.db.engine import SQLITE_BUSY_TIMEOUT_MS
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS participant (
-    id INTEGER PRIMARY KEY, assessment_id INTEGER NOT NULL, name TEXT NOT NULL,
-    token TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS answer (
-    id INTEGER PRIMARY KEY, participant_id INTEGER NOT NULL REFERENCES participant (id),
-    criterion_id TEXT NOT NULL, current INTEGER, target INTEGER, updated_at TEXT NOT NULL,
-    UNIQUE (participant_id, criterion_id));
-"""
+
+@dataclass(frozen=True)
+class Dialect:
+    """The same three statements in each database's words."""
+
+    schema: str
+    participant: str  # add one: (assessment, name, token)
+    find: str  # a participant's id by token
+    upsert: str  # (participant, criterion, current, target)
+
+
 UPSERT = """
 INSERT INTO answer (participant_id, criterion_id, current, target, updated_at)
-VALUES (?, ?, ?, ?, datetime('now'))
+VALUES ({p}, {p}, {p}, {p}, {now})
 ON CONFLICT (participant_id, criterion_id) DO UPDATE SET
     current = excluded.current, target = excluded.target, updated_at = excluded.updated_at
 """
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS participant (
+    id {key}, assessment_id INTEGER NOT NULL, name TEXT NOT NULL, token TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS answer (
+    id {key}, participant_id INTEGER NOT NULL REFERENCES participant (id),
+    criterion_id TEXT NOT NULL, current INTEGER, target INTEGER, updated_at {time} NOT NULL,
+    UNIQUE (participant_id, criterion_id));
+"""
+
+
+def _dialect(p: str, key: str, time: str, now: str) -> Dialect:
+    return Dialect(
+        schema=SCHEMA.format(key=key, time=time),
+        participant=f"INSERT INTO participant (assessment_id, name, token) VALUES ({p}, {p}, {p})",
+        find=f"SELECT id FROM participant WHERE token = {p}",
+        upsert=UPSERT.format(p=p, now=now),
+    )
+
+
+SQLITE = _dialect("?", "INTEGER PRIMARY KEY", "TEXT", "datetime('now')")
+POSTGRESQL = _dialect("%s", "SERIAL PRIMARY KEY", "TIMESTAMPTZ", "now()")
 
 
 class Answer(BaseModel):
@@ -43,11 +70,20 @@ class Answer(BaseModel):
     target: int
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """Tuned as Gapwise tunes SQLite (app/db/engine.py): WAL, the same busy timeout, foreign
-    keys, BEGIN IMMEDIATE before writes."""
+def _is_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def connect(url: str) -> Any:
+    """A connection to the database at `url` (a SQLAlchemy URL, as Gapwise's own).
+
+    SQLite is tuned as Gapwise tunes it (app/db/engine.py): WAL, the same busy timeout,
+    foreign keys, BEGIN IMMEDIATE before writes. PostgreSQL commits each statement."""
+    if _is_postgresql(url):
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        return psycopg.connect(plain, autocommit=True)
     connection = sqlite3.connect(
-        path,
+        make_url(url).database or "",
         timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
         isolation_level="IMMEDIATE",
         check_same_thread=False,
@@ -58,25 +94,29 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return connection
 
 
-def add_participants(path: Path, names: list[str]) -> list[str]:
+def add_participants(url: str, names: list[str]) -> list[str]:
     """Create the schema and one participant per name; returns their link paths."""
-    with connect(path) as connection:
-        connection.executescript(SCHEMA)
-        tokens = [f"bare-{index}" for index in range(len(names))]
-        connection.executemany(
-            "INSERT INTO participant (assessment_id, name, token) VALUES (1, ?, ?)",
-            zip(names, tokens, strict=True),
-        )
+    dialect = POSTGRESQL if _is_postgresql(url) else SQLITE
+    tokens = [f"bare-{index}" for index in range(len(names))]
+    connection = connect(url)
+    with connection:  # commits (SQLite), then closes (both)
+        for statement in dialect.schema.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        for name, token in zip(names, tokens, strict=True):
+            connection.execute(dialect.participant, (1, name, token))
+    connection.close()
     return [f"/p/{token}" for token in tokens]
 
 
 def create_app() -> FastAPI:
-    path = os.environ["BARE_DATABASE"]
+    url = os.environ["BARE_DATABASE"]
+    dialect = POSTGRESQL if _is_postgresql(url) else SQLITE
     local = threading.local()  # one connection per server thread
 
-    def database() -> sqlite3.Connection:
+    def database() -> Any:
         if not hasattr(local, "connection"):
-            local.connection = connect(path)
+            local.connection = connect(url)
         return local.connection
 
     app = FastAPI()
@@ -92,14 +132,15 @@ def create_app() -> FastAPI:
     @app.post("/p/{token}/answers")
     def save(token: str, answer: Answer) -> dict[str, bool]:
         connection = database()
-        found = connection.execute("SELECT id FROM participant WHERE token = ?", (token,))
-        participant = found.fetchone()
+        participant = connection.execute(dialect.find, (token,)).fetchone()
         if participant is None:
             raise HTTPException(status_code=404)
-        with connection:
-            connection.execute(
-                UPSERT, (participant[0], answer.criterion_id, answer.current, answer.target)
-            )
+        values = (participant[0], answer.criterion_id, answer.current, answer.target)
+        if dialect is SQLITE:
+            with connection:  # BEGIN IMMEDIATE, the upsert, COMMIT
+                connection.execute(dialect.upsert, values)
+        else:
+            connection.execute(dialect.upsert, values)  # its own transaction
         return {"saved": True}
 
     return app

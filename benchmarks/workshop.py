@@ -7,7 +7,8 @@ Prints figures; it asserts nothing. Everything runs on loopback in a throw-away 
 1. `gapwise serve` (one worker, as `scripts/run` starts it). Over HTTP the consultant opens an
    assessment and invites the participants; then all of them save answers at once for a fixed
    time, cycling through every criterion with changing levels. Then the same load, in the same
-   run, against benchmarks/bare_upsert.py: FastAPI and sqlite3 doing the one upsert. For each:
+   run, against benchmarks/bare_upsert.py: FastAPI and the driver doing the one upsert, on the
+   same database. For each:
    saves per second, latency p50/p95/p99, failures, and whether the database holds exactly one
    answer per participant and criterion, with the last levels each one saw confirmed.
 2. Every participant's answers completed (as the demo's people answer), then the results page
@@ -121,9 +122,10 @@ def _run(
         gapwise_kept = one_answer_each(gapwise, stored_answers(database, assessment))
         paced = save_answers(url, links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY)
         bare, bare_kept, bare_paced = _bare_endpoint(folder, participants, criteria, seconds)
-        gapwise_name = f"Gapwise, {make_url(database).get_backend_name()}"
-        _print_saves((gapwise_name, gapwise, gapwise_kept), ("bare, sqlite", bare, bare_kept))
-        _print_paced(participants, (gapwise_name, paced), ("bare, sqlite", bare_paced))
+        backend = make_url(database).get_backend_name()
+        gapwise_name, bare_name = f"Gapwise, {backend}", f"bare, {backend}"
+        _print_saves((gapwise_name, gapwise, gapwise_kept), (bare_name, bare, bare_kept))
+        _print_paced(participants, (gapwise_name, paced), (bare_name, bare_paced))
         _seed(code, "answer-everything", database, str(assessment))
         _print_results_latency(consultant, url, links[0], assessment, criteria[0])
         if workers > 1:
@@ -155,16 +157,17 @@ def _load() -> str:
 def _bare_endpoint(
     folder: Path, participants: int, criteria: list[str], seconds: float
 ) -> tuple[Load, bool, Load]:
-    path = folder / "bare.db"
-    links = add_participants(path, [participant_name(i) for i in range(participants)])
+    database = database_for(folder / "bare")  # on the database Gapwise runs on
+    (folder / "bare").mkdir(exist_ok=True)
+    links = add_participants(database, [participant_name(i) for i in range(participants)])
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     app = "benchmarks.bare_upsert:create_app"
     serve = [*PYTHON, "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port)]
-    env = environment(folder / "bare", BARE_DATABASE=str(path), PYTHONPATH=str(PROJECT_ROOT))
+    env = environment(folder / "bare", BARE_DATABASE=database, PYTHONPATH=str(PROJECT_ROOT))
     with serving(serve, env, f"{url}/healthz", folder / "bare.log") as process:
         load = _saves_with_server_cpu(process.pid, url, links, criteria, seconds)
-        kept = one_answer_each(load, stored_answers(f"sqlite:///{path}", 1))
+        kept = one_answer_each(load, stored_answers(database, 1))
         paced = save_answers(url, links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY)
     return load, kept, paced
 
