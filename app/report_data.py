@@ -121,7 +121,7 @@ def report_version(*, session: Session, assessment: Assessment, prepared_by: str
     narrative moves too), plus what they add to it: names, branding, author and day."""
     organisation = repository.organisation_of(session=session, assessment=assessment)
     key = (
-        repository.data_version(assessment),
+        repository.data_version(session=session, assessment=assessment),
         organisation.name,
         branding.brand_of(session=session, organisation=organisation).version,
         prepared_by,

@@ -152,7 +152,8 @@ class Assessment(SQLModel, table=True):
     key_messages: str = Field(default="", sa_column=_text_column())
     recommendations: str = Field(default="", sa_column=_text_column())
     # Bumped in the same transaction as every write that changes what its pages, charts,
-    # exports or report show (see repository.mark_changed): the key of every cache of them.
+    # exports or report show (see repository.mark_changed), except a save, which counts on its
+    # participant's `saves`: with their sum, the key of every cache of them.
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # The consultant's own wording of the invitation and reminder emails; empty: the default.
     invite_text: str = Field(
@@ -190,6 +191,10 @@ class Participant(SQLModel, table=True):
     reminders: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     reminded_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = _timestamp()
+    # One more at each of their saves (repository.save_answer). The sum over an assessment's
+    # participants is part of its data version, so a save moves the version without writing
+    # the assessment's row, for which every save of a workshop would otherwise queue.
+    saves: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Answer(SQLModel, table=True):

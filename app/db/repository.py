@@ -2,19 +2,23 @@
 
 Nothing here commits: the request (app/web/transactions.py) or the CLI command does, once.
 Every function that changes what an assessment's pages, charts, exports or report show
-calls `mark_changed` in the same transaction, so its data version moves with the change.
+calls `mark_changed` in the same transaction, so its data version moves with the change;
+a save of an answer moves it by counting the save on its participant instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import bindparam, case, delete, func, text, update
+from sqlalchemy import Column, bindparam, case, delete, func, text, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
@@ -155,16 +159,44 @@ def create_organisation(*, session: Session, slug: str, name: str) -> Organisati
 
 
 CHANGED = "gapwise_changed_assessments"  # session.info: the ids whose data version moved
+TRANSACTION = "gapwise_transaction"  # session.info: a _Transaction, see data_version
+
+
+class ParticipantRemoved(LookupError):
+    """The participant an answer was being saved for has been removed since it was read."""
 
 
 _ASSESSMENTS, _ANSWERS = table_of(Assessment), table_of(Answer)
-# Built once with bound parameters, so SQLAlchemy compiles it once: for a save, the
-# busiest write, where building and compiling statements cost more than running them.
+_PARTICIPANTS = table_of(Participant)
+# Built once with bound parameters, so SQLAlchemy compiles them once.
 _NEXT_VERSION = (
     update(_ASSESSMENTS)
     .where(_ASSESSMENTS.c.id == bindparam("assessment_id"))
     .values(data_version=_ASSESSMENTS.c.data_version + 1)
 )
+# A save counted on its participant.
+_COUNT_SAVE = (
+    update(_PARTICIPANTS)
+    .where(_PARTICIPANTS.c.id == bindparam("participant_id"))
+    .values(saves=_PARTICIPANTS.c.saves + 1)
+)
+# The counter and the saves counted, in one statement, so from one snapshot of the database.
+_COUNTER_AND_SAVES = select(
+    _ASSESSMENTS.c.data_version,
+    select(func.coalesce(func.sum(_PARTICIPANTS.c.saves), 0))
+    .where(_PARTICIPANTS.c.assessment_id == _ASSESSMENTS.c.id)
+    .scalar_subquery(),
+).where(_ASSESSMENTS.c.id == bindparam("assessment_id"))
+
+
+def note_changed(*, session: Session, assessment_id: int | None) -> None:
+    """Note the assessment in the session's info, for what runs once the change is committed
+    (app/web/warming.py). A save needs no more: the count of its participant's saves moves
+    the version. The version this transaction read before is forgotten (see data_version)."""
+    session.info.setdefault(CHANGED, set()).add(assessment_id)
+    this = _this_transaction(session)
+    this.changed.add(assessment_id)
+    this.versions.pop(assessment_id, None)
 
 
 def mark_changed(*, session: Session, assessment_id: int | None) -> None:
@@ -172,8 +204,8 @@ def mark_changed(*, session: Session, assessment_id: int | None) -> None:
     The id is noted in the session's info, for what runs once the change is committed.
 
     An assessment loaded in the session gets its new version too (the ORM's update does
-    that); one that is not, as in a save, is updated by the statement compiled once."""
-    session.info.setdefault(CHANGED, set()).add(assessment_id)
+    that); one that is not is updated by the statement compiled once."""
+    note_changed(session=session, assessment_id=assessment_id)
     if assessment_id is None or identity_key(Assessment, assessment_id) in session.identity_map:
         session.execute(
             update(Assessment)
@@ -184,20 +216,56 @@ def mark_changed(*, session: Session, assessment_id: int | None) -> None:
         core_connection(session).execute(_NEXT_VERSION, {"assessment_id": assessment_id})
 
 
-def data_version(assessment: Assessment) -> str:
-    """The key of every cache of the assessment's outputs, as loaded with the assessment.
+def data_version(*, session: Session, assessment: Assessment) -> str:
+    """The key of every cache of the assessment's outputs: its counter, which every write
+    but a save moves, and the sum of its participants' saves, which every save moves.
 
-    Read it before the data it stands for (loading the assessment does): a write committed
-    in between then leaves newer data under an older key, never older data under a newer one.
-    The creation time tells apart an assessment that reuses a deleted one's id.
+    Within one value of the counter the sum only grows (removing a participant moves the
+    counter), so no key comes back; both are read in one statement, from one snapshot. Read
+    it before the data it stands for: a write committed in between then leaves newer data
+    under an older key, never older data under a newer one. It is read once per
+    transaction, so one request's pages and charts share their key and their results.
+
+    Two keys no other transaction can meet: when the loaded assessment is older than the
+    counter (its settings, which scoring reads, may have changed), and when this transaction
+    changed the assessment and has not committed (its outputs would show what may never
+    be). The creation time tells apart an assessment that reuses a deleted one's id.
     """
-    key = (
+    this = _this_transaction(session)
+    if (known := this.versions.get(assessment.id)) is not None:
+        return known
+    counter, saves = (
+        core_connection(session).execute(_COUNTER_AND_SAVES, {"assessment_id": assessment.id}).one()
+    )
+    key: tuple[object, ...] = (
         assessment.id,
         assessment.created_at.replace(tzinfo=None).isoformat(),
         assessment.framework_snapshot_id,
-        assessment.data_version,
+        counter,
+        saves,
     )
-    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    if counter != assessment.data_version or assessment.id in this.changed:
+        key += (uuid.uuid4().hex,)
+    this.versions[assessment.id] = version = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    return version
+
+
+@dataclass
+class _Transaction:
+    """What the session's current transaction has read and changed, by assessment id."""
+
+    of: SessionTransaction | None
+    versions: dict[int | None, str] = field(default_factory=dict)
+    changed: set[int | None] = field(default_factory=set)
+
+
+def _this_transaction(session: Session) -> _Transaction:
+    session.connection()  # begun if it was not: what follows belongs to this transaction
+    transaction = session.get_transaction()
+    this = session.info.get(TRANSACTION)
+    if this is None or this.of is not transaction:
+        this = session.info[TRANSACTION] = _Transaction(transaction)
+    return this
 
 
 def create_assessment(
@@ -314,6 +382,27 @@ _ANSWER_UPSERT = text(
 ).bindparams(*(bindparam(name, type_=_ANSWERS.c[name].type) for name in _INSERTED))
 
 
+def _pg_type(column: Column[Any]) -> str:
+    """The type a value is cast to in a SELECT (PostgreSQL would take an untyped value for
+    text): texts without a length, so a value too long is refused by the column, not cut."""
+    compiled = column.type.compile(postgresql.dialect())
+    return "TEXT" if compiled.startswith("VARCHAR") else compiled
+
+
+# PostgreSQL: the save counted on the participant and the upsert in one statement, one round
+# trip instead of two. The upsert selects from the count, so the participant's row is
+# written first here too; for a participant removed meanwhile nothing is written.
+_COUNTED_ANSWER_UPSERT = text(
+    f"WITH counted AS (UPDATE {_PARTICIPANTS.name} SET saves = saves + 1 "
+    "WHERE id = :participant_id RETURNING id) "
+    f"INSERT INTO {_ANSWERS.name} ({', '.join(_INSERTED)}) "
+    "SELECT counted.id, "
+    + ", ".join(f"CAST(:{name} AS {_pg_type(_ANSWERS.c[name])})" for name in _INSERTED[1:])
+    + " FROM counted ON CONFLICT (participant_id, criterion_id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _REPLACED)
+).bindparams(*(bindparam(name, type_=_ANSWERS.c[name].type) for name in _INSERTED))
+
+
 class Respondent(Protocol):
     """Whose answer is saved: a Participant, or the plain values a save's link read."""
 
@@ -325,7 +414,11 @@ class Respondent(Protocol):
 
 
 def save_answer(*, session: Session, participant: Respondent, choice: AnswerChoice) -> None:
-    """Insert or replace the participant's answer to one criterion in a single statement."""
+    """Insert or replace the participant's answer to one criterion, and count the save on
+    the participant, which moves the assessment's data version: one statement on
+    PostgreSQL, two on SQLite. The participant's row is written first, as removing a
+    participant does, so the two never wait for each other's rows (a deadlock on
+    PostgreSQL). ParticipantRemoved if the participant is no longer there."""
     values = {
         "participant_id": participant.id,
         "criterion_id": choice.criterion_id,
@@ -337,8 +430,16 @@ def save_answer(*, session: Session, participant: Respondent, choice: AnswerChoi
         "na_reason": choice.reason,
         "updated_at": utc_now(),
     }
-    core_connection(session).execute(_ANSWER_UPSERT, values)
-    mark_changed(session=session, assessment_id=participant.assessment_id)
+    connection = core_connection(session)
+    if connection.dialect.name == "postgresql":
+        written = connection.execute(_COUNTED_ANSWER_UPSERT, values).rowcount
+    else:  # SQLite cannot write in a WITH clause, nor needs to: it has no round trips
+        written = connection.execute(_COUNT_SAVE, {"participant_id": participant.id}).rowcount
+        if written:
+            connection.execute(_ANSWER_UPSERT, values)
+    if not written:
+        raise ParticipantRemoved(participant.id)
+    note_changed(session=session, assessment_id=participant.assessment_id)
 
 
 def answers_of(*, session: Session, assessment: Assessment) -> Sequence[Answer]:

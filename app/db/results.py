@@ -109,7 +109,7 @@ def results_of(
     recomputed only when its data version moves (each view is kept apart). The key names
     the database too: a process that opens several (the tests, a CLI) keeps their results
     apart, where ids and versions may coincide."""
-    version = repository.data_version(assessment)
+    version = repository.data_version(session=session, assessment=assessment)
     key = (str(session.get_bind().url), assessment.id or 0, version, view)
     kept = _recent.get(key)  # one lookup: another thread may evict the key meanwhile
     if kept is not None:

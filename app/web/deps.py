@@ -264,6 +264,7 @@ class LinkNotValid(HTTPException):
         self.contact = contact
 
 
+ASK_FOR_A_NEW_LINK = "Ask the person who sent you the link for a new one."
 LINK_NOT_VALID = (
     "This link does not open a questionnaire any more: it may have expired, been replaced "
     "by a newer one or been revoked. Your answers so far are kept."
@@ -308,7 +309,7 @@ def note_link_use(request: Request, token_id: int, times: invites.LinkTimes) -> 
 def _contact(session: Session, found: tuple[Participant, InviteToken] | None) -> str:
     """Whom a participant with a dead link should ask, as far as the link tells."""
     if found is None:
-        return "Ask the person who sent you the link for a new one."
+        return ASK_FOR_A_NEW_LINK
     participant, token = found
     inviter = invites.inviter_of(session=session, token=token)
     assessment = repository.assessment_of(session=session, participant=participant)

@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from app.web.deps import LinkNotValid
+from app.db.repository import ParticipantRemoved
+from app.web.deps import ASK_FOR_A_NEW_LINK, LinkNotValid
 from app.web.routes.auth import render_login
 from app.web.templating import templates
 
@@ -94,6 +95,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ParticipantRemoved, _participant_removed)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -134,6 +136,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no page at this address."
     return _respond(request, exc.status_code, detail, headers=exc.headers)
+
+
+async def _participant_removed(request: Request, _exc: Exception) -> Response:
+    """A save for a participant removed after their link was checked: the link is dead."""
+    return await _http_error(request, LinkNotValid(ASK_FOR_A_NEW_LINK))
 
 
 def _field(error: dict) -> str:

@@ -3,12 +3,14 @@ that changes what they show, whatever order concurrent writes commit in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from app.config import Settings
@@ -252,11 +254,14 @@ def test_every_write_moves_the_data_version(engine: Engine, people, write) -> No
         )
         session.commit()
     with Session(engine) as session:
-        before = repository.data_version(session.get(Assessment, assessment.id))
+        before = repository.data_version(
+            session=session, assessment=session.get(Assessment, assessment.id)
+        )
         write(session, session.get(Assessment, assessment.id), session.get(Participant, ann.id))
         session.commit()
     with Session(engine) as session:
-        assert repository.data_version(session.get(Assessment, assessment.id)) != before
+        loaded = session.get(Assessment, assessment.id)
+        assert repository.data_version(session=session, assessment=loaded) != before
 
 
 def _heatmap_current(results: AssessmentResults) -> dict[str, float | None]:
@@ -293,29 +298,149 @@ def test_parts_computed_later_match_the_results_they_belong_to(
     assert _heatmap_current(after)["Leadership"] == 4
 
 
-def test_a_change_moves_the_version_in_the_database_and_in_the_session(
+def _version_seen(engine: Engine, assessment_id: int) -> str:
+    with Session(engine) as session:
+        loaded = session.get(Assessment, assessment_id)
+        return repository.data_version(session=session, assessment=loaded)
+
+
+def test_a_save_moves_the_version_without_writing_the_assessment(engine: Engine, people) -> None:
+    """A save moves the version by counting on its participant: seen in its own transaction
+    (a page drawn after it in the same request) and by the next session, and no statement
+    of it writes the assessment's row, for which every save of a workshop would queue."""
+    assessment, ann, _ = people
+    before = _version_seen(engine, assessment.id)
+    statements: list[str] = []
+    with Session(engine) as session:
+        loaded = session.get(Assessment, assessment.id)
+        with _recorded(engine, statements):
+            repository.save_answer(
+                session=session, participant=ann, choice=AnswerChoice(FIRST, 2, 3)
+            )
+        assert repository.data_version(session=session, assessment=loaded) != before
+        session.commit()
+    assert _version_seen(engine, assessment.id) != before
+    assert _written_tables(statements) == {"participant", "answer"}  # not "assessment"
+
+
+def _written_tables(statements: list[str]) -> set[str]:
+    """The tables that statements write, in a WITH clause too (PostgreSQL's save)."""
+    written = r"(?:INSERT INTO|(?<!DO )UPDATE|DELETE FROM)\s+(\w+)"
+    return {table.lower() for s in statements for table in re.findall(written, s, re.I)}
+
+
+@contextmanager
+def _recorded(engine: Engine, statements: list[str]) -> Iterator[None]:
+    def record(_connection, _cursor, statement: str, *_) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_no_version_comes_back(engine: Engine, people) -> None:
+    """Saves raise the sum of saves counted; removing a participant lowers it, and moves the
+    counter, so no version seen before is seen again: no cache can hand back old outputs."""
+    assessment, ann, bob = people
+    seen = [_version_seen(engine, assessment.id)]
+    for participant_id, choice in (
+        (ann.id, AnswerChoice(FIRST, 2, 3)),
+        (ann.id, AnswerChoice(FIRST, 2, 3)),  # the same answer again: a save all the same
+        (bob.id, AnswerChoice(FIRST, 1, 1)),
+    ):
+        save_in_own_session(engine, participant_id, choice)
+        seen.append(_version_seen(engine, assessment.id))
+    with Session(engine) as session:  # two answers fewer: the sum drops below an earlier one
+        repository.delete_participant(session=session, participant=session.get(Participant, bob.id))
+        session.commit()
+    seen.append(_version_seen(engine, assessment.id))
+    for _ in range(3):  # the sum climbs back through the values it had
+        save_in_own_session(engine, ann.id, AnswerChoice(SECOND, 4, 4))
+        seen.append(_version_seen(engine, assessment.id))
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_removal_after_the_assessment_was_loaded_brings_back_no_key(
     engine: Engine, people
 ) -> None:
-    """A save whose session holds no assessment object moves the stored version; one that
-    loaded the assessment sees the new version on its object too, as a page drawn after
-    the change in the same request would read it."""
+    """Ann and Bob have saved once each. A page loads the assessment; Bob is removed (one
+    save fewer); only then does the page read the version. The counter it loaded and the
+    saves counted now would be a key seen before, with Bob's answers in it."""
+    assessment, ann, bob = people
+    seen = [_version_seen(engine, assessment.id)]
+    save_in_own_session(engine, ann.id, AnswerChoice(FIRST, 2, 3))
+    seen.append(_version_seen(engine, assessment.id))
+    with Session(engine) as page:
+        loaded = page.get(Assessment, assessment.id)
+        assert loaded is not None
+        with Session(engine) as other:
+            repository.delete_participant(session=other, participant=other.get(Participant, bob.id))
+            other.commit()
+        assert repository.data_version(session=page, assessment=loaded) not in seen
+
+
+def test_one_transaction_reads_one_version(engine: Engine, people) -> None:
+    """A request's pages and charts share one key, whatever commits meanwhile: its results
+    are computed once, not again for each chart. The next transaction sees the save."""
     assessment, ann, _ = people
+    with Session(engine) as page:
+        loaded = page.get(Assessment, assessment.id)
+        first = repository.data_version(session=page, assessment=loaded)
+        save_in_own_session(engine, ann.id, AnswerChoice(FIRST, 4, 5))
+        assert repository.data_version(session=page, assessment=loaded) == first
+        page.commit()
+        assert repository.data_version(session=page, assessment=loaded) != first
+
+
+def test_a_change_not_yet_committed_has_a_key_of_its_own(engine: Engine, people) -> None:
+    """Outputs drawn in a transaction after its own change show what may never be committed
+    (or what another save, committed first, would share a key with): their key is nobody
+    else's, not even the one the same data has once committed."""
+    assessment, ann, _ = people
+    with Session(engine) as request:
+        loaded = request.get(Assessment, assessment.id)
+        repository.save_answer(session=request, participant=ann, choice=AnswerChoice(FIRST, 4, 5))
+        uncommitted = repository.data_version(session=request, assessment=loaded)
+        request.commit()
+    assert _version_seen(engine, assessment.id) != uncommitted
+
+
+def test_a_save_for_a_removed_participant_writes_nothing(engine: Engine, people) -> None:
+    """On either database (PostgreSQL's save is one statement, SQLite's two)."""
+    assessment, ann, _ = people
+    before = _version_seen(engine, assessment.id)
+    with Session(engine) as other:
+        repository.delete_participant(session=other, participant=other.get(Participant, ann.id))
+        other.commit()
+    after_removal = _version_seen(engine, assessment.id)
+    with Session(engine) as session, pytest.raises(repository.ParticipantRemoved):
+        repository.save_answer(session=session, participant=ann, choice=AnswerChoice(FIRST, 4, 5))
+    assert _version_seen(engine, assessment.id) == after_removal != before
+    with Session(engine) as session:
+        assert repository.choices_of(session=session, participant=ann) == {}
+
+
+def test_a_change_moves_the_counter_in_the_database_and_in_the_session(
+    engine: Engine, people
+) -> None:
+    """A change in a session that loaded the assessment moves the counter on its object too,
+    as a page drawn after the change in the same request would read it."""
+    assessment, _, _ = people
     stored = assessment.data_version
-    with Session(engine) as session:  # a save: the assessment is not loaded
-        repository.save_answer(session=session, participant=ann, choice=AnswerChoice(FIRST, 2, 3))
-        session.commit()
-    with Session(engine, expire_on_commit=False) as session:  # a page: it is loaded
+    with Session(engine, expire_on_commit=False) as session:
         loaded = session.get(Assessment, assessment.id)
         assert loaded is not None
-        assert loaded.data_version == stored + 1
         repository.mark_changed(session=session, assessment_id=assessment.id)
-        assert loaded.data_version == stored + 2
+        assert loaded.data_version == stored + 1
         session.commit()
     with Session(engine) as session:
-        assert session.get(Assessment, assessment.id).data_version == stored + 2
+        assert session.get(Assessment, assessment.id).data_version == stored + 1
 
 
 def test_marking_an_assessment_without_an_id_changes_nothing(session: Session) -> None:
-    """As before the save's fast path: an id not yet given moves no row and raises nothing."""
+    """An id not yet given moves no row and raises nothing."""
     repository.mark_changed(session=session, assessment_id=None)
     assert None in session.info[repository.CHANGED]

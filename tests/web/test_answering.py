@@ -8,13 +8,14 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from app.db import accounts, repository
-from app.db.models import AssessmentStatus, InviteToken, utc_now
+from app.db.models import Answer, AssessmentStatus, InviteToken, Participant, utc_now
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
+from app.web.routes import answering
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, csrf_from, make_1_0_assessment
 
@@ -154,6 +155,32 @@ def test_a_revoked_or_expired_link_answers_404_and_saves_nothing(
     assert response.status_code == 404
     assert "This link does not open a questionnaire any more" in response.json()["detail"]
     assert _stored(session, acme)[CRITERION].current == 1
+
+
+def test_a_participant_removed_after_their_link_was_checked_saves_nothing(
+    client: TestClient, engine: Engine, acme: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The consultant removes someone while their save is under way, between the link's
+    check and the write: the save is refused as a dead link's, on either database."""
+    token = csrf_from(client.get(f"/p/{acme.invite}").text)
+    checked = answering.live_answering_link
+
+    def checked_then_removed(**kwargs):
+        link = checked(**kwargs)
+        with Session(engine) as other:
+            gone = other.get(Participant, acme.participant.id)
+            repository.delete_participant(session=other, participant=gone)
+            other.commit()
+        return link
+
+    monkeypatch.setattr(answering, "live_answering_link", checked_then_removed)
+    response = _post(client, acme, token, {"criterion_id": CRITERION, "current": 5})
+
+    assert response.status_code == 404
+    assert "This link does not open a questionnaire any more" in response.json()["detail"]
+    with Session(engine) as session:
+        theirs = select(Answer).where(Answer.participant_id == acme.participant.id)
+        assert session.exec(theirs).all() == []  # the factory's answer went with them
 
 
 def test_a_save_after_submitting_is_refused_with_the_day_and_notes_the_link_used(

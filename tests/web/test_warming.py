@@ -99,7 +99,7 @@ def test_after_a_save_the_results_and_charts_are_ready_before_anyone_looks(
     answer_one(warm_client, acme, current=2)
     assert warmed.wait(20)
     session.refresh(acme.assessment)
-    version = repository.data_version(acme.assessment)
+    version = repository.data_version(session=session, assessment=acme.assessment)
     cache = settings.data_dir / "cache" / f"assessment-{acme.assessment.id}"
     assert (cache / f"radar.svg.{version}").exists()
     kept = (str(session.get_bind().url), acme.assessment.id, version, EVERYONE)

@@ -69,7 +69,7 @@ def screen_chart(
     return cached(
         directory,
         cache_name(f"{chart.name}.svg", view),
-        repository.data_version(assessment),  # the results' key too
+        repository.data_version(session=session, assessment=assessment),  # the results' too
         lambda: _for_screen(
             chart, chart_data_of(session=session, assessment=assessment, view=view)
         ),
