@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from app.config import load_settings
 from app.main import create_app
 from tests.e2e.conftest import LiveServer, demo_server, screenshot
+from tests.factories import csrf_from
 from tests.servers import environment
 from tests.web.test_isolation import flatten
 
@@ -208,8 +209,10 @@ def _workshop_pages(walk: Walk, server: LiveServer, link: str) -> None:
     page.get_by_label("Your name").fill(f"Audit Joiner {walk.width}")
     page.get_by_role("button", name="Join").click()
     walk.audit("show_join_status")
-    page.goto(workshop)  # the setup page reloads itself as people join: post the end directly
-    token = page.locator("input[name='csrf_token']").first.input_value()
+    # Ended by requests, with no workshop page open: the setup page reloads itself as people
+    # join, and such a reload once cut short the next walk's first navigation.
+    page.goto("about:blank")
+    token = csrf_from(page.request.get(workshop).text())
     ended = page.request.post(workshop + "/end", form={"csrf_token": token})
     assert ended.ok, ended.status
 
