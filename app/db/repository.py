@@ -385,7 +385,7 @@ _ANSWER_UPSERT = text(
 def _pg_type(column: Column[Any]) -> str:
     """The type a value is cast to in a SELECT (PostgreSQL would take an untyped value for
     text): texts without a length, so a value too long is refused by the column, not cut."""
-    compiled = column.type.compile(postgresql.dialect())
+    compiled = column.type.compile(postgresql.dialect())  # type: ignore[no-untyped-call]
     return "TEXT" if compiled.startswith("VARCHAR") else compiled
 
 
