@@ -371,15 +371,18 @@ _REPLACED = (
     "updated_at",
 )
 _INSERTED = ("participant_id", "criterion_id", *_REPLACED)
+# What both upserts below share: the columns, what a second save replaces, the parameters.
+_INSERT_INTO = f"INSERT INTO {_ANSWERS.name} ({', '.join(_INSERTED)}) "
+_ON_CONFLICT = "ON CONFLICT (participant_id, criterion_id) DO UPDATE SET " + ", ".join(
+    f"{name} = excluded.{name}" for name in _REPLACED
+)
+_ANSWER_PARAMETERS = [bindparam(name, type_=_ANSWERS.c[name].type) for name in _INSERTED]
 # Insert or replace one answer: the same SQL on SQLite and PostgreSQL. Written out because
 # SQLAlchemy compiles its dialects' upserts again for every execution (they have no cache
 # key), which cost a save more than everything else it asks the database.
 _ANSWER_UPSERT = text(
-    f"INSERT INTO {_ANSWERS.name} ({', '.join(_INSERTED)}) "
-    f"VALUES ({', '.join(f':{name}' for name in _INSERTED)}) "
-    "ON CONFLICT (participant_id, criterion_id) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in _REPLACED)
-).bindparams(*(bindparam(name, type_=_ANSWERS.c[name].type) for name in _INSERTED))
+    _INSERT_INTO + f"VALUES ({', '.join(f':{name}' for name in _INSERTED)}) " + _ON_CONFLICT
+).bindparams(*_ANSWER_PARAMETERS)
 
 
 def _pg_type(column: Column[Any]) -> str:
@@ -395,12 +398,12 @@ def _pg_type(column: Column[Any]) -> str:
 _COUNTED_ANSWER_UPSERT = text(
     f"WITH counted AS (UPDATE {_PARTICIPANTS.name} SET saves = saves + 1 "
     "WHERE id = :participant_id RETURNING id) "
-    f"INSERT INTO {_ANSWERS.name} ({', '.join(_INSERTED)}) "
-    "SELECT counted.id, "
+    + _INSERT_INTO
+    + "SELECT counted.id, "
     + ", ".join(f"CAST(:{name} AS {_pg_type(_ANSWERS.c[name])})" for name in _INSERTED[1:])
-    + " FROM counted ON CONFLICT (participant_id, criterion_id) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in _REPLACED)
-).bindparams(*(bindparam(name, type_=_ANSWERS.c[name].type) for name in _INSERTED))
+    + " FROM counted "
+    + _ON_CONFLICT
+).bindparams(*_ANSWER_PARAMETERS)
 
 
 class Respondent(Protocol):
