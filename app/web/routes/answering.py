@@ -342,9 +342,9 @@ async def save_answer_json(request: Request) -> Response:
 def _save_answer(request: Request, body: bytes) -> JSONResponse:
     """Asks the database only what a save must know, with statements compiled once and no
     objects loaded: one indexed query for the link, its participant and which criteria they
-    have answered (read before the write, so the write lock is held for the upsert alone),
+    have answered (read before the write, so the write lock is held for the save alone),
     their assessment's status and framework version (parsed once per process); then the
-    upsert."""
+    save (repository.save_answer)."""
     with unit_of_work(request) as session:
         link = live_answering_link(
             request=request, invite_token=request.path_params["invite_token"], session=session
