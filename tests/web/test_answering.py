@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
@@ -15,7 +16,6 @@ from app.db import accounts, repository
 from app.db.models import Answer, AssessmentStatus, InviteToken, Participant, utc_now
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
-from app.web.routes import answering
 from tests.conftest import QUESTIONNAIRES
 from tests.factories import Tenant, csrf_from, make_1_0_assessment
 
@@ -157,27 +157,45 @@ def test_a_revoked_or_expired_link_answers_404_and_saves_nothing(
     assert _stored(session, acme)[CRITERION].current == 1
 
 
+def _autosave_one(client: TestClient, tenant: Tenant) -> tuple[Response, str]:
+    response = _save(client, tenant, {"criterion_id": CRITERION, "current": 5})
+    return response, response.json()["detail"]
+
+
+def _post_the_area_form(client: TestClient, tenant: Tenant) -> tuple[Response, str]:
+    area = client.get(f"/p/{tenant.invite}/areas/channels-media")
+    form = {"csrf_token": csrf_from(area.text)}
+    for criterion in area.context["page"].area.all_criteria():
+        form |= {f"{criterion.id}.current": "2", f"{criterion.id}.target": "4"}
+        form[f"{criterion.id}.comment"] = ""
+    response = client.post(f"/p/{tenant.invite}/areas/channels-media", data=form)
+    return response, html.unescape(response.text)
+
+
+SAVE_DOORS = {"autosave": _autosave_one, "area form": _post_the_area_form}
+
+
+@pytest.mark.parametrize("door", SAVE_DOORS.values(), ids=SAVE_DOORS.keys())
 def test_a_participant_removed_after_their_link_was_checked_saves_nothing(
-    client: TestClient, engine: Engine, acme: Tenant, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, engine: Engine, acme: Tenant, monkeypatch: pytest.MonkeyPatch, door
 ) -> None:
     """The consultant removes someone while their save is under way, between the link's
-    check and the write: the save is refused as a dead link's, on either database."""
-    token = csrf_from(client.get(f"/p/{acme.invite}").text)
-    checked = answering.live_answering_link
+    check and the write: the save is refused as a dead link's, through either door and on
+    either database."""
+    save = repository.save_answer
 
-    def checked_then_removed(**kwargs):
-        link = checked(**kwargs)
+    def removed_then_saved(**kwargs) -> None:
         with Session(engine) as other:
             gone = other.get(Participant, acme.participant.id)
             repository.delete_participant(session=other, participant=gone)
             other.commit()
-        return link
+        save(**kwargs)
 
-    monkeypatch.setattr(answering, "live_answering_link", checked_then_removed)
-    response = _post(client, acme, token, {"criterion_id": CRITERION, "current": 5})
+    monkeypatch.setattr(repository, "save_answer", removed_then_saved)
+    response, shown = door(client, acme)
 
     assert response.status_code == 404
-    assert "This link does not open a questionnaire any more" in response.json()["detail"]
+    assert "This link does not open a questionnaire any more" in shown
     with Session(engine) as session:
         theirs = select(Answer).where(Answer.participant_id == acme.participant.id)
         assert session.exec(theirs).all() == []  # the factory's answer went with them
