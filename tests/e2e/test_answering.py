@@ -50,6 +50,8 @@ def _expect_chosen(page: Page, criterion: str, current: int, target: int) -> Non
 
 
 def _criteria(page: Page) -> list[str]:
+    """The criteria of the area on screen, once it has loaded (a click does not wait for it)."""
+    expect(page.locator("fieldset[data-criterion]").first).to_be_attached()
     return page.locator("fieldset[data-criterion]").evaluate_all(
         "sets => sets.map(s => s.dataset.criterion)"
     )

@@ -176,6 +176,7 @@ def test_a_framework_of_its_own_is_uploaded_answered_reported_and_upgraded(
     # proposes nothing; the ordering by priority alone is tested in tests/domain/test_roadmap.py.
     page.goto(assessment_url + "/roadmap")
     page.get_by_role("button", name="Draft the roadmap").click()
+    expect(page.get_by_text("Drafted 0 initiatives from the gaps.")).to_be_visible()
     titles = page.locator(".roadmap-item__title input").evaluate_all("i => i.map(x => x.value)")
     assert titles == []
     roadmap_text = page.locator("main").inner_text()
