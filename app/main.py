@@ -41,7 +41,7 @@ from app.web.routes import (
     workshop_vote,
 )
 from app.web.security import install_security_headers
-from app.web.warming import report_preparer, results_warmer
+from app.web.warming import background_work
 
 DESCRIPTION = (
     "Gapwise measures an organisation's capability against a maturity framework, current and "
@@ -73,16 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         tune_for_serving()
         worker.prepare_worker()  # the first report then waits for no imports
-        warmer = results_warmer(engine, settings) if settings.warm_results else None
-        preparer = report_preparer(engine, settings) if settings.warm_results else None
-        _app.state.warmer, _app.state.report_preparer = warmer, preparer
-        for background in (warmer, preparer):
-            if background is not None:
-                background.start()
+        background = background_work(engine, settings) if settings.warm_results else None
+        _app.state.background = background
+        if background is not None:
+            background.start()
         yield
-        for background in (warmer, preparer):
-            if background is not None:
-                background.stop()
+        if background is not None:
+            background.stop()
         worker.discard_worker()
         engine.dispose()
 

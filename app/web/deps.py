@@ -56,11 +56,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 def request_session(request: Request) -> Session:
-    """A new session for the request, telling the results warmer what its commit changed."""
+    """A new session for the request, telling the background work (app/web/warming.py) what
+    its commit changed."""
     session = Session(request.app.state.engine, expire_on_commit=False)
-    warmer = getattr(request.app.state, "warmer", None)
-    if warmer is not None:
-        session.info[ON_CHANGE] = warmer.changed
+    background = getattr(request.app.state, "background", None)
+    if background is not None:
+        session.info[ON_CHANGE] = background.changed
     return session
 
 

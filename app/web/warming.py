@@ -9,9 +9,12 @@ not one per save. What is warmed lands in the same caches a view reads (keyed by
 version), so a view never sees anything a view would not have computed itself; a view that
 comes first simply computes it, as before.
 
-The board report is prepared the same way, but on demand rather than on every change: a
-render is 2-3 s of a core, so it starts when someone opens the report page (the reader
-whose name goes on its cover), which is also when a download is near.
+The board report is drawn ahead too, for the reader whose name goes on its cover: when they
+open the report page (a download is near), and again once changes to that assessment have
+settled, for the latest reader who opened it, so their next download after a change finds it
+drawn. A render is 3-5 s of a core in a process of its own, so it waits for REPORT_QUIET
+seconds without a change and comes at most every REPORT_AT_MOST seconds while changes keep
+coming (a workshop), and only for an assessment someone has opened the report of lately.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -109,6 +114,10 @@ def results_warmer(engine: Engine, settings: Settings) -> Warmer:
 
 
 MAX_WAITING = 4  # assessments whose report waits to be drawn; older requests are dropped
+REPORT_QUIET = 5.0  # seconds without a change before the latest reader's report is redrawn
+REPORT_AT_MOST = 120.0  # seconds: while changes keep coming, redraw it at least this often
+READER_KEPT = 8 * 3600.0  # seconds: a report opened longer ago is not redrawn after a change
+MAX_READERS = 256  # assessments whose latest reader is remembered; the oldest is forgotten
 
 
 class Preparer:
@@ -117,6 +126,8 @@ class Preparer:
     Bounded: an assessment waits at most once (a later reader replaces an earlier one, and a
     page reloaded while its report waits adds nothing), and at most MAX_WAITING assessments
     wait; beyond that the oldest request is dropped (its download will draw it instead).
+    It remembers each assessment's latest reader for READER_KEPT seconds (at most MAX_READERS
+    assessments), so `again` can draw their report afresh after a change.
     """
 
     def __init__(
@@ -124,6 +135,7 @@ class Preparer:
     ) -> None:
         self._prepare, self._max_waiting = prepare, max_waiting
         self._waiting: dict[int, str] = {}  # assessment id -> reader, in the order asked
+        self._readers: OrderedDict[int, tuple[str, float]] = OrderedDict()  # -> (reader, when)
         self._wake = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="gapwise-preparer", daemon=True)
@@ -141,14 +153,31 @@ class Preparer:
             self._thread.join(timeout=30)
 
     def prepare(self, assessment_id: int, reader: str) -> None:
+        """Draw the report for `reader`, who opened its page just now."""
         with self._wake:
-            if self._stopped:
-                return
-            self._waiting.pop(assessment_id, None)
-            self._waiting[assessment_id] = reader
-            while len(self._waiting) > self._max_waiting:
-                del self._waiting[next(iter(self._waiting))]
-            self._wake.notify()
+            self._readers.pop(assessment_id, None)
+            self._readers[assessment_id] = (reader, time.monotonic())
+            while len(self._readers) > MAX_READERS:
+                self._readers.popitem(last=False)
+            self._wait(assessment_id, reader)
+
+    def again(self, assessment_id: int) -> None:
+        """Draw the report afresh (it changed) for its latest reader, if they opened it lately."""
+        with self._wake:
+            reader, when = self._readers.get(assessment_id, ("", 0.0))
+            if reader and time.monotonic() - when <= READER_KEPT:
+                self._wait(assessment_id, reader)
+            else:
+                self._readers.pop(assessment_id, None)
+
+    def _wait(self, assessment_id: int, reader: str) -> None:
+        if self._stopped:
+            return
+        self._waiting.pop(assessment_id, None)
+        self._waiting[assessment_id] = reader
+        while len(self._waiting) > self._max_waiting:
+            del self._waiting[next(iter(self._waiting))]
+        self._wake.notify()
 
     def _next(self) -> tuple[int, str] | None:
         with self._wake:
@@ -184,3 +213,36 @@ def report_preparer(engine: Engine, settings: Settings) -> Preparer:
                 )
 
     return Preparer(prepare)
+
+
+@dataclass(frozen=True)
+class Background:
+    """What a server worker does beside its requests: results warmed after a change, the
+    report drawn as its page opens, and drawn again once a change to it has settled."""
+
+    warmer: Warmer
+    preparer: Preparer
+    redrawer: Warmer  # calls preparer.again, debounced more widely than the results
+
+    def changed(self, assessment_ids: Iterable[int]) -> None:
+        """Note changes committed just now (the unit of work calls it after each commit)."""
+        changed = list(assessment_ids)
+        self.warmer.changed(changed)
+        self.redrawer.changed(changed)
+
+    def start(self) -> None:
+        for part in (self.warmer, self.preparer, self.redrawer):
+            part.start()
+
+    def stop(self) -> None:
+        for part in (self.redrawer, self.warmer, self.preparer):  # nothing queued after it
+            part.stop()
+
+
+def background_work(engine: Engine, settings: Settings) -> Background:
+    preparer = report_preparer(engine, settings)
+    return Background(
+        warmer=results_warmer(engine, settings),
+        preparer=preparer,
+        redrawer=Warmer(preparer.again, quiet=REPORT_QUIET, at_most=REPORT_AT_MOST),
+    )

@@ -5,6 +5,7 @@ assessment."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -57,7 +58,10 @@ def test_opening_the_report_page_draws_the_report_the_download_then_serves(
 
     page = warm_client.get(f"/assessments/{acme.assessment.id}/report")
     assert page.status_code == 200
-    assert "starts being drawn as this page opens" in page.text
+    assert (
+        "drawn ahead for you: as this page opens, and again a few seconds after a change"
+        in page.text
+    )
     wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
 
     pdf = warm_client.get(f"/assessments/{acme.assessment.id}/report.pdf?paper=A4")
@@ -171,7 +175,7 @@ def test_with_warming_off_nothing_is_drawn_ahead_and_the_page_says_so(
     settings: Settings, engine, acme: Tenant, renders: Renders
 ) -> None:
     with TestClient(create_app(settings)) as client:  # the tests' settings turn it off
-        assert client.app.state.report_preparer is None
+        assert client.app.state.background is None
         answer_one(client, acme, current=2)
         sign_in(client, acme.consultant.email)
         page = client.get(f"/assessments/{acme.assessment.id}/report")
@@ -253,3 +257,63 @@ def test_after_stopping_a_request_is_ignored() -> None:
     preparer = _preparer(lambda *_: pytest.fail("prepared after stop"))
     preparer.stop()
     preparer.prepare(1, "Ana")  # a page served during shutdown: no error, nothing drawn
+
+
+@pytest.fixture
+def quick_redraw(settings: Settings, monkeypatch) -> Iterator[TestClient]:
+    """A warm app whose report is drawn again a fifth of a second after a change settles."""
+    monkeypatch.setattr(warming, "REPORT_QUIET", 0.2)
+    with TestClient(create_app(settings.model_copy(update={"warm_results": True}))) as client:
+        yield client
+
+
+def test_after_a_change_settles_the_latest_readers_report_is_drawn_again(
+    quick_redraw: TestClient, acme: Tenant, settings: Settings, renders: Renders
+) -> None:
+    answer_one(quick_redraw, acme, current=2)
+    viewer = TestClient(quick_redraw.app)
+    sign_in(quick_redraw, acme.consultant.email)
+    sign_in(viewer, acme.viewer.email)
+    quick_redraw.get(f"/assessments/{acme.assessment.id}/report")
+    viewer.get(f"/assessments/{acme.assessment.id}/report")  # the latest reader
+    wait_for(lambda: renders.count == 2)
+
+    answer_one(quick_redraw, acme, current=3)
+    wait_for(lambda: renders.count == 3)  # the viewer's, drawn without anyone asking
+    pdf = viewer.get(f"/assessments/{acme.assessment.id}/report.pdf?paper=A4")
+    assert pdf.content == b"%PDF-1.7 render 3"  # the new answer's report, from the cache
+    earlier_reader = quick_redraw.get(f"/assessments/{acme.assessment.id}/report.pdf")
+    assert earlier_reader.content == b"%PDF-1.7 render 4"  # drawn now: not the latest reader
+
+
+def test_again_draws_for_the_latest_reader_only_and_only_once_asked() -> None:
+    done: list[tuple[int, str]] = []
+    preparer = _preparer(lambda assessment_id, reader: done.append((assessment_id, reader)))
+    preparer.again(1)  # nobody opened its report: nothing to draw
+    preparer.prepare(2, "Ana")
+    preparer.prepare(2, "Ben")
+    wait_for(lambda: (2, "Ben") in done)
+    preparer.again(2)
+    preparer.prepare(3, "Ana")  # sentinel: everything asked before it is drawn by then
+    wait_for(lambda: (3, "Ana") in done)
+    preparer.stop()
+
+    assert (1, "Ana") not in done and done[-2:] == [(2, "Ben"), (3, "Ana")]
+    assert done.count((2, "Ben")) == 2
+
+
+def test_a_reader_is_forgotten_after_a_while_and_beyond_the_limit(monkeypatch) -> None:
+    done: list[tuple[int, str]] = []
+    monkeypatch.setattr(warming, "MAX_READERS", 2)
+    preparer = _preparer(lambda assessment_id, reader: done.append((assessment_id, reader)))
+    for assessment_id in (1, 2, 3):
+        preparer.prepare(assessment_id, "Ana")
+    wait_for(lambda: len(done) == 3)
+    preparer.again(1)  # the oldest of three, beyond the limit of two
+    monkeypatch.setattr(warming, "READER_KEPT", 0.0)
+    preparer.again(2)  # opened longer ago than READER_KEPT
+    preparer.prepare(4, "Ana")  # sentinel
+    wait_for(lambda: (4, "Ana") in done)
+    preparer.stop()
+
+    assert done == [(1, "Ana"), (2, "Ana"), (3, "Ana"), (4, "Ana")]

@@ -138,7 +138,7 @@ def test_a_change_while_warming_is_shown_on_the_next_view(
 def test_warming_can_be_turned_off(settings: Settings, engine, acme: Tenant, monkeypatch) -> None:
     monkeypatch.setattr(warming, "prepare_results", lambda **_: pytest.fail("warmed while off"))
     with TestClient(create_app(settings)) as client:  # the tests' settings turn it off
-        assert client.app.state.warmer is None
+        assert client.app.state.background is None
         answer_one(client, acme, current=2)
         time.sleep(0.3)
 

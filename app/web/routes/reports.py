@@ -90,10 +90,10 @@ def show_report(
 ) -> Response:
     """The page; the A4 report starts being drawn in the background, for this reader, as it
     opens: the first download is the one a reader waits for."""
-    preparer = getattr(request.app.state, "report_preparer", None)
-    if preparer is not None and assessment.id is not None:
-        preparer.prepare(assessment.id, prepared_by_of(user))
-    return _render_report_page(request, session, assessment, drawn_ahead=preparer is not None)
+    background = getattr(request.app.state, "background", None)
+    if background is not None and assessment.id is not None:
+        background.preparer.prepare(assessment.id, prepared_by_of(user))
+    return _render_report_page(request, session, assessment, drawn_ahead=background is not None)
 
 
 @router.post(
