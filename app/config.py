@@ -40,8 +40,8 @@ class Settings(BaseSettings):
     warm_results: bool = Field(
         default=True,
         description="Recompute results and redraw the results page's charts in the background "
-        "shortly after a change, and draw the board report when its page opens, so the next "
-        "view or download finds them ready.",
+        "shortly after a change, and draw the board report when its page opens and again once "
+        "a change to it settles, so the next view or download finds them ready.",
     )
     secret_key: str = Field(
         default="",
