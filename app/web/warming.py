@@ -12,9 +12,9 @@ comes first simply computes it, as before.
 The board report is drawn ahead too, for the reader whose name goes on its cover: when they
 open the report page (a download is near), and again once changes to that assessment have
 settled, for the latest reader who opened it, so their next download after a change finds it
-drawn. A render is 3-5 s of a core in a process of its own, so it waits for REPORT_QUIET
-seconds without a change and comes at most every REPORT_AT_MOST seconds while changes keep
-coming (a workshop), and only for an assessment someone has opened the report of lately.
+drawn. A render is 3-5 s of a core in a process of its own, so a redraw waits for
+REPORT_QUIET seconds without a change, comes at most once every REPORT_APART seconds per
+assessment, and only for an assessment whose report someone opened lately.
 """
 
 from __future__ import annotations
@@ -41,16 +41,25 @@ AT_MOST = 10.0  # seconds: while changes keep coming, warm at least this often
 
 
 class Warmer:
-    """Calls `warm(assessment_id)` in its own thread, debounced per assessment."""
+    """Calls `warm(assessment_id)` in its own thread, debounced per assessment: once nothing
+    has changed for `quiet` seconds, at least every `at_most` seconds while changes keep
+    coming, and never sooner than `apart` seconds after the assessment's previous warm."""
 
     def __init__(
-        self, warm: Callable[[int], None], *, quiet: float = QUIET, at_most: float = AT_MOST
+        self,
+        warm: Callable[[int], None],
+        *,
+        quiet: float = QUIET,
+        at_most: float = AT_MOST,
+        apart: float = 0.0,
+        name: str = "gapwise-warmer",
     ) -> None:
-        self._warm, self._quiet, self._at_most = warm, quiet, at_most
+        self._warm, self._quiet, self._at_most, self._apart = warm, quiet, at_most, apart
         self._changes: dict[int, tuple[float, float]] = {}  # id -> (first, last) change
+        self._warmed: dict[int, float] = {}  # id -> when, for the last `apart` seconds
         self._wake = threading.Condition()
         self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="gapwise-warmer", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -73,8 +82,10 @@ class Warmer:
                 self._changes[assessment_id] = (first, now)
             self._wake.notify()
 
-    def _due(self, first: float, last: float) -> float:
-        return min(last + self._quiet, first + self._at_most)
+    def _due(self, assessment_id: int) -> float:
+        first, last = self._changes[assessment_id]
+        due = min(last + self._quiet, first + self._at_most)
+        return max(due, self._warmed.get(assessment_id, -self._apart) + self._apart)
 
     def _next(self) -> int | None:
         """The next assessment to warm, once it is due; None once stopped."""
@@ -83,15 +94,20 @@ class Warmer:
                 if not self._changes:
                     self._wake.wait()
                     continue
-                assessment_id, (first, last) = min(
-                    self._changes.items(), key=lambda item: self._due(*item[1])
-                )
-                wait = self._due(first, last) - time.monotonic()
+                assessment_id = min(self._changes, key=self._due)
+                now = time.monotonic()
+                wait = self._due(assessment_id) - now
                 if wait <= 0:
                     del self._changes[assessment_id]
+                    self._note_warmed(assessment_id, now)
                     return assessment_id
                 self._wake.wait(wait)
             return None
+
+    def _note_warmed(self, assessment_id: int, now: float) -> None:
+        if self._apart:
+            self._warmed = {i: t for i, t in self._warmed.items() if now - t < self._apart}
+            self._warmed[assessment_id] = now
 
     def _run(self) -> None:
         while (assessment_id := self._next()) is not None:
@@ -116,26 +132,29 @@ def results_warmer(engine: Engine, settings: Settings) -> Warmer:
 MAX_WAITING = 4  # assessments whose report waits to be drawn; older requests are dropped
 REPORT_QUIET = 5.0  # seconds without a change before the latest reader's report is redrawn
 REPORT_AT_MOST = 120.0  # seconds: while changes keep coming, redraw it at least this often
+REPORT_APART = 120.0  # seconds: and never more often than this (a render is 3-5 s of a core)
 READER_KEPT = 8 * 3600.0  # seconds: a report opened longer ago is not redrawn after a change
 MAX_READERS = 256  # assessments whose latest reader is remembered; the oldest is forgotten
 
 
 class Preparer:
-    """Calls `prepare(assessment_id, reader)` in one background thread, oldest request first.
+    """Calls `prepare(assessment_id, reader)` in one background thread, oldest request first,
+    a page just opened (its download is seconds away) before any redraw after a change.
 
     Bounded: an assessment waits at most once (a later reader replaces an earlier one, and a
     page reloaded while its report waits adds nothing), and at most MAX_WAITING assessments
-    wait; beyond that the oldest request is dropped (its download will draw it instead).
-    It remembers each assessment's latest reader for READER_KEPT seconds (at most MAX_READERS
-    assessments), so `again` can draw their report afresh after a change.
+    wait in each queue; beyond that the oldest request is dropped (its download will draw it
+    instead). It remembers each assessment's latest reader for READER_KEPT seconds (at most
+    MAX_READERS assessments), so `again` can draw their report afresh after a change.
     """
 
     def __init__(
         self, prepare: Callable[[int, str], None], *, max_waiting: int = MAX_WAITING
     ) -> None:
         self._prepare, self._max_waiting = prepare, max_waiting
-        self._waiting: dict[int, str] = {}  # assessment id -> reader, in the order asked
-        self._readers: OrderedDict[int, tuple[str, float]] = OrderedDict()  # -> (reader, when)
+        self._opened: dict[int, str] = {}  # assessment id -> reader, in the order asked
+        self._redraws: dict[int, str] = {}  # the same, after a change, drawn when none is opened
+        self._readers: OrderedDict[int, tuple[str, float]] = OrderedDict()  # oldest first
         self._wake = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="gapwise-preparer", daemon=True)
@@ -147,7 +166,9 @@ class Preparer:
         """Forget what waits and wait (a while) for a preparation in progress to end."""
         with self._wake:
             self._stopped = True
-            self._waiting.clear()
+            self._opened.clear()
+            self._redraws.clear()
+            self._readers.clear()
             self._wake.notify()
         if self._thread.is_alive():
             self._thread.join(timeout=30)
@@ -157,36 +178,46 @@ class Preparer:
         with self._wake:
             self._readers.pop(assessment_id, None)
             self._readers[assessment_id] = (reader, time.monotonic())
-            while len(self._readers) > MAX_READERS:
-                self._readers.popitem(last=False)
-            self._wait(assessment_id, reader)
+            self._forget_old_readers()
+            self._redraws.pop(assessment_id, None)
+            self._queue(self._opened, assessment_id, reader)
 
     def again(self, assessment_id: int) -> None:
         """Draw the report afresh (it changed) for its latest reader, if they opened it lately."""
         with self._wake:
-            reader, when = self._readers.get(assessment_id, ("", 0.0))
-            if reader and time.monotonic() - when <= READER_KEPT:
-                self._wait(assessment_id, reader)
-            else:
-                self._readers.pop(assessment_id, None)
+            self._forget_old_readers()
+            latest = self._readers.get(assessment_id)
+            if latest is not None and assessment_id not in self._opened:
+                self._queue(self._redraws, assessment_id, latest[0])
 
-    def _wait(self, assessment_id: int, reader: str) -> None:
+    def _forget_old_readers(self) -> None:
+        """Readers older than READER_KEPT, and the oldest beyond MAX_READERS (they are kept in
+        the order they last opened a report)."""
+        now = time.monotonic()
+        while self._readers:
+            _, when = next(iter(self._readers.values()))
+            if now - when <= READER_KEPT and len(self._readers) <= MAX_READERS:
+                return
+            self._readers.popitem(last=False)
+
+    def _queue(self, waiting: dict[int, str], assessment_id: int, reader: str) -> None:
         if self._stopped:
             return
-        self._waiting.pop(assessment_id, None)
-        self._waiting[assessment_id] = reader
-        while len(self._waiting) > self._max_waiting:
-            del self._waiting[next(iter(self._waiting))]
+        waiting.pop(assessment_id, None)
+        waiting[assessment_id] = reader
+        while len(waiting) > self._max_waiting:
+            del waiting[next(iter(waiting))]
         self._wake.notify()
 
     def _next(self) -> tuple[int, str] | None:
         with self._wake:
-            while not self._stopped and not self._waiting:
+            while not self._stopped and not (self._opened or self._redraws):
                 self._wake.wait()
             if self._stopped:
                 return None
-            assessment_id = next(iter(self._waiting))
-            return assessment_id, self._waiting.pop(assessment_id)
+            waiting = self._opened or self._redraws
+            assessment_id = next(iter(waiting))
+            return assessment_id, waiting.pop(assessment_id)
 
     def _run(self) -> None:
         while (request := self._next()) is not None:
@@ -235,14 +266,20 @@ class Background:
             part.start()
 
     def stop(self) -> None:
-        for part in (self.redrawer, self.warmer, self.preparer):  # nothing queued after it
+        """Each part forgets what waits and ends; the preparer before the results warmer, so
+        it starts no render while the warmer finishes."""
+        for part in (self.redrawer, self.preparer, self.warmer):
             part.stop()
 
 
 def background_work(engine: Engine, settings: Settings) -> Background:
+    """A worker's background parts, not started yet."""
     preparer = report_preparer(engine, settings)
-    return Background(
-        warmer=results_warmer(engine, settings),
-        preparer=preparer,
-        redrawer=Warmer(preparer.again, quiet=REPORT_QUIET, at_most=REPORT_AT_MOST),
+    redrawer = Warmer(
+        preparer.again,
+        quiet=REPORT_QUIET,
+        at_most=REPORT_AT_MOST,
+        apart=REPORT_APART,
+        name="gapwise-redrawer",
     )
+    return Background(warmer=results_warmer(engine, settings), preparer=preparer, redrawer=redrawer)

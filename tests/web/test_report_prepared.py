@@ -1,6 +1,6 @@
-"""The A4 board report drawn in the background as its page opens: ready for the download,
-drawn once even when the download comes mid-render, never stale, and nothing for an empty
-assessment."""
+"""The A4 board report drawn in the background as its page opens, and again for its latest
+reader once a change settles: ready for the download, drawn once even when the download comes
+mid-render, never stale, and nothing for an empty assessment."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_opening_the_report_page_draws_the_report_the_download_then_serves(
     page = warm_client.get(f"/assessments/{acme.assessment.id}/report")
     assert page.status_code == 200
     assert (
-        "drawn ahead for you: as this page opens, and again a few seconds after a change"
+        "drawn ahead, as this page opens and again once changes to the assessment settle"
         in page.text
     )
     wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
@@ -275,6 +275,7 @@ def test_after_a_change_settles_the_latest_readers_report_is_drawn_again(
     sign_in(quick_redraw, acme.consultant.email)
     sign_in(viewer, acme.viewer.email)
     quick_redraw.get(f"/assessments/{acme.assessment.id}/report")
+    wait_for(lambda: renders.count == 1)
     viewer.get(f"/assessments/{acme.assessment.id}/report")  # the latest reader
     wait_for(lambda: renders.count == 2)
 
@@ -286,20 +287,20 @@ def test_after_a_change_settles_the_latest_readers_report_is_drawn_again(
     assert earlier_reader.content == b"%PDF-1.7 render 4"  # drawn now: not the latest reader
 
 
-def test_again_draws_for_the_latest_reader_only_and_only_once_asked() -> None:
+def test_again_draws_for_the_latest_reader_and_nothing_for_a_report_nobody_opened() -> None:
     done: list[tuple[int, str]] = []
     preparer = _preparer(lambda assessment_id, reader: done.append((assessment_id, reader)))
-    preparer.again(1)  # nobody opened its report: nothing to draw
     preparer.prepare(2, "Ana")
     preparer.prepare(2, "Ben")
-    wait_for(lambda: (2, "Ben") in done)
-    preparer.again(2)
-    preparer.prepare(3, "Ana")  # sentinel: everything asked before it is drawn by then
-    wait_for(lambda: (3, "Ana") in done)
+    preparer.prepare(3, "Cleo")
+    wait_for(lambda: (3, "Cleo") in done)
+    for assessment_id in (1, 2, 3):  # changes; nobody opened the report of the first
+        preparer.again(assessment_id)
+    wait_for(lambda: done.count((3, "Cleo")) == 2)  # the last redraw asked for
     preparer.stop()
 
-    assert (1, "Ana") not in done and done[-2:] == [(2, "Ben"), (3, "Ana")]
-    assert done.count((2, "Ben")) == 2
+    assert all(assessment_id != 1 for assessment_id, _ in done)
+    assert done[-2:] == [(2, "Ben"), (3, "Cleo")]
 
 
 def test_a_reader_is_forgotten_after_a_while_and_beyond_the_limit(monkeypatch) -> None:
@@ -317,3 +318,27 @@ def test_a_reader_is_forgotten_after_a_while_and_beyond_the_limit(monkeypatch) -
     preparer.stop()
 
     assert done == [(1, "Ana"), (2, "Ana"), (3, "Ana"), (4, "Ana")]
+
+
+def test_a_page_just_opened_is_drawn_before_a_redraw_after_a_change() -> None:
+    done: list[tuple[int, str]] = []
+    busy, release = threading.Event(), threading.Event()
+
+    def prepare(assessment_id: int, reader: str) -> None:
+        if assessment_id == 0:
+            busy.set()
+            assert release.wait(20)
+        done.append((assessment_id, reader))
+
+    preparer = _preparer(prepare)
+    preparer.prepare(1, "Ana")
+    wait_for(lambda: (1, "Ana") in done)
+    preparer.prepare(0, "Ben")
+    assert busy.wait(20)
+    preparer.again(1)  # a change to the first, then someone opens another report
+    preparer.prepare(2, "Cleo")
+    release.set()
+    wait_for(lambda: len(done) == 4)
+    preparer.stop()
+
+    assert done == [(1, "Ana"), (0, "Ben"), (2, "Cleo"), (1, "Ana")]

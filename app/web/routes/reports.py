@@ -139,7 +139,7 @@ def download_report(
     paper: Annotated[Paper, Query()] = "A4",
 ) -> Response:
     """Drawn in a separate worker process with a time limit, then served from the cache
-    (often drawn already: opening the report page prepares it, see `prepare_report`)."""
+    (often drawn already: as the report page opens and after a change, see `prepare_report`)."""
     try:
         pdf = report_pdf(
             session=session,
@@ -180,8 +180,8 @@ def prepare_report(
     *, session: Session, assessment: Assessment, data_dir: Path, prepared_by: str
 ) -> None:
     """Draw the A4 report into the cache, if there is anything to report, while its page is
-    being read (app/web/warming.py calls it): the download then finds it, or waits only for
-    the rest of this render, never for a second one."""
+    being read or once a change has settled (app/web/warming.py calls it): the download then
+    finds it, or waits only for the rest of this render, never for a second one."""
     if results_of(session=session, assessment=assessment).results.overall is not None:
         report_pdf(
             session=session,
