@@ -16,6 +16,7 @@ from app.web.collector import tune_for_serving
 from app.web.csrf import CsrfCookieMiddleware
 from app.web.errors import install_error_handlers
 from app.web.feedback import FlashClearingMiddleware
+from app.web.limits import BodyLimitMiddleware
 from app.web.routes import (
     account,
     admin,
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _add_routes(app, module.router)
     app.add_middleware(FlashClearingMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.base_url.scheme == "https")
+    app.add_middleware(BodyLimitMiddleware)
     install_error_handlers(app)
     install_security_headers(app, settings)
     return app

@@ -29,6 +29,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Not possible now",
+    413: "Too large",
     422: "Check what you sent",
     500: "Server error",
 }

@@ -328,8 +328,9 @@ async def save_answer_json(request: Request) -> Response:
 
     A workshop's busiest route, so it is a plain Starlette endpoint rather than a FastAPI
     route: one thread hop and no dependencies to solve. It refuses what the route refused,
-    in this order: a request without its CSRF token, a link that opens nothing (before the
-    body is even parsed), then a body that is not an answer in JSON.
+    in this order: a body past its limit (app/web/limits.py), a request without its CSRF
+    token, a link that opens nothing (before the body is even parsed), then a body that is
+    not an answer in JSON.
     """
     try:
         body = await request.body()  # first: the CSRF check may read a form from it

@@ -1,0 +1,150 @@
+"""A request body past its limit is refused with 413 as it arrives, in words, through every
+door that reads one (a JSON save, a form, an upload), and changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+from starlette.exceptions import HTTPException
+from starlette.types import Message, Receive, Scope, Send
+
+from app.db import repository
+from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot
+from app.reports.logos import MAX_UPLOAD_BYTES as MAX_LOGO_BYTES
+from app.web import limits
+from app.web.routes.exports import MAX_IMPORT_BYTES
+from app.web.routes.frameworks import MAX_UPLOAD_BYTES as MAX_FRAMEWORK_BYTES
+from app.web.routes.invitations import MAX_UPLOAD_BYTES as MAX_PEOPLE_BYTES
+from tests.factories import Tenant, csrf_from, sign_in
+from tests.web.test_frameworks import upload
+from tests.web.test_narrative import save as save_narrative
+
+TOO_LARGE_FOR_A_FORM = "Request body: at most 4 MiB is allowed here; nothing was saved."
+PAST_A_FORM = limits.MAX_BODY_BYTES + 1024
+
+
+def _autosave(client: TestClient, tenant: Tenant, content: bytes | Iterator[bytes]):
+    token = csrf_from(client.get(f"/p/{tenant.invite}").text)
+    headers = {"X-CSRF-Token": token, "Accept": "application/json"}
+    headers["Content-Type"] = "application/json"
+    return client.post(f"/p/{tenant.invite}/answers", content=content, headers=headers)
+
+
+def _answer_with_a_comment_of(size: int) -> bytes:
+    comment = "x" * size
+    return b'{"criterion_id": "cm-cross-channel-ownership", "current": 1, "target": 2, ' + (
+        f'"comment": "{comment}"}}'.encode()
+    )
+
+
+def _stored(session: Session, tenant: Tenant) -> dict:
+    session.expire_all()
+    return repository.choices_of(session=session, participant=tenant.participant)
+
+
+def _open(session: Session, tenant: Tenant) -> None:
+    repository.set_status(
+        session=session, assessment=tenant.assessment, status=AssessmentStatus.OPEN
+    )
+    session.commit()
+
+
+def test_a_json_save_past_the_limit_is_refused_in_json_and_saves_nothing(
+    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+) -> None:
+    acme = tenants[0]
+    _open(session, acme)
+    before = _stored(session, acme)
+    response = _autosave(client, acme, _answer_with_a_comment_of(PAST_A_FORM))
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": TOO_LARGE_FOR_A_FORM, "errors": []}
+    assert _stored(session, acme) == before
+
+
+def test_a_body_sent_in_chunks_without_its_length_is_refused_once_past_the_limit(
+    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+) -> None:
+    acme = tenants[0]
+    _open(session, acme)
+    before = _stored(session, acme)
+    body = _answer_with_a_comment_of(PAST_A_FORM)
+    chunks = (body[start : start + 65536] for start in range(0, len(body), 65536))
+    response = _autosave(client, acme, chunks)
+
+    assert "content-length" not in response.request.headers  # sent chunked
+    assert response.status_code == 413
+    assert response.json()["detail"] == TOO_LARGE_FOR_A_FORM
+    assert _stored(session, acme) == before
+
+
+def test_a_json_save_within_the_limit_still_saves(
+    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+) -> None:
+    acme = tenants[0]
+    _open(session, acme)
+    response = _autosave(client, acme, _answer_with_a_comment_of(100))
+
+    assert response.status_code == 200, response.text
+    assert _stored(session, acme)["cm-cross-channel-ownership"].comment == "x" * 100
+
+
+def test_a_form_past_the_limit_is_refused_with_a_page_and_changes_nothing(
+    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+) -> None:
+    acme = tenants[0]
+    sign_in(client, acme.consultant.email)
+    response = save_narrative(client, acme.assessment.id, narrative="x" * PAST_A_FORM)
+
+    assert response.status_code == 413
+    assert "text/html" in response.headers["content-type"]
+    assert "Too large" in response.text and TOO_LARGE_FOR_A_FORM in response.text
+    session.expire_all()
+    assert session.get(Assessment, acme.assessment.id).narrative == ""
+
+
+def test_an_upload_past_the_limit_is_refused_and_stores_nothing(
+    client: TestClient, tenants: tuple[Tenant, Tenant], session: Session
+) -> None:
+    sign_in(client, tenants[0].consultant.email)
+    before = session.exec(select(func.count()).select_from(FrameworkSnapshot)).one()
+    response = upload(client, b"x" * (limits.MAX_UPLOAD_BODY_BYTES + 1))
+
+    assert response.status_code == 413
+    assert "Request body: at most 21 MiB is allowed here; nothing was saved." in response.text
+    assert session.exec(select(func.count()).select_from(FrameworkSnapshot)).one() == before
+
+
+def test_every_upload_that_a_route_refuses_itself_gets_past_the_body_limit() -> None:
+    """An upload just over a route's own limit is refused by the route, which names the
+    field and what it accepts, not by the body limit."""
+    form_and_parts = 64 * 1024
+    largest = max(MAX_IMPORT_BYTES, MAX_FRAMEWORK_BYTES, MAX_PEOPLE_BYTES, MAX_LOGO_BYTES)
+    assert largest + 1 + form_and_parts <= limits.MAX_UPLOAD_BODY_BYTES
+
+
+def test_a_declared_length_past_the_limit_is_refused_before_any_of_the_body_is_read() -> None:
+    read: list[Message] = []
+
+    async def receive() -> Message:
+        read.append({"type": "http.request"})
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+
+    declared = str(limits.MAX_BODY_BYTES + 1).encode()
+    scope = {"type": "http", "headers": [(b"content-length", declared)]}
+    with pytest.raises(HTTPException) as refused:
+        asyncio.run(limits.BodyLimitMiddleware(route)(scope, receive, _nowhere))
+
+    assert refused.value.status_code == 413
+    assert read == []
+
+
+async def _nowhere(message: Message) -> None:
+    raise AssertionError("nothing is sent before the refusal")
