@@ -132,8 +132,8 @@ def results_warmer(engine: Engine, settings: Settings) -> Warmer:
 MAX_WAITING = 4  # assessments whose report waits to be drawn; older requests are dropped
 REPORT_QUIET = 5.0  # seconds without a change before the latest reader's report is redrawn
 REPORT_AT_MOST = 120.0  # seconds: while changes keep coming, redraw it at least this often
-REPORT_APART = 120.0  # seconds: and never more often than this (a render is 3-5 s of a core)
-READER_KEPT = 8 * 3600.0  # seconds: a report opened longer ago is not redrawn after a change
+REPORT_APART = 30.0  # seconds: and never more often than this (a render is 3-5 s of a core)
+READER_KEPT = 3600.0  # seconds: a report opened longer ago is not redrawn after a change
 MAX_READERS = 256  # assessments whose latest reader is remembered; the oldest is forgotten
 
 
