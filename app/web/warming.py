@@ -43,11 +43,12 @@ AT_MOST = 10.0  # seconds: while changes keep coming, warm at least this often
 class Warmer:
     """Calls `warm(assessment_id)` in its own thread, debounced per assessment: once nothing
     has changed for `quiet` seconds, at least every `at_most` seconds while changes keep
-    coming, and never sooner than `apart` seconds after the assessment's previous warm."""
+    coming, and never sooner than `apart` seconds after the assessment's previous warm that
+    did something (`warm` returns True when it did)."""
 
     def __init__(
         self,
-        warm: Callable[[int], None],
+        warm: Callable[[int], bool | None],
         *,
         quiet: float = QUIET,
         at_most: float = AT_MOST,
@@ -99,20 +100,21 @@ class Warmer:
                 wait = self._due(assessment_id) - now
                 if wait <= 0:
                     del self._changes[assessment_id]
-                    self._note_warmed(assessment_id, now)
                     return assessment_id
                 self._wake.wait(wait)
             return None
 
-    def _note_warmed(self, assessment_id: int, now: float) -> None:
-        if self._apart:
+    def _note_warmed(self, assessment_id: int) -> None:
+        now = time.monotonic()
+        with self._wake:
             self._warmed = {i: t for i, t in self._warmed.items() if now - t < self._apart}
             self._warmed[assessment_id] = now
 
     def _run(self) -> None:
         while (assessment_id := self._next()) is not None:
             try:
-                self._warm(assessment_id)
+                if self._warm(assessment_id) and self._apart:
+                    self._note_warmed(assessment_id)
             except Exception:  # a view will compute it instead; never stop warming
                 log.warning("warming assessment %s failed", assessment_id, exc_info=True)
 
@@ -182,13 +184,17 @@ class Preparer:
             self._redraws.pop(assessment_id, None)
             self._queue(self._opened, assessment_id, reader)
 
-    def again(self, assessment_id: int) -> None:
-        """Draw the report afresh (it changed) for its latest reader, if they opened it lately."""
+    def again(self, assessment_id: int) -> bool:
+        """Draw the report afresh (it changed) for its latest reader, if they opened it lately;
+        whether it will."""
         with self._wake:
             self._forget_old_readers()
             latest = self._readers.get(assessment_id)
-            if latest is not None and assessment_id not in self._opened:
+            if latest is None or self._stopped:
+                return False
+            if assessment_id not in self._opened:
                 self._queue(self._redraws, assessment_id, latest[0])
+            return True
 
     def _forget_old_readers(self) -> None:
         """Readers older than READER_KEPT, and the oldest beyond MAX_READERS (they are kept in

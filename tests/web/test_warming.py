@@ -52,17 +52,26 @@ def test_changes_that_keep_coming_are_still_warmed_every_so_often() -> None:
     assert 2 <= len(done) <= 4
 
 
-def test_an_assessment_is_warmed_no_sooner_than_apart_after_its_last_warm() -> None:
+def test_an_assessment_is_warmed_no_sooner_than_apart_after_a_warm_that_did_something() -> None:
     warmed: list[float] = []
-    warmer = Warmer(lambda _: warmed.append(time.monotonic()), quiet=0.05, at_most=5, apart=0.6)
+
+    def warm(assessment_id: int) -> bool:
+        warmed.append(time.monotonic())
+        return assessment_id == 1  # the second did nothing: it does not count
+
+    warmer = Warmer(warm, quiet=0.05, at_most=5, apart=1.0)
     warmer.start()
-    warmer.changed([1])
+    warmer.changed([2])
     wait_for(lambda: len(warmed) == 1)
-    warmer.changed([1])  # changed again just after: quiet at once, but warmed a while ago
+    warmer.changed([2])  # did nothing last time: warmed as soon as it is quiet
     wait_for(lambda: len(warmed) == 2)
+    warmer.changed([1])
+    wait_for(lambda: len(warmed) == 3)
+    warmer.changed([1])  # changed again just after: quiet at once, but warmed a while ago
+    wait_for(lambda: len(warmed) == 4)
     warmer.stop()
 
-    assert warmed[1] - warmed[0] >= 0.6
+    assert warmed[1] - warmed[0] < 1.0 and warmed[3] - warmed[2] >= 1.0
 
 
 def test_a_warm_that_fails_is_logged_and_the_next_one_still_runs(caplog) -> None:
