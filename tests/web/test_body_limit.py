@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Message, Receive, Scope, Send
 
 from app.db import repository
-from app.db.models import Assessment, AssessmentStatus, FrameworkSnapshot
+from app.db.models import Assessment, FrameworkSnapshot
 from app.reports.logos import MAX_UPLOAD_BYTES as MAX_LOGO_BYTES
 from app.web import limits
 from app.web.routes.exports import MAX_IMPORT_BYTES
@@ -47,47 +47,24 @@ def _stored(session: Session, tenant: Tenant) -> dict:
     return repository.choices_of(session=session, participant=tenant.participant)
 
 
-def _open(session: Session, tenant: Tenant) -> None:
-    repository.set_status(
-        session=session, assessment=tenant.assessment, status=AssessmentStatus.OPEN
-    )
-    session.commit()
-
-
+@pytest.mark.parametrize("sent", ["with its length", "in chunks without its length"])
 def test_a_json_save_past_the_limit_is_refused_in_json_and_saves_nothing(
-    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+    client: TestClient, session: Session, acme: Tenant, sent: str
 ) -> None:
-    acme = tenants[0]
-    _open(session, acme)
     before = _stored(session, acme)
-    response = _autosave(client, acme, _answer_with_a_comment_of(PAST_A_FORM))
+    body = _answer_with_a_comment_of(PAST_A_FORM)
+    chunks = (body[start : start + 65536] for start in range(0, len(body), 65536))
+    response = _autosave(client, acme, body if sent == "with its length" else chunks)
 
+    assert ("content-length" in response.request.headers) == (sent == "with its length")
     assert response.status_code == 413
     assert response.json() == {"detail": TOO_LARGE_FOR_A_FORM, "errors": []}
     assert _stored(session, acme) == before
 
 
-def test_a_body_sent_in_chunks_without_its_length_is_refused_once_past_the_limit(
-    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
-) -> None:
-    acme = tenants[0]
-    _open(session, acme)
-    before = _stored(session, acme)
-    body = _answer_with_a_comment_of(PAST_A_FORM)
-    chunks = (body[start : start + 65536] for start in range(0, len(body), 65536))
-    response = _autosave(client, acme, chunks)
-
-    assert "content-length" not in response.request.headers  # sent chunked
-    assert response.status_code == 413
-    assert response.json()["detail"] == TOO_LARGE_FOR_A_FORM
-    assert _stored(session, acme) == before
-
-
 def test_a_json_save_within_the_limit_still_saves(
-    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+    client: TestClient, session: Session, acme: Tenant
 ) -> None:
-    acme = tenants[0]
-    _open(session, acme)
     response = _autosave(client, acme, _answer_with_a_comment_of(100))
 
     assert response.status_code == 200, response.text
@@ -95,9 +72,8 @@ def test_a_json_save_within_the_limit_still_saves(
 
 
 def test_a_form_past_the_limit_is_refused_with_a_page_and_changes_nothing(
-    client: TestClient, session: Session, tenants: tuple[Tenant, Tenant]
+    client: TestClient, session: Session, acme: Tenant
 ) -> None:
-    acme = tenants[0]
     sign_in(client, acme.consultant.email)
     response = save_narrative(client, acme.assessment.id, narrative="x" * PAST_A_FORM)
 
@@ -109,9 +85,9 @@ def test_a_form_past_the_limit_is_refused_with_a_page_and_changes_nothing(
 
 
 def test_an_upload_past_the_limit_is_refused_and_stores_nothing(
-    client: TestClient, tenants: tuple[Tenant, Tenant], session: Session
+    client: TestClient, acme: Tenant, session: Session
 ) -> None:
-    sign_in(client, tenants[0].consultant.email)
+    sign_in(client, acme.consultant.email)
     before = session.exec(select(func.count()).select_from(FrameworkSnapshot)).one()
     response = upload(client, b"x" * (limits.MAX_UPLOAD_BODY_BYTES + 1))
 
