@@ -86,12 +86,23 @@
     sent = sent.then(send, send).catch(() => {});
   }
 
+  // A post the network dropped is an answer too: the presenter is told, and a form keeps
+  // what was typed, to send again.
+  async function send(url, data, unsent) {
+    try {
+      return await live.post(url, data);
+    } catch (_) {
+      return { ok: false, body: { detail: unsent } };
+    }
+  }
+
   function control(action) {
     const button = controls.querySelector(`button[value="${action}"]`);
     if (button && button.disabled) return;
     say("");
     inOrder(async () => {
-      const result = await live.post(controls.getAttribute("action"), { action });
+      const unsent = "Not sent: no connection to the server. Check the network, then try again.";
+      const result = await send(controls.getAttribute("action"), { action }, unsent);
       if (!result.ok) say(result.body.detail || "That did not work.");
     });
   }
@@ -100,8 +111,10 @@
     const data = new FormData(form);
     if (submitter && submitter.name) data.set(submitter.name, submitter.value);
     data.delete("csrf_token");
+    say("");
     inOrder(async () => {
-      const result = await live.post(form.getAttribute("action"), Object.fromEntries(data));
+      const unsent = "Not saved: no connection to the server. What you typed is still here; save again once the network is back.";
+      const result = await send(form.getAttribute("action"), Object.fromEntries(data), unsent);
       say(result.ok ? "Saved." : result.body.detail || "Not saved.");
     });
   }

@@ -196,6 +196,19 @@ def _run_workshop(context, server: LiveServer) -> None:
     presenter.get_by_label("Notes").fill("Run a joint sales and service review of hand-offs.")
     presenter.get_by_role("button", name="Save notes").click()
     expect(presenter.locator("[data-message]")).to_have_text("Saved.")
+    presenter.context.set_offline(True)  # the network drops: told, and nothing typed is lost
+    notes = "A joint review, led by the service director."
+    presenter.get_by_label("Notes").fill(notes)
+    presenter.get_by_role("button", name="Save notes").click()
+    expect(presenter.locator("[data-message]")).to_contain_text("Not saved: no connection")
+    _press(presenter, "ArrowRight")
+    expect(presenter.locator("[data-message]")).to_contain_text("Not sent: no connection")
+    screenshot(presenter, "workshop-presenter-offline-1920", full_page=False)
+    presenter.context.set_offline(False)
+    expect(presenter.get_by_label("Notes")).to_have_value(notes)
+    presenter.get_by_label("Notes").fill("Run a joint sales and service review of hand-offs.")
+    presenter.get_by_role("button", name="Save notes").click()
+    expect(presenter.locator("[data-message]")).to_have_text("Saved.")
 
     # Items 3 to 5: vote, reveal, agree.
     for agreed in ((1, 3), (2, 3), (3, 4)):
