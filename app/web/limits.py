@@ -9,7 +9,8 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MIB = 1024 * 1024
+KIB = 1024
+MIB = 1024 * KIB
 # Forms and JSON. The largest real ones are a long roadmap or a list of 200 people pasted in,
 # a few hundred KiB even with every character percent-encoded; a save is under 20 KiB.
 MAX_BODY_BYTES = 4 * MIB
@@ -19,31 +20,40 @@ MAX_UPLOAD_BODY_BYTES = 21 * MIB
 
 class BodyLimitMiddleware:
     """Pure ASGI: refuses a body longer than its limit, by its declared length before any of
-    it is read, else (sent in chunks without one) as soon as the bytes received pass it."""
+    it is read, else (sent in chunks without one) as soon as the bytes received pass it.
+    The limit is `limit` when given (one route's own), else by content type. Once the
+    response has started (a stream listening for the client to leave) nothing is refused:
+    a refusal could no longer be sent."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, limit: int | None = None) -> None:
         self.app = app
+        self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        limit = _limit_for(headers.get("content-type", ""))
-        declared = headers.get("content-length", "")
-        received = 0
+        limit = self.limit or _limit_for(headers.get("content-type", ""))
+        declared = _declared_length(headers)
+        received, started = 0, False
 
         async def receive_within_limit() -> Message:
             nonlocal received
-            if declared.isdigit() and int(declared) > limit:
+            if declared > limit and not started:
                 raise too_large(limit)
             message = await receive()
             received += len(message.get("body", b""))
-            if received > limit:
+            if received > limit and not started:
                 raise too_large(limit)
             return message
 
-        await self.app(scope, receive_within_limit, send)
+        async def send_noting_the_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, receive_within_limit, send_noting_the_start)
 
 
 def _limit_for(content_type: str) -> int:
@@ -51,8 +61,16 @@ def _limit_for(content_type: str) -> int:
     return MAX_UPLOAD_BODY_BYTES if uploading else MAX_BODY_BYTES
 
 
+def _declared_length(headers: Headers) -> int:
+    try:
+        return int(headers.get("content-length", "0"))
+    except ValueError:  # the server refuses such a request before it gets here
+        return 0
+
+
 def too_large(limit: int) -> HTTPException:
+    size = f"{limit // MIB} MiB" if limit % MIB == 0 else f"{limit // KIB} KiB"
     return HTTPException(
         status_code=413,
-        detail=f"Request body: at most {limit // MIB} MiB is allowed here; nothing was saved.",
+        detail=f"Request body: at most {size} is allowed here; nothing was saved.",
     )

@@ -15,8 +15,10 @@ from starlette.types import Message, Receive, Scope, Send
 
 from app.db import repository
 from app.db.models import Assessment, FrameworkSnapshot
+from app.domain.text import MAX_LONG_TEXT
 from app.reports.logos import MAX_UPLOAD_BYTES as MAX_LOGO_BYTES
 from app.web import limits
+from app.web.routes.answering import MAX_SAVE_BYTES
 from app.web.routes.exports import MAX_IMPORT_BYTES
 from app.web.routes.frameworks import MAX_UPLOAD_BYTES as MAX_FRAMEWORK_BYTES
 from app.web.routes.invitations import MAX_UPLOAD_BYTES as MAX_PEOPLE_BYTES
@@ -25,13 +27,19 @@ from tests.web.test_frameworks import upload
 from tests.web.test_narrative import save as save_narrative
 
 TOO_LARGE_FOR_A_FORM = "Request body: at most 4 MiB is allowed here; nothing was saved."
+TOO_LARGE_FOR_A_SAVE = "Request body: at most 256 KiB is allowed here; nothing was saved."
 PAST_A_FORM = limits.MAX_BODY_BYTES + 1024
+PAST_A_SAVE = MAX_SAVE_BYTES + 1024
 
 
-def _autosave(client: TestClient, tenant: Tenant, content: bytes | Iterator[bytes]):
+def _autosave(
+    client: TestClient,
+    tenant: Tenant,
+    content: bytes | Iterator[bytes],
+    content_type: str = "application/json",
+):
     token = csrf_from(client.get(f"/p/{tenant.invite}").text)
-    headers = {"X-CSRF-Token": token, "Accept": "application/json"}
-    headers["Content-Type"] = "application/json"
+    headers = {"X-CSRF-Token": token, "Accept": "application/json", "Content-Type": content_type}
     return client.post(f"/p/{tenant.invite}/answers", content=content, headers=headers)
 
 
@@ -47,19 +55,35 @@ def _stored(session: Session, tenant: Tenant) -> dict:
     return repository.choices_of(session=session, participant=tenant.participant)
 
 
-@pytest.mark.parametrize("sent", ["with its length", "in chunks without its length"])
-def test_a_json_save_past_the_limit_is_refused_in_json_and_saves_nothing(
-    client: TestClient, session: Session, acme: Tenant, sent: str
+@pytest.mark.parametrize(
+    ("sent", "content_type"),
+    [
+        ("with its length", "application/json"),
+        ("in chunks without its length", "application/json"),
+        ("with its length", "multipart/form-data; boundary=x"),  # an upload's limit: no
+    ],
+)
+def test_a_save_past_its_own_limit_is_refused_in_json_and_saves_nothing(
+    client: TestClient, session: Session, acme: Tenant, sent: str, content_type: str
 ) -> None:
     before = _stored(session, acme)
-    body = _answer_with_a_comment_of(PAST_A_FORM)
-    chunks = (body[start : start + 65536] for start in range(0, len(body), 65536))
-    response = _autosave(client, acme, body if sent == "with its length" else chunks)
+    body = _answer_with_a_comment_of(PAST_A_SAVE)
+    chunks = (body[start : start + 16384] for start in range(0, len(body), 16384))
+    response = _autosave(client, acme, body if sent == "with its length" else chunks, content_type)
 
     assert ("content-length" in response.request.headers) == (sent == "with its length")
     assert response.status_code == 413
-    assert response.json() == {"detail": TOO_LARGE_FOR_A_FORM, "errors": []}
+    assert response.json() == {"detail": TOO_LARGE_FOR_A_SAVE, "errors": []}
     assert _stored(session, acme) == before
+
+
+def test_a_comment_past_its_length_within_the_body_limit_is_refused_naming_the_field(
+    client: TestClient, session: Session, acme: Tenant
+) -> None:
+    response = _autosave(client, acme, _answer_with_a_comment_of(MAX_LONG_TEXT + 1000))
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "comment"
 
 
 def test_a_json_save_within_the_limit_still_saves(
@@ -104,6 +128,14 @@ def test_every_upload_that_a_route_refuses_itself_gets_past_the_body_limit() -> 
     assert largest + 1 + form_and_parts <= limits.MAX_UPLOAD_BODY_BYTES
 
 
+def _run(
+    middleware: limits.BodyLimitMiddleware, scope: Scope, receive: Receive, send: Send
+) -> None:
+    with ThreadPoolExecutor(1) as own_thread:
+        # A loop of its own: Playwright's may be running in this thread (the end-to-end tests).
+        own_thread.submit(asyncio.run, middleware(scope, receive, send)).result()
+
+
 def test_a_declared_length_past_the_limit_is_refused_before_any_of_the_body_is_read() -> None:
     read: list[Message] = []
 
@@ -116,10 +148,8 @@ def test_a_declared_length_past_the_limit_is_refused_before_any_of_the_body_is_r
 
     declared = str(limits.MAX_BODY_BYTES + 1).encode()
     scope = {"type": "http", "headers": [(b"content-length", declared)]}
-    middleware = limits.BodyLimitMiddleware(route)
-    with ThreadPoolExecutor(1) as own_thread, pytest.raises(HTTPException) as refused:
-        # A loop of its own: Playwright's may be running in this thread (the end-to-end tests).
-        own_thread.submit(asyncio.run, middleware(scope, receive, _nowhere)).result()
+    with pytest.raises(HTTPException) as refused:
+        _run(limits.BodyLimitMiddleware(route), scope, receive, _nowhere)
 
     assert refused.value.status_code == 413
     assert read == []
@@ -127,3 +157,26 @@ def test_a_declared_length_past_the_limit_is_refused_before_any_of_the_body_is_r
 
 async def _nowhere(message: Message) -> None:
     raise AssertionError("nothing is sent before the refusal")
+
+
+def test_once_the_response_has_started_nothing_is_refused() -> None:
+    """A stream (the live workshop's events) listens for the client leaving by reading the
+    body; a body past the limit then cannot be refused, and must not break the stream."""
+    chunk = {"type": "http.request", "body": b"x" * limits.MAX_BODY_BYTES, "more_body": True}
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return chunk
+
+    async def stream(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(3):
+            await receive()
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def keep(message: Message) -> None:
+        sent.append(message)
+
+    _run(limits.BodyLimitMiddleware(stream), {"type": "http", "headers": []}, receive, keep)
+
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]

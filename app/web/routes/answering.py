@@ -18,6 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import ClientDisconnect
+from starlette.routing import request_response
 
 from app.db import frameworks, invites, repository
 from app.db.invites import AnsweringLink
@@ -49,6 +50,7 @@ from app.web.deps import (
     refuse_link,
 )
 from app.web.feedback import done
+from app.web.limits import KIB, BodyLimitMiddleware
 from app.web.templating import templates
 from app.web.transactions import page_router, unit_of_work
 
@@ -328,7 +330,7 @@ async def save_answer_json(request: Request) -> Response:
 
     A workshop's busiest route, so it is a plain Starlette endpoint rather than a FastAPI
     route: one thread hop and no dependencies to solve. It refuses what the route refused,
-    in this order: a body past its limit (app/web/limits.py), a request without its CSRF
+    in this order: a body past its limit (MAX_SAVE_BYTES), a request without its CSRF
     token, a link that opens nothing (before the body is even parsed), then a body that is
     not an answer in JSON.
     """
@@ -381,9 +383,14 @@ def _saved(choice: AnswerChoice, framework: Framework, before: frozenset[str]) -
     )
 
 
+# A save is under 20 KiB. Its body is read before the link is checked, whatever it claims
+# to be, so it gets a limit of its own, with room for a comment past the field's limit (which
+# the field's rule words).
+MAX_SAVE_BYTES = 256 * KIB
+
 router.add_route(
     "/p/{invite_token}/answers",
-    save_answer_json,
+    BodyLimitMiddleware(request_response(save_answer_json), limit=MAX_SAVE_BYTES),
     methods=["POST"],
     name="save_answer_json",
     include_in_schema=False,
