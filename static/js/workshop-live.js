@@ -5,6 +5,7 @@
   "use strict";
   const csrfToken = () => document.querySelector('meta[name="csrf-token"]').content;
   let clockOffset = 0; // server seconds minus this device's
+  const POST_TIMEOUT_MS = 15000;
 
   function connect(url, onState, onConnection) {
     const source = new EventSource(url);
@@ -25,6 +26,7 @@
       headers: { Accept: "application/json", "X-CSRF-Token": csrfToken() },
       body: new URLSearchParams(data),
       credentials: "same-origin",
+      signal: AbortSignal.timeout(POST_TIMEOUT_MS), // a network that hangs rather than fails
     });
     let body = {};
     try {

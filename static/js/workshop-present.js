@@ -82,26 +82,45 @@
   // taken: "reveal" then a quick "park" must not race (a park handled first is refused,
   // since only a revealed item can be decided).
   let sent = Promise.resolve();
-  function inOrder(send) {
-    sent = sent.then(send, send).catch(() => {});
+  function inOrder(task) {
+    sent = sent.then(task, task).catch(() => say("Something went wrong on this page: reload it."));
   }
 
-  // A post the network dropped is an answer too: the presenter is told, and a form keeps
-  // what was typed, to send again.
+  // A post the network dropped (or that hung) is an answer too: the presenter is told, and a
+  // form keeps what was typed, to send again.
   async function send(url, data, unsent) {
     try {
       return await live.post(url, data);
-    } catch (_) {
+    } catch (error) {
+      if (!["TypeError", "TimeoutError", "AbortError"].includes(error.name)) throw error;
       return { ok: false, body: { detail: unsent } };
     }
   }
 
+  // A form whose save failed holds text the server does not have. Moving to another item
+  // would replace it with that item's, so the first move is held back and says why; a
+  // second one moves on and leaves the text.
+  const unsavedForms = new Set();
+  let warnedAboutUnsaved = false;
+
+  function holdsUnsavedText(action) {
+    if (!["next", "previous"].includes(action) || unsavedForms.size === 0) return false;
+    if (warnedAboutUnsaved) {
+      unsavedForms.clear();
+      warnedAboutUnsaved = false;
+      return false;
+    }
+    warnedAboutUnsaved = true;
+    say("Not moved: this item has text that is not saved. Save it, or move again to leave it.");
+    return true;
+  }
+
   function control(action) {
     const button = controls.querySelector(`button[value="${action}"]`);
-    if (button && button.disabled) return;
+    if ((button && button.disabled) || holdsUnsavedText(action)) return;
     say("");
     inOrder(async () => {
-      const unsent = "Not sent: no connection to the server. Check the network, then try again.";
+      const unsent = "Not sent: no connection. Try again when the network is back.";
       const result = await send(controls.getAttribute("action"), { action }, unsent);
       if (!result.ok) say(result.body.detail || "That did not work.");
     });
@@ -113,8 +132,11 @@
     data.delete("csrf_token");
     say("");
     inOrder(async () => {
-      const unsent = "Not saved: no connection to the server. What you typed is still here; save again once the network is back.";
+      const unsent = "Not saved: no connection. Your text is kept; save again when the network is back.";
       const result = await send(form.getAttribute("action"), Object.fromEntries(data), unsent);
+      if (result.ok) unsavedForms.delete(form);
+      else unsavedForms.add(form);
+      warnedAboutUnsaved = false;
       say(result.ok ? "Saved." : result.body.detail || "Not saved.");
     });
   }
