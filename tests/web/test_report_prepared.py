@@ -261,8 +261,12 @@ def test_after_stopping_a_request_is_ignored() -> None:
 
 @pytest.fixture
 def quick_redraw(settings: Settings, monkeypatch) -> Iterator[TestClient]:
-    """A warm app whose report is drawn again a fifth of a second after a change settles."""
+    """A warm app whose report is drawn again a fifth of a second after a change settles,
+    however recently it was drawn (the gap between redraws is tested in test_warming.py:
+    here a first change, made before anyone opened the report, could be taken up by the
+    redrawer after a page had opened, and start a gap longer than the test waits)."""
     monkeypatch.setattr(warming, "REPORT_QUIET", 0.2)
+    monkeypatch.setattr(warming, "REPORT_APART", 0.0)
     with TestClient(create_app(settings.model_copy(update={"warm_results": True}))) as client:
         yield client
 
