@@ -388,9 +388,11 @@ def _saved(choice: AnswerChoice, framework: Framework, before: frozenset[str]) -
 # the field's rule words).
 MAX_SAVE_BYTES = 256 * KIB
 
+# Starlette's Route serves an ASGI app given as its endpoint; FastAPI's annotation of
+# add_route names only the request-to-response form.
 router.add_route(
     "/p/{invite_token}/answers",
-    BodyLimitMiddleware(request_response(save_answer_json), limit=MAX_SAVE_BYTES),
+    BodyLimitMiddleware(request_response(save_answer_json), limit=MAX_SAVE_BYTES),  # type: ignore[arg-type]
     methods=["POST"],
     name="save_answer_json",
     include_in_schema=False,
