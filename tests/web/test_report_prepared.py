@@ -184,6 +184,22 @@ def test_with_warming_off_nothing_is_drawn_ahead_and_the_page_says_so(
     assert renders.count == 0
 
 
+class Drawings:
+    """Stands in for drawing a report in the preparer: notes each (assessment, reader) drawn,
+    and holds the drawing of `held` until `release` is set, so that requests queue behind it."""
+
+    def __init__(self, held: int | None = None) -> None:
+        self.held = held
+        self.done: list[tuple[int, str]] = []
+        self.busy, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, assessment_id: int, reader: str) -> None:
+        if assessment_id == self.held:
+            self.busy.set()
+            assert self.release.wait(20)
+        self.done.append((assessment_id, reader))
+
+
 def _preparer(prepare, **kwargs) -> Preparer:
     preparer = Preparer(prepare, **kwargs)
     preparer.start()
@@ -191,48 +207,32 @@ def _preparer(prepare, **kwargs) -> Preparer:
 
 
 def test_an_assessment_waits_once_for_its_latest_reader() -> None:
-    done: list[tuple[int, str]] = []
-    busy, release = threading.Event(), threading.Event()
-
-    def prepare(assessment_id: int, reader: str) -> None:
-        if assessment_id == 1:
-            busy.set()
-            assert release.wait(20)
-        done.append((assessment_id, reader))
-
-    preparer = _preparer(prepare)
+    drawn = Drawings(held=1)
+    preparer = _preparer(drawn)
     preparer.prepare(1, "Ana")
-    assert busy.wait(20)
+    assert drawn.busy.wait(20)
     for reader in ("Ben", "Ben", "Cleo"):
         preparer.prepare(2, reader)  # reloads, then another reader, while the first draws
     preparer.prepare(3, "Ana")  # sentinel: drawn after the others
-    release.set()
-    wait_for(lambda: (3, "Ana") in done)
+    drawn.release.set()
+    wait_for(lambda: (3, "Ana") in drawn.done)
     preparer.stop()
 
-    assert done == [(1, "Ana"), (2, "Cleo"), (3, "Ana")]
+    assert drawn.done == [(1, "Ana"), (2, "Cleo"), (3, "Ana")]
 
 
 def test_beyond_the_limit_the_oldest_waiting_request_is_dropped() -> None:
-    done: list[int] = []
-    busy, release = threading.Event(), threading.Event()
-
-    def prepare(assessment_id: int, reader: str) -> None:
-        if assessment_id == 0:
-            busy.set()
-            assert release.wait(20)
-        done.append(assessment_id)
-
-    preparer = _preparer(prepare, max_waiting=2)
+    drawn = Drawings(held=0)
+    preparer = _preparer(drawn, max_waiting=2)
     preparer.prepare(0, "Ana")
-    assert busy.wait(20)
+    assert drawn.busy.wait(20)
     for assessment_id in (1, 2, 3):  # someone clicking through assessments
         preparer.prepare(assessment_id, "Ana")
-    release.set()
-    wait_for(lambda: 3 in done)
+    drawn.release.set()
+    wait_for(lambda: (3, "Ana") in drawn.done)
     preparer.stop()
 
-    assert done == [0, 2, 3]
+    assert [assessment_id for assessment_id, _ in drawn.done] == [0, 2, 3]
 
 
 def test_a_preparation_that_fails_is_logged_and_the_next_still_runs(caplog) -> None:
@@ -292,8 +292,9 @@ def test_after_a_change_settles_the_latest_readers_report_is_drawn_again(
 
 
 def test_again_draws_for_the_latest_reader_and_nothing_for_a_report_nobody_opened() -> None:
-    done: list[tuple[int, str]] = []
-    preparer = _preparer(lambda assessment_id, reader: done.append((assessment_id, reader)))
+    drawn = Drawings()
+    preparer = _preparer(drawn)
+    done = drawn.done
     preparer.prepare(2, "Ana")
     preparer.prepare(2, "Ben")
     preparer.prepare(3, "Cleo")
@@ -308,9 +309,10 @@ def test_again_draws_for_the_latest_reader_and_nothing_for_a_report_nobody_opene
 
 
 def test_a_reader_is_forgotten_after_a_while_and_beyond_the_limit(monkeypatch) -> None:
-    done: list[tuple[int, str]] = []
     monkeypatch.setattr(warming, "MAX_READERS", 2)
-    preparer = _preparer(lambda assessment_id, reader: done.append((assessment_id, reader)))
+    drawn = Drawings()
+    preparer = _preparer(drawn)
+    done = drawn.done
     for assessment_id in (1, 2, 3):
         preparer.prepare(assessment_id, "Ana")
     wait_for(lambda: len(done) == 3)
@@ -325,24 +327,16 @@ def test_a_reader_is_forgotten_after_a_while_and_beyond_the_limit(monkeypatch) -
 
 
 def test_a_page_just_opened_is_drawn_before_a_redraw_after_a_change() -> None:
-    done: list[tuple[int, str]] = []
-    busy, release = threading.Event(), threading.Event()
-
-    def prepare(assessment_id: int, reader: str) -> None:
-        if assessment_id == 0:
-            busy.set()
-            assert release.wait(20)
-        done.append((assessment_id, reader))
-
-    preparer = _preparer(prepare)
+    drawn = Drawings(held=0)
+    preparer = _preparer(drawn)
     preparer.prepare(1, "Ana")
-    wait_for(lambda: (1, "Ana") in done)
+    wait_for(lambda: (1, "Ana") in drawn.done)
     preparer.prepare(0, "Ben")
-    assert busy.wait(20)
+    assert drawn.busy.wait(20)
     preparer.again(1)  # a change to the first, then someone opens another report
     preparer.prepare(2, "Cleo")
-    release.set()
-    wait_for(lambda: len(done) == 4)
+    drawn.release.set()
+    wait_for(lambda: len(drawn.done) == 4)
     preparer.stop()
 
-    assert done == [(1, "Ana"), (0, "Ben"), (2, "Cleo"), (1, "Ana")]
+    assert drawn.done == [(1, "Ana"), (0, "Ben"), (2, "Cleo"), (1, "Ana")]
