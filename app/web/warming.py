@@ -96,8 +96,7 @@ class Warmer:
                     self._wake.wait()
                     continue
                 assessment_id = min(self._changes, key=self._due)
-                now = time.monotonic()
-                wait = self._due(assessment_id) - now
+                wait = self._due(assessment_id) - time.monotonic()
                 if wait <= 0:
                     del self._changes[assessment_id]
                     return assessment_id
