@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import mimetypes
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from app.reports.figures import Figures
 from app.reports.method import method_of
 from app.reports.prose import prose
 from app.reports.registry import charts_in_report, headline
-from app.reports.worker import sparing_collector
+from app.reports.worker import beside, sparing_collector
 
 STATIC = (PROJECT_ROOT / "static").resolve()
 TEMPLATES = PROJECT_ROOT / "templates" / "report"
@@ -53,6 +54,8 @@ CHART_FORMAT = "svg"
 PDF_VARIANT = "pdf/ua-1"  # tagged, so screen readers can read the report
 STYLESHEETS = ("palette.css", "report.css")
 REPORT_SECTIONS = ("overview", "roadmap")  # where report.html has a place for charts
+MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
+CHART_URL = "gapwise-chart:"  # + a chart's name: where the HTML asks the fetcher for it
 
 
 @dataclass(frozen=True)
@@ -116,16 +119,26 @@ class ReportData:
 
 
 class SafeUrlFetcher(URLFetcher):
-    """Serve `data:` URLs and files under static/; refuse everything else (network, file://).
+    """Serve `data:` URLs, files under static/ and the report's own charts (`charts`, by
+    name); refuse everything else (network, file://).
 
     WeasyPrint logs a refused URL and leaves the resource out; nothing else is fetched, and
     redirects are off, so user text in a report can never reach the network or the disk.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        charts: Callable[[], Mapping[str, bytes]] | None = None,
+        image_format: str = CHART_FORMAT,
+    ) -> None:
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self._charts = charts
+        self._chart_type = MIME[image_format]
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        name = url.removeprefix(CHART_URL)
+        if name != url and self._charts is not None and name in (drawn := self._charts()):
+            return URLFetcherResponse(url, drawn[name], {"Content-Type": self._chart_type})
         if url.startswith("data:"):
             response: URLFetcherResponse = super().fetch(url, headers)
             return response
@@ -154,9 +167,6 @@ def report_templates() -> Environment:
 def _printed(value: object) -> object:
     """Every text the report prints, without control characters stored before input was cleaned."""
     return printable(value) if type(value) is str else value
-
-
-MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
 
 
 def _data_uri(image: bytes, image_format: str) -> str:
@@ -192,15 +202,26 @@ def _unwrap(node: Any) -> None:
     node[:] = kept
 
 
-def report_html(data: ReportData, image_format: str = CHART_FORMAT) -> str:
-    """The report as HTML, charts embedded as data URIs."""
+def chart_images(data: ReportData, image_format: str = CHART_FORMAT) -> dict[str, bytes]:
+    """Every chart the report shows, drawn, by name."""
+    with drawn_once():  # the report's pages are white
+        return {
+            chart.name: _lean(chart.draw(data, image_format), image_format)
+            for section in REPORT_SECTIONS
+            for chart in charts_in_report(section, data)
+        }
+
+
+def report_html(
+    data: ReportData, image_format: str = CHART_FORMAT, images: Mapping[str, str] | None = None
+) -> str:
+    """The report as HTML, charts embedded as data URIs, or at the URLs `images` gives."""
     framework = data.framework
     sections = {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
-    with drawn_once():  # the report's pages are white
+    if images is None:
         images = {
-            chart.name: _data_uri(_lean(chart.draw(data, image_format), image_format), image_format)
-            for shown in sections.values()
-            for chart in shown
+            name: _data_uri(image, image_format)
+            for name, image in chart_images(data, image_format).items()
         }
     intents = {area.id: area.intent for area in data.framework.areas()}
     shown = headline(data)  # the agreed baseline once there is one
@@ -274,12 +295,19 @@ class _Metadata(DocumentMetadata):
 
 
 def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
-    """A tagged PDF (PDF/UA-1): structure, reading order, alt texts, title and language."""
-    with sparing_collector():
+    """A tagged PDF (PDF/UA-1): structure, reading order, alt texts, title and language.
+
+    The charts (a sixth of the render) are drawn beside the rest, in a forked copy of the
+    render process, while WeasyPrint reads the HTML and cascades its styles: it fetches them
+    only as it builds its boxes (see docs/performance.md).
+    """
+    names = [c.name for section in REPORT_SECTIONS for c in charts_in_report(section, data)]
+    images = {name: CHART_URL + name for name in names}
+    with sparing_collector(), beside(functools.partial(chart_images, data, image_format)) as drawn:
         html = HTML(
-            string=report_html(data, image_format),
+            string=report_html(data, image_format, images),
             base_url=STATIC.as_uri() + "/",
-            url_fetcher=SafeUrlFetcher(),
+            url_fetcher=SafeUrlFetcher(drawn, image_format),
         )
         document = html.render(pdf_variant=PDF_VARIANT)
         document.metadata = _Metadata(**vars(document.metadata))

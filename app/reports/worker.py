@@ -6,8 +6,10 @@ past its limit is stopped instead of piling up.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -23,6 +25,7 @@ TIME_LIMIT_SECONDS = 120
 # peak memory stays the same (a render keeps few cycles; the process ends after it anyway).
 RENDER_COLLECTOR_THRESHOLD = 20_000
 Data = TypeVar("Data")
+Result = TypeVar("Result")
 
 
 class ReportFailed(Exception):
@@ -61,6 +64,49 @@ def sparing_collector() -> Iterator[None]:
             _rendering -= 1
             if _rendering == 0:
                 gc.set_threshold(*_saved_thresholds)
+
+
+@contextmanager
+def beside(
+    work: Callable[[], Result], *, fork: bool | None = None
+) -> Iterator[Callable[[], Result]]:
+    """Start `work()` on the machine's other core, in a forked copy of this process, while the
+    block goes on; the block gets a function that waits for its result.
+
+    A render process forks (one thread, everything imported: the copy starts at once). A
+    process with other threads (the web server, tests) does not, since a fork copies the
+    locks those threads hold but not the threads; `work()` then runs when its result is first
+    asked for. So does it when the copy fails or dies: the result is the same either way.
+    `fork` overrides the choice (tests). The copy is waited for when the block ends.
+    """
+    if fork is None:
+        fork = threading.active_count() == 1
+    if not fork:
+        yield functools.cache(work)
+        return
+    reading, writing = multiprocessing.Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the copy: the result goes back through the pipe, and the copy ends here
+        reading.close()
+        try:
+            writing.send(work())
+        finally:
+            os._exit(0)  # never back into the caller's code, nor its exit handlers
+    writing.close()
+
+    @functools.cache
+    def result() -> Result:
+        try:
+            drawn: Result = reading.recv()
+        except (EOFError, OSError):  # the copy failed or died: do the work here instead
+            return work()
+        return drawn
+
+    try:
+        yield result
+    finally:
+        reading.close()  # a copy still sending gets a broken pipe, and ends
+        os.waitpid(pid, 0)
 
 
 class _RenderProcess:

@@ -26,7 +26,7 @@ from app.domain.loading import load_framework
 from app.report_data import report_data_of
 from app.reports import pdf as report_pdf
 from app.reports import worker
-from app.reports.pdf import STATIC, SafeUrlFetcher, render_pdf
+from app.reports.pdf import CHART_URL, STATIC, SafeUrlFetcher, render_pdf
 from app.reports.worker import (
     RENDER_COLLECTOR_THRESHOLD,
     ReportFailed,
@@ -175,6 +175,32 @@ def test_the_url_fetcher_serves_only_data_and_static_files(listener: int) -> Non
     assert HOSTILE_PATH not in _Counter.requested
 
 
+def test_the_url_fetcher_serves_the_reports_own_charts_by_name_only() -> None:
+    drawn = {"radar": b"<svg/>"}
+    fetcher = SafeUrlFetcher(lambda: drawn)
+
+    chart = fetcher.fetch(CHART_URL + "radar")
+
+    assert chart.content_type == "image/svg+xml" and chart.read() == b"<svg/>"
+    for refused, url in ((fetcher, CHART_URL + "other"), (SafeUrlFetcher(), CHART_URL + "radar")):
+        with pytest.raises(ValueError, match="may not load"):
+            refused.fetch(url)
+
+
+@pytest.mark.pages_only  # the render, not the data
+@pytest.mark.parametrize("threads", [1, 2], ids=["charts drawn beside", "charts drawn here"])
+def test_every_chart_reaches_the_pdf_whether_drawn_beside_or_here(
+    session: Session, tenants, threads: int, monkeypatch, caplog
+) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    monkeypatch.setattr(threading, "active_count", lambda: threads)  # 1: a render process
+    caplog.set_level("WARNING", logger="weasyprint")
+
+    assert render_pdf(data).startswith(b"%PDF")
+
+    assert not [r.getMessage() for r in caplog.records]  # WeasyPrint logs an image it missed
+
+
 def test_a_render_past_its_time_limit_is_stopped(session: Session, tenants) -> None:
     data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
     prepare_worker()  # still warming up: the request waits in the pipe when time runs out
@@ -253,7 +279,7 @@ def test_an_empty_assessment_has_no_board_report_but_a_clear_message(
 
 @pytest.mark.pages_only  # the render, not the data
 def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
-    session: Session, tenants
+    session: Session, tenants, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
     prepare_worker()  # the real one: the fixtures make the route's a no-op
@@ -264,6 +290,9 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     document = render_in_worker(render_pdf, data)
 
     assert document.startswith(b"%PDF") and worker._spare is None
+    with monkeypatch.context() as here:  # the charts drawn in this process, not beside
+        here.setattr(threading, "active_count", lambda: 2)
+        assert pdf_text(document, tmp_path) == pdf_text(render_pdf(data), tmp_path)
     ahead.join(timeout=60)
     assert ahead.exitcode == 0  # one render per process, and it ended on its own
     prepare_worker()
