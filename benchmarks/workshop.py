@@ -14,8 +14,9 @@ Prints figures; it asserts nothing. Everything runs on loopback in a throw-away 
 2. Every participant's answers completed (as the demo's people answer), then the results page
    and its radar chart: the first view after a change, and views from the memo.
 3. The board report of that assessment over HTTP, first and cached, and a cold render's peak
-   memory measured in a fresh process (as benchmarks/report.py does for the demo); then a
-   reader's download a few seconds after opening the report page, right after a change; and
+   memory measured in a fresh process (as benchmarks/report.py does for the demo); then the
+   first request right after a change, three times; a reader's download a few seconds after
+   opening the report page, right after a change; and
    that reader's download a while after a later change, without reopening the page (with one
    worker only: each worker redraws for the pages it served and the changes it committed).
 4. A workshop's real pace, open loop: every participant saves once every 2 s (25 saves/s
@@ -134,6 +135,7 @@ def _run(
             _print_views_across_workers(consultant, (database, assessment), links[1], criteria[1])
         _print_report(consultant, database, assessment, cold=code == PROJECT_ROOT)
         change = _answer_changer(url, links[0], criteria[0])
+        _print_first_requests(consultant, change, assessment)
         _print_report_after_its_page(consultant, change, assessment)
         if workers == 1:  # with several, the page and the change may reach different workers
             _print_report_a_while_after_a_change(consultant, change, assessment)
@@ -405,6 +407,23 @@ def _print_report(
 
 READS_THE_PAGE_FOR = 3.0  # seconds between opening the report page and clicking Download
 BETWEEN_REPORTS = 10.0  # seconds: the render process started after a render is ready by then
+
+
+def _print_first_requests(
+    consultant: httpx2.Client, change: Callable[[int], None], assessment_id: int
+) -> None:
+    """The report asked for right after a change, before anyone opened its page: one render
+    on the request. Three rounds, each after BETWEEN_REPORTS (see below), as the first
+    request's single figure above scatters by a second from run to run."""
+    waits = []
+    for level in (1, 2, 0):  # ends where it began: the rounds below start from level 0
+        time.sleep(BETWEEN_REPORTS)
+        change(level)
+        waits.append(_timed(consultant, f"/assessments/{assessment_id}/report.pdf?paper=A4"))
+    print(
+        "report, first request right after a change, page not opened: "
+        f"median {statistics.median(waits):.2f} s (max {max(waits):.2f}) of {len(waits)}"
+    )
 
 
 def _print_report_after_its_page(

@@ -76,16 +76,21 @@ def beside(
     A render process forks (one thread, everything imported: the copy starts at once). A
     process with other threads (the web server, tests) does not, since a fork copies the
     locks those threads hold but not the threads; `work()` then runs when its result is first
-    asked for. So does it when the copy fails or dies: the result is the same either way.
+    asked for. So does it when there is no copy, or it fails or dies: the same result.
     `fork` overrides the choice (tests). The copy is waited for when the block ends.
     """
     if fork is None:
         fork = threading.active_count() == 1
-    if not fork:
+    reading, writing = multiprocessing.Pipe(duplex=False)
+    try:
+        pid = os.fork() if fork else None
+    except OSError:  # no process to spare (memory, a process limit)
+        pid = None
+    if pid is None:
+        reading.close()
+        writing.close()
         yield functools.cache(work)
         return
-    reading, writing = multiprocessing.Pipe(duplex=False)
-    pid = os.fork()
     if pid == 0:  # the copy: the result goes back through the pipe, and the copy ends here
         reading.close()
         try:

@@ -87,3 +87,13 @@ def test_a_result_nobody_asks_for_does_not_hold_the_block_or_leave_a_process(
     assert ended.wait(timeout=30)
     with pytest.raises(ChildProcessError):
         os.waitpid(forks[0], os.WNOHANG)
+
+
+def test_a_fork_refused_leaves_the_work_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+
+    with beside(_pid, fork=True) as result:
+        assert result() == os.getpid()
