@@ -39,7 +39,34 @@ def render_in_worker(
     `prepare_worker` started ahead (past its imports, or on its way), else a fresh one.
     ReportFailed says why there is no document: the renderer's error, a process that died,
     or the time limit (the process is then stopped)."""
-    return _take_worker().render(render, data, time_limit)
+    with rendering():
+        return _take_worker().render(render, data, time_limit)
+
+
+_renders = 0  # renders this process has under way in render processes
+_render_ended = threading.Condition()
+
+
+@contextmanager
+def rendering() -> Iterator[None]:
+    """A render under way, for `after_renders`."""
+    global _renders
+    with _render_ended:
+        _renders += 1
+    try:
+        yield
+    finally:
+        with _render_ended:
+            _renders -= 1
+            _render_ended.notify_all()
+
+
+def after_renders(timeout: float) -> None:
+    """Return once no render started from this process is under way, or after `timeout`
+    seconds. For background work that would take a core from a render: on a 2-core machine
+    the render's charts are drawn beside it on the second core (`beside`)."""
+    with _render_ended:
+        _render_ended.wait_for(lambda: _renders == 0, timeout)
 
 
 _collector_lock = threading.Lock()

@@ -7,7 +7,8 @@ for QUIET seconds, and at least every AT_MOST seconds while changes keep coming,
 workshop of 50 people saving every few seconds costs one recompute every AT_MOST seconds,
 not one per save. What is warmed lands in the same caches a view reads (keyed by the data
 version), so a view never sees anything a view would not have computed itself; a view that
-comes first simply computes it, as before.
+comes first simply computes it, as before. A warm waits while the worker renders a report:
+someone waits for that render, and its charts are drawn on the second core.
 
 The board report is drawn ahead too, for the reader whose name goes on its cover: when they
 open the report page (a download is near), and again once changes to that assessment have
@@ -31,6 +32,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db.models import Assessment
+from app.reports import worker
 from app.web.routes.reports import prepare_report
 from app.web.routes.results import prepare_results
 
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 QUIET = 0.5  # seconds without a change before an assessment is warmed
 AT_MOST = 10.0  # seconds: while changes keep coming, warm at least this often
+RENDERS_FIRST = 30.0  # seconds a warm waits at most for the worker's renders to end
 
 
 class Warmer:
@@ -122,6 +125,7 @@ def results_warmer(engine: Engine, settings: Settings) -> Warmer:
     """A warmer that prepares an assessment's results page (app/web/routes/results.py)."""
 
     def warm(assessment_id: int) -> None:
+        worker.after_renders(timeout=RENDERS_FIRST)  # someone waits for those
         with Session(engine) as session:
             assessment = session.get(Assessment, assessment_id)
             if assessment is not None:  # deleted since

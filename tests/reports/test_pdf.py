@@ -36,7 +36,7 @@ from app.reports.worker import (
     sparing_collector,
 )
 from tests.conftest import QUESTIONNAIRES
-from tests.factories import Tenant, sign_in
+from tests.factories import Tenant, sign_in, wait_for
 from tests.servers import copy_of_demo
 from tests.test_cli import gapwise
 
@@ -300,6 +300,21 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     discard_worker()
     assert worker._spare is None
     assert not waiting.is_alive()  # a stopping server leaves no render process behind
+
+
+@pytest.mark.pages_only  # the render, not the data
+def test_background_work_can_wait_for_a_render_under_way(session: Session, tenants) -> None:
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    rendered = threading.Event()
+    threading.Thread(
+        target=lambda: render_in_worker(render_pdf, data) and rendered.set(), daemon=True
+    ).start()
+    wait_for(lambda: worker._renders == 1)
+    assert not rendered.is_set()
+
+    worker.after_renders(timeout=120)
+
+    assert rendered.wait(10) and worker._renders == 0
 
 
 @pytest.mark.pages_only  # the render, not the data

@@ -17,6 +17,7 @@ from app.db import results as stored_results
 from app.db.models import Assessment
 from app.domain.evidence import EVERYONE
 from app.main import create_app
+from app.reports import worker
 from app.web import warming
 from app.web.collector import COLLECTOR_THRESHOLD
 from app.web.routes import results as results_routes
@@ -133,6 +134,19 @@ def test_after_a_save_the_results_and_charts_are_ready_before_anyone_looks(
     assert warm_client.get(f"/assessments/{acme.assessment.id}/results").status_code == 200
     assert warm_client.get(f"/assessments/{acme.assessment.id}/charts/radar.svg").status_code == 200
     assert _mean_shown(warm_client, acme) == 2
+
+
+def test_the_results_wait_while_the_worker_renders_a_report(
+    warm_client: TestClient, acme: Tenant, monkeypatch
+) -> None:
+    """The render someone waits for keeps the second core for its charts."""
+    warmed = threading.Event()
+    monkeypatch.setattr(warming, "prepare_results", lambda **_: warmed.set())
+
+    with worker.rendering():
+        answer_one(warm_client, acme, current=2)
+        assert not warmed.wait(warming.QUIET + 1.0)  # due, but a render is under way
+    assert warmed.wait(20)
 
 
 def test_a_change_while_warming_is_shown_on_the_next_view(
