@@ -424,11 +424,12 @@ def import_(
 ) -> None:
     """Restore an assessment from a JSON export (the organisation is created if missing)."""
     from app.db.transfer import import_assessment
-    from app.db.transfer_schema import ImportRefused, Slug, read_document
+    from app.db.transfer_schema import MAX_DOCUMENT_BYTES, ImportRefused, Slug, read_document
 
     chosen = _checked("organisation", organisation, Slug) if organisation else ""
     try:
-        document = read_document(file.read_bytes())
+        with file.open("rb") as opened:  # no further than the limit, as the web import
+            document = read_document(opened.read(MAX_DOCUMENT_BYTES + 1))
     except OSError as problem:
         typer.echo(f"gapwise: file: cannot read it ({problem.strerror})", err=True)
         raise typer.Exit(2) from None

@@ -38,6 +38,7 @@ from app.domain.text import (
 )
 
 FORMAT = "gapwise-assessment"
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # refused unread past this, through every door
 VERSION = 2  # 2 added archived_answers (answers set aside when a framework was upgraded)
 READABLE_VERSIONS = (1, 2)
 MAX_COUNT = 100_000  # participants in one assessment: far past any real one
@@ -190,6 +191,8 @@ class AssessmentDocument(_Strict):
 
 def read_document(raw: bytes | str) -> AssessmentDocument:
     """Parse and check a document; ImportRefused names the first problem and its path."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
     try:
         document = AssessmentDocument.model_validate_json(raw)
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 
 from app.db import roadmaps
 from app.db.models import Answer, Assessment, Organisation, Participant, RoadmapItem
+from app.db.transfer_schema import MAX_DOCUMENT_BYTES
 from tests.factories import Tenant, csrf_from, sign_in, upload_export
 from tests.test_cli import gapwise
 from tests.web.test_roadmap import _form as editor_form
@@ -272,6 +273,23 @@ def test_gapwise_import_prints_one_line_and_exits_2(
         assert result.returncode == 2, (name, result.stderr)
         assert result.stderr.startswith(message), (name, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_file_past_20_mb_is_refused_alike_by_the_form_and_the_cli(
+    client: TestClient, session: Session, acme: Tenant, document: Document, tmp_path: Path
+) -> None:
+    padded = json.dumps(document).encode() + b" " * MAX_DOCUMENT_BYTES  # valid JSON, too long
+    path = tmp_path / "large.json"
+    path.write_bytes(padded)
+    before = _row_counts(session)
+    message = "file: larger than 20 MB; is it a Gapwise JSON export?"
+
+    uploaded = upload_export(client, acme, padded)
+    imported = gapwise("import", str(path), data_dir=tmp_path / "cli")
+
+    assert uploaded.status_code == 422 and message in uploaded.text
+    assert imported.returncode == 2 and imported.stderr == f"gapwise: {message}\n"
+    assert _row_counts(session) == before
 
 
 SAME_RULES = {

@@ -19,7 +19,12 @@ from app.db import repository
 from app.db.models import Assessment, Organisation
 from app.db.organisations import imported_from
 from app.db.transfer import fingerprint, import_assessment
-from app.db.transfer_schema import AssessmentDocument, ImportRefused, read_document
+from app.db.transfer_schema import (
+    MAX_DOCUMENT_BYTES,
+    AssessmentDocument,
+    ImportRefused,
+    read_document,
+)
 from app.domain.policy import Action, can
 from app.report_data import exported, prepared_by_of, reader_key, report_version
 from app.reports.cache import cached
@@ -42,7 +47,7 @@ from app.web.transactions import page_router
 
 router = page_router()
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES = MAX_DOCUMENT_BYTES
 
 
 @router.get("/assessments/{assessment_id}/export/{export_format}", name="export_assessment")
@@ -138,13 +143,6 @@ def _unstash(settings: Settings, organisation: Organisation, name: str) -> bytes
     return raw
 
 
-def _document(raw: bytes) -> AssessmentDocument:
-    """The upload checked whole by the import's strict schema, or ImportRefused."""
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
-    return read_document(raw)
-
-
 def _upload(form: FormData, settings: Settings, organisation: Organisation) -> bytes:
     file, stash = form.get("file"), str(form.get("stash", ""))
     if stash:
@@ -185,7 +183,7 @@ def import_upload(
     choice = str(form.get("choice", ""))
     try:
         raw = _upload(form, settings, organisation)
-        document = _document(raw)
+        document = read_document(raw)
         earlier = imported_from(
             session=session, organisation=organisation, fingerprint=fingerprint(document)
         )
