@@ -93,9 +93,11 @@ def serve(
     """Migrate, load the questionnaires, and serve the web app."""
     from app.logs import log_config
     from app.main import create_app
+    from app.reports.cache import forget_kept_outputs
 
     settings, note = served_base_url(_settings(), host, port)
     _prepare_database(settings)
+    forget_kept_outputs(settings.data_dir)  # a restore may have put the data back in time
     if note:
         typer.echo(note)
     # Worker processes read the environment: hand them the base URL decided here.

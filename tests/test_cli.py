@@ -346,3 +346,21 @@ def test_prepared_by_follows_the_text_rule_in_every_command_that_takes_it(
 
     assert nul.returncode == 2
     assert nul.stderr == "gapwise: prepared-by: must not contain NUL characters\n"
+
+
+def test_serve_forgets_the_outputs_kept_by_data_version_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = tmp_path / "cache" / "assessment-3" / "report-A4-ab12.pdf.0f3c"
+    stashed = tmp_path / "imports" / "organisation-1" / "upload.json"  # not kept by version
+    for path in (kept, stashed):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"x")
+    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **options: None)
+    monkeypatch.setenv("GAPWISE_BASE_URL", "http://127.0.0.1:8000")  # serve sets it: undone after
+
+    result = gapwise("serve", data_dir=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert not kept.parent.exists()  # a restore may have put the database back in time
+    assert stashed.exists() and (tmp_path / "cache").exists()

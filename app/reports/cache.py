@@ -7,6 +7,7 @@ a temporary file and a rename, so a reader never sees half a file.
 from __future__ import annotations
 
 import secrets
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -53,3 +54,14 @@ def _render_and_keep(directory: Path, name: str, path: Path, render: Callable[[]
             if older != path and older.stat().st_mtime < started:
                 older.unlink()
     return content
+
+
+def forget_kept_outputs(data_dir: Path) -> None:
+    """Remove every assessment's kept charts, reports and exports; at a server's start.
+
+    They are kept by data version, and a database restored from an older dump (pg_restore,
+    which Gapwise does not see) climbs again through versions under which the replaced
+    data's outputs are kept. A server that starts draws them again as they are asked for.
+    """
+    for directory in (data_dir / "cache").glob("assessment-*"):
+        shutil.rmtree(directory, ignore_errors=True)
