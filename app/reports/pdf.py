@@ -1,7 +1,8 @@
 """The board report as a PDF: HTML and CSS templates rendered by WeasyPrint.
 
-Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs and files inside
-`static/`, so no text in a report can make the renderer touch the network or the disk. And
+Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs, files inside
+`static/` and the report's own charts, so no text in a report can make the renderer touch the
+network or the disk. And
 the routes and the CLI run it in a separate process with a time limit, off the web workers
 (app/reports/worker.py).
 """
@@ -22,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML
 from weasyprint.document import DocumentMetadata
 from weasyprint.pdf.metadata import NS
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.domain import narrative
@@ -41,7 +42,7 @@ from app.reports.dots import Scale, area_dots
 from app.reports.figures import Figures
 from app.reports.method import method_of
 from app.reports.prose import prose
-from app.reports.registry import charts_in_report, headline
+from app.reports.registry import Chart, charts_in_report, headline
 from app.reports.worker import beside, sparing_collector
 
 STATIC = (PROJECT_ROOT / "static").resolve()
@@ -118,6 +119,10 @@ class ReportData:
     include_thin: bool = False  # the consultant ranks thin evidence too (marked as such)
 
 
+class ChartNotDrawn(Exception):
+    """One of the report's charts could not be drawn: the message says which and why."""
+
+
 class SafeUrlFetcher(URLFetcher):
     """Serve `data:` URLs, files under static/ and the report's own charts (`charts`, by
     name); refuse everything else (network, file://).
@@ -137,8 +142,8 @@ class SafeUrlFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         name = url.removeprefix(CHART_URL)
-        if name != url and self._charts is not None and name in (drawn := self._charts()):
-            return URLFetcherResponse(url, drawn[name], {"Content-Type": self._chart_type})
+        if name != url and self._charts is not None:
+            return URLFetcherResponse(url, self._chart(name), {"Content-Type": self._chart_type})
         if url.startswith("data:"):
             response: URLFetcherResponse = super().fetch(url, headers)
             return response
@@ -149,6 +154,16 @@ class SafeUrlFetcher(URLFetcher):
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
         raise ValueError(f"the report may not load {url[:80]!r}")
+
+    def _chart(self, name: str) -> bytes:
+        """A chart of the report, drawn. WeasyPrint would leave out an image whose fetch
+        failed and carry on; a report without one of its charts must not be kept."""
+        assert self._charts is not None
+        try:
+            return self._charts()[name]
+        except Exception as exc:
+            why = "not drawn" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+            raise FatalURLFetchingError(f"the chart {name!r} could not be drawn ({why})") from exc
 
 
 @functools.cache  # compiling report.html takes 45 ms: once per process, in its warm-up
@@ -202,24 +217,29 @@ def _unwrap(node: Any) -> None:
     node[:] = kept
 
 
+def report_charts(data: ReportData) -> dict[str, list[Chart]]:
+    """The charts each place in the report shows."""
+    return {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
+
+
 def chart_images(data: ReportData, image_format: str = CHART_FORMAT) -> dict[str, bytes]:
     """Every chart the report shows, drawn, by name."""
     with drawn_once():  # the report's pages are white
         return {
             chart.name: _lean(chart.draw(data, image_format), image_format)
-            for section in REPORT_SECTIONS
-            for chart in charts_in_report(section, data)
+            for shown in report_charts(data).values()
+            for chart in shown
         }
 
 
 def report_html(
-    data: ReportData, image_format: str = CHART_FORMAT, images: Mapping[str, str] | None = None
+    data: ReportData, image_format: str = CHART_FORMAT, chart_urls: Mapping[str, str] | None = None
 ) -> str:
-    """The report as HTML, charts embedded as data URIs, or at the URLs `images` gives."""
+    """The report as HTML, its charts embedded as data URIs, or at the URLs `chart_urls` gives."""
     framework = data.framework
-    sections = {section: charts_in_report(section, data) for section in REPORT_SECTIONS}
-    if images is None:
-        images = {
+    sections = report_charts(data)
+    if chart_urls is None:
+        chart_urls = {
             name: _data_uri(image, image_format)
             for name, image in chart_images(data, image_format).items()
         }
@@ -239,7 +259,7 @@ def report_html(
             data=data,
             shown=shown,
             charts=sections,
-            images=images,
+            images=chart_urls,
             intents=intents,
             quotes_of=quotes_of,
             horizons=HORIZONS,
@@ -299,17 +319,21 @@ def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
 
     The charts (a sixth of the render) are drawn beside the rest, in a forked copy of the
     render process, while WeasyPrint reads the HTML and cascades its styles: it fetches them
-    only as it builds its boxes (see docs/performance.md).
+    only as it builds its boxes (see docs/performance.md). A chart that cannot be drawn stops
+    the render (ChartNotDrawn): no report rather than one without it.
     """
-    names = [c.name for section in REPORT_SECTIONS for c in charts_in_report(section, data)]
-    images = {name: CHART_URL + name for name in names}
+    shown = report_charts(data).values()
+    chart_urls = {chart.name: CHART_URL + chart.name for charts in shown for chart in charts}
     with sparing_collector(), beside(functools.partial(chart_images, data, image_format)) as drawn:
         html = HTML(
-            string=report_html(data, image_format, images),
+            string=report_html(data, image_format, chart_urls),
             base_url=STATIC.as_uri() + "/",
             url_fetcher=SafeUrlFetcher(drawn, image_format),
         )
-        document = html.render(pdf_variant=PDF_VARIANT)
+        try:
+            document = html.render(pdf_variant=PDF_VARIANT)
+        except FatalURLFetchingError as fatal:  # a BaseException, so WeasyPrint stops
+            raise ChartNotDrawn(str(fatal)) from fatal.__cause__
         document.metadata = _Metadata(**vars(document.metadata))
         pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf

@@ -10,6 +10,8 @@ import functools
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -39,34 +41,34 @@ def render_in_worker(
     `prepare_worker` started ahead (past its imports, or on its way), else a fresh one.
     ReportFailed says why there is no document: the renderer's error, a process that died,
     or the time limit (the process is then stopped)."""
-    with rendering():
+    with sent_to_render():
         return _take_worker().render(render, data, time_limit)
 
 
-_renders = 0  # renders this process has under way in render processes
-_render_ended = threading.Condition()
+_sent = 0  # renders this process has under way in render processes
+_sent_ended = threading.Condition()
 
 
 @contextmanager
-def rendering() -> Iterator[None]:
-    """A render under way, for `after_renders`."""
-    global _renders
-    with _render_ended:
-        _renders += 1
+def sent_to_render() -> Iterator[None]:
+    """A render under way in a render process, for `after_renders`."""
+    global _sent
+    with _sent_ended:
+        _sent += 1
     try:
         yield
     finally:
-        with _render_ended:
-            _renders -= 1
-            _render_ended.notify_all()
+        with _sent_ended:
+            _sent -= 1
+            _sent_ended.notify_all()
 
 
 def after_renders(timeout: float) -> None:
-    """Return once no render started from this process is under way, or after `timeout`
-    seconds. For background work that would take a core from a render: on a 2-core machine
-    the render's charts are drawn beside it on the second core (`beside`)."""
-    with _render_ended:
-        _render_ended.wait_for(lambda: _renders == 0, timeout)
+    """Return once no render this process sent is under way, or after `timeout` seconds. For
+    background work that would take a core from a render: on a 2-core machine the report's
+    charts are drawn beside it on the second core (`beside`)."""
+    with _sent_ended:
+        _sent_ended.wait_for(lambda: _sent == 0, timeout)
 
 
 _collector_lock = threading.Lock()
@@ -93,52 +95,70 @@ def sparing_collector() -> Iterator[None]:
                 gc.set_threshold(*_saved_thresholds)
 
 
+BESIDE_TIME_LIMIT = 30  # seconds the copy may take (a report's charts take under one)
+
+
 @contextmanager
 def beside(
-    work: Callable[[], Result], *, fork: bool | None = None
+    work: Callable[[], Result], *, fork: bool | None = None, time_limit: int = BESIDE_TIME_LIMIT
 ) -> Iterator[Callable[[], Result]]:
     """Start `work()` on the machine's other core, in a forked copy of this process, while the
     block goes on; the block gets a function that waits for its result.
 
-    A render process forks (one thread, everything imported: the copy starts at once). A
-    process with other threads (the web server, tests) does not, since a fork copies the
-    locks those threads hold but not the threads; `work()` then runs when its result is first
-    asked for. So does it when there is no copy, or it fails or dies: the same result.
-    `fork` overrides the choice (tests). The copy is waited for when the block ends.
+    A render process forks (one Python thread, everything imported: the copy starts at once).
+    A process with other Python threads (the web server; a test run, once a test started one)
+    does not, since a fork copies the locks those threads hold but not the threads; nor does
+    anything but Linux. `work()` then runs when its result is first asked for. So it does when
+    the fork is refused, or the copy fails, dies or takes past `time_limit` seconds: the same
+    result, or the same error. The copy is stopped, if still running, when the block ends.
     """
     if fork is None:
-        fork = threading.active_count() == 1
-    reading, writing = multiprocessing.Pipe(duplex=False)
-    try:
-        pid = os.fork() if fork else None
-    except OSError:  # no process to spare (memory, a process limit)
-        pid = None
-    if pid is None:
-        reading.close()
-        writing.close()
+        fork = sys.platform == "linux" and threading.active_count() == 1
+    copy = _forked(work, time_limit) if fork else None
+    if copy is None:
         yield functools.cache(work)
         return
-    if pid == 0:  # the copy: the result goes back through the pipe, and the copy ends here
-        reading.close()
-        try:
-            writing.send(work())
-        finally:
-            os._exit(0)  # never back into the caller's code, nor its exit handlers
-    writing.close()
+    pid, reading = copy
 
     @functools.cache
     def result() -> Result:
         try:
-            drawn: Result = reading.recv()
-        except (EOFError, OSError):  # the copy failed or died: do the work here instead
-            return work()
-        return drawn
+            if reading.poll(time_limit):
+                drawn: Result = reading.recv()
+                return drawn
+        except (EOFError, OSError):  # it failed or died
+            pass
+        return work()
 
     try:
         yield result
     finally:
-        reading.close()  # a copy still sending gets a broken pipe, and ends
+        reading.close()
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # a copy still at work: its result is not wanted
         os.waitpid(pid, 0)
+
+
+def _forked(work: Callable[[], Result], time_limit: int) -> tuple[int, Connection] | None:
+    """(pid, the end to read from) of a copy sending `work()`'s result; None if refused."""
+    reading, writing = multiprocessing.Pipe(duplex=False)
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (memory, a process limit)
+        reading.close()
+        writing.close()
+        return None
+    if pid == 0:  # the copy: whatever happens, it ends here, never back in the caller's code
+        code = 1
+        try:
+            signal.alarm(time_limit)  # and on its own, should its render process be stopped
+            reading.close()
+            writing.send(work())
+            code = 0
+        finally:
+            os._exit(code)  # nor its exit handlers, nor its unwritten output
+    writing.close()
+    return pid, reading
 
 
 class _RenderProcess:

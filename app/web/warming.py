@@ -125,7 +125,7 @@ def results_warmer(engine: Engine, settings: Settings) -> Warmer:
     """A warmer that prepares an assessment's results page (app/web/routes/results.py)."""
 
     def warm(assessment_id: int) -> None:
-        worker.after_renders(timeout=RENDERS_FIRST)  # someone waits for those
+        worker.after_renders(timeout=RENDERS_FIRST)  # a reader waits, or soon will
         with Session(engine) as session:
             assessment = session.get(Assessment, assessment_id)
             if assessment is not None:  # deleted since

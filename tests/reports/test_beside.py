@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -97,3 +98,20 @@ def test_a_fork_refused_leaves_the_work_to_this_process(monkeypatch: pytest.Monk
 
     with beside(_pid, fork=True) as result:
         assert result() == os.getpid()
+
+
+def test_a_copy_past_its_time_limit_is_stopped_and_the_work_done_here() -> None:
+    parent = os.getpid()
+
+    def slow() -> int:
+        if os.getpid() != parent:
+            time.sleep(60)
+        return parent
+
+    started = time.monotonic()
+    with beside(slow, fork=True, time_limit=1) as result:
+        assert result() == parent
+    with beside(slow, fork=True, time_limit=60):
+        pass  # the render failed before it asked for the charts, say
+
+    assert time.monotonic() - started < 20  # neither waited for nor left running

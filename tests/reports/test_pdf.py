@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
+from weasyprint.urls import FatalURLFetchingError
 
 from app.db import repository
 from app.db.models import Assessment
@@ -26,7 +27,7 @@ from app.domain.loading import load_framework
 from app.report_data import report_data_of
 from app.reports import pdf as report_pdf
 from app.reports import worker
-from app.reports.pdf import CHART_URL, STATIC, SafeUrlFetcher, render_pdf
+from app.reports.pdf import CHART_URL, STATIC, ChartNotDrawn, SafeUrlFetcher, render_pdf
 from app.reports.worker import (
     RENDER_COLLECTOR_THRESHOLD,
     ReportFailed,
@@ -182,9 +183,10 @@ def test_the_url_fetcher_serves_the_reports_own_charts_by_name_only() -> None:
     chart = fetcher.fetch(CHART_URL + "radar")
 
     assert chart.content_type == "image/svg+xml" and chart.read() == b"<svg/>"
-    for refused, url in ((fetcher, CHART_URL + "other"), (SafeUrlFetcher(), CHART_URL + "radar")):
-        with pytest.raises(ValueError, match="may not load"):
-            refused.fetch(url)
+    with pytest.raises(FatalURLFetchingError, match="'other' could not be drawn"):
+        fetcher.fetch(CHART_URL + "other")  # stops the render: no report without a chart
+    with pytest.raises(ValueError, match="may not load"):
+        SafeUrlFetcher().fetch(CHART_URL + "radar")  # a fetcher given no charts has none
 
 
 @pytest.mark.pages_only  # the render, not the data
@@ -199,6 +201,33 @@ def test_every_chart_reaches_the_pdf_whether_drawn_beside_or_here(
     assert render_pdf(data).startswith(b"%PDF")
 
     assert not [r.getMessage() for r in caplog.records]  # WeasyPrint logs an image it missed
+
+
+@pytest.mark.pages_only  # the render, not the data
+@pytest.mark.parametrize("threads", [1, 2], ids=["charts drawn beside", "charts drawn here"])
+@pytest.mark.parametrize(
+    ("drawn", "why"),
+    [(ValueError("matplotlib broke"), "ValueError: matplotlib broke"), ({}, "not drawn")],
+    ids=["failed", "missing"],
+)
+def test_a_chart_that_cannot_be_drawn_stops_the_report(
+    session: Session, tenants, threads: int, drawn, why: str, monkeypatch
+) -> None:
+    """WeasyPrint would leave out an image it could not fetch, and the PDF would be kept."""
+    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
+
+    def chart_images(*_: object) -> dict[str, bytes]:
+        if isinstance(drawn, Exception):
+            raise drawn
+        return drawn
+
+    monkeypatch.setattr(report_pdf, "chart_images", chart_images)
+
+    with pytest.raises(
+        ChartNotDrawn, match=re.escape(f"the chart 'radar' could not be drawn ({why})")
+    ):
+        render_pdf(data)
 
 
 def test_a_render_past_its_time_limit_is_stopped(session: Session, tenants) -> None:
@@ -302,19 +331,18 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     assert not waiting.is_alive()  # a stopping server leaves no render process behind
 
 
-@pytest.mark.pages_only  # the render, not the data
-def test_background_work_can_wait_for_a_render_under_way(session: Session, tenants) -> None:
-    data = report_data_of(session=session, assessment=tenants[0].assessment, prepared_by="x")
+def test_background_work_can_wait_for_a_render_under_way() -> None:
     rendered = threading.Event()
-    threading.Thread(
-        target=lambda: render_in_worker(render_pdf, data) and rendered.set(), daemon=True
+    threading.Thread(  # a second's sleep stands for the render, in a render process
+        target=lambda: render_in_worker(time.sleep, 1.0) or rendered.set(), daemon=True
     ).start()
-    wait_for(lambda: worker._renders == 1)
+    wait_for(lambda: worker._sent == 1)
     assert not rendered.is_set()
 
     worker.after_renders(timeout=120)
 
-    assert rendered.wait(10) and worker._renders == 0
+    assert worker._sent == 0  # it returned when the render ended, not before
+    assert rendered.wait(10)
 
 
 @pytest.mark.pages_only  # the render, not the data

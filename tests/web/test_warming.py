@@ -143,7 +143,7 @@ def test_the_results_wait_while_the_worker_renders_a_report(
     warmed = threading.Event()
     monkeypatch.setattr(warming, "prepare_results", lambda **_: warmed.set())
 
-    with worker.rendering():
+    with worker.sent_to_render():
         answer_one(warm_client, acme, current=2)
         assert not warmed.wait(warming.QUIET + 1.0)  # due, but a render is under way
     assert warmed.wait(20)
