@@ -97,7 +97,15 @@ def serve(
 
     settings, note = served_base_url(_settings(), host, port)
     _prepare_database(settings)
-    forget_kept_outputs(settings.data_dir)  # a restore may have put the data back in time
+    try:  # a restore may have put the data back in time
+        forget_kept_outputs(settings.data_dir)
+    except OSError as problem:
+        typer.echo(
+            f"gapwise: {problem.filename}: cannot remove the outputs kept there "
+            f"({problem.strerror}); remove that folder, then start again",
+            err=True,
+        )
+        raise typer.Exit(1) from None
     if note:
         typer.echo(note)
     # Worker processes read the environment: hand them the base URL decided here.

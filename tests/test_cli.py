@@ -364,3 +364,25 @@ def test_serve_forgets_the_outputs_kept_by_data_version_before_it_starts(
     assert result.returncode == 0, result.stderr
     assert not kept.parent.exists()  # a restore may have put the database back in time
     assert stashed.exists() and (tmp_path / "cache").exists()
+
+
+def test_serve_does_not_start_when_it_cannot_forget_the_kept_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = tmp_path / "cache" / "assessment-3"
+    kept.mkdir(parents=True)
+
+    def refused(path: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **options: pytest.fail("served"))
+    monkeypatch.setattr("app.reports.cache.shutil.rmtree", refused)
+    monkeypatch.setenv("GAPWISE_BASE_URL", "http://127.0.0.1:8000")
+
+    result = gapwise("serve", data_dir=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"gapwise: {kept}: cannot remove the outputs kept there (Permission denied); "
+        "remove that folder, then start again\n"
+    )

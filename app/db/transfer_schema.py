@@ -189,10 +189,11 @@ class AssessmentDocument(_Strict):
     roadmap: list[RoadmapPart]
 
 
-def read_document(raw: bytes | str) -> AssessmentDocument:
+def read_document(raw: bytes) -> AssessmentDocument:
     """Parse and check a document; ImportRefused names the first problem and its path."""
     if len(raw) > MAX_DOCUMENT_BYTES:
-        raise ImportRefused("file: larger than 20 MB; is it a Gapwise JSON export?")
+        limit = MAX_DOCUMENT_BYTES >> 20
+        raise ImportRefused(f"file: larger than {limit} MB; is it a Gapwise JSON export?")
     try:
         document = AssessmentDocument.model_validate_json(raw)
     except ValidationError as exc:

@@ -43,10 +43,13 @@ def cached(directory: Path, name: str, version: str, render: Callable[[], bytes]
 def _render_and_keep(directory: Path, name: str, path: Path, render: Callable[[], bytes]) -> bytes:
     started = time.time()
     content = render()
-    directory.mkdir(parents=True, exist_ok=True)
-    partial = directory / f".{path.name}.{secrets.token_hex(4)}"
-    partial.write_bytes(content)
-    partial.replace(path)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = directory / f".{path.name}.{secrets.token_hex(4)}"
+        partial.write_bytes(content)
+        partial.replace(path)
+    except FileNotFoundError:  # the folder was emptied meanwhile: served, not kept
+        return content
     for older in directory.glob(f"{name}.*"):
         # Only files written before this render began: a render of an older version that ends
         # late must not delete the newer one written meanwhile.
@@ -56,12 +59,18 @@ def _render_and_keep(directory: Path, name: str, path: Path, render: Callable[[]
     return content
 
 
+def kept_outputs(data_dir: Path, assessment_id: int | None) -> Path:
+    """The folder of an assessment's kept charts, reports and exports."""
+    return data_dir / "cache" / f"assessment-{assessment_id}"
+
+
 def forget_kept_outputs(data_dir: Path) -> None:
     """Remove every assessment's kept charts, reports and exports; at a server's start.
 
     They are kept by data version, and a database restored from an older dump (pg_restore,
     which Gapwise does not see) climbs again through versions under which the replaced
     data's outputs are kept. A server that starts draws them again as they are asked for.
+    OSError says what could not be removed: a server must not start and serve it.
     """
     for directory in (data_dir / "cache").glob("assessment-*"):
-        shutil.rmtree(directory, ignore_errors=True)
+        shutil.rmtree(directory)

@@ -3,6 +3,7 @@ at once from several threads."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.reports import cache
 from app.reports.cache import cached
 
 
@@ -68,3 +70,20 @@ def test_an_older_version_rendered_late_leaves_the_newer_file_alone(tmp_path: Pa
         assert late.result(10) == b"one"
 
     assert cached(tmp_path, "report.pdf", "v2", lambda: b"drawn again") == b"two"
+
+
+def test_a_folder_emptied_while_a_file_is_kept_still_serves_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server starting (it empties the cache) beside one that serves the same folder."""
+    directory = tmp_path / "assessment-1"
+    token_hex = cache.secrets.token_hex
+
+    def emptied_meanwhile(n: int) -> str:
+        shutil.rmtree(directory)  # between the folder made and the file written
+        return token_hex(n)
+
+    monkeypatch.setattr(cache.secrets, "token_hex", emptied_meanwhile)
+
+    assert cached(directory, "radar.svg", "v1", lambda: b"chart") == b"chart"
+    assert not directory.exists()

@@ -15,11 +15,11 @@ from starlette.types import Message, Receive, Scope, Send
 
 from app.db import repository
 from app.db.models import Assessment, FrameworkSnapshot
+from app.db.transfer_schema import MAX_DOCUMENT_BYTES
 from app.domain.text import MAX_LONG_TEXT
 from app.reports.logos import MAX_UPLOAD_BYTES as MAX_LOGO_BYTES
 from app.web import limits
 from app.web.routes.answering import MAX_SAVE_BYTES
-from app.web.routes.exports import MAX_IMPORT_BYTES
 from app.web.routes.frameworks import MAX_UPLOAD_BYTES as MAX_FRAMEWORK_BYTES
 from app.web.routes.invitations import MAX_UPLOAD_BYTES as MAX_PEOPLE_BYTES
 from tests.factories import Tenant, csrf_from, sign_in
@@ -124,7 +124,7 @@ def test_every_upload_that_a_route_refuses_itself_gets_past_the_body_limit() -> 
     """An upload just over a route's own limit is refused by the route, which names the
     field and what it accepts, not by the body limit."""
     form_and_parts = 64 * 1024
-    largest = max(MAX_IMPORT_BYTES, MAX_FRAMEWORK_BYTES, MAX_PEOPLE_BYTES, MAX_LOGO_BYTES)
+    largest = max(MAX_DOCUMENT_BYTES, MAX_FRAMEWORK_BYTES, MAX_PEOPLE_BYTES, MAX_LOGO_BYTES)
     assert largest + 1 + form_and_parts <= limits.MAX_UPLOAD_BODY_BYTES
 
 

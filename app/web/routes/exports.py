@@ -27,7 +27,7 @@ from app.db.transfer_schema import (
 )
 from app.domain.policy import Action, can
 from app.report_data import exported, prepared_by_of, reader_key, report_version
-from app.reports.cache import cached
+from app.reports.cache import cached, kept_outputs
 from app.reports.registry import EXPORTS, ExportFormat
 from app.reports.worker import ReportFailed
 from app.web.deps import (
@@ -46,8 +46,6 @@ from app.web.templating import templates
 from app.web.transactions import page_router
 
 router = page_router()
-
-MAX_IMPORT_BYTES = MAX_DOCUMENT_BYTES
 
 
 @router.get("/assessments/{assessment_id}/export/{export_format}", name="export_assessment")
@@ -96,7 +94,7 @@ def _content(
     if not chosen.cached:
         return render()
     version = report_version(session=session, assessment=assessment, prepared_by=prepared_by)
-    directory = settings.data_dir / "cache" / f"assessment-{assessment.id}"
+    directory = kept_outputs(settings.data_dir, assessment.id)
     return cached(directory, f"export-{reader_key(prepared_by)}.{chosen.name}", version, render)
 
 
@@ -149,7 +147,7 @@ def _upload(form: FormData, settings: Settings, organisation: Organisation) -> b
         return _unstash(settings, organisation, stash)
     if not isinstance(file, UploadFile):
         raise ImportRefused("file: choose a Gapwise JSON export to import")
-    return file.file.read(MAX_IMPORT_BYTES + 1)
+    return file.file.read(MAX_DOCUMENT_BYTES + 1)
 
 
 def _summary(assessment: Assessment, document: AssessmentDocument) -> str:

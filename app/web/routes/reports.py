@@ -20,7 +20,7 @@ from app.domain.narrative import MAX_CHARACTERS, Narrative, NarrativeRefused, cl
 from app.domain.policy import Action
 from app.report_data import prepared_by_of, reader_key, report_data_of, report_version
 from app.reports import worker
-from app.reports.cache import cached
+from app.reports.cache import cached, kept_outputs
 from app.reports.pdf import render_pdf
 from app.reports.registry import ExportFormat, exports_on
 from app.reports.worker import ReportFailed
@@ -172,7 +172,7 @@ def report_pdf(
         finally:
             worker.prepare_worker()  # the next report's process, started while this one is sent
 
-    directory = data_dir / "cache" / f"assessment-{assessment.id}"
+    directory = kept_outputs(data_dir, assessment.id)
     return cached(directory, f"report-{paper}-{reader_key(prepared_by)}.pdf", version, render)
 
 

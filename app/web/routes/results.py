@@ -28,7 +28,7 @@ from app.domain.scoring import (
 from app.domain.workshop import Vote, summarise
 from app.report_data import ChartData, chart_data_of
 from app.reports import charts
-from app.reports.cache import cached
+from app.reports.cache import cached, kept_outputs
 from app.reports.figures import Figures
 from app.reports.method import Method, method_of
 from app.reports.registry import CHARTS, Chart, ExportFormat, charts_on_page, exports_on
@@ -65,7 +65,7 @@ def screen_chart(
     """A chart as the results page shows it: drawn once per data version and view (each view
     has its own file), then read from the disk cache that every worker shares, without
     scoring anything."""
-    directory = data_dir / "cache" / f"assessment-{assessment.id}"
+    directory = kept_outputs(data_dir, assessment.id)
     return cached(
         directory,
         cache_name(f"{chart.name}.svg", view),
