@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -47,19 +48,24 @@ def test_a_process_with_other_threads_does_not_fork(monkeypatch: pytest.MonkeyPa
         assert result() != os.getpid()
 
 
-def test_a_copy_that_dies_or_fails_leaves_the_work_to_this_process() -> None:
+def _in_the_copy(does: Callable[[], object]) -> Callable[[], int]:
+    """Work that `does` something in the copy only, and gives this process's pid here."""
     parent = os.getpid()
 
-    def dies() -> int:
+    def work() -> int:
         if os.getpid() != parent:
-            os._exit(3)
+            does()
         return parent
 
+    return work
+
+
+def test_a_copy_that_dies_or_fails_leaves_the_work_to_this_process() -> None:
     def fails() -> int:
         raise ValueError("the work's own error")
 
-    with beside(dies, fork=True) as result:
-        assert result() == parent
+    with beside(_in_the_copy(lambda: os._exit(3)), fork=True) as result:
+        assert result() == os.getpid()
     with beside(fails, fork=True) as result, pytest.raises(ValueError, match="work's own error"):
         result()
 
@@ -101,16 +107,11 @@ def test_a_fork_refused_leaves_the_work_to_this_process(monkeypatch: pytest.Monk
 
 
 def test_a_copy_past_its_time_limit_is_stopped_and_the_work_done_here() -> None:
-    parent = os.getpid()
-
-    def slow() -> int:
-        if os.getpid() != parent:
-            time.sleep(60)
-        return parent
+    slow = _in_the_copy(lambda: time.sleep(60))
 
     started = time.monotonic()
     with beside(slow, fork=True, time_limit=1) as result:
-        assert result() == parent
+        assert result() == os.getpid()
     with beside(slow, fork=True, time_limit=60):
         pass  # the render failed before it asked for the charts, say
 
