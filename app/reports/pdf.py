@@ -2,9 +2,8 @@
 
 Rendering is sandboxed in two ways. The URL fetcher allows only `data:` URLs, files inside
 `static/` and the report's own charts, so no text in a report can make the renderer touch the
-network or the disk. And
-the routes and the CLI run it in a separate process with a time limit, off the web workers
-(app/reports/worker.py).
+network or the disk. And the routes and the CLI run it in a separate process with a time
+limit, off the web workers (app/reports/worker.py).
 """
 
 from __future__ import annotations
@@ -317,7 +316,7 @@ class _Metadata(DocumentMetadata):
 def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
     """A tagged PDF (PDF/UA-1): structure, reading order, alt texts, title and language.
 
-    The charts (a sixth of the render) are drawn beside the rest, in a forked copy of the
+    The charts (about a tenth of the render) are drawn beside the rest, in a forked copy of the
     render process, while WeasyPrint reads the HTML and cascades its styles: it fetches them
     only as it builds its boxes (see docs/performance.md). A chart that cannot be drawn stops
     the render (ChartNotDrawn): no report rather than one without it.
