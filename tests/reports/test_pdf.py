@@ -332,6 +332,8 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
 
 
 def test_background_work_can_wait_for_a_render_under_way() -> None:
+    prepare_worker()
+    process = worker._spare.process
     rendered = threading.Event()
     threading.Thread(  # a second's sleep stands for the render, in a render process
         target=lambda: render_in_worker(time.sleep, 1.0) or rendered.set(), daemon=True
@@ -343,6 +345,8 @@ def test_background_work_can_wait_for_a_render_under_way() -> None:
 
     assert worker._sent == 0  # it returned when the render ended, not before
     assert rendered.wait(10)
+    process.join(timeout=60)  # it ends by itself; the next test counts live processes
+    assert process.exitcode == 0
 
 
 @pytest.mark.pages_only  # the render, not the data
