@@ -232,16 +232,19 @@ def chart_images(data: ReportData, image_format: str = CHART_FORMAT) -> dict[str
 
 
 def report_html(
-    data: ReportData, image_format: str = CHART_FORMAT, chart_urls: Mapping[str, str] | None = None
+    data: ReportData, image_format: str = CHART_FORMAT, *, charts_at: str | None = None
 ) -> str:
-    """The report as HTML, its charts embedded as data URIs, or at the URLs `chart_urls` gives."""
+    """The report as HTML, its charts embedded as data URIs, or named after `charts_at` (a
+    URL the fetcher serves them from, drawn elsewhere)."""
     framework = data.framework
     sections = report_charts(data)
-    if chart_urls is None:
+    if charts_at is None:
         chart_urls = {
             name: _data_uri(image, image_format)
             for name, image in chart_images(data, image_format).items()
         }
+    else:
+        chart_urls = {c.name: charts_at + c.name for shown in sections.values() for c in shown}
     intents = {area.id: area.intent for area in data.framework.areas()}
     shown = headline(data)  # the agreed baseline once there is one
     areas = list(data.results.areas())
@@ -321,11 +324,9 @@ def render_pdf(data: ReportData, image_format: str = CHART_FORMAT) -> bytes:
     only as it builds its boxes (see docs/performance.md). A chart that cannot be drawn stops
     the render (ChartNotDrawn): no report rather than one without it.
     """
-    shown = report_charts(data).values()
-    chart_urls = {chart.name: CHART_URL + chart.name for charts in shown for chart in charts}
     with sparing_collector(), beside(functools.partial(chart_images, data, image_format)) as drawn:
         html = HTML(
-            string=report_html(data, image_format, chart_urls),
+            string=report_html(data, image_format, charts_at=CHART_URL),
             base_url=STATIC.as_uri() + "/",
             url_fetcher=SafeUrlFetcher(drawn, image_format),
         )
