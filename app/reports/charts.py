@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, offset_copy
 
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
@@ -141,6 +141,11 @@ def drawn_once() -> Iterator[None]:
 
 def _render(figure: Figure, image_format: str) -> bytes:
     _size_text(figure)
+    return _drawn(figure, image_format)
+
+
+def _drawn(figure: Figure, image_format: str) -> bytes:
+    """The figure's bytes, its text already sized."""
     if image_format == "svg" and _drawn_once.get():
         return _svg_drawn_once(figure)
     return _save(figure, image_format)
@@ -253,8 +258,11 @@ def _wrapped(title: str, width: int = 14) -> str:
     return "\n".join(lines) or text
 
 
-def _radar_axes(figure: Figure, titles: list[str], axis: Axis) -> tuple[Any, list[float]]:
-    """Polar axes with one spoke per title, clockwise from the top, a ring per tick."""
+def _radar_axes(
+    figure: Figure, titles: list[str], axis: Axis
+) -> tuple[Any, list[float], list[Text]]:
+    """Polar axes with one spoke per title, clockwise from the top, a numbered ring per tick,
+    and each title written at its spoke."""
     angles = [2 * math.pi * i / max(len(titles), 1) for i in range(len(titles))]
     axes = figure.add_subplot(projection="polar")
     axes.set_theta_offset(math.pi / 2)
@@ -262,12 +270,67 @@ def _radar_axes(figure: Figure, titles: list[str], axis: Axis) -> tuple[Any, lis
     axes.set_ylim(0, 1)
     rings = [(share, label) for share, label in axis.ticks if share > 0]
     axes.set_yticks([share for share, _ in rings])
-    axes.set_yticklabels([label for _, label in rings], color=MUTED, fontsize=7)
+    axes.set_yticklabels([])
     axes.set_xticks(angles)
-    axes.set_xticklabels([_wrapped(title) for title in titles], fontsize=8.5)
-    axes.tick_params(axis="x", pad=14)
+    axes.set_xticklabels([])
     axes.grid(color="#c9d0d8", linewidth=0.6)
-    return axes, angles
+    between = _between_names(len(titles))
+    for share, label in rings:
+        _outside(figure, axes, between, share, label, RING_GAP, fontsize=7, color=MUTED)
+    names = [
+        _outside(figure, axes, angle, 1, _wrapped(title), SPOKE_GAP, fontsize=8.5)
+        for angle, title in zip(angles, titles, strict=True)
+    ]
+    return axes, angles, names
+
+
+SPOKE_GAP = 5.0  # points between the circle and an area's name
+RING_GAP = 2.0  # points between a ring and its number
+KEY_GAP = 6.0  # points between the lowest area name and the key under a radar
+
+
+def _between_names(spokes: int) -> float:
+    """The angle at which the rings are numbered: halfway between two spokes, as near the
+    right as may be, where the names on either side stand on their middles, clear of the
+    numbers (at the top, the first name's foot touched the outer ring's)."""
+    step = 2 * math.pi / max(spokes, 1)
+    return (round(math.pi / 2 / step - 0.5) + 0.5) * step
+
+
+def _outside(
+    figure: Figure, axes: Any, angle: float, radius: float, text: str, gap: float, **style: Any
+) -> Text:
+    """A text `gap` points outside a point of the radar, aligned away from the centre (from
+    its left end on the right half, from its foot on the top half), so however long it is it
+    never reaches back across the point: matplotlib centres tick labels on their point, and
+    long area names on the sides crossed the circle."""
+    across, up = math.sin(angle), math.cos(angle)  # clockwise from the top
+    at = offset_copy(axes.transData, fig=figure, x=gap * across, y=gap * up, units="points")
+    return axes.text(
+        angle,
+        radius,
+        text,
+        transform=at,
+        horizontalalignment=_away(across, "left", "right", near=0.2),
+        verticalalignment=_away(up, "bottom", "top", near=0.4),
+        **style,
+    )
+
+
+def _away(share: float, positive: str, negative: str, near: float) -> str:
+    """A text's alignment along one direction: away from the centre, centred near the axis."""
+    if abs(share) < near:
+        return "center"
+    return positive if share > 0 else negative
+
+
+def _key_below(figure: Figure, axes: Any, names: list[Text], key: Any) -> None:
+    """Put the key under a radar just below its lowest name, measured once the text is
+    sized: how far names reach down depends on their lines and on the text scale."""
+    figure.draw_without_rendering()
+    lowest = min((name.get_window_extent().y0 for name in names), default=0.0)
+    _, top = axes.transAxes.inverted().transform((0, lowest - KEY_GAP * figure.dpi / 72))
+    key.set_bbox_to_anchor((0.5, top), transform=axes.transAxes)
 
 
 def _closed(values: list[float]) -> list[float]:
@@ -374,7 +437,7 @@ def _new_radar(results: Results, axis: Axis) -> _Radar:
     areas = list(results.areas())
     colours = layer_colours(results)
     figure = Figure(figsize=RADAR_SIZE)
-    axes, angles = _radar_axes(figure, [a.title for a in areas], axis)
+    axes, angles, names = _radar_axes(figure, [a.title for a in areas], axis)
     lines = []
     for label, colour, which in (("Target", TARGET, "target"), ("Current", CURRENT, "current")):
         values = _closed([_share(a.score, which) for a in areas])
@@ -383,16 +446,17 @@ def _new_radar(results: Results, axis: Axis) -> _Radar:
         line.set_gid(f"radar-{which}-line")  # so each can be found in the SVG (_RADAR_LINE)
         fill.set_gid(f"radar-{which}-fill")
         lines.append((which, line, fill))
-    for tick, area in zip(axes.get_xticklabels(), areas, strict=True):
-        tick.set_color(colours[area.layer_id])
-        tick.set_fontweight("bold")
-    _key_under(axes, results, colours)
+    for name, area in zip(names, areas, strict=True):
+        name.set_color(colours[area.layer_id])
+        name.set_fontweight("bold")
+    key = _key_under(axes, results, colours)
     _size_text(figure)
+    _key_below(figure, axes, names, key)
     return _Radar(figure, angles, tuple(lines), threading.Lock())
 
 
-def _key_under(axes: Any, results: Results, colours: dict[str, str]) -> None:
-    """One key under the radar, clear of the area names: the two lines, then the layers,
+def _key_under(axes: Any, results: Results, colours: dict[str, str]) -> Any:
+    """One key under the radar (placed by `_key_below`): the two lines, then the layers,
     wrapping to as many rows as it needs."""
     handles = [
         Line2D([], [], color=CURRENT, linewidth=2, label="Current"),
@@ -402,10 +466,9 @@ def _key_under(axes: Any, results: Results, colours: dict[str, str]) -> None:
             for layer in results.layers
         ),
     ]
-    axes.legend(
+    return axes.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.13),
         ncols=min(len(handles), 5),
         frameon=False,
         handlelength=1.5,
@@ -529,26 +592,32 @@ def group_style(index: int) -> tuple[str, Any]:
 
 def group_radar(segments: Segments, framework: Framework, image_format: str = "svg") -> bytes:
     """Each group's view of today, one outline per group; a note when none may be shown."""
-    groups = list(segments.groups.items())
-    if not groups:
+    if not segments.groups:
         return _nothing_to_show(WITHHELD, image_format)
+    return _drawn(group_radar_figure(segments, framework), image_format)
+
+
+def group_radar_figure(segments: Segments, framework: Framework) -> Figure:
+    """The group radar's figure, its text sized and its key placed (groups to show needed)."""
+    groups = list(segments.groups.items())
     areas = list(groups[0][1].areas())
     figure = Figure(figsize=GROUP_RADAR_SIZE)
-    axes, angles = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
+    axes, angles, names = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
     for index, (name, results) in enumerate(groups):
         values = [_share(a.score, "current") for a in results.areas()]
         colour, style = group_style(index)
         axes.plot(_closed(angles), _closed(values), color=colour, linestyle=style, linewidth=2,
                   label=_literal(name))  # fmt: skip
-    axes.legend(  # under the chart, clear of the area names
+    key = axes.legend(
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
         ncols=min(len(groups), 4),
         frameon=False,
         title="Today, by group",
         handlelength=3,
     )
-    return _render(figure, image_format)
+    _size_text(figure)
+    _key_below(figure, axes, names, key)
+    return figure
 
 
 HORIZON_MONTHS = ((0, 3), (3, 12), (12, 24))

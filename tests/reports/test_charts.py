@@ -181,3 +181,55 @@ def test_timeline_labels_wrap_into_even_lines_and_keep_every_word() -> None:
     assert "Raise Culture from 1.7 to 3.5" in lines  # short enough for one line
     assert titles[-1] in " ".join(lines)  # nothing cut
     assert max(len(line) for line in lines) <= 30
+
+
+REAP = load_framework(PROJECT_ROOT / "questionnaires" / "reap-blueprint.yaml")
+
+
+def _reap_groups() -> list[Response]:
+    """Three groups of three people who answered every REAP criterion, differently."""
+    criteria = [c.id for area in REAP.areas() for c in area.all_criteria()]
+    return [
+        Response(
+            n,
+            group,
+            {
+                c: AnswerChoice(c, (n + i) % 5, min((n + i) % 5 + 2, 5))
+                for i, c in enumerate(criteria)
+            },
+        )
+        for n, group in enumerate(["Front line", "Leadership", "Management"] * 3)
+    ]
+
+
+def _radar_figures():
+    people = _reap_groups()
+    charts._radars.clear()
+    yield "radar", charts._radar_for(score_assessment(REAP, people), REAP).figure
+    yield "groups", charts.group_radar_figure(segment(REAP, people, 3), REAP)
+
+
+@pytest.mark.parametrize("scale", [1.0, charts.MIN_POINTS / 8.5, 1.45, 1.5])
+def test_radar_names_stay_outside_the_circle_clear_of_each_other_the_rings_and_the_key(
+    scale: float,
+) -> None:
+    with charts.legible(scale):
+        figures = list(_radar_figures())
+
+    for chart, figure in figures:
+        figure.draw_without_rendering()
+        axes = figure.axes[0]
+        (cx, cy), (_, top) = axes.transData.transform([(0, 0), (0, 1)])
+        radius = top - cy
+        gap = figure.dpi / 72  # a point between any two texts: half of it around each
+        texts = [(t.get_text(), t.get_window_extent().padded(gap / 2)) for t in axes.texts]
+        names = [box for text, box in texts if not text.isdigit()]
+        rings = [box for text, box in texts if text.isdigit()]
+        assert (len(names), len(rings)) == (len(list(REAP.areas())), 5), chart
+        for box in names:  # the point of each name nearest the centre lies outside the circle
+            dx, dy = max(box.x0 - cx, 0, cx - box.x1), max(box.y0 - cy, 0, cy - box.y1)
+            assert (dx * dx + dy * dy) ** 0.5 > radius, chart
+        for i, box in enumerate(names):
+            assert not [other for other in names[i + 1 :] + rings if box.overlaps(other)], chart
+        key = axes.get_legend().get_window_extent()
+        assert key.y1 < min(box.y0 for box in names), chart  # the key under the lowest name
