@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -97,8 +98,9 @@ class AssessmentResults:
         return with_workshop(initiatives, self.agreement.decided, self.headline)
 
 
-RECENT = 32  # assessments whose latest results stay in memory
-_recent: dict[tuple[str, int, str, View], AssessmentResults] = {}
+RECENT = 32  # assessments' latest results kept in memory, the least recently used forgotten
+_recent: OrderedDict[tuple[str, int, str, View], AssessmentResults] = OrderedDict()
+_recent_order = threading.Lock()  # held for a lookup or an insert, never while scoring
 _computing = threading.Lock()
 
 
@@ -111,15 +113,27 @@ def results_of(
     apart, where ids and versions may coincide."""
     version = repository.data_version(session=session, assessment=assessment)
     key = (str(session.get_bind().url), assessment.id or 0, version, view)
-    kept = _recent.get(key)  # one lookup: another thread may evict the key meanwhile
+    kept = _kept(key)
     if kept is not None:
         return kept
     with _computing:  # a view and the background warming often ask at once: score once
-        if key not in _recent:
-            _recent[key] = _computed(session, assessment, version, view)
-            while len(_recent) > RECENT:
-                _recent.pop(next(iter(_recent)), None)
-        return _recent[key]
+        kept = _kept(key)
+        if kept is None:
+            kept = _computed(session, assessment, version, view)
+            with _recent_order:
+                _recent[key] = kept
+                while len(_recent) > RECENT:
+                    _recent.popitem(last=False)
+        return kept
+
+
+def _kept(key: tuple[str, int, str, View]) -> AssessmentResults | None:
+    """The results kept under `key`, now the most recently used, or None."""
+    with _recent_order:
+        kept = _recent.get(key)
+        if kept is not None:
+            _recent.move_to_end(key)
+        return kept
 
 
 def _computed(
