@@ -156,13 +156,15 @@ def _message(
 
 
 def _mail_summary(settings: Settings, batch: Batch, total: int) -> str:
+    """What was emailed, and what is left to copy: links, or reminders (a text with a link)."""
+    what = "reminder" if batch.kind == REMINDER else "link"
     if not mail_enabled(settings):
-        them = "the link below and send it" if total == 1 else "the links below and send them"
+        them = f"the {what} below and send it" if total == 1 else f"the {what}s below and send them"
         return f" Copy {them} yourself (no mail server is set up)."
     emailed = len(batch.emailed)
     if emailed == total:
-        return f" Emailed {'the link' if total == 1 else f'all {total}'}."
-    text = f" Emailed {emailed} of {total}; copy the other links below."
+        return f" Emailed {f'the {what}' if total == 1 else f'all {total}'}."
+    text = f" Emailed {emailed} of {total}; copy the other {what}s below."
     return text + (f" Not emailed: {batch.failure}." if batch.failure else "")
 
 

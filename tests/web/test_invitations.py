@@ -241,7 +241,8 @@ def test_reminders_go_to_everyone_not_submitted_at_most_once_a_day(
     reminders = inbox.messages[invited:]
     assert len(reminders) == 10
     assert all(m["Subject"] == "Reminder: Acme baseline (Acme)" for m in reminders)
-    assert _flash(first.text) == ["Reminded 10 people. Emailed all 10."]
+    assert _flash(first.text) == ["Reminders for 10 people. Emailed all 10."]
+    assert "<h1>Reminders sent</h1>" in first.text
     assert _flash(again.text) == [
         "Everyone who has not submitted was reminded less than a day ago."
     ]
@@ -254,6 +255,23 @@ def test_reminders_go_to_everyone_not_submitted_at_most_once_a_day(
     link = re.search(r"http://127\.0\.0\.1:8000(/p/\S+)", text_of(reminders[0])).group(1)
     with TestClient(create_app(settings)) as client:
         assert client.get(link).status_code == 200
+
+
+def test_reminders_with_no_mail_server_are_not_called_sent(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    _open(session, own)
+    sign_in(client, own.consultant.email)
+    _invite(client, own, TWELVE)
+
+    page = post_form(client, f"/assessments/{own.assessment.id}/reminders")
+
+    assert "<h1>Reminders to send</h1>" in page.text and "Reminders sent" not in page.text
+    assert _flash(page.text) == [
+        "Reminders for 13 people. Copy the reminders below and send them yourself"
+        " (no mail server is set up)."
+    ]
 
 
 def test_two_reminders_sent_at_once_remind_each_person_once(
