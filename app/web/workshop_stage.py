@@ -51,6 +51,7 @@ class PlotRow:
     dots: tuple[Dot, ...]
     mean_x: float | None
     mean: float | None
+    mean_on_left: bool = False  # its label ends at the line: past the middle it ran off
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def strip_plot(
             for n in range(count)
         ]
         mean_x = _x_of(mean, values, shape)
-        rows.append(PlotRow(label, top, baseline, tuple(dots), mean_x, mean))
+        past_middle = mean_x is not None and mean_x > shape.left + shape.column * len(values) / 2
+        rows.append(PlotRow(label, top, baseline, tuple(dots), mean_x, mean, past_middle))
     return Plot(
         title=title,
         summary=summary,
