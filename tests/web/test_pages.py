@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.db.engine import make_engine
 from app.domain.loading import load_framework
 from tests.conftest import QUESTIONNAIRES
+from tests.factories import sign_in
 
 REAP = load_framework(QUESTIONNAIRES / "reap-blueprint.yaml")
 
@@ -118,3 +120,15 @@ def test_openapi_documents_the_framework_endpoints(client: TestClient) -> None:
 
     assert {"/api/v1/frameworks", "/api/v1/frameworks/{framework_id}", "/healthz"} <= set(paths)
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/frameworks", "/frameworks/reap-blueprint", "/docs"])
+def test_every_page_shows_a_signed_in_consultant_their_own_menu(
+    client: TestClient, tenants, path: str
+) -> None:
+    sign_in(client, tenants[0].consultant.email)
+
+    shown = client.get(path).text
+
+    assert "Sign out" in shown and 'href="/organisations"' in shown
+    assert ">Sign in<" not in shown

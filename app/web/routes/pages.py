@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from app.config import PROJECT_ROOT
 from app.db import repository
 from app.domain.framework import Framework
-from app.web.deps import SessionDep
+from app.web.deps import OptionalUser, SessionDep
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -23,7 +23,8 @@ class HomePage:
 
 
 @router.get("/", name="home")
-def show_home(request: Request, session: SessionDep) -> HTMLResponse:
+def show_home(request: Request, session: SessionDep, user: OptionalUser) -> HTMLResponse:
+    """`user` only so that the header shows who is signed in."""
     snapshots = repository.latest_snapshots(session=session, offered_only=True)
     page = HomePage(frameworks=[repository.framework_of(s) for s in snapshots])
     return templates.TemplateResponse(request, "home.html", {"page": page})
