@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.databases import rows
 from tests.e2e.conftest import LiveServer, open_demo_assessment, screenshot
@@ -78,6 +78,23 @@ def _no_vote_shown(pages: list[Page]) -> None:
     for page in pages:
         html = page.content()
         assert "<circle" not in html and not re.search(r"mean \d", html), page.url
+
+
+def _fits_a_laptop_and_a_phone(presenter: Page) -> None:
+    """On a 1366 x 768 screen the levels stand in one row and the controls are in view; on a
+    phone nothing reaches past the screen's width."""
+    presenter.set_viewport_size({"width": 1366, "height": 768})
+    screenshot(presenter, "workshop-presenter-voting-1366")
+    tops = {round(box["y"]) for box in _boxes(presenter.locator(".stage__levels li"))}
+    controls = presenter.locator(".presenter__controls").bounding_box()
+    assert len(tops) == 1 and controls and controls["y"] + controls["height"] <= 768
+    presenter.set_viewport_size(PHONE["viewport"])
+    assert presenter.evaluate("document.documentElement.scrollWidth") <= 390
+    presenter.set_viewport_size(PROJECTOR["viewport"])
+
+
+def _boxes(found: Locator) -> list[dict]:
+    return [box for box in (found.nth(i).bounding_box() for i in range(found.count())) if box]
 
 
 def _press(presenter: Page, key: str) -> None:
@@ -147,6 +164,7 @@ def _run_workshop(context, server: LiveServer) -> None:
     _no_vote_shown([presenter] + [p.page for p in people])
     screenshot(presenter, "workshop-presenter-voting-1920")
     screenshot(phones[1].page, "workshop-phone-voting-390")
+    _fits_a_laptop_and_a_phone(presenter)
 
     offline = people[0]
     offline.page.context.set_offline(True)
