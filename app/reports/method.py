@@ -21,6 +21,14 @@ class Method:
     evidence: str
     counted: str  # whose answers: submitted only, or in progress too
 
+    @property
+    def rounding(self) -> str:
+        """Said under the headline figures, where a reader checks target − today."""
+        return (
+            "Figures are rounded for display; each gap is worked out before rounding, so it "
+            "can differ by one in the last digit from the difference of the rounded figures."
+        )
+
 
 def method_of(framework: Framework, *, answers: str = "", include_thin: bool = False) -> Method:
     """`answers`: the view's SUBMITTED or ALL; `include_thin`: the consultant ranks and drafts
