@@ -47,6 +47,7 @@ def _form(client: TestClient, assessment: Assessment) -> dict[str, str]:
 def test_drafting_weighs_importance_and_keeps_it(
     client: TestClient, session: Session, demo: Assessment
 ) -> None:
+    before = client.get(f"/assessments/{demo.id}/roadmap").text
     response = _draft(client, demo, **{"importance.proposition": "5"})
 
     assert response.status_code == 303
@@ -58,6 +59,9 @@ def test_drafting_weighs_importance_and_keeps_it(
     assert roadmaps.importance_of(demo) == {"proposition": 5.0}
     page = client.get(f"/assessments/{demo.id}/roadmap")
     assert page.status_code == 200 and "0–3 months" in page.text
+    # before drafting: one line says the chart is a proposal, not three empty horizons
+    assert "Nothing is planned yet: the chart above is what drafting" in before
+    assert "0–3 months</h2>" not in before and "Nothing planned in this horizon" not in before
 
 
 def test_a_drafted_initiative_has_actions_an_outcome_and_foundations_to_build_on(
