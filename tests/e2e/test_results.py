@@ -88,3 +88,21 @@ def test_an_area_on_a_phone_keeps_each_figure_and_its_label_in_its_own_cell(
     assert [c["label"] for c in cells][-3:] == ["Don’t know", "Half answered", "N/A"]
     assert [c for c in cells if c["overflow"] > 0] == []  # "HALF ANSWERED" wraps in its cell
     assert len({c["value"] for c in cells}) == 2, cells  # two lines of figures, each level
+
+
+@pytest.mark.pages_only
+def test_a_chart_wider_than_a_phone_says_it_scrolls(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    open_demo_assessment(page, live_server)
+    page.goto(page.url + "/results")
+
+    radar = page.locator("figure.chart").first
+    wider = radar.evaluate("figure => figure.scrollWidth > figure.clientWidth")
+    hint = radar.locator("figcaption").evaluate(
+        "caption => getComputedStyle(caption, '::before').content"
+    )
+    page.context.close()
+
+    assert wider and "swipe sideways" in hint
