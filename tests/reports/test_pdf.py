@@ -392,3 +392,20 @@ def test_a_render_runs_the_cycle_collector_less_often_and_leaves_it_as_it_was(
             pass
         assert gc.get_threshold()[0] == RENDER_COLLECTOR_THRESHOLD  # the outer one still runs
     assert gc.get_threshold() == before
+
+
+def test_the_roadmap_table_shows_owners_only_once_someone_owns_an_initiative(
+    session: Session, demo: Assessment
+) -> None:
+    data = report_data_of(session=session, assessment=demo, prepared_by="x")
+    first, *rest = data.roadmap
+    owned = replace(data, roadmap=[replace(first, owner="Head of Service"), *rest])
+
+    drafted = report_pdf.report_html(data, charts_at=CHART_URL)
+    with_owner = report_pdf.report_html(owned, charts_at=CHART_URL)
+
+    assert data.roadmap_is_draft and "Proposed from the gaps: a starting point" in drafted
+    assert "Owner</th>" not in drafted and '<td colspan="4" class="roadmap__actions">' in drafted
+    assert "<td>Proposed</td>" in drafted  # a status reads as a word in a sentence would
+    assert "Owner</th>" in with_owner and "<td>Head of Service</td>" in with_owner
+    assert '<td colspan="5" class="roadmap__actions">' in with_owner
