@@ -20,7 +20,7 @@ def test_demo_results_show_the_radar_and_the_top_gaps(page: Page, live_server: L
     expect(radar).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert radar.evaluate("img => img.complete && img.naturalWidth > 300")
-    gaps = page.locator("section", has=page.get_by_role("heading", name="Top gaps"))
+    gaps = page.locator("section", has=page.get_by_role("heading", name="Widest gaps"))
     expect(gaps.locator("tbody tr")).to_have_count(5)
     screenshot(page, "results-desktop")
 

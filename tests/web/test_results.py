@@ -176,9 +176,9 @@ def test_results_page_shows_scores_gaps_and_who_it_is_based_on(
     assert page.status_code == 200
     for text in (
         "Counted: <strong>7 submitted of 9 invited; 2 in progress not counted</strong>",
-        "Top gaps",
-        "Top strengths",
-        "Where people disagree",
+        "Widest gaps",
+        "Strengths to build on",
+        "Where views differ",
         "Where groups see it most differently",
         "How the scores are calculated",
         "each gap is worked out before rounding",  # under the headline, where it is checked
