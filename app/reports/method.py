@@ -47,10 +47,11 @@ def method_of(framework: Framework, *, answers: str = "", include_thin: bool = F
             "Every score shows n, how many people it rests on. A score resting on fewer than "
             f"{MIN_EVIDENCE} people is marked “thin evidence” and "
             + (
-                "included in the widest gaps, the strengths to build on and the roadmap draft, as the "
-                "consultant chose. "
+                "included in the widest gaps, the strengths to build on and the roadmap draft, "
+                "as the consultant chose. "
                 if include_thin
-                else "left out of the widest gaps, the strengths to build on and the roadmap draft. "
+                else "left out of the widest gaps, the strengths to build on and the roadmap "
+                "draft. "
             )
             + "An answer with only today or only a target is kept and counted as “half "
             "answered”, but not scored."
