@@ -409,3 +409,16 @@ def test_the_roadmap_table_shows_owners_only_once_someone_owns_an_initiative(
     assert "<td>Proposed</td>" in drafted  # a status reads as a word in a sentence would
     assert "Owner</th>" in with_owner and "<td>Head of Service</td>" in with_owner
     assert '<td colspan="5" class="roadmap__actions">' in with_owner
+
+
+def test_today_and_target_say_alike_what_they_are_out_of(
+    session: Session, demo: Assessment
+) -> None:
+    data = report_data_of(session=session, assessment=demo, prepared_by="x")
+
+    html = report_pdf.report_html(data, charts_at=CHART_URL)
+
+    for label in ("Today", "Target"):  # the cover
+        assert re.search(rf'label">{label}</span><strong>[\d.]+</strong><span>of 5</span>', html)
+    summary = re.findall(r"<strong>[\d.]+</strong><span>of 5 \(\d+ %\)</span>", html)
+    assert len(summary) == 2  # overall today and target on the summary page

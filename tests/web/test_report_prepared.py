@@ -58,10 +58,7 @@ def test_opening_the_report_page_draws_the_report_the_download_then_serves(
 
     page = warm_client.get(f"/assessments/{acme.assessment.id}/report")
     assert page.status_code == 200
-    assert (
-        "drawn ahead, as this page opens and again once changes to the assessment settle"
-        in page.text
-    )
+    assert "prepared as this page opens, and again after changes" in page.text
     wait_for(lambda: len(_cached_reports(settings, acme)) == 1)
 
     pdf = warm_client.get(f"/assessments/{acme.assessment.id}/report.pdf?paper=A4")
