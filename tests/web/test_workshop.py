@@ -98,6 +98,15 @@ def _payloads(room: Room, workshop: int) -> dict[str, str]:
     return {audience: builder(engine, audience)(workshop) for audience in (PRESENTER, PHONE)}
 
 
+def test_the_presenter_before_the_first_item_names_the_workshop_once(room: Room) -> None:
+    workshop = room.start()
+
+    page = room.client.get(f"/workshops/{workshop}/present").text
+
+    assert '<span class="stage__where">Ready to start</span>' in page
+    assert page.count(">Baseline workshop<") == 1  # the title, large, not again in the bar
+
+
 def test_no_vote_is_visible_anywhere_before_the_reveal(
     room: Room, phone: TestClient, session: Session
 ) -> None:
