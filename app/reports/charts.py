@@ -258,6 +258,11 @@ def _wrapped(title: str, width: int = 14) -> str:
     return "\n".join(lines) or text
 
 
+SPOKE_GAP = 5.0  # points between the circle and an area's name
+RING_GAP = 2.0  # points between a ring and its number
+KEY_GAP = 6.0  # points between whatever reaches lowest and the key under a radar
+
+
 def _radar_axes(
     figure: Figure, titles: list[str], axis: Axis
 ) -> tuple[Any, list[float], list[Text]]:
@@ -282,11 +287,6 @@ def _radar_axes(
         for angle, title in zip(angles, titles, strict=True)
     ]
     return axes, angles, names
-
-
-SPOKE_GAP = 5.0  # points between the circle and an area's name
-RING_GAP = 2.0  # points between a ring and its number
-KEY_GAP = 6.0  # points between the lowest area name and the key under a radar
 
 
 def _between_names(spokes: int) -> float:
@@ -324,12 +324,14 @@ def _away(share: float, positive: str, negative: str, near: float) -> str:
     return positive if share > 0 else negative
 
 
-def _key_below(figure: Figure, axes: Any, names: list[Text], key: Any) -> None:
-    """Put the key under a radar just below its lowest name, measured once the text is
-    sized: how far names reach down depends on their lines and on the text scale."""
-    figure.draw_without_rendering()
-    lowest = min((name.get_window_extent().y0 for name in names), default=0.0)
-    _, top = axes.transAxes.inverted().transform((0, lowest - KEY_GAP * figure.dpi / 72))
+def _key_below(axes: Any, key: Any) -> None:
+    """Put the key under a radar just below whatever reaches lowest, the circle, a name or a
+    ring's number, measured once the text is sized: how far names reach depends on their
+    lines, the text scale, and whether a spoke points down."""
+    axes.apply_aspect()  # the circle where drawing will put it (polar axes are made square)
+    lowest = min([axes.bbox.y0, *(text.get_window_extent().y0 for text in axes.texts)])
+    gap = KEY_GAP * axes.figure.dpi / 72
+    _, top = axes.transAxes.inverted().transform((0, lowest - gap))
     key.set_bbox_to_anchor((0.5, top), transform=axes.transAxes)
 
 
@@ -451,7 +453,7 @@ def _new_radar(results: Results, axis: Axis) -> _Radar:
         name.set_fontweight("bold")
     key = _key_under(axes, results, colours)
     _size_text(figure)
-    _key_below(figure, axes, names, key)
+    _key_below(axes, key)
     return _Radar(figure, angles, tuple(lines), threading.Lock())
 
 
@@ -594,15 +596,15 @@ def group_radar(segments: Segments, framework: Framework, image_format: str = "s
     """Each group's view of today, one outline per group; a note when none may be shown."""
     if not segments.groups:
         return _nothing_to_show(WITHHELD, image_format)
-    return _drawn(group_radar_figure(segments, framework), image_format)
+    return _drawn(_group_radar_figure(segments, framework), image_format)
 
 
-def group_radar_figure(segments: Segments, framework: Framework) -> Figure:
+def _group_radar_figure(segments: Segments, framework: Framework) -> Figure:
     """The group radar's figure, its text sized and its key placed (groups to show needed)."""
     groups = list(segments.groups.items())
     areas = list(groups[0][1].areas())
     figure = Figure(figsize=GROUP_RADAR_SIZE)
-    axes, angles, names = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
+    axes, angles, _ = _radar_axes(figure, [a.title for a in areas], Axis.of(framework))
     for index, (name, results) in enumerate(groups):
         values = [_share(a.score, "current") for a in results.areas()]
         colour, style = group_style(index)
@@ -616,7 +618,7 @@ def group_radar_figure(segments: Segments, framework: Framework) -> Figure:
         handlelength=3,
     )
     _size_text(figure)
-    _key_below(figure, axes, names, key)
+    _key_below(axes, key)
     return figure
 
 

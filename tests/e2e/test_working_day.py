@@ -81,7 +81,7 @@ def test_twelve_people_invited_from_a_pasted_list_then_reminded_by_email(
 
     # The twelve have addresses; the two demo people still answering have none: theirs to copy.
     expect(_flash(page)).to_have_text(
-        "Reminders for 14 people. Emailed 12 of 14; copy the other reminders below."
+        "Reminders ready for 14 people. Emailed 12 of 14; copy the other reminders below."
     )
     reminders = inbox.messages[12:]
     assert len(reminders) == 12

@@ -183,6 +183,11 @@ def _run_workshop(context, server: LiveServer) -> None:
         "Today: 2 at 1, 2 at 2, 1 at 3, 1 at 4. Target: 1 at 2, 2 at 3, 2 at 4, 1 at 5.",
     )
     screenshot(presenter, "workshop-presenter-revealed-1920")
+    # with the decision form open under them, the controls no longer cover the votes
+    assert (
+        presenter.locator(".presenter__controls").evaluate("bar => getComputedStyle(bar).position")
+        == "static"
+    )
     screenshot(phones[0].page, "workshop-phone-revealed-390")
 
     _press(presenter, "v")

@@ -186,9 +186,9 @@ def test_timeline_labels_wrap_into_even_lines_and_keep_every_word() -> None:
 REAP = load_framework(PROJECT_ROOT / "questionnaires" / "reap-blueprint.yaml")
 
 
-def _reap_groups() -> list[Response]:
-    """Three groups of three people who answered every REAP criterion, differently."""
-    criteria = [c.id for area in REAP.areas() for c in area.all_criteria()]
+def _groups_of(framework: Framework) -> list[Response]:
+    """Three groups of three people who answered every criterion, differently."""
+    criteria = [c.id for area in framework.areas() for c in area.all_criteria()]
     return [
         Response(
             n,
@@ -202,19 +202,24 @@ def _reap_groups() -> list[Response]:
     ]
 
 
-def _radar_figures():
-    people = _reap_groups()
+def _radar_figures(framework: Framework):
+    people = _groups_of(framework)
     charts._radars.clear()
-    yield "radar", charts._radar_for(score_assessment(REAP, people), REAP).figure
-    yield "groups", charts.group_radar_figure(segment(REAP, people, 3), REAP)
+    yield "radar", charts._radar_for(score_assessment(framework, people), framework).figure
+    yield "groups", charts._group_radar_figure(segment(framework, people, 3), framework)
 
 
+@pytest.mark.parametrize(
+    "framework",
+    [REAP, _framework((0, 1, 2, 3, 4, 5), layers=3), _framework((0, 1, 2, 3, 4, 5), layers=1)],
+    ids=["REAP: a spoke points down", "three areas: none does", "one area"],
+)
 @pytest.mark.parametrize("scale", [1.0, charts.MIN_POINTS / 8.5, 1.45, 1.5])
 def test_radar_names_stay_outside_the_circle_clear_of_each_other_the_rings_and_the_key(
-    scale: float,
+    framework: Framework, scale: float
 ) -> None:
     with charts.legible(scale):
-        figures = list(_radar_figures())
+        figures = list(_radar_figures(framework))
 
     for chart, figure in figures:
         figure.draw_without_rendering()
@@ -225,11 +230,11 @@ def test_radar_names_stay_outside_the_circle_clear_of_each_other_the_rings_and_t
         texts = [(t.get_text(), t.get_window_extent().padded(gap / 2)) for t in axes.texts]
         names = [box for text, box in texts if not text.isdigit()]
         rings = [box for text, box in texts if text.isdigit()]
-        assert (len(names), len(rings)) == (len(list(REAP.areas())), 5), chart
+        assert (len(names), len(rings)) == (len(list(framework.areas())), 5), chart
         for box in names:  # the point of each name nearest the centre lies outside the circle
             dx, dy = max(box.x0 - cx, 0, cx - box.x1), max(box.y0 - cy, 0, cy - box.y1)
             assert (dx * dx + dy * dy) ** 0.5 > radius, chart
         for i, box in enumerate(names):
             assert not [other for other in names[i + 1 :] + rings if box.overlaps(other)], chart
         key = axes.get_legend().get_window_extent()
-        assert key.y1 < min(box.y0 for box in names), chart  # the key under the lowest name
+        assert key.y1 < min([cy - radius, *(box.y0 for _, box in texts)]), chart  # under all

@@ -241,7 +241,7 @@ def test_reminders_go_to_everyone_not_submitted_at_most_once_a_day(
     reminders = inbox.messages[invited:]
     assert len(reminders) == 10
     assert all(m["Subject"] == "Reminder: Acme baseline (Acme)" for m in reminders)
-    assert _flash(first.text) == ["Reminders for 10 people. Emailed all 10."]
+    assert _flash(first.text) == ["Reminders ready for 10 people. Emailed all 10."]
     assert "<h1>Reminders sent</h1>" in first.text
     assert _flash(again.text) == [
         "Everyone who has not submitted was reminded less than a day ago."
@@ -269,7 +269,7 @@ def test_reminders_with_no_mail_server_are_not_called_sent(
 
     assert "<h1>Reminders to send</h1>" in page.text and "Reminders sent" not in page.text
     assert _flash(page.text) == [
-        "Reminders for 13 people. Copy the reminders below and send them yourself"
+        "Reminders ready for 13 people. Copy the reminders below and send them yourself"
         " (no mail server is set up)."
     ]
 

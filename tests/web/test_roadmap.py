@@ -14,7 +14,7 @@ from app.db.models import Assessment, RoadmapStatus
 from app.db.results import results_of
 from app.domain.roadmap import largest_gap_actions
 from app.web.errors import ErrorPublic
-from tests.factories import post_form, sign_in
+from tests.factories import make_1_0_assessment, post_form, sign_in
 
 
 def _items(session: Session, assessment: Assessment):
@@ -276,3 +276,17 @@ def test_a_hostile_new_initiative_is_refused_and_saves_nothing(
     assert response.status_code == 422
     assert f"New initiative: {message}" in html.unescape(response.text)
     assert len(_items(session, demo)) == count
+
+
+def test_a_roadmap_with_nothing_to_propose_points_at_no_chart(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    fresh = make_1_0_assessment(session, own)  # nobody answered: no gap, no chart of proposals
+    session.commit()
+    sign_in(client, own.consultant.email)
+
+    page = client.get(f"/assessments/{fresh.id}/roadmap").text
+
+    assert "chart--timeline" not in page
+    assert "Nothing is planned yet. Draft the roadmap below" in page

@@ -275,7 +275,7 @@ def send_reminders(
         detail=", ".join(p.name for p in claimed),
     )
     skipped = waiting - len(claimed)
-    message = f"Reminders for {len(claimed)} {'person' if len(claimed) == 1 else 'people'}."
+    message = f"Reminders ready for {len(claimed)} {'person' if len(claimed) == 1 else 'people'}."
     if skipped:
         message += (
             f" {skipped} reminded less than a day ago {'was' if skipped == 1 else 'were'} left out."
