@@ -74,13 +74,19 @@ FIGURE_BOXES = """rows => [...rows[0].querySelectorAll('td.num')].map(cell => {
 })"""
 
 
+def _demo_on_a_phone(browser: Browser, live_server: LiveServer, path: str) -> Page:
+    """A page of the demo assessment (`path` after its address) on a 390 px phone."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    open_demo_assessment(page, live_server)
+    page.goto(page.url + path)
+    return page
+
+
 @pytest.mark.pages_only
 def test_an_area_on_a_phone_keeps_each_figure_and_its_label_in_its_own_cell(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-    open_demo_assessment(page, live_server)
-    page.goto(page.url + "/results/areas/data-management")
+    page = _demo_on_a_phone(browser, live_server, "/results/areas/data-management")
 
     cells = page.locator("table.results-table tbody tr").evaluate_all(FIGURE_BOXES)
     page.context.close()
@@ -94,9 +100,7 @@ def test_an_area_on_a_phone_keeps_each_figure_and_its_label_in_its_own_cell(
 def test_a_chart_wider_than_a_phone_says_it_scrolls(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-    open_demo_assessment(page, live_server)
-    page.goto(page.url + "/results")
+    page = _demo_on_a_phone(browser, live_server, "/results")
 
     radar = page.locator("figure.chart").first
     wider = radar.evaluate("figure => figure.scrollWidth > figure.clientWidth")
