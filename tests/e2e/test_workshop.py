@@ -124,6 +124,9 @@ def _run_workshop(context, server: LiveServer) -> None:
     links = _invite_links(consultant, INVITED)
     consultant.goto(assessment_url)
     workshop = _start_workshop(consultant, server)
+    consultant.set_viewport_size(PHONE["viewport"])  # the agenda fits a phone: a card per item
+    assert consultant.evaluate("document.documentElement.scrollWidth") <= 390
+    consultant.set_viewport_size(LAPTOP["viewport"])
     presenter = consultant.context.new_page()
     presenter.set_viewport_size(PROJECTOR["viewport"])
     presenter.goto(server.url + workshop + "/present")
