@@ -227,7 +227,7 @@ class LinkState:
     @property
     def label(self) -> str:
         return {"active": "Active", "revoked": "Revoked", "expired": "Expired"}.get(
-            self.state, "No link"
+            self.state, "None yet"
         )
 
 

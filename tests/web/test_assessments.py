@@ -315,7 +315,7 @@ def test_the_overview_shows_participants_a_page_at_a_time_with_counts(
     assert 'rel="prev"' not in first.text and 'rel="next"' not in third.text
     row = next(r for r in second.context["page"].participants if r.participant.id == crowd[102].id)
     assert row.activity.answered == 1  # activity and links of the page's own people
-    assert row.link is None and "No link" in second.text
+    assert row.link is None and "None yet" in second.text
     assert second.context["page"].waiting == 250
 
 
