@@ -209,6 +209,7 @@ def _radar_figures(framework: Framework):
     yield "groups", charts._group_radar_figure(segment(framework, people, 3), framework)
 
 
+@pytest.mark.pages_only  # how a chart looks: the same on either database
 @pytest.mark.parametrize(
     "framework",
     [REAP, _framework((0, 1, 2, 3, 4, 5), layers=3), _framework((0, 1, 2, 3, 4, 5), layers=1)],
