@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +26,7 @@ from app.domain.evidence import EVERYONE, Counted, View, choosable, counted_in
 from app.domain.framework import Framework
 from app.domain.roadmap import Initiative, build_roadmap
 from app.domain.scoring import Response, Results, Segments, score_assessment, segment
+from app.recent import Recent
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,7 @@ class AssessmentResults:
 
 
 RECENT = 32  # assessments' latest results kept in memory, the least recently used forgotten
-_recent: OrderedDict[tuple[str, int, str, View], AssessmentResults] = OrderedDict()
-_recent_order = threading.Lock()  # held for a lookup or an insert, never while scoring
+_recent: Recent[tuple[str, int, str, View], AssessmentResults] = Recent(RECENT)
 _computing = threading.Lock()
 
 
@@ -113,26 +112,14 @@ def results_of(
     apart, where ids and versions may coincide."""
     version = repository.data_version(session=session, assessment=assessment)
     key = (str(session.get_bind().url), assessment.id or 0, version, view)
-    kept = _kept(key)
+    kept = _recent.get(key)
     if kept is not None:
         return kept
     with _computing:  # a view and the background warming often ask at once: score once
-        kept = _kept(key)
+        kept = _recent.get(key)
         if kept is None:
             kept = _computed(session, assessment, version, view)
-            with _recent_order:
-                _recent[key] = kept
-                while len(_recent) > RECENT:
-                    _recent.popitem(last=False)
-        return kept
-
-
-def _kept(key: tuple[str, int, str, View]) -> AssessmentResults | None:
-    """The results kept under `key`, now the most recently used, or None."""
-    with _recent_order:
-        kept = _recent.get(key)
-        if kept is not None:
-            _recent.move_to_end(key)
+            _recent.keep(key, kept)
         return kept
 
 

@@ -15,7 +15,6 @@ import math
 import re
 import textwrap
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,6 +34,7 @@ from app.domain.framework import Framework
 from app.domain.levels import number
 from app.domain.scoring import AreaResult, Results, Score, Segments
 from app.domain.text import printable
+from app.recent import Recent
 from app.reports.figures import Figures
 
 matplotlib.use("Agg")
@@ -399,8 +399,8 @@ class _Radar:
 
 
 RADARS_KEPT = 16
-_radars: OrderedDict[tuple[object, ...], _Radar] = OrderedDict()
-_radars_lock = threading.Lock()
+_radars: Recent[tuple[object, ...], _Radar] = Recent(RADARS_KEPT)
+_radars_lock = threading.Lock()  # one radar figure built at a time: each is built once
 
 
 def radar_chart(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
@@ -425,14 +425,14 @@ def _radar_for(results: Results, framework: Framework) -> _Radar:
         axis.ticks,
         _text_scale.get(),
     )
-    with _radars_lock:
-        radar = _radars.get(key)
-        if radar is None:
-            radar = _radars[key] = _new_radar(results, axis)
-            while len(_radars) > RADARS_KEPT:
-                _radars.popitem(last=False)
-        _radars.move_to_end(key)
-        return radar
+    radar = _radars.get(key)
+    if radar is None:
+        with _radars_lock:
+            radar = _radars.get(key)
+            if radar is None:
+                radar = _new_radar(results, axis)
+                _radars.keep(key, radar)
+    return radar
 
 
 def _new_radar(results: Results, axis: Axis) -> _Radar:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from sqlmodel import Session
 
 from app.db import results
 from app.domain.evidence import ALL, SUBMITTED, View
+from app.recent import Recent
 from tests.factories import Tenant
 
 
@@ -15,8 +14,7 @@ def test_the_least_recently_used_results_are_forgotten_not_the_first_computed(
     session: Session, tenants: tuple[Tenant, Tenant], monkeypatch
 ) -> None:
     acme, _ = tenants
-    monkeypatch.setattr(results, "_recent", OrderedDict())
-    monkeypatch.setattr(results, "RECENT", 2)
+    monkeypatch.setattr(results, "_recent", Recent(2))
     every, submitted, all_answers = View(), View(SUBMITTED), View(ALL)
     first = results.results_of(session=session, assessment=acme.assessment, view=every)
     results.results_of(session=session, assessment=acme.assessment, view=submitted)
