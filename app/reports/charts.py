@@ -306,7 +306,7 @@ def _outside(
     long area names on the sides crossed the circle."""
     across, up = math.sin(angle), math.cos(angle)  # clockwise from the top
     at = offset_copy(axes.transData, fig=figure, x=gap * across, y=gap * up, units="points")
-    return axes.text(
+    placed: Text = axes.text(
         angle,
         radius,
         text,
@@ -315,6 +315,7 @@ def _outside(
         verticalalignment=_away(up, "bottom", "top", near=0.4),
         **style,
     )
+    return placed
 
 
 def _away(share: float, positive: str, negative: str, near: float) -> str:
