@@ -415,15 +415,9 @@ def _print_first_requests(
     """The report asked for right after a change, before anyone opened its page: one render
     on the request. Three rounds, each after BETWEEN_REPORTS (see below), as the first
     request's single figure above scatters by a second from run to run."""
-    waits = []
-    for level in (1, 2, 0):  # ends where it began: the rounds below start from level 0
-        time.sleep(BETWEEN_REPORTS)
-        change(level)
-        waits.append(_timed(consultant, f"/assessments/{assessment_id}/report.pdf?paper=A4"))
-    print(
-        "report, first request right after a change, page not opened: "
-        f"median {statistics.median(waits):.2f} s (max {max(waits):.2f}) of {len(waits)}"
-    )
+    # ends where it began: the rounds below start from level 0
+    waits = _downloads(consultant, assessment_id, change, (1, 2, 0), before=BETWEEN_REPORTS)
+    print(f"report, first request right after a change, page not opened: {_spread(waits)}")
 
 
 def _print_report_after_its_page(
@@ -433,18 +427,18 @@ def _print_report_after_its_page(
     seconds, then Download (the page starts drawing the A4 report as it opens). Each round
     first waits BETWEEN_REPORTS, as reports are not asked for back to back: the process a
     render uses is started after the previous render, and takes seconds to import."""
-    waits = []
-    for level in (1, 2, 3):  # the last change before this set level 0
-        time.sleep(BETWEEN_REPORTS)
-        change(level)
+
+    def read_the_page() -> None:
         consultant.get(f"/assessments/{assessment_id}/report").raise_for_status()
         time.sleep(READS_THE_PAGE_FOR)
-        waits.append(_timed(consultant, f"/assessments/{assessment_id}/report.pdf?paper=A4"))
+
+    waits = _downloads(  # the last change before this set level 0
+        consultant, assessment_id, change, (1, 2, 3), before=BETWEEN_REPORTS, then=read_the_page
+    )
     print(
         f"report, download {READS_THE_PAGE_FOR:g} s after opening its page, after a change: "
-        f"median {statistics.median(waits) * 1000:.0f} ms (max {max(waits) * 1000:.0f}) "
-        f"of {len(waits)}, so ready {READS_THE_PAGE_FOR + statistics.median(waits):.1f} s "
-        "after the page opened"
+        f"{_spread(waits, in_ms=True)}, so ready "
+        f"{READS_THE_PAGE_FOR + statistics.median(waits):.1f} s after the page opened"
     )
 
 
@@ -457,16 +451,41 @@ def _print_report_a_while_after_a_change(
     """A reader who opened the report page earlier downloads it again a while after a change,
     without reopening the page (the server redraws the latest reader's report once changes
     settle, app/web/warming.py)."""
-    waits = []
-    for level in (4, 1):  # the last change before this set level 3
-        change(level)
-        time.sleep(A_WHILE_AFTER)
-        waits.append(_timed(consultant, f"/assessments/{assessment_id}/report.pdf?paper=A4"))
+    waits = _downloads(  # the last change before this set level 3
+        consultant, assessment_id, change, (4, 1), then=lambda: time.sleep(A_WHILE_AFTER)
+    )
     print(
         f"report, download {A_WHILE_AFTER:g} s after a change, page not reopened: "
-        f"median {statistics.median(waits) * 1000:.0f} ms (max {max(waits) * 1000:.0f}) "
-        f"of {len(waits)}"
+        f"{_spread(waits, in_ms=True)}"
     )
+
+
+def _downloads(
+    consultant: httpx2.Client,
+    assessment_id: int,
+    change: Callable[[int], None],
+    levels: tuple[int, ...],
+    *,
+    before: float = 0.0,
+    then: Callable[[], None] = lambda: None,
+) -> list[float]:
+    """Seconds of one A4 report download per level: wait `before`, change the answer to the
+    level, do `then()`, download."""
+    waits = []
+    for level in levels:
+        time.sleep(before)
+        change(level)
+        then()
+        waits.append(_timed(consultant, f"/assessments/{assessment_id}/report.pdf?paper=A4"))
+    return waits
+
+
+def _spread(waits: list[float], *, in_ms: bool = False) -> str:
+    """'median … (max …) of n', in seconds or milliseconds."""
+    median, most = statistics.median(waits), max(waits)
+    if in_ms:
+        return f"median {median * 1000:.0f} ms (max {most * 1000:.0f}) of {len(waits)}"
+    return f"median {median:.2f} s (max {most:.2f}) of {len(waits)}"
 
 
 def _render_and_measure(data: ReportData, queue: multiprocessing.Queue) -> None:
