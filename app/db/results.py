@@ -24,9 +24,9 @@ from app.domain.agreed import (
 from app.domain.anonymity import DEFAULT_THRESHOLD
 from app.domain.evidence import EVERYONE, Counted, View, choosable, counted_in
 from app.domain.framework import Framework
+from app.domain.recent import Recent
 from app.domain.roadmap import Initiative, build_roadmap
 from app.domain.scoring import Response, Results, Segments, score_assessment, segment
-from app.recent import Recent
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ from matplotlib.transforms import Bbox, offset_copy
 from app.config import PROJECT_ROOT
 from app.domain.framework import Framework
 from app.domain.levels import number
+from app.domain.recent import Recent
 from app.domain.scoring import AreaResult, Results, Score, Segments
 from app.domain.text import printable
-from app.recent import Recent
 from app.reports.figures import Figures
 
 matplotlib.use("Agg")

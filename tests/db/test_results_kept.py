@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from app.db import results
 from app.domain.evidence import ALL, SUBMITTED, View
-from app.recent import Recent
+from app.domain.recent import Recent
 from tests.factories import Tenant
 
 
