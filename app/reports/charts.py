@@ -512,7 +512,8 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
 def gap_ranking(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
     """Areas by the size of their gap, widest at the top, coloured by layer: in levels when
     every criterion shares them, else in percentage points of the range."""
-    in_levels = Figures(framework).shared is not None
+    shared = Figures(framework).shared
+    in_levels = shared is not None
     areas = sorted(
         (a for a in results.areas() if a.score is not None),
         key=lambda a: (-_gap(a, in_levels), a.title),
@@ -522,7 +523,7 @@ def gap_ranking(results: Results, framework: Framework, image_format: str = "svg
     axes = figure.add_subplot()
     gaps = [_gap(a, in_levels) for a in areas]
     axes.barh(range(len(areas)), gaps, color=[colours[a.layer_id] for a in areas], height=0.7)
-    decimals = 2 if in_levels else 0
+    decimals = shared.decimals if shared else 0  # as the tables round them
     for index, gap in enumerate(gaps):
         axes.text(gap + max(gaps) * 0.01, index, f"{gap:.{decimals}f}", va="center", fontsize=8)
     axes.set_yticks(range(len(areas)))

@@ -14,6 +14,7 @@ from app.domain.framework import MAX_LAYERS, Framework
 from app.domain.loading import load_framework, parse_framework
 from app.domain.scoring import Response, score_assessment, segment
 from app.reports import charts
+from app.reports.figures import Figures
 from tests.conftest import DATA
 
 LIBRARY = load_framework(DATA / "library-1.0.yaml")
@@ -72,6 +73,22 @@ def test_mixed_levels_are_charted_in_percent_of_the_range() -> None:
 def _texts(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
     return ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_the_gap_chart_rounds_each_gap_as_the_tables_write_it() -> None:
+    framework = _framework((1, 2, 3, 4, 5))
+    responses = [  # area 1: today 5/3, target 13/3, a gap of 2.666...
+        Response(n, "", {"c-1": AnswerChoice("c-1", now, goal)})
+        for n, (now, goal) in enumerate([(1, 4), (2, 4), (2, 5)], start=1)
+    ]
+    results = score_assessment(framework, responses)
+    (area,) = [a for a in results.areas() if a.score is not None]
+    assert area.score is not None
+
+    written = Figures(framework).gap(area.score)
+
+    assert written == "+2.7"
+    assert written.lstrip("+") in _texts(charts.gap_ranking(results, framework))
 
 
 def test_a_scale_with_a_hole_draws_no_ring_at_the_missing_level() -> None:
