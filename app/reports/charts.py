@@ -442,7 +442,7 @@ def _new_radar(results: Results, axis: Axis) -> _Radar:
     figure = Figure(figsize=RADAR_SIZE)
     axes, angles, names = _radar_axes(figure, [a.title for a in areas], axis)
     lines = []
-    for label, colour, which in (("Target", TARGET, "target"), ("Current", CURRENT, "current")):
+    for label, colour, which in (("Target", TARGET, "target"), ("Today", CURRENT, "current")):
         values = _closed([_share(a.score, which) for a in areas])
         (line,) = axes.plot(_closed(angles), values, color=colour, linewidth=2, label=label)
         (fill,) = axes.fill(_closed(angles), values, color=colour, alpha=0.12)
@@ -462,7 +462,7 @@ def _key_under(axes: Any, results: Results, colours: dict[str, str]) -> Any:
     """One key under the radar (placed by `_key_below`): the two lines, then the layers,
     wrapping to as many rows as it needs."""
     handles = [
-        Line2D([], [], color=CURRENT, linewidth=2, label="Current"),
+        Line2D([], [], color=CURRENT, linewidth=2, label="Today"),
         Line2D([], [], color=TARGET, linewidth=2, label="Target"),
         *(
             Patch(color=colours[layer.layer_id], label=_wrapped(layer.title, 26))
@@ -493,7 +493,7 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
     axes = figure.add_subplot()
     positions = range(len(layers))
     # The y axis is inverted below, so "- 0.2" puts current above target in each pair.
-    bars = ((-0.2, CURRENT, "Current", "current"), (0.2, TARGET, "Target", "target"))
+    bars = ((-0.2, CURRENT, "Today", "current"), (0.2, TARGET, "Target", "target"))
     for offset, colour, label, which in bars:
         shares = [_share(layer.score, which) for layer in layers]
         axes.barh([p + offset for p in positions], shares, height=0.38, color=colour, label=label)
@@ -530,7 +530,7 @@ def gap_ranking(results: Results, framework: Framework, image_format: str = "svg
     axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.invert_yaxis()
     unit = "levels" if in_levels else "percentage points of the range"
-    axes.set_xlabel(f"Gap (target − current), in {unit}")
+    axes.set_xlabel(f"Gap (target − today), in {unit}")
     axes.set_xlim(0, max([*gaps, 1.0 if in_levels else 10.0]) * 1.15)
     return _render(figure, image_format)
 

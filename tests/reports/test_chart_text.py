@@ -147,3 +147,11 @@ def test_the_cli_report_draws_hostile_names(tmp_path: Path, demo_template: str) 
 
     assert result.returncode == 0, result.stderr
     assert PLAN in pdf_text(output.read_bytes(), tmp_path)
+
+
+@pytest.mark.parametrize("name", ["radar", "layers", "gaps"])
+def test_charts_call_the_level_now_today_as_the_pages_and_the_form_do(name: str) -> None:
+    texts = svg_texts(CHARTS[name]("svg"))
+
+    assert "Today" in texts or "today" in texts
+    assert "Current" not in texts and "current" not in texts
