@@ -153,7 +153,7 @@ def _timeline(data: ChartSource, image_format: str) -> bytes:
 register_chart(
     Chart(
         "radar",
-        "Radar chart of every area, current against target",
+        "Radar chart of every area, today against target",
         "Every area, today (dark) and target (blue). Labels are coloured by {layer}.",
         lambda d, f: charts.radar_chart(d.results, d.framework, f),
         page="overview",
@@ -178,7 +178,7 @@ register_chart(
 register_chart(
     Chart(
         "layers",
-        "Bar chart of current and target by {layer}",
+        "Bar chart of today and target by {layer}",
         "{Layers}: the mean of their areas.",
         lambda d, f: charts.layer_bars(headline(d), d.framework, f),
         page="overview",

@@ -16,7 +16,7 @@ def test_demo_results_show_the_radar_and_the_top_gaps(page: Page, live_server: L
 
     expect(page.get_by_role("heading", name="Results", level=1)).to_be_visible()
     expect(page.get_by_text("7 submitted of 9 invited; 2 in progress not counted")).to_be_visible()
-    radar = page.get_by_role("img", name="Radar chart of every area, current against target")
+    radar = page.get_by_role("img", name="Radar chart of every area, today against target")
     expect(radar).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert radar.evaluate("img => img.complete && img.naturalWidth > 300")

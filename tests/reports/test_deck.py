@@ -127,7 +127,7 @@ def test_charts_are_sharp_pictures_with_alt_text_and_logos_are_placed(
         if shape.shape_type == 13  # MSO_SHAPE_TYPE.PICTURE
     ]
     alts = {shape._element.nvPicPr.cNvPr.get("descr") for _, shape in pictures}
-    assert "Radar chart of every area, current against target" in alts  # the registry's
+    assert "Radar chart of every area, today against target" in alts  # the registry's
     assert {"Harbour Advisory logo", "Northwind Utilities (demo) logo"} <= alts
     for _, shape in pictures:
         if shape.image.content_type == "image/png" and "chart" in shape._element.nvPicPr.cNvPr.get(

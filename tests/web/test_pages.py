@@ -21,7 +21,7 @@ def test_home_says_what_gapwise_is_and_links_the_framework(client: TestClient) -
     assert response.status_code == 200
     assert response.template.name == "home.html"
     assert [f.id for f in response.context["page"].frameworks] == ["reap-blueprint"]
-    assert "current" in response.text and "target" in response.text
+    assert "<strong>today</strong>" in response.text and "<strong>target</strong>" in response.text
     assert 'href="/frameworks/reap-blueprint"' in response.text
 
 
