@@ -142,7 +142,11 @@ def _ids(page: Page, server: LiveServer) -> dict[str, str]:
 def _consultant_pages(walk: Walk, server: LiveServer) -> str:
     """Every page of the consultant's; returns a participant's link for the next walk."""
     page = walk.page
-    for route, path in (("home", "/"), ("list_frameworks", "/frameworks")):
+    for route, path in (
+        ("home", "/"),
+        ("list_frameworks", "/frameworks"),
+        ("show_framework_format", "/help/framework-file"),
+    ):
         walk.visit(route, server.url + path)
     walk.visit("show_framework", server.url + "/frameworks/reap-blueprint")
     walk.visit("show_framework_version", _href(page, "a[href*='/versions/']"))

@@ -21,6 +21,7 @@ from app.db.models import (
 from app.domain.answering import AnswerChoice
 from app.domain.loading import content_hash, parse_framework
 from app.domain.versions import diff_frameworks
+from app.web import guides
 from app.web.routes.frameworks import MAX_UPLOAD_BYTES
 from tests.conftest import DATA
 from tests.factories import Tenant, csrf_from, make_admin, post_form, sign_in
@@ -80,6 +81,7 @@ def test_an_invalid_upload_lists_every_problem_and_stores_nothing(
     problems = response.context["page"].problems  # type: ignore[attr-defined]
     assert [p.line for p in problems] == [4, 10, 14, 19, 21, 26, 28, 29, 31]
     assert "write &#34;No&#34; in quotes" in response.text
+    assert 'href="/help/framework-file"' in response.text  # the rules, a click away
     assert snapshots(session, "library-broken") == []
     uploads = select(AuditEvent).where(AuditEvent.action == "uploaded framework")
     assert session.exec(uploads).all() == []
@@ -88,7 +90,7 @@ def test_an_invalid_upload_lists_every_problem_and_stores_nothing(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"x" * (MAX_UPLOAD_BYTES + 1), "larger than 1024 KiB"),
+        (b"x" * (MAX_UPLOAD_BYTES + 1), "larger than 1 MB"),
         (b"id: \xff\xfe\n", "not UTF-8 text"),
         (b"", "the file must hold a mapping"),
         (b"- a list\n", "the file must hold a mapping"),
@@ -511,3 +513,34 @@ def test_control_characters_in_a_framework_are_dropped_like_everywhere_else(
     assert response.status_code == 303
     (stored,) = snapshots(session, "mini")
     assert repository.framework_of(stored).title == "Mini[31m framework"
+
+
+def test_how_to_write_a_framework_file_is_a_page_linked_from_the_frameworks_page(
+    client: TestClient,
+) -> None:
+    frameworks_page = client.get("/frameworks")
+    guide = client.get("/help/framework-file")
+
+    assert 'href="/help/framework-file"' in frameworks_page.text
+    assert "docs/questionnaire-format.md" not in frameworks_page.text  # no path into the code
+    assert guide.status_code == 200
+    assert "<h1>How to write a framework file</h1>" in guide.text
+    for anchor in ("a-complete-small-example", "rules-the-validator-enforces"):
+        assert f'href="#{anchor}"' in guide.text and f'id="{anchor}"' in guide.text
+    assert '<pre><code class="language-yaml">id: library-services' in guide.text
+    assert "<table" not in guide.text or "<th" in guide.text
+
+
+def test_the_guide_shows_html_in_its_text_as_text(monkeypatch, tmp_path) -> None:
+    document = tmp_path / "format.md"
+    document.write_text("# Title\n\n## Part <b>one</b>\n\n<script>alert(1)</script>\n")
+    monkeypatch.setattr(guides, "FRAMEWORK_FORMAT", document)
+    guides.framework_format.cache_clear()
+    try:
+        guide = guides.framework_format()
+    finally:
+        guides.framework_format.cache_clear()
+
+    assert guide.title == "Title"
+    assert guide.sections == (("part-boneb", "Part <b>one</b>"),)  # escaped where shown
+    assert "<script>" not in guide.body and "&lt;script&gt;" in guide.body

@@ -1,5 +1,5 @@
 """Frameworks in the browser: the list, one version's content, its versions, uploading a file,
-exporting one as YAML, comparing two versions, and retiring a version."""
+exporting one as YAML, comparing two versions, retiring a version, and how to write a file."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from app.domain.framework import Framework
 from app.domain.loading import FrameworkFileError, Problem, parse_framework
 from app.domain.policy import Action
 from app.domain.versions import FrameworkDiff, diff_frameworks
+from app.web import guides
 from app.web.deps import (
     AuditDep,
     FrameworkSnapshotDep,
@@ -34,6 +35,7 @@ UPLOAD = allowed(Action.UPLOAD_FRAMEWORKS)
 RETIRE = allowed(Action.RETIRE_FRAMEWORK_VERSIONS)
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # a large framework (90 criteria with guidance) is ~150 KB
+UPLOAD_LIMIT = "1 MB"  # as the other upload forms say theirs
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,14 @@ class FrameworkEntry:
 @dataclass(frozen=True)
 class FrameworksPage:
     entries: list[FrameworkEntry]
-    max_upload_kib: int = MAX_UPLOAD_BYTES // 1024
+    max_upload: str = UPLOAD_LIMIT
 
 
 @dataclass(frozen=True)
 class UploadRefusedPage:
     filename: str
     problems: list[Problem]
-    max_upload_kib: int = MAX_UPLOAD_BYTES // 1024
+    max_upload: str = UPLOAD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,14 @@ def list_frameworks(request: Request, session: SessionDep, user: OptionalUser) -
     ]
     page = FrameworksPage(entries)
     return templates.TemplateResponse(request, "frameworks/index.html", {"page": page})
+
+
+@router.get("/help/framework-file", name="show_framework_format")
+def show_framework_format(request: Request, user: OptionalUser) -> Response:
+    """How to write a framework file, for those who upload one: the format's documentation.
+    Not under /frameworks/, where any path could be a framework's id."""
+    guide = guides.framework_format()
+    return templates.TemplateResponse(request, "frameworks/format.html", {"guide": guide})
 
 
 def _sources(framework: Framework) -> set[str]:
@@ -150,9 +160,8 @@ def _read_upload(file: UploadFile, filename: str) -> str:
     """The file as text, or FrameworkFileError saying why it cannot be read."""
     raw = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(raw) > MAX_UPLOAD_BYTES:
-        limit = f"{MAX_UPLOAD_BYTES // 1024} KiB"
         raise FrameworkFileError(
-            [Problem(filename, "", f"larger than {limit}; is it a framework?")]
+            [Problem(filename, "", f"larger than {UPLOAD_LIMIT}; is it a framework?")]
         )
     try:
         return raw.decode("utf-8-sig")
