@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.databases import rows
 from tests.e2e.conftest import LiveServer, open_demo_assessment, screenshot
+from tests.servers import demo_server
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +25,15 @@ LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 INVITED = 5  # by invite link; a sixth joins with the code
 REVEALED = "svg.plot__svg"
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, demo_template: str) -> Iterator[LiveServer]:
+    """A copy of the demo of its own: the workshop agrees a baseline, which changes what the
+    demo's results show (the agreed radar in place of the other) for every later test of the
+    session's shared server."""
+    with demo_server(tmp_path, template=demo_template) as server:
+        yield server
 
 
 @dataclass
