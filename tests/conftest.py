@@ -112,11 +112,21 @@ def _browsers_apart(item: pytest.Item) -> bool:
     return item.nodeid.startswith("tests/e2e/") == ON_POSTGRES
 
 
+# Tests of plain Python that never opens a database (app/domain may import no database code,
+# and the questionnaire files are read as files): the same in either run, so run in one.
+NO_DATABASE = (
+    "tests/domain/",
+    "tests/test_questionnaires.py",
+    "tests/test_questionnaire_wording.py",
+)
+
+
 def _run_elsewhere(item: pytest.Item) -> bool:
     """`sqlite_only` runs in the SQLite run; `pages_only` in one run: the SQLite run, or the
     PostgreSQL run for `pages_only(run="postgresql")`, so that the two runs, side by side on
-    two cores, take about as long as each other (docs/testing.md)."""
-    if item.get_closest_marker("sqlite_only"):
+    two cores, take about as long as each other (docs/testing.md). The tests that open no
+    database (NO_DATABASE) run in the SQLite run."""
+    if item.get_closest_marker("sqlite_only") or item.nodeid.startswith(NO_DATABASE):
         return ON_POSTGRES
     pages = item.get_closest_marker("pages_only")
     if pages is None:
