@@ -40,5 +40,9 @@ def framework_format() -> Guide:
         for opening, heading in zip(tokens, tokens[1:], strict=False)
         if opening.type == "heading_open" and opening.tag == "h2"
     )
-    intro, heading, body = markdown.renderer.render(tokens, markdown.options, {}).partition("<h2")
+    html = markdown.renderer.render(tokens, markdown.options, {})
+    # A code block scrolls sideways on a narrow screen: focusable, so keys can scroll it too
+    # (raw HTML is escaped, so every "<pre>" is one markdown-it wrote).
+    html = html.replace("<pre>", '<pre tabindex="0">')
+    intro, heading, body = html.partition("<h2")
     return Guide(title.removeprefix("# ").strip(), Markup(intro), sections, Markup(heading + body))

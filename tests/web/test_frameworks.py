@@ -527,7 +527,7 @@ def test_how_to_write_a_framework_file_is_a_page_linked_from_the_frameworks_page
     assert "<h1>How to write a framework file</h1>" in guide.text
     for anchor in ("a-complete-small-example", "rules-the-validator-enforces"):
         assert f'href="#{anchor}"' in guide.text and f'id="{anchor}"' in guide.text
-    assert '<pre><code class="language-yaml">id: library-services' in guide.text
+    assert '<pre tabindex="0"><code class="language-yaml">id: library-services' in guide.text
     assert "<table" not in guide.text or "<th" in guide.text
 
 
