@@ -81,6 +81,14 @@ def test_the_cli_report_of_the_demo_has_every_area_the_roadmap_and_the_participa
     assert "INVITED ANSWERED COUNTED Front line 3 3 2 Leadership 3 3 3 Management 3 3 2" in text
     assert "Prepared by Ann Consultant" in text
     assert "Raise Leadership & Direction from" in text  # an initiative, drafted from the gaps
+    pages = subprocess.run(["pdftotext", str(output), "-"], capture_output=True, check=True)
+    pages = [" ".join(page.split()) for page in pages.stdout.decode().split("\f")]
+    summary = next(page for page in pages if "Strengths to build on" in page)
+    assert "Where groups see it differently" in summary  # one page, not a page of three lines
+    for area in FRAMEWORK.areas():  # no area's table leaves its last row alone on a page
+        *_, before, last = (" ".join(c.text.split()[:4]) for c in area.all_criteria())
+        tables = [page for page in pages if "CRITERION" in page and before in page]
+        assert len(tables) == 1 and last in tables[0], area.title
     data_management = next(a for a in FRAMEWORK.areas() if a.id == "data-management")
     actions = [" ".join(c.action.split()) for c in data_management.all_criteria() if c.action]
     assert sum(action in text for action in actions) == 3  # its largest gaps' actions
