@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -104,9 +106,17 @@ def test_a_chart_wider_than_a_phone_says_it_scrolls(
 
     radar = page.locator("figure.chart").first
     wider = radar.evaluate("figure => figure.scrollWidth > figure.clientWidth")
-    hint = radar.locator("figcaption").evaluate(
-        "caption => getComputedStyle(caption, '::before').content"
-    )
+    hint = radar.locator("figcaption").evaluate(HINT)
+    page.set_viewport_size({"width": 560, "height": 900})  # the layers' bars fit, the radar not
+    layers = page.locator("figure.chart", has=page.get_by_role("img", name=re.compile("^Bar")))
+    page.wait_for_function(f"document.querySelector({FITS!r})")
+    fits = layers.evaluate("figure => figure.scrollWidth <= figure.clientWidth")
+    hints = radar.locator("figcaption").evaluate(HINT), layers.locator("figcaption").evaluate(HINT)
     page.context.close()
 
     assert wider and "swipe sideways" in hint
+    assert fits and "swipe sideways" in hints[0] and hints[1] == "none"
+
+
+HINT = "caption => getComputedStyle(caption, '::before').content"
+FITS = "figure.chart[data-fits]"
