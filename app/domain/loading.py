@@ -168,7 +168,8 @@ def _message(error: Any, node: yaml.Node | None) -> str:
     if kind in ("int_from_float", "int_parsing") and error["loc"][:1] == ("scale",):
         return (
             "scale levels are whole numbers; for answers like 0.25 define an answer set "
-            "and name it in the criteria's answer_set (see How to write a framework file)"
+            "and name it in the criteria's answer_set (see “How to write a framework file”, "
+            "linked from the Frameworks page)"
         )
     if kind == "too_short":
         return f"must list at least {error['ctx']['min_length']} item(s)"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-KEPT = "assessment-"  # + the assessment's id: the folder of its kept outputs, under cache/
+KEPT_PREFIX = "assessment-"  # + the assessment's id: the folder of its kept outputs, under cache/
 _rendering: dict[Path, threading.Lock] = {}  # one render of a file at a time in this process
 _rendering_guard = threading.Lock()
 
@@ -62,7 +62,7 @@ def _render_and_keep(directory: Path, name: str, path: Path, render: Callable[[]
 
 def kept_outputs(data_dir: Path, assessment_id: int | None) -> Path:
     """The folder of an assessment's kept charts, reports and exports."""
-    return data_dir / "cache" / f"{KEPT}{assessment_id}"
+    return data_dir / "cache" / f"{KEPT_PREFIX}{assessment_id}"
 
 
 def forget_kept_outputs(data_dir: Path) -> None:
@@ -73,5 +73,5 @@ def forget_kept_outputs(data_dir: Path) -> None:
     data's outputs are kept. A server that starts draws them again as they are asked for.
     OSError says what could not be removed: a server must not start and serve it.
     """
-    for directory in (data_dir / "cache").glob(f"{KEPT}*"):
+    for directory in (data_dir / "cache").glob(f"{KEPT_PREFIX}*"):
         shutil.rmtree(directory)

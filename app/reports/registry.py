@@ -178,7 +178,7 @@ register_chart(
 register_chart(
     Chart(
         "layers",
-        "Bar chart of today and target by {layer}",
+        "Bar chart of today's level and the target by {layer}",
         "{Layers}: the mean of their areas.",
         lambda d, f: charts.layer_bars(headline(d), d.framework, f),
         page="overview",

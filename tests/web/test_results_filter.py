@@ -190,7 +190,7 @@ def test_one_group_at_a_time_counts_its_people_only(
 
     assert "Management: 2 submitted of 3 invited; 1 in progress also counted" in page
     assert "Group comparisons appear when" not in page  # three groups answered
-    assert "Only Management is counted here" in page
+    assert "Only the answers of “Management” are counted here" in page
     assert f'href="{url}?answers=all#groups-title">everyone' in page
     assert (body["participants"], body["counted"]["group"]) == (3, "Management")
     assert "remark from Management" in area and "remark from Leadership" not in area
