@@ -60,7 +60,6 @@ class FrameworksPage:
 class UploadRefusedPage:
     filename: str
     problems: list[Problem]
-    max_upload: str = UPLOAD_LIMIT
 
 
 @dataclass(frozen=True)
