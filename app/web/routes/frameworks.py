@@ -27,6 +27,7 @@ from app.web.deps import (
     SessionDep,
     allowed,
 )
+from app.web.limits import MIB
 from app.web.templating import templates
 from app.web.transactions import page_router
 
@@ -34,8 +35,8 @@ router = page_router()
 UPLOAD = allowed(Action.UPLOAD_FRAMEWORKS)
 RETIRE = allowed(Action.RETIRE_FRAMEWORK_VERSIONS)
 
-MAX_UPLOAD_BYTES = 1024 * 1024  # a large framework (90 criteria with guidance) is ~150 KB
-UPLOAD_LIMIT = "1 MB"  # as the other upload forms say theirs
+MAX_UPLOAD_BYTES = 1 * MIB  # a large framework (90 criteria with guidance) is ~150 KB
+UPLOAD_LIMIT = f"{MAX_UPLOAD_BYTES // MIB} MB"  # as the other upload forms say theirs
 
 
 @dataclass(frozen=True)
