@@ -512,7 +512,8 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
 def gap_ranking(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
     """Areas by the size of their gap, widest at the top, coloured by layer: in levels when
     every criterion shares them, else in percentage points of the range."""
-    shared = Figures(framework).shared
+    figures = Figures(framework)
+    shared = figures.shared
     in_levels = shared is not None
     areas = sorted(
         (a for a in results.areas() if a.score is not None),
@@ -523,9 +524,10 @@ def gap_ranking(results: Results, framework: Framework, image_format: str = "svg
     axes = figure.add_subplot()
     gaps = [_gap(a, in_levels) for a in areas]
     axes.barh(range(len(areas)), gaps, color=[colours[a.layer_id] for a in areas], height=0.7)
-    decimals = shared.decimals if shared else 0  # as the tables round them
-    for index, gap in enumerate(gaps):
-        axes.text(gap + max(gaps) * 0.01, index, f"{gap:.{decimals}f}", va="center", fontsize=8)
+    decimals = shared.decimals if shared else 0  # as the tables write them
+    labels = [figures.written_gap(a.score, in_levels=in_levels) for a in areas if a.score]
+    for index, (gap, label) in enumerate(zip(gaps, labels, strict=True)):
+        axes.text(gap + max(gaps) * 0.01, index, f"{label:.{decimals}f}", va="center", fontsize=8)
     axes.set_yticks(range(len(areas)))
     axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.invert_yaxis()

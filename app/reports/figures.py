@@ -1,9 +1,17 @@
 """How scores are written, for pages and reports alike: in levels where every part is answered
-on the same levels, otherwise as a percentage of the range (0 % lowest level, 100 % highest)."""
+on the same levels, otherwise as a percentage of the range (0 % lowest level, 100 % highest).
+
+What is written adds up: a gap is the written target minus the written today (2.0 and 3.5
+give +1.5, although the means 2.03 and 3.45 are 1.42 apart), and a share in percent is that of
+the written level. Numbers round half away from zero as written in decimal (1.95 gives 2.0, as
+in a spreadsheet), not as stored in binary (1.9499…, which Python's own rounding takes down).
+Rankings and thresholds keep the unrounded figures.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from app.domain.framework import Framework
 from app.domain.levels import AnswerLevels, number
@@ -20,7 +28,7 @@ class Figures:
 
     def _level(self, score: Score, value: float | None) -> str | None:
         levels = self.levels(score)
-        return None if levels is None or value is None else f"{value:.{levels.decimals}f}"
+        return None if levels is None or value is None else written(value, levels.decimals)
 
     def current(self, score: Score) -> str:
         return self._level(score, score.current) or percent(score.current_percent)
@@ -28,19 +36,37 @@ class Figures:
     def target(self, score: Score) -> str:
         return self._level(score, score.target) or percent(score.target_percent)
 
+    def share(self, score: Score, which: str = "current") -> str:
+        """`40 %`: where the written level (`which`: "current" or "target") sits in the range,
+        so that 2.0 of 0–5 reads 40 %; where levels are mixed, the share itself."""
+        levels, value = self.levels(score), getattr(score, which)
+        if levels is None or value is None:
+            return percent(getattr(score, f"{which}_percent"))
+        return percent(100 * levels.fraction(rounded(value, levels.decimals)))
+
     def gap(self, score: Score) -> str:
-        """`+1.2` in levels, or `+20 pts` (percentage points) where levels are mixed."""
+        """`+1.2` in levels, or `+20 pts` (percentage points) where levels are mixed: the
+        written target minus the written today."""
         levels = self.levels(score)
-        if levels is None or score.gap is None:
-            return f"{score.gap_points:+.0f} pts"
-        return f"{score.gap:+.{levels.decimals}f}"
+        if levels is None or score.current is None or score.target is None:
+            return f"{self.written_gap(score, in_levels=False):+.0f} pts"
+        return f"{self.written_gap(score):+.{levels.decimals}f}"
+
+    def written_gap(self, score: Score, *, in_levels: bool = True) -> float:
+        """The gap a reader gets from the written figures: in levels (with their decimals)
+        where asked and the score has them, else in whole percentage points."""
+        levels = self.levels(score) if in_levels else None
+        if levels is None or score.current is None or score.target is None:
+            return _difference(score.target_percent, score.current_percent, 0)
+        return _difference(score.target, score.current, levels.decimals)
 
     def between(self, high: Score, low: Score) -> str:
         """How far apart two views of today are: in levels when both are, else in points."""
         levels = self.levels(high)
         if levels is None or high.levels != low.levels or None in (high.current, low.current):
-            return f"{high.current_percent - low.current_percent:.0f} pts"
-        return f"{(high.current or 0) - (low.current or 0):.{levels.decimals}f}"
+            return f"{_difference(high.current_percent, low.current_percent, 0):.0f} pts"
+        decimals = levels.decimals
+        return f"{_difference(high.current or 0, low.current or 0, decimals):.{decimals}f}"
 
     def difference(self, new: Score, old: Score, which: str = "current") -> str:
         """`new - old` with its sign (`which` is "current" or "target"): in levels where both
@@ -48,9 +74,11 @@ class Figures:
         levels = self.levels(new)
         a, b = getattr(new, which), getattr(old, which)
         if levels is None or new.levels != old.levels or a is None or b is None:
-            points = round(getattr(new, f"{which}_percent") - getattr(old, f"{which}_percent"))
+            points = _difference(
+                getattr(new, f"{which}_percent"), getattr(old, f"{which}_percent"), 0
+            )
             return f"{points:+.0f} pts" if points else "0 pts"
-        change = round(a - b, levels.decimals)
+        change = _difference(a, b, levels.decimals)
         return f"{change:+.{levels.decimals}f}" if change else "0"
 
     def gap_unit(self, score: Score) -> str:
@@ -87,7 +115,23 @@ class Figures:
 
 
 def percent(value: float) -> str:
-    return f"{value:.0f} %"
+    return f"{written(value, 0)} %"
+
+
+def rounded(value: float, decimals: int) -> float:
+    """`value` to `decimals` places, half away from zero on its shortest decimal form."""
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)) + 0.0  # not -0.0
+
+
+def written(value: float, decimals: int) -> str:
+    """`value` with `decimals` places, rounded as people round: 1.95 -> `2.0`."""
+    return f"{rounded(value, decimals):.{decimals}f}"
+
+
+def _difference(value: float, minus: float, decimals: int) -> float:
+    """The written `value` minus the written `minus`: what a reader gets by subtracting."""
+    return rounded(rounded(value, decimals) - rounded(minus, decimals), decimals)
 
 
 def levels_phrase(amount: float) -> str:

@@ -25,8 +25,9 @@ class Method:
     def rounding(self) -> str:
         """Said under the headline figures, where a reader checks target − today."""
         return (
-            "Figures are rounded for display; each gap is worked out before rounding, so it "
-            "can differ by one in the last digit from the difference of the rounded figures."
+            "Figures are rounded for display, halves up. Each gap shown is the rounded target "
+            "minus the rounded today, so the figures add up; rankings and the roadmap use the "
+            "figures before rounding."
         )
 
 
@@ -113,7 +114,8 @@ def _scores(framework: Framework) -> str:
 def _roadmap(framework: Framework, figures: Figures) -> str:
     text = (
         "The roadmap proposes one initiative per area with a gap of "
-        f"{figures.min_gap} or more, ordered by gap × importance"
+        f"{figures.min_gap} or more before rounding, ordered by gap × importance (a weight "
+        "the consultant may give an area; 1 unless set)"
     )
     if framework.layers_sequenced and len(framework.layers) > 1:
         order = " → ".join(layer.title for layer in framework.layers)

@@ -75,9 +75,9 @@ def _texts(svg: bytes) -> list[str]:
     return ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
 
 
-def test_the_gap_chart_rounds_each_gap_as_the_tables_write_it() -> None:
+def test_the_gap_chart_writes_each_gap_as_the_tables_write_it() -> None:
     framework = _framework((1, 2, 3, 4, 5))
-    responses = [  # area 1: today 5/3, target 13/3, a gap of 2.666...
+    responses = [  # area 1: today 5/3 (1.7), target 13/3 (4.3), a gap of 2.666... written 2.6
         Response(n, "", {"c-1": AnswerChoice("c-1", now, goal)})
         for n, (now, goal) in enumerate([(1, 4), (2, 4), (2, 5)], start=1)
     ]
@@ -87,7 +87,7 @@ def test_the_gap_chart_rounds_each_gap_as_the_tables_write_it() -> None:
 
     written = Figures(framework).gap(area.score)
 
-    assert written == "+2.7"
+    assert written == "+2.6"
     assert written.lstrip("+") in _texts(charts.gap_ranking(results, framework))
 
 
