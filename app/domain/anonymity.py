@@ -74,9 +74,13 @@ def groups_note(threshold: int, *, pooled: bool, withheld: bool) -> str:
 
 
 def promise(threshold: int) -> str:
-    """What participants are told before they answer."""
+    """What participants are told before they answer: who sees what, truthfully. The
+    results, the report, the deck and the workshop show no names; the consultant's data
+    exports do (docs/methodology.md), and participants are told so."""
     return (
-        "Your name is never shown next to your answers or comments. Results are shown by "
-        f"group only where at least {threshold} people in the group have answered; smaller "
-        "groups are pooled or left out, and their comments are shown without a group."
+        "Your name is never shown next to your answers or comments in the results, the report "
+        f"or a workshop. Results are shown by group only where at least {threshold} people in "
+        "the group have answered; smaller groups are pooled or left out, and their comments "
+        "are shown without a group. The consultant running the assessment can see who gave "
+        "which answer, to check and prepare the results."
     )
