@@ -156,7 +156,8 @@ class _Deck:
                 [figure],
                 Style(36, brand.accent_text, True, PP_ALIGN.RIGHT),
             )
-        facts = f"Prepared by {data.prepared_by} · {brand.name} · {data.prepared_on}"
+        by = [data.prepared_by] + ([brand.name] if brand.name != data.prepared_by else [])
+        facts = f"Prepared by {' · '.join(by)} · {data.prepared_on}"
         text(slide, Box(1.0, HEIGHT - 1.0, 8.5, 0.4), [facts], Style(13, INK))
         text(slide, Box(1.0, HEIGHT - 0.62, 8.5, 0.3), ["CONFIDENTIAL"], Style(10, MUTED, True))
         if brand.logo:
@@ -251,6 +252,7 @@ class _Deck:
         framework = self.data.framework
         wording = framework.wording
         layers = wording.layers[:1].upper() + wording.layers[1:]
+        key = [self.figures.key] if self.figures.key else []  # on the first chart only
         for name, title in CHART_SLIDES:
             chart = CHARTS[name]
             if name not in self.images:
@@ -261,9 +263,10 @@ class _Deck:
             text(
                 slide,
                 Box(MARGIN + 9.0, BODY.top + 0.2, 3.5, BODY.height - 0.2),
-                [chart.caption_for(framework)],
+                [chart.caption_for(framework), *key],
                 Style(14, MUTED),
             )
+            key = []
 
     def layer_slide(self, layer: LayerResult) -> None:
         score, subtitle = layer.score, "No answers yet"

@@ -100,6 +100,21 @@ class Figures:
         return self.framework.levels_for_figures(shared.key if shared else None)
 
     @property
+    def key(self) -> str:
+        """What the levels mean, in one line for readers who never saw the questionnaire:
+        `Levels: 0 Not in place · … · 5 Optimised.`, and which level a statement as written
+        describes; empty where figures are in percent."""
+        shared = self.shared
+        if shared is None:
+            return ""
+        named = " · ".join(f"{number(option.value)} {option.label}" for option in shared.options)
+        described = self.framework.scale.wgll_level if shared.is_scale else None
+        if described is None:
+            return f"Levels: {named}."
+        statement = self.framework.wording.statement
+        return f"Levels: {named}; each {statement} as written describes level {described}."
+
+    @property
     def disagreement(self) -> str:
         """The flagging threshold in words: `one level` on 0–5, else a share of the range."""
         if self.shared is None:

@@ -25,9 +25,8 @@ class Method:
     def rounding(self) -> str:
         """Said under the headline figures, where a reader checks target − today."""
         return (
-            "Figures are rounded for display, halves up. Each gap shown is the rounded target "
-            "minus the rounded today, so the figures add up; rankings and the roadmap use the "
-            "figures before rounding."
+            "Figures are rounded, halves up; each gap shown is the rounded target minus the "
+            "rounded today. Rankings and the roadmap use the figures before rounding."
         )
 
 

@@ -181,7 +181,7 @@ def test_results_page_shows_scores_gaps_and_who_it_is_based_on(
         "Where views differ",
         "Where groups see it most differently",
         "How the scores are calculated",
-        "Each gap shown is the rounded target minus the rounded today",  # under the headline
+        "each gap shown is the rounded target minus the",  # under the headline
     ):
         assert text in page.text
     assert len(page.context["page"].top_gaps) == 5
