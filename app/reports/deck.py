@@ -156,8 +156,7 @@ class _Deck:
                 [figure],
                 Style(36, brand.accent_text, True, PP_ALIGN.RIGHT),
             )
-        by = [data.prepared_by] + ([brand.name] if brand.name != data.prepared_by else [])
-        facts = f"Prepared by {' · '.join(by)} · {data.prepared_on}"
+        facts = prepared_line(data.prepared_by, brand.name, data.prepared_on)
         text(slide, Box(1.0, HEIGHT - 1.0, 8.5, 0.4), [facts], Style(13, INK))
         text(slide, Box(1.0, HEIGHT - 0.62, 8.5, 0.3), ["CONFIDENTIAL"], Style(10, MUTED, True))
         if brand.logo:
@@ -362,6 +361,13 @@ def _grid(
     height = min(row_height * (len(rows) + 1), BODY.height)
     box = Box(MARGIN, BODY.top, sum(widths), height)
     table(slide, box, header, rows, widths, size=size, numeric=numeric)
+
+
+def prepared_line(prepared_by: str, brand: str, prepared_on: str) -> str:
+    """`Prepared by Ann · Harbour Advisory · 2 December 2026`; the brand once, when the
+    author is the brand itself (the CLI's default author, Gapwise, under Gapwise's brand)."""
+    by = [prepared_by] if prepared_by == brand else [prepared_by, brand]
+    return f"Prepared by {' · '.join(by)} · {prepared_on}"
 
 
 def _marked(criterion: CriterionResult) -> str:

@@ -16,6 +16,7 @@ from app.db.engine import make_engine
 from app.db.models import Assessment, Organisation
 from app.domain.loading import load_framework
 from app.domain.narrative import Narrative
+from app.reports.deck import prepared_line
 from app.reports.logos import clean_logo
 from tests.conftest import QUESTIONNAIRES
 from tests.databases import database_for
@@ -93,6 +94,8 @@ def test_the_cli_deck_of_the_demo_has_every_slide_in_the_consultants_branding(
     for expected in ("Customer capability baseline", "Northwind Utilities (demo)",
                      "Prepared by Ann · Harbour Advisory", "CONFIDENTIAL", "REAP"):  # fmt: skip
         assert expected in cover
+    key = "Levels: 0 Not in place · 1 Ad hoc · 2 In places · 3 Defined · 4 Embedded · 5 Optimised"
+    assert [index for index, texts in enumerate(slides) if key in " ".join(texts)] == [2]
     summary = " ".join(slides[1])
     assert "We found strong execution on weak foundations." in summary
     assert "KEY MESSAGES" in summary and "<b>Leaders</b> & front line disagree" in summary
@@ -177,3 +180,12 @@ def test_the_cli_refuses_an_unknown_assessment_and_an_unwritable_output(tmp_path
     nowhere = gapwise("deck", "1", "-o", str(tmp_path / "no" / "x.pptx"), data_dir=tmp_path)
     assert nowhere.returncode == 2 and "output: cannot write" in nowhere.stderr
     assert "Traceback" not in nowhere.stderr
+
+
+def test_the_cover_names_an_author_who_is_the_brand_once() -> None:
+    assert prepared_line("Ann", "Harbour Advisory", "2 December 2026") == (
+        "Prepared by Ann · Harbour Advisory · 2 December 2026"
+    )
+    assert prepared_line("Gapwise", "Gapwise", "2 December 2026") == (
+        "Prepared by Gapwise · 2 December 2026"
+    )

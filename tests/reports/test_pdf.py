@@ -90,6 +90,8 @@ def test_the_cli_report_of_the_demo_has_every_area_the_roadmap_and_the_participa
     assert "Raise Leadership & Direction from" in text  # an initiative, drafted from the gaps
     summary = next(page for page in pages if "Strengths to build on" in page)
     assert "Where groups see it differently" in summary  # one page, not a page of three lines
+    assert "Levels: 0 Not in place · 1 Ad hoc" in summary  # what "2.0 of 5" means
+    assert "2.0 3.5 +1.5" in summary and "of 5 (40 %) of 5 (70 %)" in summary  # they add up
     for area in FRAMEWORK.areas():  # no area's table leaves its last row alone on a page
         *_, before, last = (" ".join(c.text.split()[:4]) for c in area.all_criteria())
         tables = [page for page in pages if "CRITERION" in page and before in page]
