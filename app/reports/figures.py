@@ -107,7 +107,9 @@ class Figures:
         shared = self.shared
         if shared is None:
             return ""
-        named = " · ".join(f"{number(option.value)} {option.label}" for option in shared.options)
+        named = " · ".join(  # a level's number and name never split across lines
+            f"{number(option.value)}\u00a0{option.label}" for option in shared.options
+        )
         described = self.framework.scale.wgll_level if shared.is_scale else None
         if described is None:
             return f"Levels: {named}."
