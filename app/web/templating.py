@@ -13,6 +13,7 @@ from app.domain import policy
 from app.domain.levels import number
 from app.domain.narrative import blocks
 from app.domain.policy import Action
+from app.reports.figures import written
 from app.reports.prose import prose, word_diff
 from app.web.csrf import csrf_token_for
 from app.web.feedback import flashed_messages as _flashed
@@ -75,5 +76,6 @@ def paragraphs(text: str | None) -> list[str]:
 templates.env.filters["paragraphs"] = paragraphs
 templates.env.filters["prose"] = prose  # paragraphs and lists of a framework's longer texts
 templates.env.filters["level"] = number  # a level value as people write it: 3, 0.25
+templates.env.filters["written"] = written  # a mean rounded as the tables round it: 1.25 -> 1.3
 templates.env.globals["word_diff"] = word_diff
 templates.env.filters["narrative_blocks"] = blocks

@@ -27,3 +27,12 @@ def test_a_mean_past_the_middle_is_labelled_on_its_left_so_it_stays_on_the_plot(
     (today_row, target_row) = plot.rows
     assert float(re.search(r'x="([\d.]+)"', target[0])[1]) < target_row.mean_x
     assert float(re.search(r'x="([\d.]+)"', today[0])[1]) > today_row.mean_x
+
+
+def test_the_plot_rounds_a_mean_as_the_tables_do() -> None:
+    votes = [Vote(1, 3), Vote(1, 3), Vote(1, 3), Vote(2, 3)]  # today's mean 1.25: 1.3, not 1.2
+    plot = strip_plot("Who answered what", SCALE, summarise(SCALE, votes), {}, WIDE)
+
+    svg = templates.env.get_template("workshop/_plot.html").module.plot(plot)
+
+    assert "mean 1.3<" in svg and "Today mean <strong>1.3</strong>" in svg
