@@ -16,6 +16,8 @@
   let sending = false;
   let stopped = false;
   const typingTimers = {};
+  // Criteria ticked "not applicable" with no reason yet: not saved, and the page says so.
+  const awaitingReason = new Set();
 
   const pending = () => JSON.parse(localStorage.getItem(storageKey) || "{}");
   const keep = (items) =>
@@ -70,6 +72,11 @@
   function say(text, state) {
     status.textContent = text;
     status.dataset.state = state;
+  }
+
+  function sayAwaitingReason() {
+    const count = awaitingReason.size;
+    say(`Not saved yet: ${count === 1 ? "a “Not applicable” needs" : `${count} “Not applicable” answers need`} a reason`, "unsaved");
   }
 
   function remember(answer) {
@@ -131,7 +138,8 @@
     const items = pending();
     const ids = Object.keys(items);
     if (!ids.length) {
-      say("All changes saved", "saved");
+      if (awaitingReason.size) sayAwaitingReason();
+      else say("All changes saved", "saved");
       return;
     }
     sending = true;
@@ -176,12 +184,15 @@
     showHint(fieldset);
     const reason = input(fieldset, "reason");
     if (input(fieldset, "not_applicable").checked && !reason.value.trim()) {
-      // Saved once there is a reason: ask for it next to the box, and wait.
+      // Saved once there is a reason: ask for it next to the box, and wait, saying so.
       fieldset.querySelector("[data-answer-status]").textContent =
         "Say in a few words why it does not apply; it is saved as soon as you do.";
       if (event.type === "change" && name.endsWith(".not_applicable")) reason.focus();
+      awaitingReason.add(fieldset.dataset.criterion);
+      if (!sending) sayAwaitingReason();
       return;
     }
+    awaitingReason.delete(fieldset.dataset.criterion);
     remember(answerOf(fieldset));
     if (event.type === "input") {
       // Typing: kept in the browser at once, sent when the typing pauses.
@@ -202,6 +213,9 @@
       event.preventDefault();
       say("You are offline. Your answers are kept in this browser and will be saved when the connection returns.", "retrying");
     }
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (awaitingReason.size) event.preventDefault(); // the browser asks before leaving
   });
   window.addEventListener("online", () => {
     clearTimeout(retryTimer);

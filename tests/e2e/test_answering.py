@@ -175,6 +175,7 @@ def test_not_applicable_by_mouse_and_keyboard_waits_for_a_reason_then_saves(
     expect(answering.locator(f"#c-{first[0]}").locator("[data-answer-status]")).to_contain_text(
         "why it does not apply"
     )
+    expect(status).to_have_text("Not saved yet: a “Not applicable” needs a reason")  # not "saved"
     answering.keyboard.type("We sell only to consumers")
     expect(status).to_have_text(SAVED)
     answering.locator(f"#c-{first[1]}-na").focus()  # by keyboard: Space, then the reason
