@@ -1,12 +1,8 @@
-// The workshop's setup page: ask before ending it, and show people who join with the code
-// as they arrive (the page reloads when the number waiting grows, unless you are typing).
+// The workshop's setup page: show people who join with the code as they arrive (the page
+// reloads when the number waiting grows, unless you are typing). Ending it asks first through
+// confirm.js, as every irreversible action does.
 (() => {
   "use strict";
-  for (const form of document.querySelectorAll("form[data-confirm]")) {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  }
   const joins = document.querySelector("[data-joins-events]");
   if (!joins || !window.GapwiseLive) return;
   let waiting = Number(joins.dataset.waiting);

@@ -59,6 +59,18 @@ def test_agenda_by_area_by_hand_and_reordered(room: Room, session: Session) -> N
     assert [i.id for i in items(session, picked)] == [before[1], before[0]]
 
 
+def test_ending_a_workshop_lands_on_its_notice_not_past_it(room: Room) -> None:
+    workshop = room.start()
+
+    ended = room.client.post(
+        f"/workshops/{workshop}/end", data={"csrf_token": room.token}, follow_redirects=False
+    )
+    page = room.client.get(ended.headers["location"])
+
+    assert ended.headers["location"] == f"/workshops/{workshop}?done=ended"  # no #agenda
+    assert "The workshop has ended: its join code no longer lets anyone in." in page.text
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

@@ -172,8 +172,9 @@ NOTICES = {"ended": "The workshop has ended: its join code no longer lets anyone
 
 
 def _back(running: RunningWorkshop, notice: str = "") -> Response:
-    suffix = f"?done={notice}" if notice else ""
-    return RedirectResponse(f"/workshops/{running.id}{suffix}#agenda", status_code=303)
+    """Back to the workshop's page: at its agenda, or at its top to read a notice."""
+    where = f"?done={notice}" if notice else "#agenda"
+    return RedirectResponse(f"/workshops/{running.id}{where}", status_code=303)
 
 
 @router.post("/workshops/{workshop_id}/agenda", name="change_agenda")
