@@ -1,10 +1,21 @@
 // Report and deck downloads with visible progress: the first render takes a few seconds, so
 // say so, count the seconds, and hand the file over, under the name the server gives it, when
 // it arrives. Without JavaScript the links simply download.
+// A narrative typed but not saved is not in the files: a download waits for it to be saved,
+// and leaving the page asks first.
 (() => {
   "use strict";
   const status = document.querySelector("[data-report-status]");
   if (!status) return;
+  const narrative = document.querySelector(".narrative-form");
+  let unsaved = false;
+  if (narrative) {
+    narrative.addEventListener("input", () => (unsaved = true));
+    narrative.addEventListener("submit", () => (unsaved = false));
+    window.addEventListener("beforeunload", (event) => {
+      if (unsaved) event.preventDefault(); // the browser asks before leaving
+    });
+  }
   // The UTF-8 name from `filename*=UTF-8''…`, else the plain `filename="…"`.
   const fileName = (header) => {
     const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
@@ -15,6 +26,13 @@
   for (const link of document.querySelectorAll("a[data-report]")) {
     link.addEventListener("click", async (event) => {
       event.preventDefault();
+      if (unsaved) {
+        status.textContent = "Your narrative has unsaved changes, which the files would not include: save the narrative first, then download.";
+        status.dataset.state = "unsaved";
+        narrative.querySelector('button[type="submit"]').focus();
+        return;
+      }
+      delete status.dataset.state;
       const started = Date.now();
       const tick = () => {
         status.textContent = `Preparing ${link.dataset.report || "the report"}… ${Math.round((Date.now() - started) / 1000)} s`;

@@ -28,3 +28,19 @@ def test_the_report_page_shows_progress_and_delivers_the_pdf(
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     expect(page.get_by_role("status")).to_contain_text("Ready (")
+
+
+def test_a_download_waits_for_a_narrative_typed_but_not_saved(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_demo_assessment(page, live_server)
+    page.get_by_role("link", name="Board report and deck").click()
+    page.wait_for_load_state()
+    page.get_by_label("Key messages").fill("- Foundations hold the rest back.")  # not saved
+
+    page.get_by_role("link", name="Download PDF (A4)").click()
+
+    expect(page.locator("[data-report-status]")).to_contain_text(
+        "Your narrative has unsaved changes"
+    )
+    expect(page.get_by_role("button", name="Save the narrative")).to_be_focused()
