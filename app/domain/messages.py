@@ -20,6 +20,7 @@ PLACEHOLDERS = {
     "organisation": "the client organisation",
     "purpose": "the assessment's purpose",
     "by_target_date": "' by 30 June 2028' when a target date is set, otherwise nothing",
+    "minutes": "the minutes to allow, as the questionnaire's first page says (e.g. 55)",
     "consultant": "your name",
     "link": "the participant's personal link (required)",
 }
@@ -33,8 +34,8 @@ DEFAULT_INVITATION = """Hello {name},
 {purpose}
 
 For each statement you give two answers: where the organisation is today, and where it \
-should be{by_target_date}. It takes about half an hour; your answers are saved as you go, \
-and this link brings you back to where you stopped:
+should be{by_target_date}. It takes about {minutes} minutes; your answers are saved as you \
+go, and this link brings you back to where you stopped:
 
 {link}
 

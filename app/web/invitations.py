@@ -22,6 +22,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import invites, repository
 from app.db.models import Assessment, Participant, User
+from app.domain.answering import estimated_minutes
 from app.domain.messages import DEFAULT_INVITATION, DEFAULT_REMINDER, compose
 from app.mail import mail_enabled, message_to, send_all
 from app.web.feedback import flash
@@ -80,15 +81,23 @@ def issue_batch(
 
 
 def email_values(
-    *, assessment: Assessment, organisation: str, consultant: User, name: str, link: str
+    *,
+    session: Session,
+    assessment: Assessment,
+    organisation: str,
+    consultant: User,
+    name: str,
+    link: str,
 ) -> dict[str, str]:
     by_date = f" by {assessment.target_date:%-d %B %Y}" if assessment.target_date else ""
+    framework = repository.framework_of_assessment(session=session, assessment=assessment)
     return {
         "name": name,
         "assessment": assessment.title,
         "organisation": organisation,
         "purpose": assessment.purpose,
         "by_target_date": by_date,
+        "minutes": str(estimated_minutes(framework)),  # as the questionnaire's first page says
         "consultant": consultant.name or consultant.email,
         "link": link,
     }
@@ -118,7 +127,9 @@ def show_batch(
     organisation = repository.organisation_of(session=session, assessment=assessment).name
     addressed = [p for p in participants if p.email] if mail_enabled(settings) else []
     messages = [
-        _message(request, settings, assessment, batch.kind, organisation, consultant, p, secrets)
+        _message(
+            request, session, settings, assessment, batch.kind, organisation, consultant, p, secrets
+        )
         for p in addressed
     ]
 
@@ -136,6 +147,7 @@ def show_batch(
 
 def _message(
     request: Request,
+    session: Session,
     settings: Settings,
     assessment: Assessment,
     kind: str,
@@ -145,6 +157,7 @@ def _message(
     secrets: dict[int, str],
 ) -> EmailMessage:
     values = email_values(
+        session=session,
         assessment=assessment,
         organisation=organisation,
         consultant=consultant,

@@ -12,6 +12,7 @@ VALUES = {
     "organisation": "Acme & Co",
     "purpose": "",
     "by_target_date": " by 30 June 2028",
+    "minutes": "55",
     "consultant": "Dana Kowalski",
     "link": "http://127.0.0.1:8111/p/abc?x=1&y=2",
 }

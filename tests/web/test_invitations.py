@@ -194,6 +194,7 @@ def test_invitations_are_emailed_as_text_and_html_with_purpose_and_consultant(
     assert message["Subject"] == "Your invitation: Acme baseline (Acme)"
     assert "Hello Person 03," in text and "Agree where we stand & what to fix first." in text
     assert "Dana Kowalski" in text and "where it should be." in text  # no target date set
+    assert "It takes about 55 minutes;" in text  # as the questionnaire's first page says
     assert "Agree where we stand &amp; what to fix first." in html and f'href="{link}"' in html
     assert _flash(page.text) == ["Invited 13 people. Emailed 12 of 13; copy the other links below."]
     assert link in _links(page.text)

@@ -182,6 +182,7 @@ def _rows(
         reminder = ""
         if batch.kind == REMINDER and link and not emailed:
             values = email_values(
+                session=session,
                 assessment=assessment,
                 organisation=organisation,
                 consultant=user,
