@@ -89,7 +89,8 @@ def _rows(text: str) -> Iterable[tuple[int, list[str] | ListProblem]]:
     problem instead of cells."""
     lines = text.splitlines()
     delimiter = "\t" if any("\t" in line for line in lines) else ","
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    # skipinitialspace: `Ann, ann@x.org, Sales, "Head of CX, Europe"` quotes its last field
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter, skipinitialspace=True)
     try:
         for number, cells in enumerate(reader, start=1):
             if any(cell.strip() for cell in cells):

@@ -57,6 +57,15 @@ def test_a_pasted_list_with_commas_quotes_a_header_and_blank_lines() -> None:
     assert parsed.people[1] == ParticipantDetails("Okafor, Tom", "", "Front line", "")
 
 
+def test_a_quoted_field_after_a_comma_and_a_space_is_one_field() -> None:
+    parsed = parse_people('Zoë Martin, zoe@example.com, Leadership, "Head of CX, Europe"\n')
+
+    assert parsed.problems == ()
+    assert parsed.people == (
+        ParticipantDetails("Zoë Martin", "zoe@example.com", "Leadership", "Head of CX, Europe"),
+    )
+
+
 def test_columns_pasted_from_a_spreadsheet_are_split_on_tabs() -> None:
     parsed = parse_people("Ann Lee\tann@example.com\tLeadership\tCEO, founder\n")
 
