@@ -354,8 +354,12 @@ def test_review_lists_what_is_unanswered_and_submit_locks(
         follow_redirects=False,
     )
     after = _save(client, acme, {"criterion_id": CRITERION, "current": 5, "target": 5})
+    reviewed_after = client.get(f"/p/{acme.invite}/review").text
 
     assert review.status_code == 200
+    assert "You can still submit" in review.text and 'href="#submit-title"' in review.text
+    assert "You can still submit" not in reviewed_after  # it is submitted
+    assert 'href="#submit-title"' not in reviewed_after
     assert sum(len(v) for v in review.context["page"].unanswered.values()) == 105
     assert 'data-confirm="105 of 106 unanswered — submit anyway?"' in review.text
     assert asked.status_code == 200 and "105 of 106 unanswered — submit anyway?" in asked.text
