@@ -9,6 +9,7 @@ answer's position, 0 for the first listed, because answer-set values need not be
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 SCALE = "scale"  # the key of the framework's own scale among its sets of levels
@@ -91,3 +92,21 @@ class AnswerLevels:
 def number(value: float) -> str:
     """A level value as people write it: 3, 0.25 (never 3.0)."""
     return f"{value:g}"
+
+
+def rounded(value: float, decimals: int) -> float:
+    """`value` to `decimals` places, half away from zero on its shortest decimal form: 1.95
+    gives 2.0, as a spreadsheet shows it, where Python's own rounding of the binary 1.9499…
+    gives 1.9."""
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)) + 0.0  # not -0.0
+
+
+def written(value: float, decimals: int) -> str:
+    """`value` with `decimals` places, rounded as people round: 1.95 -> `2.0`."""
+    return f"{rounded(value, decimals):.{decimals}f}"
+
+
+def difference_written(value: float, minus: float, decimals: int) -> float:
+    """The written `value` minus the written `minus`: what a reader gets by subtracting."""
+    return rounded(rounded(value, decimals) - rounded(minus, decimals), decimals)

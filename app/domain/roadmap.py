@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.domain.framework import Framework
-from app.domain.levels import number
+from app.domain.levels import difference_written, number, written
 from app.domain.scoring import AreaResult, CriterionResult, Results, Score
 
 HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
@@ -200,10 +200,19 @@ class _Writer:
     def _levels(self, score: Score, value: float | None) -> str | None:
         """A figure in the score's levels, or None when its parts use different levels."""
         levels = self.framework.levels_for_figures(score.levels)
-        return None if levels is None or value is None else f"{value:.{levels.decimals}f}"
+        return None if levels is None or value is None else written(value, levels.decimals)
+
+    def _gap(self, score: Score) -> str:
+        """The gap as the title's figures give it: written target minus written today."""
+        levels = self.framework.levels_for_figures(score.levels)
+        if levels is None or score.current is None or score.target is None:
+            points = difference_written(score.target_percent, score.current_percent, 0)
+            return f"{points:.0f} percentage points"
+        gap = difference_written(score.target, score.current, levels.decimals)
+        return f"{gap:.{levels.decimals}f} levels"
 
     def _figure(self, score: Score, value: float | None, percent: float) -> str:
-        return self._levels(score, value) or f"{percent:.0f} %"
+        return self._levels(score, value) or f"{written(percent, 0)} %"
 
     def title(self, candidate: _Candidate) -> str:
         score = candidate.score
@@ -230,8 +239,7 @@ class _Writer:
 
     def reason(self, candidate: _Candidate, earlier: list[_Candidate]) -> str:
         score, wording = candidate.score, self.framework.wording
-        levels = self._levels(score, score.gap)
-        gap = f"{levels} levels" if levels else f"{score.gap_points:.0f} percentage points"
+        gap = self._gap(score)
         parts = [f"Gap of {gap} in the {candidate.layer_title} {wording.layer}"]
         if candidate.importance != 1.0:
             in_levels = score.gap * candidate.importance if score.gap is not None else None

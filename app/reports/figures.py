@@ -11,10 +11,9 @@ Rankings and thresholds keep the unrounded figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from app.domain.framework import Framework
-from app.domain.levels import AnswerLevels, number
+from app.domain.levels import AnswerLevels, difference_written, number, rounded, written
 from app.domain.roadmap import MIN_GAP_POINTS
 from app.domain.scoring import DISAGREEMENT_SHARE, Score
 
@@ -57,16 +56,16 @@ class Figures:
         where asked and the score has them, else in whole percentage points."""
         levels = self.levels(score) if in_levels else None
         if levels is None or score.current is None or score.target is None:
-            return _difference(score.target_percent, score.current_percent, 0)
-        return _difference(score.target, score.current, levels.decimals)
+            return difference_written(score.target_percent, score.current_percent, 0)
+        return difference_written(score.target, score.current, levels.decimals)
 
     def between(self, high: Score, low: Score) -> str:
         """How far apart two views of today are: in levels when both are, else in points."""
         levels = self.levels(high)
         if levels is None or high.levels != low.levels or None in (high.current, low.current):
-            return f"{_difference(high.current_percent, low.current_percent, 0):.0f} pts"
+            return f"{difference_written(high.current_percent, low.current_percent, 0):.0f} pts"
         decimals = levels.decimals
-        return f"{_difference(high.current or 0, low.current or 0, decimals):.{decimals}f}"
+        return f"{difference_written(high.current or 0, low.current or 0, decimals):.{decimals}f}"
 
     def difference(self, new: Score, old: Score, which: str = "current") -> str:
         """`new - old` with its sign (`which` is "current" or "target"): in levels where both
@@ -74,11 +73,11 @@ class Figures:
         levels = self.levels(new)
         a, b = getattr(new, which), getattr(old, which)
         if levels is None or new.levels != old.levels or a is None or b is None:
-            points = _difference(
+            points = difference_written(
                 getattr(new, f"{which}_percent"), getattr(old, f"{which}_percent"), 0
             )
             return f"{points:+.0f} pts" if points else "0 pts"
-        change = _difference(a, b, levels.decimals)
+        change = difference_written(a, b, levels.decimals)
         return f"{change:+.{levels.decimals}f}" if change else "0"
 
     def gap_unit(self, score: Score) -> str:
@@ -135,27 +134,11 @@ def percent(value: float) -> str:
     return f"{written(value, 0)} %"
 
 
-def rounded(value: float, decimals: int) -> float:
-    """`value` to `decimals` places, half away from zero on its shortest decimal form."""
-    step = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)) + 0.0  # not -0.0
-
-
-def written(value: float, decimals: int) -> str:
-    """`value` with `decimals` places, rounded as people round: 1.95 -> `2.0`."""
-    return f"{rounded(value, decimals):.{decimals}f}"
-
-
-def _difference(value: float, minus: float, decimals: int) -> float:
-    """The written `value` minus the written `minus`: what a reader gets by subtracting."""
-    return rounded(rounded(value, decimals) - rounded(minus, decimals), decimals)
-
-
 def levels_phrase(amount: float) -> str:
     """0.5 -> `half a level`, 1 -> `one level`, 0.8 -> `0.8 levels`."""
-    rounded = round(amount, 6)
-    if rounded == 0.5:
+    near = round(amount, 6)
+    if near == 0.5:
         return "half a level"
-    if rounded == 1:
+    if near == 1:
         return "one level"
-    return f"{number(rounded)} levels"
+    return f"{number(near)} levels"

@@ -10,10 +10,9 @@ from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT
 from app.domain import policy
-from app.domain.levels import number
+from app.domain.levels import number, written
 from app.domain.narrative import blocks
 from app.domain.policy import Action
-from app.reports.figures import written
 from app.reports.prose import prose, word_diff
 from app.web.csrf import csrf_token_for
 from app.web.feedback import flashed_messages as _flashed

@@ -313,6 +313,15 @@ def test_an_initiative_holds_its_area_layer_levels_priority_horizon_and_reason()
     )
 
 
+def test_an_initiative_writes_its_figures_as_the_report_does_and_they_add_up() -> None:
+    results = _results({"execution": [("retention", 1.95, 3.44)]})  # written 2.0 and 3.4
+
+    (initiative,) = build_roadmap(results, framework=STACK)
+
+    assert initiative.title == "Raise Retention from 2.0 to 3.4"  # not 1.9: half up
+    assert initiative.reason.startswith("Gap of 1.4 levels")  # 3.4 − 2.0, not 1.49 → 1.5
+
+
 def test_initiatives_take_the_horizons_three_then_four_then_the_rest() -> None:
     results = _gaps(
         foundations={"a": 4.0, "b": 3.5, "c": 3.0},

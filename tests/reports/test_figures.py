@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.levels import rounded, written
 from app.domain.scoring import Score
-from app.reports.figures import Figures, percent, rounded, written
+from app.reports.figures import Figures, percent
 from tests.reports.test_charts import _framework
 
 ZERO_TO_FIVE = Figures(_framework((0, 1, 2, 3, 4, 5)))
