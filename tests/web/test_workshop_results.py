@@ -93,6 +93,7 @@ def test_results_page_leads_with_the_agreed_baseline_and_says_so(room: Room, dec
     assert data.headline is data.agreement.baseline
     assert data.headline.overall.current < data.results.overall.current
     assert "use the <strong>agreed baseline</strong>" in page.text
+    assert "agreed in the workshop for 1 criterion," in page.text  # one agreed, one parked
     assert "Agreed in the workshop" in page.text and "Nobody owns it yet" in page.text
     assert "Parked: no consensus yet" in page.text
     assert "charts/radar-agreed.svg" in page.text
