@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.db import frameworks, invites, repository
+from app.db import frameworks, invites, repository, workshops
 from app.db.invites import LinkState
 from app.db.models import (
     Assessment,
@@ -146,6 +146,12 @@ class AssessmentPage:
     message: str = ""
     upgrade_to: FrameworkSnapshot | None = None  # a later version of its framework, if offered
     notice: str = ""
+    live_workshop_id: int | None = None  # the workshop running now: its button goes there
+
+
+def _live_workshop_id(session: Session, assessment: Assessment) -> int | None:
+    live = workshops.live_workshop_of(session=session, assessment_id=assessment.id or 0)
+    return live.id if live else None
 
 
 def _upgraded_notice(summary: str) -> str:
@@ -221,6 +227,7 @@ def render_assessment(
         message=message,
         upgrade_to=frameworks.upgrade_target(session=session, assessment=assessment),
         notice=_upgraded_notice(request.query_params.get("upgraded", "")),
+        live_workshop_id=_live_workshop_id(session, assessment),
     )
     status = 422 if message else 200
     return templates.TemplateResponse(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import LiveServer, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.pages_only(run="postgresql")]  # evens the runs out
 
@@ -63,3 +63,18 @@ def test_framework_page_is_readable_on_a_phone(browser, live_server: LiveServer)
     assert width <= 375, "the page scrolls sideways on a phone"
     screenshot(page, "framework-phone")
     context.close()
+
+
+def test_a_long_name_without_spaces_wraps_instead_of_widening_the_page(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    sign_in(page, live_server)
+    page.goto(live_server.url + "/organisations")
+    page.get_by_label("Name").fill("Wide" + "W" * 150)
+    page.get_by_role("button", name="Create").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("WideWWW")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.close()

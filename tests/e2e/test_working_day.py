@@ -223,6 +223,7 @@ def test_every_confirmation_is_asked_and_then_done(
     walk(page, page.locator("[data-item]").first.get_by_role("button", name=re.compile("^Drop")),
          f"Drop “{first}”?", "Drop the initiative")  # fmt: skip
     expect(_flash(page)).to_contain_text(f"Dropped “{first}”")
+    expect(_flash(page)).to_be_in_viewport()  # the page lands at its editor, far below the top
     walk(page, page.get_by_role("button", name="Draft again"),
          "Draft the roadmap again?", "Draft again")  # fmt: skip
     expect(_flash(page)).to_contain_text("Drafted")

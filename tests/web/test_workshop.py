@@ -59,6 +59,15 @@ def test_agenda_by_area_by_hand_and_reordered(room: Room, session: Session) -> N
     assert [i.id for i in items(session, picked)] == [before[1], before[0]]
 
 
+def test_the_assessment_page_leads_to_the_workshop_running_now(room: Room) -> None:
+    before = room.client.get(f"/assessments/{room.assessment.id}").text
+    workshop = room.start()
+    during = room.client.get(f"/assessments/{room.assessment.id}").text
+
+    assert f'href="/assessments/{room.assessment.id}/workshops/new">Live workshop<' in before
+    assert f'href="/workshops/{workshop}">Live workshop (running)<' in during
+
+
 def test_ending_a_workshop_lands_on_its_notice_not_past_it(room: Room) -> None:
     workshop = room.start()
 
