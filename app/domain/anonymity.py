@@ -67,7 +67,10 @@ def groups_note(threshold: int, *, pooled: bool, withheld: bool) -> str:
     """What the threshold did to the groups on this page, in one sentence."""
     rule = f"Groups are shown only where at least {threshold} of their people scored"
     if withheld:
-        return f"{rule}: too few people answered in some groups, so no group is shown."
+        return (
+            f"{rule}, and the smaller groups pooled have fewer than {threshold} people too: "
+            "showing the others would give their answers away, so no group is shown."
+        )
     if pooled:
         return f"{rule}: smaller groups are pooled as “{OTHER_GROUPS}”."
     return f"{rule}."

@@ -78,6 +78,9 @@ def test_one_person_per_group_shows_no_group_and_no_group_tagged_comment(
     for heading in ("Where groups see it most differently", "Where groups see it differently"):
         assert heading not in seen
     assert "no group is shown" in seen
+    # the group filter says why, as the Groups section does, not "each needs at least 3"
+    assert "no group can be shown on its own. Groups are shown only where at least 3" in seen
+    assert "showing the others would give their answers away" in seen
     assert "Person Leadership 0 (" not in seen  # no name next to group-level data in the PDF
     for chart in ("heatmap", "groups"):  # asked for all the same: drawn without any group
         svg = client.get(f"/assessments/{assessment.id}/charts/{chart}.svg")
