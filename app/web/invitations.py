@@ -10,8 +10,9 @@ page reads.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from email.message import EmailMessage
 
 from fastapi import Request
@@ -30,6 +31,7 @@ from app.web.transactions import after_commit
 
 LINKS_COOKIE = "gapwise_links"
 LINKS_SHOWN_SECONDS = 600
+MAX_BATCHES_SHOWN = 20  # the cookie stays well under a browser's 4 KB
 INVITATION, REMINDER, NEW_LINK = "invitation", "reminder", "link"
 SUBJECTS = {
     INVITATION: "Your invitation: {assessment} ({organisation})",
@@ -47,6 +49,11 @@ class Batch:
     participant_ids: tuple[int, ...]
     emailed: tuple[int, ...] = ()
     failure: str = ""  # why some could not be emailed
+    issued_at: float = 0.0  # time.time(): each batch is shown for LINKS_SHOWN_SECONDS
+
+    @property
+    def shows_reminders(self) -> bool:
+        return self.kind == REMINDER
 
 
 def links_path(assessment: Assessment) -> str:
@@ -192,39 +199,48 @@ def _set_links_cookie(
     assessment: Assessment,
     batch: Batch,
 ) -> None:
-    shown = {
-        "assessment": assessment.id,
-        "kind": batch.kind,
-        "key": batch.key,
-        "ids": list(batch.participant_ids),
-        "emailed": list(batch.emailed),
-        "failure": batch.failure,
-    }
+    """Show `batch` as well as the links this browser was shown in the last ten minutes,
+    newest first: a consultant who adds one more person keeps the dozen links issued just
+    before. Reminders and links are not mixed: a batch of the other kind starts afresh."""
+    earlier = [
+        b
+        for b in shown_batches(request, settings, assessment)
+        if b.shows_reminders == batch.shows_reminders
+    ]
+    batches = [replace(batch, issued_at=time.time()), *earlier][:MAX_BATCHES_SHOWN]
+    shown = {"assessment": assessment.id, "batches": [asdict(b) for b in batches]}
     response.set_cookie(
         LINKS_COOKIE,
         _serializer(settings).dumps(shown),
         max_age=LINKS_SHOWN_SECONDS,
-        path=links_path(assessment),
+        path=f"/assessments/{assessment.id}",  # every door that issues links reads it too
         httponly=True,
         samesite="strict",
         secure=settings.base_url.scheme == "https",
     )
 
 
-def shown_batch(request: Request, settings: Settings, assessment: Assessment) -> Batch | None:
-    """The batch whose links this browser may still see (for ten minutes), if any."""
+def shown_batches(request: Request, settings: Settings, assessment: Assessment) -> list[Batch]:
+    """The batches whose links this browser may still see (each for ten minutes after it
+    was issued), newest first."""
     try:
         shown = _serializer(settings).loads(
             request.cookies.get(LINKS_COOKIE, ""), max_age=LINKS_SHOWN_SECONDS
         )
     except BadData:
-        return None
+        return []
     if not isinstance(shown, dict) or shown.get("assessment") != assessment.id:
-        return None
-    return Batch(
-        str(shown["kind"]),
-        str(shown["key"]),
-        tuple(int(i) for i in shown["ids"]),
-        tuple(int(i) for i in shown["emailed"]),
-        str(shown["failure"]),
-    )
+        return []
+    now = time.time()
+    batches = [
+        Batch(
+            str(b["kind"]),
+            str(b["key"]),
+            tuple(int(i) for i in b["participant_ids"]),
+            tuple(int(i) for i in b["emailed"]),
+            str(b["failure"]),
+            float(b["issued_at"]),
+        )
+        for b in shown.get("batches", [])
+    ]
+    return [b for b in batches if now - b.issued_at < LINKS_SHOWN_SECONDS]

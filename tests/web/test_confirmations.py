@@ -108,7 +108,7 @@ def test_the_action_is_asked_on_a_page_and_done_only_when_confirmed(
     confirmed = _answer_the_page(client, asked.text)
     assert confirmed.status_code == 200
     assert happened(session, own)
-    assert 'class="notice notice--done" role="status"' in confirmed.text
+    assert 'class="notice notice--done flash" role="status"' in confirmed.text
 
 
 def test_the_page_asks_the_same_question_as_the_dialog(

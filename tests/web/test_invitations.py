@@ -40,7 +40,7 @@ def _with_mail(settings: Settings, inbox: Inbox) -> TestClient:
 
 
 def _flash(html: str) -> list[str]:
-    return re.findall(r'class="notice notice--done" role="status">([^<]+)<', html)
+    return re.findall(r'class="notice notice--done flash" role="status">([^<]+)<', html)
 
 
 def _links(html: str) -> list[str]:
@@ -367,3 +367,23 @@ def test_a_dead_link_says_whom_to_ask_not_the_home_page(
     )
     assert "Back to the start page" not in dead.text
     assert "Ask the person who sent you the link for a new one." in unknown.text
+
+
+def test_adding_one_more_person_keeps_the_links_just_issued_on_the_page(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    invited = _links(_invite(client, own, "Ann Lee\nBo Chen").text)
+
+    added = post_form(
+        client, f"/assessments/{own.assessment.id}/participants", {"name": "Cy Diaz"}
+    )
+    shown = _links(added.text)
+    csv_text = client.get(f"/assessments/{own.assessment.id}/links/csv").text
+    reminded = post_form(client, f"/assessments/{own.assessment.id}/reminders", {})
+
+    assert len(invited) == 2 and len(shown) == 3 and set(invited) < set(shown)  # none lost
+    assert shown[0] not in invited  # the newest first
+    assert all(link in csv_text for link in shown)
+    assert "Reminders" in reminded.text and not set(invited) & set(_links(reminded.text))

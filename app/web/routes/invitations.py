@@ -38,7 +38,7 @@ from app.web.invitations import (
     issue_batch,
     link_for,
     show_batch,
-    shown_batch,
+    shown_batches,
     template_of,
 )
 from app.web.templating import templates
@@ -159,6 +159,32 @@ class LinksPage:
         return "\n".join(f"{r.participant.name}\t{r.link}" for r in self.rows if r.link)
 
 
+def _all_rows(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    assessment: Assessment,
+    batches: list[Batch],
+    user: CurrentUser,
+) -> list[LinkRow]:
+    """The rows of every batch shown, newest first; a person in two batches once, with the
+    newer link (issuing it stopped the older one)."""
+    rows: list[LinkRow] = []
+    seen: set[int] = set()
+    for batch in batches:
+        fresh = [i for i in batch.participant_ids if i not in seen]
+        seen.update(fresh)
+        rows += _rows(
+            request,
+            session,
+            settings,
+            assessment,
+            replace(batch, participant_ids=tuple(fresh)),
+            user,
+        )
+    return rows
+
+
 def _rows(
     request: Request,
     session: Session,
@@ -203,9 +229,9 @@ def show_links(
     user: CurrentUser,
 ) -> Response:
     """The links just issued, for ten minutes; then a way to issue new ones."""
-    batch = shown_batch(request, settings, assessment)
-    rows = _rows(request, session, settings, assessment, batch, user) if batch else []
-    page = LinksPage(assessment, batch, rows, mail_enabled(settings))
+    batches = shown_batches(request, settings, assessment)
+    rows = _all_rows(request, session, settings, assessment, batches, user)
+    page = LinksPage(assessment, batches[0] if batches else None, rows, mail_enabled(settings))
     response = templates.TemplateResponse(request, "participants/links.html", {"page": page})
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -219,15 +245,15 @@ def links_csv(
     settings: SettingsDep,
     user: CurrentUser,
 ) -> Response:
-    batch = shown_batch(request, settings, assessment)
-    if batch is None:
+    batches = shown_batches(request, settings, assessment)
+    if not batches:
         return done(
             request, f"/assessments/{assessment.id}/links", "These links are no longer shown."
         )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["name", "email", "group", "role", "link", "emailed"])
-    for row in _rows(request, session, settings, assessment, batch, user):
+    for row in _all_rows(request, session, settings, assessment, batches, user):
         p = row.participant
         cells = [p.name, p.email or "", p.group, p.role, row.link, "yes" if row.emailed else "no"]
         writer.writerow([neutralised(c) for c in cells])
