@@ -31,7 +31,7 @@ from app.web.transactions import after_commit
 
 LINKS_COOKIE = "gapwise_links"
 LINKS_SHOWN_SECONDS = 600
-MAX_BATCHES_SHOWN = 20  # the cookie stays well under a browser's 4 KB
+MAX_COOKIE_BYTES = 3800  # browsers keep a cookie of up to 4 KB, name and attributes included
 INVITATION, REMINDER, NEW_LINK = "invitation", "reminder", "link"
 SUBJECTS = {
     INVITATION: "Your invitation: {assessment} ({organisation})",
@@ -145,7 +145,7 @@ def show_batch(
         emailed = tuple(p.id or 0 for p, why in zip(addressed, outcomes, strict=True) if not why)
         failure = next((why for why in outcomes if why), "")
         sent = Batch(batch.kind, batch.key, batch.participant_ids, emailed, failure)
-        _set_links_cookie(request, settings, response, assessment, sent)
+        set_links_cookie(request, settings, response, assessment, sent)
         flash(request, response, message + _mail_summary(settings, sent, len(participants)))
 
     after_commit(session, send_and_say)
@@ -192,7 +192,7 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key, salt="gapwise-links")
 
 
-def _set_links_cookie(
+def set_links_cookie(
     request: Request,
     settings: Settings,
     response: RedirectResponse,
@@ -207,11 +207,16 @@ def _set_links_cookie(
         for b in shown_batches(request, settings, assessment)
         if b.shows_reminders == batch.shows_reminders
     ]
-    batches = [replace(batch, issued_at=time.time()), *earlier][:MAX_BATCHES_SHOWN]
-    shown = {"assessment": assessment.id, "batches": [asdict(b) for b in batches]}
+    batches = [replace(batch, issued_at=time.time()), *earlier]
+    while True:  # the oldest go first when the cookie would pass what browsers keep
+        shown = {"assessment": assessment.id, "batches": [asdict(b) for b in batches]}
+        value = _serializer(settings).dumps(shown)
+        if len(value) <= MAX_COOKIE_BYTES or len(batches) == 1:
+            break
+        batches.pop()
     response.set_cookie(
         LINKS_COOKIE,
-        _serializer(settings).dumps(shown),
+        value,
         max_age=LINKS_SHOWN_SECONDS,
         path=f"/assessments/{assessment.id}",  # every door that issues links reads it too
         httponly=True,

@@ -7,16 +7,21 @@ import html
 import re
 import threading
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 
 import pytest
+from fastapi import Request
+from fastapi.responses import RedirectResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.config import Settings
 from app.db import accounts, repository
+from app.db.invites import new_batch_key
 from app.db.models import Assessment, AssessmentStatus, Participant
 from app.main import create_app
+from app.web.invitations import INVITATION, Batch, set_links_cookie, shown_batches
 from tests.factories import Tenant, csrf_from, post_form, sign_in
 from tests.mailbox import Inbox, smtp_server, text_of
 
@@ -376,9 +381,7 @@ def test_adding_one_more_person_keeps_the_links_just_issued_on_the_page(
     sign_in(client, own.consultant.email)
     invited = _links(_invite(client, own, "Ann Lee\nBo Chen").text)
 
-    added = post_form(
-        client, f"/assessments/{own.assessment.id}/participants", {"name": "Cy Diaz"}
-    )
+    added = post_form(client, f"/assessments/{own.assessment.id}/participants", {"name": "Cy Diaz"})
     shown = _links(added.text)
     csv_text = client.get(f"/assessments/{own.assessment.id}/links/csv").text
     reminded = post_form(client, f"/assessments/{own.assessment.id}/reminders", {})
@@ -387,3 +390,21 @@ def test_adding_one_more_person_keeps_the_links_just_issued_on_the_page(
     assert shown[0] not in invited  # the newest first
     assert all(link in csv_text for link in shown)
     assert "Reminders" in reminded.text and not set(invited) & set(_links(reminded.text))
+
+
+def _with_links_cookie(value: str) -> Request:
+    return Request({"type": "http", "headers": [(b"cookie", f"gapwise_links={value}".encode())]})
+
+
+def test_the_links_kept_never_outgrow_what_a_browser_keeps(settings: Settings) -> None:
+    assessment = Assessment(id=7, title="A", organisation_id=1, framework_snapshot_id=1)
+    cookie = ""
+    for number in range(200):  # a batch each: the newest are kept while there is room
+        response = RedirectResponse("/")
+        batch = Batch(INVITATION, new_batch_key(), (number, 1000 + number))
+        set_links_cookie(_with_links_cookie(cookie), settings, response, assessment, batch)
+        cookie = SimpleCookie(response.headers["set-cookie"])["gapwise_links"].value
+
+    kept = shown_batches(_with_links_cookie(cookie), settings, assessment)
+    assert len(cookie) <= 3800
+    assert 20 < len(kept) < 200 and kept[0].participant_ids == (199, 1199)  # the newest first
