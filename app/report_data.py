@@ -250,7 +250,10 @@ class AssessmentExport:
 
     @cached_property
     def roadmap(self) -> list[PlannedItem]:
-        return planned_items(session=self.session, assessment=self.assessment)
+        """The stored roadmap, or (none drafted yet) the one the report proposes, each item
+        with the status "proposed": the workbook holds what the report and deck show."""
+        stored = planned_items(session=self.session, assessment=self.assessment)
+        return stored or _proposed(self.assessment, self._data)
 
     @cached_property
     def document(self) -> dict[str, Any]:

@@ -147,7 +147,11 @@ def test_the_workbook_opens_tidy(tmp_path: Path, demo_template: str) -> None:
     rows = list(summary.iter_rows(min_row=8, values_only=True))
     assert len(rows) == 1 + len(data.results.layers) + len(area_titles)
     assert {r[1] for r in rows if r[1]} == area_titles
-    assert load_workbook(io.BytesIO(content))["Roadmap"].max_row == 1  # headers only, no roadmap
+    # none drafted yet: the roadmap the report and the deck propose, each item marked so
+    proposed = list(load_workbook(io.BytesIO(content))["Roadmap"].iter_rows(values_only=True))
+    assert len(proposed) == len(initiatives) + 1
+    assert {row[4] for row in proposed[1:]} == {"proposed"}
+    assert [row[0] for row in proposed[1:]] == [i.title for i in initiatives]
 
 
 def test_json_export_import_export_round_trips_between_instances(
