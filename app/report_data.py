@@ -244,7 +244,9 @@ class AssessmentExport:
         responses = repository.responses_of(session=self.session, assessment=self.assessment)
         answers = {r.participant_id: r.answers for r in responses}
         return [
-            ExportParticipant(p.name, p.group, p.role, dict(answers[p.id or 0]))
+            ExportParticipant(
+                p.name, p.group, p.role, dict(answers[p.id or 0]), p.submitted_at is not None
+            )
             for p in repository.participants_of(session=self.session, assessment=self.assessment)
         ]
 

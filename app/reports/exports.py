@@ -22,7 +22,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # current and target are the values of the answers (on the scale or the criterion's answer
 # set); the labels say them in words.
 ANSWER_COLUMNS = (
-    "participant", "group", "role", "layer", "area", "sub_component", "criterion_id",
+    "participant", "group", "role", "submitted", "layer", "area", "sub_component", "criterion_id",
     "criterion", "current", "target", "dont_know", "comment", "current_label", "target_label",
     "not_applicable", "na_reason",
 )  # fmt: skip
@@ -34,6 +34,7 @@ class ExportParticipant:
     group: str
     role: str
     answers: dict[str, AnswerChoice]
+    submitted: bool = False  # whether their answers are final; by default only theirs count
 
 
 def neutralised(value: object) -> object:
@@ -65,6 +66,7 @@ def answer_rows(
                             person.name,
                             person.group,
                             person.role,
+                            person.submitted,
                             layer.title,
                             area.title,
                             sub.title if sub else "",

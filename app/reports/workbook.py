@@ -32,7 +32,11 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 SCORE_HEADERS = ("Current", "Target", "Gap")
 PERCENT_HEADERS = ("Current %", "Target %")
 AREA_ROW = "Area as a whole"
-_SPELLED = {"sub_component": "Sub-component", "dont_know": "Don't know"}
+_SPELLED = {
+    "sub_component": "Sub-component",
+    "dont_know": "Don't know",
+    "na_reason": "Why not applicable",  # as the Scores sheet says it
+}
 ANSWER_HEADERS = tuple(
     _SPELLED.get(name, name.replace("_", " ").capitalize()) for name in ANSWER_COLUMNS
 )

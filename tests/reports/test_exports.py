@@ -66,6 +66,7 @@ def test_csv_has_a_row_per_participant_and_criterion_and_no_live_formula(
         "'" + FORMULA,
     )
     assert answered["area"] == "Channels & Media" and answered["group"] == "Leadership"
+    assert answered["submitted"] == "False"  # in progress: the results leave it out by default
     assert (
         "filename*=UTF-8''Acme%20%E2%80%94%20Acme%20baseline%20%E2%80%94%20answers"
         in (response.headers["content-disposition"])
@@ -83,7 +84,9 @@ def test_xlsx_has_four_sheets_and_neutralised_cells(
 
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Summary", "Scores", "Answers", "Roadmap"]
-    comments = [row[11] for row in book["Answers"].iter_rows(min_row=2, values_only=True)]
+    answers = list(book["Answers"].iter_rows(values_only=True))
+    assert answers[0][3] == "Submitted" and {row[3] for row in answers[1:]} == {False}
+    comments = [row[12] for row in answers[1:]]
     assert "'" + FORMULA in comments
     assert not any(isinstance(c, str) and c.startswith("=") for c in comments)
     overall = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Overall")
