@@ -298,8 +298,11 @@ class _Deck:
         )
 
     def disagreement_slide(self) -> None:
-        slide = self.slide("Where views differ", "Spread of answers about today, widest first")
-        found = disagreements(self.data.results)[:TABLE_ROWS]
+        flagged = disagreements(self.data.results)
+        found = flagged[:TABLE_ROWS]
+        shown = f"the {len(found)} widest of {len(flagged)}" if len(flagged) > len(found) else ""
+        subtitle = "Spread of answers about today, widest first" + (f": {shown}" if shown else "")
+        slide = self.slide("Where views differ", subtitle)
         if not found:
             text(slide, BODY, ["Participants broadly agree on today's level."], Style(18))
             return
@@ -307,7 +310,7 @@ class _Deck:
             c.criterion_id: a.title for a in self.data.results.areas() for c in a.all_criteria()
         }
         rows = [[c.text, area_of[c.criterion_id], *_spread(c)] for c in found]
-        header = ["Criterion", "Area", "Lowest", "Highest", "Std dev"]
+        header = ["Criterion", "Area", "Lowest", "Highest", "People"]
         _grid(slide, header, rows, [6.4, 2.6, 1.0, 1.0, 1.1], 0.52, 12, (2, 3, 4))
 
     def roadmap_slides(self) -> None:
@@ -380,7 +383,7 @@ def _spread(criterion: CriterionResult) -> list[str]:
     stats = criterion.current
     if stats is None:
         return ["–", "–", "–"]
-    return [number(stats.minimum), number(stats.maximum), f"{stats.stdev:.2f}"]
+    return [number(stats.minimum), number(stats.maximum), str(stats.n)]
 
 
 def render_deck(data: ReportData) -> bytes:

@@ -103,7 +103,8 @@ def test_the_cli_deck_of_the_demo_has_every_slide_in_the_consultants_branding(
         text = " ".join(slides[5 + index])
         assert all(area.title in text for area in layer.areas), layer.title
         assert "WIDEST GAPS HERE" in text and "Today" in text
-    assert "Lowest" in slides[8] and "Std dev" in slides[8]
+    assert "Lowest" in slides[8] and "People" in slides[8] and "Std dev" not in slides[8]
+    assert "widest first: the 9 widest of" in " ".join(slides[8])  # how many are not shown
     initiatives = " ".join(slides[10] + slides[11])
     assert "Raise Leadership & Direction from" in initiatives and "0–3 months" in initiatives
     assert "Appoint a data owner" in " ".join(slides[12])
