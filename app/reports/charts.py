@@ -280,8 +280,20 @@ def _radar_axes(
     axes.set_xticklabels([])
     axes.grid(color="#c9d0d8", linewidth=0.6)
     between = _between_names(len(titles))
-    for share, label in rings:
-        _outside(figure, axes, between, share, label, RING_GAP, fontsize=7, color=MUTED)
+    halo = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+    for share, label in rings:  # above the lines that cross them, on a halo that keeps them legible
+        _outside(
+            figure,
+            axes,
+            between,
+            share,
+            label,
+            RING_GAP,
+            fontsize=7,
+            color=MUTED,
+            bbox=halo,
+            zorder=5,
+        )
     names = [
         _outside(figure, axes, angle, 1, _wrapped(title), SPOKE_GAP, fontsize=8.5)
         for angle, title in zip(angles, titles, strict=True)
