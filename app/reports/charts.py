@@ -545,6 +545,16 @@ def gap_ranking(results: Results, framework: Framework, image_format: str = "svg
     axes.invert_yaxis()
     unit = "levels" if in_levels else "percentage points of the range"
     axes.set_xlabel(f"Gap (target − today), in {unit}")
+    shown = {a.layer_id for a in areas}  # the colours' key, as the caption promises
+    key = [
+        Patch(color=colours[layer.layer_id], label=layer.title)
+        for layer in results.layers
+        if layer.layer_id in shown
+    ]
+    axes.legend(
+        handles=key, loc="lower right", bbox_to_anchor=(1, 1), ncols=min(len(key), 4),
+        frameon=False, fontsize=8,
+    )  # fmt: skip
     axes.set_xlim(0, max([*gaps, 1.0 if in_levels else 10.0]) * 1.15)
     return _render(figure, image_format)
 

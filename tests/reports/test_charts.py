@@ -88,7 +88,10 @@ def test_the_gap_chart_writes_each_gap_as_the_tables_write_it() -> None:
     written = Figures(framework).gap(area.score)
 
     assert written == "+2.6"
-    assert written.lstrip("+") in _texts(charts.gap_ranking(results, framework))
+    texts = _texts(charts.gap_ranking(results, framework))
+    assert written.lstrip("+") in texts
+    assert "Layer number 1" in texts  # the key to the colours: only the layers with a bar
+    assert "Layer number 2" not in texts
 
 
 def test_a_scale_with_a_hole_draws_no_ring_at_the_missing_level() -> None:
