@@ -6,6 +6,7 @@ page shown without JavaScript."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -147,6 +148,14 @@ class AssessmentPage:
     upgrade_to: FrameworkSnapshot | None = None  # a later version of its framework, if offered
     notice: str = ""
     live_workshop_id: int | None = None  # the workshop running now: its button goes there
+
+    @property
+    def past_target_date(self) -> bool:
+        """A target date already gone while people still answer: worth saying, not refusing
+        (an assessment restored from years ago keeps its date)."""
+        when = self.assessment.target_date
+        closed = self.assessment.status == AssessmentStatus.CLOSED
+        return when is not None and when < date.today() and not closed
 
 
 def _live_workshop_id(session: Session, assessment: Assessment) -> int | None:

@@ -47,6 +47,16 @@ def test_consultant_creates_a_draft_assessment(client: TestClient, session: Sess
     assert events[0].action == "created assessment"
 
 
+def test_a_target_date_in_the_past_is_accepted_and_said(client: TestClient, tenants) -> None:
+    own = tenants[0]
+    sign_in(client, own.consultant.email)
+    future = _create(client, own, target_date="2999-06-30").headers["location"]
+    past = _create(client, own, target_date="2001-01-01").headers["location"]
+
+    assert "is in the past" not in client.get(future).text
+    assert "The target date, 1 January 2001, is in the past" in client.get(past).text
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
