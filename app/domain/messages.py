@@ -61,9 +61,11 @@ The link is personal: please do not forward it.
 def text_problem(text: str) -> str:
     """What is wrong with an email text, or "" when it can be used."""
     unknown = sorted(set(_PLACEHOLDER.findall(text)) - set(PLACEHOLDERS))
-    if unknown:
+    if unknown:  # all of them at once: a consultant fixing one should not meet the next
+        named = ", ".join("{" + u + "}" for u in unknown)
+        verb = "is not a placeholder" if len(unknown) == 1 else "are not placeholders"
         known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-        return f"{{{unknown[0]}}} is not a placeholder; use {known}"
+        return f"{named} {verb}; use {known}"
     if "{link}" not in text:
         return "it must contain {link}, or nobody can open the questionnaire"
     if len(text) > MAX_TEXT_LENGTH:

@@ -27,6 +27,7 @@ def test_the_default_texts_can_be_used(text: str) -> None:
     ("text", "problem"),
     [
         ("Hello {nmae}, {link}", "{nmae} is not a placeholder; use {name}, "),
+        ("{date} {lnk} {link}", "{date}, {lnk} are not placeholders; use {name}, "),
         ("Hello {name}", "it must contain {link}"),
         ("{link}" + "x" * 4000, "at most 4000 characters"),
     ],
