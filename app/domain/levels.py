@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 SCALE = "scale"  # the key of the framework's own scale among its sets of levels
 
@@ -94,6 +94,7 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
+@lru_cache(maxsize=4096)  # pages write the same few means again and again; Decimal is slow
 def rounded(value: float, decimals: int) -> float:
     """`value` to `decimals` places, half away from zero on its shortest decimal form: 1.95
     gives 2.0, as a spreadsheet shows it, where Python's own rounding of the binary 1.9499…
@@ -102,6 +103,7 @@ def rounded(value: float, decimals: int) -> float:
     return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)) + 0.0  # not -0.0
 
 
+@lru_cache(maxsize=4096)
 def written(value: float, decimals: int) -> str:
     """`value` with `decimals` places, rounded as people round: 1.95 -> `2.0`."""
     return f"{rounded(value, decimals):.{decimals}f}"
