@@ -87,24 +87,30 @@ def issue_batch(
     return Batch(kind, key, tuple(secrets)), secrets
 
 
+def minutes_to_allow(session: Session, assessment: Assessment) -> int:
+    """The time the questionnaire's first page tells participants to allow."""
+    return estimated_minutes(
+        repository.framework_of_assessment(session=session, assessment=assessment)
+    )
+
+
 def email_values(
     *,
-    session: Session,
     assessment: Assessment,
     organisation: str,
     consultant: User,
     name: str,
     link: str,
+    minutes: int,
 ) -> dict[str, str]:
     by_date = f" by {assessment.target_date:%-d %B %Y}" if assessment.target_date else ""
-    framework = repository.framework_of_assessment(session=session, assessment=assessment)
     return {
         "name": name,
         "assessment": assessment.title,
         "organisation": organisation,
         "purpose": assessment.purpose,
         "by_target_date": by_date,
-        "minutes": str(estimated_minutes(framework)),  # as the questionnaire's first page says
+        "minutes": str(minutes),
         "consultant": consultant.name or consultant.email,
         "link": link,
     }
@@ -133,9 +139,10 @@ def show_batch(
     response = RedirectResponse(links_path(assessment), status_code=303)
     organisation = repository.organisation_of(session=session, assessment=assessment).name
     addressed = [p for p in participants if p.email] if mail_enabled(settings) else []
+    minutes = minutes_to_allow(session, assessment)
     messages = [
         _message(
-            request, session, settings, assessment, batch.kind, organisation, consultant, p, secrets
+            request, minutes, settings, assessment, batch.kind, organisation, consultant, p, secrets
         )
         for p in addressed
     ]
@@ -154,7 +161,7 @@ def show_batch(
 
 def _message(
     request: Request,
-    session: Session,
+    minutes: int,
     settings: Settings,
     assessment: Assessment,
     kind: str,
@@ -164,12 +171,12 @@ def _message(
     secrets: dict[int, str],
 ) -> EmailMessage:
     values = email_values(
-        session=session,
         assessment=assessment,
         organisation=organisation,
         consultant=consultant,
         name=participant.name,
         link=link_for(request, settings, secrets[participant.id or 0]),
+        minutes=minutes,
     )
     email = compose(template_of(assessment, kind), SUBJECTS[kind], values)
     return message_to(settings, participant.email or "", email)

@@ -379,7 +379,8 @@ def test_adding_one_more_person_keeps_the_links_just_issued_on_the_page(
 ) -> None:
     own = tenants[0]
     sign_in(client, own.consultant.email)
-    invited = _links(_invite(client, own, "Ann Lee\nBo Chen").text)
+    page = _invite(client, own, "Ann Lee\nBo Chen").text
+    invited = _links(page)
 
     added = post_form(client, f"/assessments/{own.assessment.id}/participants", {"name": "Cy Diaz"})
     shown = _links(added.text)
@@ -390,6 +391,10 @@ def test_adding_one_more_person_keeps_the_links_just_issued_on_the_page(
     assert shown[0] not in invited  # the newest first
     assert all(link in csv_text for link in shown)
     assert "Reminders" in reminded.text and not set(invited) & set(_links(reminded.text))
+    # no mail server: each link comes with the invitation to send, as reminders do
+    ann = re.search(r'id="invitation-\d+" rows="11" readonly>([^<]+)<', page)
+    assert "An invitation to send Ann Lee, with their link" in page
+    assert ann and "Hello Ann Lee," in html.unescape(ann.group(1)) and invited[0] in ann.group(1)
 
 
 def _with_links_cookie(value: str) -> Request:

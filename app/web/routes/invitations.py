@@ -37,6 +37,7 @@ from app.web.invitations import (
     email_values,
     issue_batch,
     link_for,
+    minutes_to_allow,
     show_batch,
     shown_batches,
     template_of,
@@ -143,7 +144,7 @@ class LinkRow:
     participant: Participant
     link: str  # "" when it no longer works (replaced or revoked since)
     emailed: bool
-    reminder: str  # the reminder's text to copy, for reminders not emailed
+    message: str  # the invitation's or reminder's text to copy, where it was not emailed
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def _rows(
     people = repository.participants_of(session=session, assessment=assessment)
     chosen = [p for p in people if p.id in batch.participant_ids]
     organisation = repository.organisation_of(session=session, assessment=assessment).name
+    minutes = minutes_to_allow(session, assessment)
     rows = []
     for p in chosen:
         link = (
@@ -205,18 +207,19 @@ def _rows(
             else ""
         )
         emailed = p.id in batch.emailed
-        reminder = ""
-        if batch.kind == REMINDER and link and not emailed:
+        message = ""
+        if link and not emailed:
             values = email_values(
-                session=session,
                 assessment=assessment,
                 organisation=organisation,
                 consultant=user,
                 name=p.name,
                 link=link,
+                minutes=minutes,
             )
-            reminder = compose(template_of(assessment, REMINDER), SUBJECTS[REMINDER], values).text
-        rows.append(LinkRow(p, link, emailed, reminder))
+            kind = REMINDER if batch.shows_reminders else INVITATION
+            message = compose(template_of(assessment, kind), SUBJECTS[kind], values).text
+        rows.append(LinkRow(p, link, emailed, message))
     return rows
 
 
