@@ -96,11 +96,12 @@ def number(value: float) -> str:
 
 @lru_cache(maxsize=4096)  # pages write the same few means again and again; Decimal is slow
 def rounded(value: float, decimals: int) -> float:
-    """`value` to `decimals` places, half away from zero on its shortest decimal form: 1.95
-    gives 2.0, as a spreadsheet shows it, where Python's own rounding of the binary 1.9499…
-    gives 1.9."""
+    """`value` to `decimals` places, half away from zero on its decimal form to 12 significant
+    digits, as a spreadsheet rounds: 1.95 gives 2.0 where Python's own rounding of the binary
+    1.9499… gives 1.9, and a mean of 0.3 and 0.6 (0.44999999999999996 in floats) gives 0.5."""
     step = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)) + 0.0  # not -0.0
+    snapped = Decimal(f"{value:.12g}")  # the noise of float arithmetic is far below 12 digits
+    return float(snapped.quantize(step, rounding=ROUND_HALF_UP)) + 0.0  # not -0.0
 
 
 @lru_cache(maxsize=4096)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.domain.framework import Framework
-from app.domain.levels import difference_written, number, written
+from app.domain.levels import number, written
 from app.domain.scoring import AreaResult, CriterionResult, Results, Score
 
 HORIZONS = ("0–3 months", "3–12 months", "12–24 months")
@@ -202,14 +202,14 @@ class _Writer:
         levels = self.framework.levels_for_figures(score.levels)
         return None if levels is None or value is None else written(value, levels.decimals)
 
-    def _gap(self, score: Score) -> str:
-        """The gap as the title's figures give it: written target minus written today."""
+    def _gap(self, score: Score, times: float = 1.0) -> tuple[str, str]:
+        """The gap as the title's figures give it (written target minus written today), or
+        `times` it, and its unit: the numbers in a reason multiply as a reader checks them."""
         levels = self.framework.levels_for_figures(score.levels)
+        gap = score.written_gap(levels) * times
         if levels is None or score.current is None or score.target is None:
-            points = difference_written(score.target_percent, score.current_percent, 0)
-            return f"{points:.0f} percentage points"
-        gap = difference_written(score.target, score.current, levels.decimals)
-        return f"{gap:.{levels.decimals}f} levels"
+            return written(gap, 0), "percentage points"
+        return written(gap, levels.decimals), "levels"
 
     def _figure(self, score: Score, value: float | None, percent: float) -> str:
         return self._levels(score, value) or f"{written(percent, 0)} %"
@@ -239,11 +239,10 @@ class _Writer:
 
     def reason(self, candidate: _Candidate, earlier: list[_Candidate]) -> str:
         score, wording = candidate.score, self.framework.wording
-        gap = self._gap(score)
-        parts = [f"Gap of {gap} in the {candidate.layer_title} {wording.layer}"]
-        if candidate.importance != 1.0:
-            in_levels = score.gap * candidate.importance if score.gap is not None else None
-            priority = self._levels(score, in_levels) or f"{candidate.priority:.0f}"
+        gap, unit = self._gap(score)
+        parts = [f"Gap of {gap} {unit} in the {candidate.layer_title} {wording.layer}"]
+        if candidate.importance != 1.0:  # the priority as written; ordering uses the exact one
+            priority, _ = self._gap(score, candidate.importance)
             parts.append(f"importance {number(candidate.importance)}, so priority {priority}")
         if self.sequenced:
             parts += self._sequence(candidate, earlier)

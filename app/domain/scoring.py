@@ -25,7 +25,7 @@ from app.domain.anonymity import (
 )
 from app.domain.answering import AnswerChoice
 from app.domain.framework import Area, Criterion, Framework, Layer
-from app.domain.levels import AnswerLevels
+from app.domain.levels import AnswerLevels, difference_written
 
 # How far answers about today typically sit from their mean (population standard deviation),
 # as a share of the criterion's range, before it is worth discussing: one level on a 0-5 scale.
@@ -111,6 +111,13 @@ class Score:
     def gap_points(self) -> float:
         """The gap in percentage points of the range: comparable across any levels."""
         return self.target_percent - self.current_percent
+
+    def written_gap(self, levels: AnswerLevels | None) -> float:
+        """The gap a reader gets from the written figures: the written target minus the
+        written today, in `levels` (with their decimals), else in whole percentage points."""
+        if levels is None or self.current is None or self.target is None:
+            return difference_written(self.target_percent, self.current_percent, 0)
+        return difference_written(self.target, self.current, levels.decimals)
 
 
 def _criterion_score(current: float, target: float, levels: AnswerLevels, n: int) -> Score:

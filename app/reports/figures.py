@@ -52,12 +52,8 @@ class Figures:
         return f"{self.written_gap(score):+.{levels.decimals}f}"
 
     def written_gap(self, score: Score, *, in_levels: bool = True) -> float:
-        """The gap a reader gets from the written figures: in levels (with their decimals)
-        where asked and the score has them, else in whole percentage points."""
-        levels = self.levels(score) if in_levels else None
-        if levels is None or score.current is None or score.target is None:
-            return difference_written(score.target_percent, score.current_percent, 0)
-        return difference_written(score.target, score.current, levels.decimals)
+        """Score.written_gap in the score's levels where asked, else in percentage points."""
+        return score.written_gap(self.levels(score) if in_levels else None)
 
     def between(self, high: Score, low: Score) -> str:
         """How far apart two views of today are: in levels when both are, else in points."""

@@ -320,6 +320,8 @@ def test_an_initiative_writes_its_figures_as_the_report_does_and_they_add_up() -
 
     assert initiative.title == "Raise Retention from 2.0 to 3.4"  # not 1.9: half up
     assert initiative.reason.startswith("Gap of 1.4 levels")  # 3.4 − 2.0, not 1.49 → 1.5
+    (weighted,) = build_roadmap(results, importance={"retention": 2}, framework=STACK)
+    assert "importance 2, so priority 2.8" in weighted.reason  # 1.4 × 2, as a reader checks it
 
 
 def test_initiatives_take_the_horizons_three_then_four_then_the_rest() -> None:

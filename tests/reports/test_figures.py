@@ -34,6 +34,8 @@ def _score(current: float, target: float) -> Score:
         (-1.25, 1, "-1.3"),  # half away from zero
         (40.5, 0, "41"),
         (3.0, 1, "3.0"),
+        ((0.3 + 0.6) / 2, 1, "0.5"),  # 0.44999999999999996: float noise, not a value below .45
+        (100 * (1.9 - 1) / 4, 0, "23"),  # 22.499999999999996: 1.9 on a 1–5 scale, in percent
     ],
 )
 def test_numbers_round_as_people_round_them(value, decimals, expected) -> None:
