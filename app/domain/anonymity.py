@@ -84,6 +84,7 @@ def promise(threshold: int) -> str:
         "Your name is never shown next to your answers or comments in the results, the report "
         f"or a workshop. Results are shown by group only where at least {threshold} people in "
         "the group have answered; smaller groups are pooled or left out, and their comments "
-        "are shown without a group. The consultant running the assessment can see who gave "
-        "which answer, to check and prepare the results."
+        "are shown without a group. The consultants running the assessment, and the "
+        "administrators of this service, can see who gave which answer, to check and prepare "
+        "the results."
     )

@@ -138,7 +138,7 @@
     const items = pending();
     const ids = Object.keys(items);
     if (!ids.length) {
-      if (awaitingReason.size) sayAwaitingReason();
+      if (awaitingReason.size && !stopped) sayAwaitingReason();
       else say("All changes saved", "saved");
       return;
     }
@@ -188,8 +188,16 @@
       fieldset.querySelector("[data-answer-status]").textContent =
         "Say in a few words why it does not apply; it is saved as soon as you do.";
       if (event.type === "change" && name.endsWith(".not_applicable")) reason.focus();
-      awaitingReason.add(fieldset.dataset.criterion);
-      if (!sending) sayAwaitingReason();
+      // What was typed and deleted before a save (a reason "b") must not be sent after all.
+      const id = fieldset.dataset.criterion;
+      clearTimeout(typingTimers[id]);
+      const items = pending();
+      if (id in items) {
+        delete items[id];
+        keep(items);
+      }
+      awaitingReason.add(id);
+      if (!sending && !stopped) sayAwaitingReason();
       return;
     }
     awaitingReason.delete(fieldset.dataset.criterion);

@@ -8,7 +8,8 @@
   const status = document.querySelector("[data-report-status]");
   if (!status) return;
   const narrative = document.querySelector(".narrative-form");
-  let unsaved = false;
+  // A save the server refused comes back with the text in the form, still not saved.
+  let unsaved = Boolean(narrative && narrative.hasAttribute("data-unsaved"));
   if (narrative) {
     narrative.addEventListener("input", () => (unsaved = true));
     narrative.addEventListener("submit", () => (unsaved = false));

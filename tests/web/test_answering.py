@@ -62,7 +62,7 @@ def test_start_page_explains_the_scale_and_the_time(client: TestClient, acme: Te
         "Optimised",
         "Each statement, as written, describes level 4 (Embedded)",
         # the consultant's exports name who answered: the promise says so, not "never"
-        "The consultant running the assessment can see who gave which answer",
+        "The consultants running the assessment, and the administrators of this service, can",
     ):
         assert text in page.text
     assert "Continue with Leadership &amp; Direction" in page.text  # one answer already given

@@ -69,6 +69,8 @@ def test_an_edit_made_meanwhile_is_not_overwritten_silently(
     assert response.status_code == 422
     assert "someone else saved these texts while you were editing" in response.text
     assert "Second consultant&#39;s" in response.text  # still in the form, to save again
+    assert 'class="form narrative-form"' in response.text and " data-unsaved>" in response.text
+    assert " data-unsaved>" not in page.text  # report.js lets downloads wait only for this
     session.refresh(own.assessment)
     assert own.assessment.narrative == "First consultant's"
 
