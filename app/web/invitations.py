@@ -152,7 +152,7 @@ def show_batch(
         emailed = tuple(p.id or 0 for p, why in zip(addressed, outcomes, strict=True) if not why)
         failure = next((why for why in outcomes if why), "")
         sent = Batch(batch.kind, batch.key, batch.participant_ids, emailed, failure)
-        set_links_cookie(request, settings, response, assessment, sent)
+        set_links_cookie(request, settings, response, (assessment, consultant), sent)
         flash(request, response, message + _mail_summary(settings, sent, len(participants)))
 
     after_commit(session, send_and_say)
@@ -203,20 +203,23 @@ def set_links_cookie(
     request: Request,
     settings: Settings,
     response: RedirectResponse,
-    assessment: Assessment,
+    shown_to: tuple[Assessment, User],
     batch: Batch,
 ) -> None:
     """Show `batch` as well as the links this browser was shown in the last ten minutes,
     newest first: a consultant who adds one more person keeps the dozen links issued just
-    before. Reminders and links are not mixed: a batch of the other kind starts afresh."""
+    before. Reminders and links are not mixed: a batch of the other kind starts afresh.
+    `shown_to`: the assessment and the account that issued them, the only one to see them."""
+    assessment, reader = shown_to
     earlier = [
         b
-        for b in shown_batches(request, settings, assessment)
+        for b in shown_batches(request, settings, shown_to)
         if b.shows_reminders == batch.shows_reminders
     ]
     batches = [replace(batch, issued_at=time.time()), *earlier]
     while True:  # the oldest go first when the cookie would pass what browsers keep
-        shown = {"assessment": assessment.id, "batches": [asdict(b) for b in batches]}
+        kept = [asdict(b) for b in batches]
+        shown = {"assessment": assessment.id, "reader": reader.id, "batches": kept}
         value = _serializer(settings).dumps(shown)
         if len(value) <= MAX_COOKIE_BYTES or len(batches) == 1:
             break
@@ -232,7 +235,9 @@ def set_links_cookie(
     )
 
 
-def shown_batches(request: Request, settings: Settings, assessment: Assessment) -> list[Batch]:
+def shown_batches(
+    request: Request, settings: Settings, shown_to: tuple[Assessment, User]
+) -> list[Batch]:
     """The batches whose links this browser may still see (each for ten minutes after it
     was issued), newest first."""
     try:
@@ -241,7 +246,11 @@ def shown_batches(request: Request, settings: Settings, assessment: Assessment) 
         )
     except BadData:
         return []
-    if not isinstance(shown, dict) or shown.get("assessment") != assessment.id:
+    assessment, reader = shown_to  # another account signed in on this browser sees none
+    if not isinstance(shown, dict) or (shown.get("assessment"), shown.get("reader")) != (
+        assessment.id,
+        reader.id,
+    ):
         return []
     now = time.time()
     batches = [

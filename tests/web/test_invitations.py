@@ -19,10 +19,10 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.db import accounts, repository
 from app.db.invites import new_batch_key
-from app.db.models import Assessment, AssessmentStatus, Participant
+from app.db.models import Assessment, AssessmentStatus, Participant, User
 from app.main import create_app
 from app.web.invitations import INVITATION, Batch, set_links_cookie, shown_batches
-from tests.factories import Tenant, csrf_from, post_form, sign_in
+from tests.factories import Tenant, csrf_from, make_admin, post_form, sign_in
 from tests.mailbox import Inbox, smtp_server, text_of
 
 TWELVE = "\n".join(
@@ -397,19 +397,39 @@ def test_adding_one_more_person_keeps_the_links_just_issued_on_the_page(
     assert ann and "Hello Ann Lee," in html.unescape(ann.group(1)) and invited[0] in ann.group(1)
 
 
+def test_links_shown_to_one_account_are_not_shown_to_the_next_on_that_browser(
+    client: TestClient, session: Session, tenants
+) -> None:
+    own = tenants[0]
+    admin = make_admin(session)
+    session.commit()
+    sign_in(client, own.consultant.email)
+    issued = _links(_invite(client, own, "Ann Lee").text)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
+    sign_in(client, admin.email)  # may manage every assessment, and still sees none of them
+
+    page = client.get(f"/assessments/{own.assessment.id}/links")
+
+    assert len(issued) == 1 and _links(page.text) == []
+    assert "No links are shown here now" in page.text
+
+
 def _with_links_cookie(value: str) -> Request:
     return Request({"type": "http", "headers": [(b"cookie", f"gapwise_links={value}".encode())]})
 
 
 def test_the_links_kept_never_outgrow_what_a_browser_keeps(settings: Settings) -> None:
-    assessment = Assessment(id=7, title="A", organisation_id=1, framework_snapshot_id=1)
+    shown_to = (
+        Assessment(id=7, title="A", organisation_id=1, framework_snapshot_id=1),
+        User(id=3, email="c@example.com"),
+    )
     cookie = ""
     for number in range(200):  # a batch each: the newest are kept while there is room
         response = RedirectResponse("/")
         batch = Batch(INVITATION, new_batch_key(), (number, 1000 + number))
-        set_links_cookie(_with_links_cookie(cookie), settings, response, assessment, batch)
+        set_links_cookie(_with_links_cookie(cookie), settings, response, shown_to, batch)
         cookie = SimpleCookie(response.headers["set-cookie"])["gapwise_links"].value
 
-    kept = shown_batches(_with_links_cookie(cookie), settings, assessment)
+    kept = shown_batches(_with_links_cookie(cookie), settings, shown_to)
     assert len(cookie) <= 3800
     assert 20 < len(kept) < 200 and kept[0].participant_ids == (199, 1199)  # the newest first

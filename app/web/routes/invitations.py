@@ -232,7 +232,7 @@ def show_links(
     user: CurrentUser,
 ) -> Response:
     """The links just issued, for ten minutes; then a way to issue new ones."""
-    batches = shown_batches(request, settings, assessment)
+    batches = shown_batches(request, settings, (assessment, user))
     rows = _all_rows(request, session, settings, assessment, batches, user)
     page = LinksPage(assessment, batches[0] if batches else None, rows, mail_enabled(settings))
     response = templates.TemplateResponse(request, "participants/links.html", {"page": page})
@@ -248,7 +248,7 @@ def links_csv(
     settings: SettingsDep,
     user: CurrentUser,
 ) -> Response:
-    batches = shown_batches(request, settings, assessment)
+    batches = shown_batches(request, settings, (assessment, user))
     if not batches:
         return done(
             request, f"/assessments/{assessment.id}/links", "These links are no longer shown."
