@@ -168,58 +168,39 @@ def _all_rows(
     batches: list[Batch],
     user: CurrentUser,
 ) -> list[LinkRow]:
-    """The rows of every batch shown, newest first; a person in two batches once, with the
-    newer link (issuing it stopped the older one)."""
+    """The rows of every batch shown, newest first, in the participants' order within each;
+    a person in two batches once, with the newer link (issuing it stopped the older one).
+    Where a link was not emailed, the invitation (or reminder) to send with it."""
+    people = repository.participants_of(session=session, assessment=assessment)
+    organisation = repository.organisation_of(session=session, assessment=assessment).name
+    minutes = minutes_to_allow(session, assessment)
+
+    def to_send(kind: str, name: str, link: str) -> str:
+        values = email_values(
+            assessment=assessment,
+            organisation=organisation,
+            consultant=user,
+            name=name,
+            link=link,
+            minutes=minutes,
+        )
+        return compose(template_of(assessment, kind), SUBJECTS[kind], values).text
+
     rows: list[LinkRow] = []
     seen: set[int] = set()
     for batch in batches:
-        fresh = [i for i in batch.participant_ids if i not in seen]
-        seen.update(fresh)
-        rows += _rows(
-            request,
-            session,
-            settings,
-            assessment,
-            replace(batch, participant_ids=tuple(fresh)),
-            user,
-        )
-    return rows
-
-
-def _rows(
-    request: Request,
-    session: Session,
-    settings: Settings,
-    assessment: Assessment,
-    batch: Batch,
-    user: CurrentUser,
-) -> list[LinkRow]:
-    live = invites.live_ids(session=session, key=batch.key, participant_ids=batch.participant_ids)
-    people = repository.participants_of(session=session, assessment=assessment)
-    chosen = [p for p in people if p.id in batch.participant_ids]
-    organisation = repository.organisation_of(session=session, assessment=assessment).name
-    minutes = minutes_to_allow(session, assessment)
-    rows = []
-    for p in chosen:
-        link = (
-            link_for(request, settings, invites.batch_secret(batch.key, p.id or 0))
-            if p.id in live
-            else ""
-        )
-        emailed = p.id in batch.emailed
-        message = ""
-        if link and not emailed:
-            values = email_values(
-                assessment=assessment,
-                organisation=organisation,
-                consultant=user,
-                name=p.name,
-                link=link,
-                minutes=minutes,
-            )
-            kind = REMINDER if batch.shows_reminders else INVITATION
-            message = compose(template_of(assessment, kind), SUBJECTS[kind], values).text
-        rows.append(LinkRow(p, link, emailed, message))
+        wanted = set(batch.participant_ids) - seen
+        chosen = [p for p in people if p.id in wanted]
+        seen.update(p.id or 0 for p in chosen)
+        ids = tuple(p.id or 0 for p in chosen)
+        live = invites.live_ids(session=session, key=batch.key, participant_ids=ids)
+        kind = REMINDER if batch.shows_reminders else INVITATION
+        for p in chosen:
+            secret = invites.batch_secret(batch.key, p.id or 0)
+            link = link_for(request, settings, secret) if p.id in live else ""
+            emailed = p.id in batch.emailed
+            message = to_send(kind, p.name, link) if link and not emailed else ""
+            rows.append(LinkRow(p, link, emailed, message))
     return rows
 
 
