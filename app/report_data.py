@@ -29,6 +29,8 @@ from app.reports.exports import ExportParticipant
 from app.reports.pdf import GroupTurnout, ReportData, ReportParticipant, WorkshopReport
 from app.reports.registry import ExportFormat
 
+PROPOSED = "proposed"  # the status of a roadmap item the gaps propose, not yet drafted
+
 
 def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedItem]:
     """The stored roadmap as plain values; empty when none has been drafted."""
@@ -49,6 +51,15 @@ def planned_items(*, session: Session, assessment: Assessment) -> list[PlannedIt
     ]
 
 
+def roadmap_shown(
+    session: Session, assessment: Assessment, data: AssessmentResults
+) -> list[PlannedItem]:
+    """The roadmap the report, the deck, the charts and the workbook show: the stored one,
+    or (none drafted yet) the one the gaps propose, each item with the status "proposed"."""
+    stored = planned_items(session=session, assessment=assessment)
+    return stored or _proposed(assessment, data)
+
+
 def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedItem]:
     """The roadmap the gaps (and the workshop's notes) propose, while none has been drafted."""
     return [
@@ -56,7 +67,7 @@ def _proposed(assessment: Assessment, data: AssessmentResults) -> list[PlannedIt
             i.title,
             i.area_id,
             i.horizon,
-            "proposed",
+            PROPOSED,
             "",
             i.reason,
             "",
@@ -97,8 +108,7 @@ class ChartData:
 
     @cached_property
     def roadmap(self) -> tuple[PlannedItem, ...]:
-        stored = planned_items(session=self._session, assessment=self._assessment)
-        return tuple(stored or _proposed(self._assessment, self._data))
+        return tuple(roadmap_shown(self._session, self._assessment, self._data))
 
 
 def chart_data_of(*, session: Session, assessment: Assessment, view: View = EVERYONE) -> ChartData:
@@ -136,7 +146,7 @@ def report_data_of(
     data = results_of(session=session, assessment=assessment)
     activity = repository.participant_activity(session=session, assessment=assessment)
     participants = repository.participants_of(session=session, assessment=assessment)
-    stored = planned_items(session=session, assessment=assessment)
+    roadmap = roadmap_shown(session, assessment, data)
     comments = repository.comments_by_criterion(
         session=session,
         assessment=assessment,
@@ -157,8 +167,8 @@ def report_data_of(
         agreed=data.agreed_baseline,
         segments=data.segments,
         people=data.people,
-        roadmap=tuple(stored or _proposed(assessment, data)),
-        roadmap_is_draft=not stored,
+        roadmap=tuple(roadmap),
+        roadmap_is_draft=not roadmap or roadmap[0].status == PROPOSED,  # none drafted yet
         participants=tuple(
             ReportParticipant(p.name, p.role) for p in sorted(participants, key=lambda p: p.name)
         ),
@@ -252,10 +262,8 @@ class AssessmentExport:
 
     @cached_property
     def roadmap(self) -> list[PlannedItem]:
-        """The stored roadmap, or (none drafted yet) the one the report proposes, each item
-        with the status "proposed": the workbook holds what the report and deck show."""
-        stored = planned_items(session=self.session, assessment=self.assessment)
-        return stored or _proposed(self.assessment, self._data)
+        """What the report and the deck show (roadmap_shown)."""
+        return roadmap_shown(self.session, self.assessment, self._data)
 
     @cached_property
     def document(self) -> dict[str, Any]:

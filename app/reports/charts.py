@@ -523,23 +523,26 @@ def layer_bars(results: Results, framework: Framework, image_format: str = "svg"
 
 def gap_ranking(results: Results, framework: Framework, image_format: str = "svg") -> bytes:
     """Areas by the size of their gap, widest at the top, coloured by layer: in levels when
-    every criterion shares them, else in percentage points of the range."""
+    every criterion shares them, else in percentage points of the range. Bars and labels are
+    the written gaps (written target minus written today, as the tables give them), so a
+    longer bar never carries a smaller number; the unrounded gap orders equal ones."""
     figures = Figures(framework)
     shared = figures.shared
     in_levels = shared is not None
+    scored = [(a, a.score) for a in results.areas() if a.score is not None]
+    written = {a.area_id: figures.written_gap(s, in_levels=in_levels) for a, s in scored}
     areas = sorted(
-        (a for a in results.areas() if a.score is not None),
-        key=lambda a: (-_gap(a, in_levels), a.title),
+        (a for a, _ in scored),
+        key=lambda a: (-written[a.area_id], -_gap(a, in_levels), a.title),
     )
     colours = layer_colours(results)
     figure = Figure(figsize=(5.6, 0.6 + 0.3 * max(len(areas), 1)))
     axes = figure.add_subplot()
-    gaps = [_gap(a, in_levels) for a in areas]
+    gaps = [written[a.area_id] for a in areas]
     axes.barh(range(len(areas)), gaps, color=[colours[a.layer_id] for a in areas], height=0.7)
     decimals = shared.decimals if shared else 0  # as the tables write them
-    labels = [figures.written_gap(a.score, in_levels=in_levels) for a in areas if a.score]
-    for index, (gap, label) in enumerate(zip(gaps, labels, strict=True)):
-        axes.text(gap + max(gaps) * 0.01, index, f"{label:.{decimals}f}", va="center", fontsize=8)
+    for index, gap in enumerate(gaps):
+        axes.text(gap + max(gaps) * 0.01, index, f"{gap:.{decimals}f}", va="center", fontsize=8)
     axes.set_yticks(range(len(areas)))
     axes.set_yticklabels([_literal(a.title) for a in areas])
     axes.invert_yaxis()

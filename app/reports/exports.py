@@ -34,7 +34,7 @@ class ExportParticipant:
     group: str
     role: str
     answers: dict[str, AnswerChoice]
-    submitted: bool = False  # whether their answers are final; by default only theirs count
+    submitted: bool  # whether their answers are final; by default only theirs count
 
 
 def neutralised(value: object) -> object:

@@ -66,6 +66,7 @@ class Plot:
     ticks: tuple[tuple[float, str], ...]  # (x, level value as written)
     rows: tuple[PlotRow, ...]
     description: str  # the counts in words, for screen readers
+    decimals: int = 1  # a mean's, as the tables write it on these levels
 
 
 DOT = 16  # distance between dot centres in SVG units
@@ -132,6 +133,7 @@ def strip_plot(
         ),
         rows=tuple(rows),
         description=_described(levels, summary),
+        decimals=levels.decimals,
     )
 
 

@@ -259,3 +259,23 @@ def test_radar_names_stay_outside_the_circle_clear_of_each_other_the_rings_and_t
             assert not [other for other in names[i + 1 :] + rings if box.overlaps(other)], chart
         key = axes.get_legend().get_window_extent()
         assert key.y1 < min([cy - radius, *(box.y0 for _, box in texts)]), chart  # under all
+
+
+def test_a_longer_gap_bar_never_carries_a_smaller_number() -> None:
+    framework = _framework((0, 1, 2, 3, 4, 5))
+    today_1 = [2] * 48 + [3] * 2  # area 1: 2.04 → 3.50, written 2.0 → 3.5: +1.5 (1.46)
+    goal_1 = [3] * 25 + [4] * 25
+    today_2 = [2] * 47 + [3] * 3  # area 2: 2.06 → 3.54, written 2.1 → 3.5: +1.4 (1.48)
+    goal_2 = [3] * 23 + [4] * 27
+    responses = [
+        Response(n, "", {
+            "c-1": AnswerChoice("c-1", today_1[n], goal_1[n]),
+            "c-2": AnswerChoice("c-2", today_2[n], goal_2[n]),
+        })
+        for n in range(50)
+    ]  # fmt: skip
+
+    texts = _texts(charts.gap_ranking(score_assessment(framework, responses), framework))
+
+    assert texts.index("Area 1") < texts.index("Area 2")  # 1.5 above 1.4, though 1.46 < 1.48
+    assert "1.5" in texts and "1.4" in texts

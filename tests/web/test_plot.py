@@ -11,7 +11,7 @@ from app.domain.workshop import Vote, summarise
 from app.web.templating import templates
 from app.web.workshop_stage import NARROW, WIDE, strip_plot
 
-SCALE = AnswerLevels("scale", "Scale", tuple(Option(v, v, f"L{v}", "d") for v in range(6)))
+SCALE = AnswerLevels("scale", "Scale", tuple(Option(v, float(v), f"L{v}", "d") for v in range(6)))
 
 
 @pytest.mark.parametrize("shape", [WIDE, NARROW])
@@ -36,3 +36,16 @@ def test_the_plot_rounds_a_mean_as_the_tables_do() -> None:
     svg = templates.env.get_template("workshop/_plot.html").module.plot(plot)
 
     assert "mean 1.3<" in svg and "Today mean <strong>1.3</strong>" in svg
+
+
+def test_the_plot_writes_an_answer_set_s_means_with_its_two_decimals() -> None:
+    values = (0.0, 0.25, 0.5, 1.0)  # an answer set: its means need two decimals, as in the tables
+    answers = AnswerLevels(
+        "yes-no", "Yes or no", tuple(Option(i, v, f"A{i}", "d") for i, v in enumerate(values))
+    )
+    votes = [Vote(1, 3), Vote(3, 3)]  # today (0.25 + 1) / 2 = 0.625
+    plot = strip_plot("Who answered what", answers, summarise(answers, votes), {}, WIDE)
+
+    svg = templates.env.get_template("workshop/_plot.html").module.plot(plot)
+
+    assert "mean 0.63<" in svg and "Today mean <strong>0.63</strong>" in svg

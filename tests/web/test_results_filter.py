@@ -244,7 +244,7 @@ def test_the_drill_down_plot_pools_everyone_when_groups_are_too_small(
 
     assert "Who answered what · 3 people" in area
     assert "plot-legend" not in area and 'class="dot g' not in area
-    assert "groups are not shown (each needs at least 3 people who scored)" in area
+    assert "no group is shown. Groups are shown only where at least 3 of their people" in area
 
 
 @pytest.mark.parametrize(("value", "saved"), [("yes", True), ("", False), ("maybe", None)])

@@ -158,11 +158,7 @@ def show_results(
             data.framework, answers=data.counted.answers, include_thin=data.include_thin
         ),
         counted=data.counted,
-        groups_note=groups_note(
-            assessment.anonymity_threshold,
-            pooled=data.segments.pooled,
-            withheld=data.segments.withheld,
-        ),
+        groups_note=_groups_note(assessment, data),
         charts={section: charts_on_page(section, drawn_from) for section in PAGE_SECTIONS},
         narrative=repository.narrative_of(assessment),
         query=query_of(view),
@@ -183,6 +179,7 @@ class AreaResultsPage:
     criteria: dict[str, Criterion]  # by id: evidence prompts and action for the consultant
     plots: dict[str, Plot]  # by criterion id: who answered what, today and target
     legend: tuple[tuple[str, str], ...]  # (group label, CSS class) of the plots' dots
+    groups_note: str  # what the anonymity threshold did to the groups (as on the results)
     query: str  # the filter, for every link that must keep it
     previous_area: AreaResult | None = None
     next_area: AreaResult | None = None
@@ -219,11 +216,19 @@ def show_area_results(
         criteria={c.id: c for c in data.framework.criteria()},
         plots=_plots(data, framework_area, classes),
         legend=tuple(classes.items()),
+        groups_note=_groups_note(assessment, data),
         query=query_of(view),
         previous_area=areas[index - 1] if index else None,
         next_area=areas[index + 1] if index + 1 < len(areas) else None,
     )
     return templates.TemplateResponse(request, "results/area.html", {"page": page})
+
+
+def _groups_note(assessment: Assessment, data: AssessmentResults) -> str:
+    segments = data.segments
+    return groups_note(
+        assessment.anonymity_threshold, pooled=segments.pooled, withheld=segments.withheld
+    )
 
 
 def _plots(data: AssessmentResults, area: Area, classes: dict[str, str]) -> dict[str, Plot]:
