@@ -49,7 +49,7 @@ def test_default_agenda_is_the_most_disagreed_criteria_widest_first(
 def test_agenda_by_area_by_hand_and_reordered(room: Room, session: Session) -> None:
     first = room.start(agenda="areas", area="channels-media")
     in_area = [i.criterion_id for i in items(session, first)]
-    room.post(f"/workshops/{first}/end")
+    room.post(f"/workshops/{first}/end", {"confirmed": "yes"})
     picked = room.start(agenda="criteria", criterion=[in_area[2], in_area[1]])
     before = [i.id for i in items(session, picked)]
 
@@ -68,13 +68,22 @@ def test_the_assessment_page_leads_to_the_workshop_running_now(room: Room) -> No
     assert f'href="/workshops/{workshop}">Live workshop (running)<' in during
 
 
-def test_ending_a_workshop_lands_on_its_notice_not_past_it(room: Room) -> None:
+def test_ending_a_workshop_is_asked_first_then_lands_on_its_notice(room: Room) -> None:
     workshop = room.start()
 
+    asked = room.client.post(f"/workshops/{workshop}/end", data={"csrf_token": room.token})
+    still = room.client.get(f"/workshops/{workshop}").text
     ended = room.client.post(
-        f"/workshops/{workshop}/end", data={"csrf_token": room.token}, follow_redirects=False
+        f"/workshops/{workshop}/end",
+        data={"csrf_token": room.token, "confirmed": "yes"},
+        follow_redirects=False,
     )
     page = room.client.get(ended.headers["location"])
+
+    # without JavaScript the question comes on a page of its own, and nothing has ended yet
+    assert asked.status_code == 200 and "End the workshop?" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "The workshop has ended" not in still and "End the workshop" in still
 
     assert ended.headers["location"] == f"/workshops/{workshop}?done=ended"  # no #agenda
     assert "The workshop has ended: its join code no longer lets anyone in." in page.text
@@ -386,7 +395,7 @@ def test_a_code_or_join_of_an_ended_workshop_lets_nobody_in(
         f"/workshops/{workshop}/joins/{_join_id(room, workshop, 'Sofia Rossi')}",
         {"participant": sofia.id},
     )
-    room.post(f"/workshops/{workshop}/end")
+    room.post(f"/workshops/{workshop}/end", {"confirmed": "yes"})
     later = room.start()
     room.control(later, "next")
 

@@ -23,6 +23,7 @@ from app.domain.workshop import (
     shown_join_code,
     suggest_agenda,
 )
+from app.web.confirm import Confirmation, ask, is_confirmed
 from app.web.deps import AssessmentDep, AuditDep, DbId, FormDep, SessionDep, allowed
 from app.web.templating import templates
 from app.web.transactions import page_router
@@ -146,6 +147,10 @@ class WorkshopPage:
     not_on_agenda: list[tuple[str, str]]  # (criterion id, text)
     message: str = ""
 
+    @property
+    def end(self) -> Confirmation:
+        return end_confirmation(self.running.id)
+
 
 @router.get("/workshops/{workshop_id}", name="show_workshop")
 def show_workshop(
@@ -252,8 +257,23 @@ def _participant_id(session: Session, running: RunningWorkshop, raw: object) -> 
     return participant.id
 
 
+def end_confirmation(workshop_id: int) -> Confirmation:
+    return Confirmation(
+        "End the workshop?",
+        "Its join code stops working and nothing more can be voted or agreed. Agreed values "
+        "and notes are kept.",
+        "End the workshop",
+        f"/workshops/{workshop_id}",
+    )
+
+
 @router.post("/workshops/{workshop_id}/end", name="end_workshop")
-def end_workshop(running: WorkshopDep, session: SessionDep) -> Response:
+def end_workshop(
+    request: Request, running: WorkshopDep, session: SessionDep, form: FormDep
+) -> Response:
+    """Asked first: in the page's dialog, or (without JavaScript) on a page of its own."""
+    if not is_confirmed(form):
+        return ask(request, end_confirmation(running.id), form)
     running.ensure_live()
     workshops.claim(session=session, workshop_id=running.id)
     workshops.end_workshop(session=session, workshop=running.workshop)
