@@ -48,8 +48,8 @@ class Figures:
         written target minus the written today."""
         levels = self.levels(score)
         if levels is None or score.current is None or score.target is None:
-            return f"{self.written_gap(score, in_levels=False):+.0f} pts"
-        return f"{self.written_gap(score):+.{levels.decimals}f}"
+            return f"{score.written_gap(None):+.0f} pts"
+        return f"{score.written_gap(levels):+.{levels.decimals}f}"
 
     def written_gap(self, score: Score, *, in_levels: bool = True) -> float:
         """Score.written_gap in the score's levels where asked, else in percentage points."""

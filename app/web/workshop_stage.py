@@ -66,7 +66,7 @@ class Plot:
     ticks: tuple[tuple[float, str], ...]  # (x, level value as written)
     rows: tuple[PlotRow, ...]
     description: str  # the counts in words, for screen readers
-    decimals: int = 1  # a mean's, as the tables write it on these levels
+    decimals: int  # a mean's, as the tables write it on these levels
 
 
 DOT = 16  # distance between dot centres in SVG units

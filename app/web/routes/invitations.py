@@ -191,8 +191,8 @@ def _all_rows(
     for batch in batches:
         wanted = set(batch.participant_ids) - seen
         chosen = [p for p in people if p.id in wanted]
-        seen.update(p.id or 0 for p in chosen)
         ids = tuple(p.id or 0 for p in chosen)
+        seen.update(ids)
         live = invites.live_ids(session=session, key=batch.key, participant_ids=ids)
         kind = REMINDER if batch.shows_reminders else INVITATION
         for p in chosen:
