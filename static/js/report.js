@@ -29,8 +29,7 @@
       event.preventDefault();
       if (unsaved) {
         status.textContent = "Your narrative has unsaved changes, which the files would not include: save the narrative first, then download.";
-        status.dataset.state = "unsaved";
-        narrative.querySelector('button[type="submit"]').focus();
+        status.dataset.state = "unsaved"; // said where the click was: the page stays put
         return;
       }
       delete status.dataset.state;
