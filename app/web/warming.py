@@ -78,13 +78,18 @@ class Warmer:
             self._thread.join(timeout=30)
 
     def changed(self, assessment_ids: Iterable[int]) -> None:
-        """Note changes committed just now."""
+        """Note changes committed just now. Only an assessment that was not waiting wakes the
+        thread: another change to one that waits moves its time later, never sooner, and the
+        thread's timed wait finds the new time when it ends. (A wake on every change cost
+        each save in a workshop two thread switches.)"""
         now = time.monotonic()
         with self._wake:
+            waiting = len(self._changes)
             for assessment_id in assessment_ids:
                 first, _ = self._changes.get(assessment_id, (now, now))
                 self._changes[assessment_id] = (first, now)
-            self._wake.notify()
+            if len(self._changes) > waiting:
+                self._wake.notify()
 
     def _due(self, assessment_id: int) -> float:
         first, last = self._changes[assessment_id]

@@ -40,6 +40,33 @@ def test_changes_close_together_are_warmed_once() -> None:
     assert sorted(done) == [7, 8]
 
 
+class _CountedCondition(threading.Condition):
+    notified = 0
+
+    def notify(self, n: int = 1) -> None:
+        self.notified += 1
+        super().notify(n)
+
+
+def test_only_an_assessment_not_waiting_yet_wakes_the_warmer() -> None:
+    """A workshop's saves each note a change: the thread is woken for the first one, not for
+    the 200 that follow (each wake was two thread switches on a save)."""
+    done: list[int] = []
+    warmer = Warmer(done.append, quiet=0.2, at_most=5)
+    warmer._wake = wake = _CountedCondition()
+    warmer.start()
+    for _ in range(200):
+        warmer.changed([7])
+    warmer.changed([7, 8])
+    wait_for(lambda: len(done) >= 2)
+    warmer.changed([7])
+    wait_for(lambda: len(done) >= 3)
+    warmer.stop()
+
+    assert sorted(done) == [7, 7, 8]
+    assert wake.notified == 4  # 7, then 8, then 7 again once warmed; and the stop
+
+
 def test_changes_that_keep_coming_are_still_warmed_every_so_often() -> None:
     done: list[int] = []
     warmer = Warmer(done.append, quiet=0.2, at_most=0.5)
