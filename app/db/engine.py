@@ -84,6 +84,21 @@ def _queue_writers(engine: Engine) -> None:
     event.listen(engine, "checkin", lambda _dbapi, record: _release(record))
 
 
+SQLITE_SAVES_AT_ONCE = 2
+
+
+def saves_at_once(engine: Engine) -> int | None:
+    """How many saves a server worker should run at once; None for as many as it has threads.
+
+    SQLite writes one at a time (the writers' queue above), so a burst of saves in 40 threads
+    mostly waits for that lock, and every wait and hand-over is a thread switch: two at a time
+    lets one save read while the other commits (benchmarks/workshop.py: 5 % more saves a second
+    and a third off p95 than 40 at once, and one at a time gains less). PostgreSQL writes in
+    parallel and waits on the network between statements: a limit there costs throughput.
+    """
+    return SQLITE_SAVES_AT_ONCE if engine.dialect.name == "sqlite" else None
+
+
 def core_connection(session: Session) -> Connection:
     """The session's connection, for a Core statement in its transaction: the few statements
     a save runs, past the ORM's per-statement work. Pending ORM changes are flushed first, as

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -13,6 +16,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from app.db import accounts, repository
+from app.db.engine import saves_at_once
 from app.db.models import Answer, AssessmentStatus, InviteToken, Participant, utc_now
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
@@ -416,3 +420,40 @@ def test_a_version_1_0_assessment_keeps_its_questions_and_guidance(
     assert "Ask to see the strategy document" in page.text  # 1.0's guidance, as before
     assert "As written, this statement is level 4 · Embedded." in page.text
     assert 'class="level-help__hint"' not in page.text
+
+
+def test_a_burst_of_saves_runs_as_many_at_once_as_the_database_writes_and_all_land(
+    client: TestClient, session: Session, engine: Engine, acme: Tenant, monkeypatch
+) -> None:
+    """SQLite writes one save at a time: two run at once (one reads while the other commits),
+    the others wait on the event loop, not in a thread each. PostgreSQL runs them all."""
+    running = most = 0
+    counting = threading.Lock()
+    save_answer = repository.save_answer
+
+    def counted(**kwargs) -> None:
+        nonlocal running, most
+        with counting:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.05)  # while the others arrive
+            save_answer(**kwargs)
+        finally:
+            with counting:
+                running -= 1
+
+    monkeypatch.setattr(repository, "save_answer", counted)
+    token = csrf_from(client.get(f"/p/{acme.invite}").text)
+    criteria = [c.id for c in REAP.criteria()][:8]
+
+    def save(criterion: str) -> int:
+        answer = {"criterion_id": criterion, "current": 2, "target": 4}
+        return _post(client, acme, token, answer).status_code
+
+    with ThreadPoolExecutor(len(criteria)) as pool:
+        assert list(pool.map(save, criteria)) == [200] * len(criteria)
+
+    assert most == (saves_at_once(engine) or len(criteria))
+    stored = _stored(session, acme)
+    assert all((stored[c].current, stored[c].target) == (2, 4) for c in criteria)

@@ -6,16 +6,17 @@ saved at once through `save_answer_json` and kept in the browser until the serve
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import ClientDisconnect
 from starlette.routing import request_response
@@ -339,7 +340,8 @@ async def save_answer_json(request: Request) -> Response:
     except ClientDisconnect:
         return Response(status_code=400)  # nobody is waiting for an answer
     await verify_csrf(request)
-    return await run_in_threadpool(_save_answer, request, body)
+    saving = functools.partial(_save_answer, request, body)
+    return await to_thread.run_sync(saving, limiter=request.app.state.saving)  # see saves_at_once
 
 
 def _save_answer(request: Request, body: bytes) -> JSONResponse:
