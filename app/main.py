@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.config import PROJECT_ROOT, Settings, get_settings
-from app.db.engine import make_engine, saves_at_once
+from app.db.engine import make_engine, saves_at_once, saves_on_the_event_loop
 from app.reports import worker
 from app.web.collector import tune_for_serving
 from app.web.csrf import CsrfCookieMiddleware
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     at_once = saves_at_once(engine)
     app.state.saving = CapacityLimiter(at_once) if at_once else None  # None: the thread pool's
+    app.state.saves_on_the_event_loop = saves_on_the_event_loop(engine)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.mount(docs.ASSETS_PATH, StaticFiles(directory=docs.SWAGGER_UI), name="api_docs_assets")
     # Routes are matched in this order. Answering first: a workshop's saves are most of the

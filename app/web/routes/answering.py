@@ -22,6 +22,7 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import request_response
 
 from app.db import frameworks, invites, repository
+from app.db.engine import WouldWait, without_waiting
 from app.db.invites import AnsweringLink
 from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Participant
 from app.domain.anonymity import promise
@@ -341,6 +342,12 @@ async def save_answer_json(request: Request) -> Response:
         return Response(status_code=400)  # nobody is waiting for an answer
     await verify_csrf(request)
     saving = functools.partial(_save_answer, request, body)
+    if request.app.state.saves_on_the_event_loop:
+        try:
+            with without_waiting():
+                return saving()
+        except WouldWait:  # another writer has the database: wait for it in a thread
+            pass
     return await to_thread.run_sync(saving, limiter=request.app.state.saving)  # see saves_at_once
 
 
