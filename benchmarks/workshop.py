@@ -6,9 +6,10 @@ Run: .venv/bin/python benchmarks/workshop.py [--participants 50] [--seconds 20]
 Prints figures; it asserts nothing. Everything runs on loopback in a throw-away folder:
 1. `gapwise serve` (one worker, as `scripts/run` starts it). Over HTTP the consultant opens an
    assessment and invites the participants; then all of them save answers at once for a fixed
-   time, cycling through every criterion with changing levels. Then the same load, in the same
+   time, cycling through every criterion with changing levels; and the same load, in the same
    run, against benchmarks/bare_upsert.py: FastAPI and the driver doing the one upsert, on the
-   same database. For each:
+   same database. The two take turns (`--rounds`, each turn a share of `--seconds`), so a
+   machine whose speed drifts compares them at the same speed. For each:
    saves per second, latency p50/p95/p99, failures, and whether the database holds exactly one
    answer per participant and criterion, with the last levels each one saw confirmed.
 2. Every participant's answers completed (as the demo's people answer), then the results page
@@ -41,7 +42,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
@@ -80,6 +83,9 @@ def main() -> None:
     options.add_argument("--code", type=Path, default=PROJECT_ROOT, help="serve this checkout")
     options.add_argument("--overview", type=int, default=20_000, help="participants; 0: skip")
     options.add_argument("--workers", type=int, default=1, help="gapwise serve --workers")
+    options.add_argument(
+        "--rounds", type=int, default=3, help="turns each of Gapwise and the bare endpoint save"
+    )
     arguments = options.parse_args()
     code = arguments.code.resolve()
     with tempfile.TemporaryDirectory() as folder:
@@ -89,6 +95,7 @@ def main() -> None:
             arguments.seconds,
             (code, arguments.workers),
             arguments.overview,
+            arguments.rounds,
         )
 
 
@@ -96,7 +103,12 @@ OPEN_LOOP_EVERY = 2.0  # seconds between one participant's saves in a workshop's
 
 
 def _run(
-    folder: Path, participants: int, seconds: float, server: tuple[Path, int], overview: int
+    folder: Path,
+    participants: int,
+    seconds: float,
+    server: tuple[Path, int],
+    overview: int,
+    rounds: int,
 ) -> None:
     code, workers = server
     port = free_port()
@@ -121,10 +133,16 @@ def _run(
         print(
             f"{participants} participants, {len(criteria)} criteria, {seconds:.0f} s of saving each"
         )
-        gapwise = _saves_with_server_cpu(process.pid, url, links, criteria, seconds)
-        gapwise_kept = one_answer_each(gapwise, stored_answers(database, assessment))
-        paced = save_answers(url, links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY)
-        bare, bare_kept, bare_paced = _bare_endpoint(folder, participants, criteria, seconds)
+        with _bare_server(folder, participants) as bare_server:
+            gapwise, bare = _saves_in_turns(
+                Saving(process.pid, url, links), bare_server, criteria, seconds, rounds
+            )
+            gapwise_kept = one_answer_each(gapwise, stored_answers(database, assessment))
+            bare_kept = one_answer_each(bare, stored_answers(bare_server.database, 1))
+            paced = save_answers(url, links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY)
+            bare_paced = save_answers(
+                bare_server.url, bare_server.links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY
+            )
         backend = make_url(database).get_backend_name()
         gapwise_name, bare_name = f"Gapwise, {backend}", f"bare, {backend}"
         _print_saves((gapwise_name, gapwise, gapwise_kept), (bare_name, bare, bare_kept))
@@ -159,10 +177,20 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
-def _bare_endpoint(
-    folder: Path, participants: int, criteria: list[str], seconds: float
-) -> tuple[Load, bool, Load]:
-    database = database_for(folder / "bare")  # on the database Gapwise runs on
+@dataclass(frozen=True)
+class Saving:
+    """A server taking saves: its process, its address and its participants' links."""
+
+    pid: int
+    url: str
+    links: list[str]
+    database: str = ""
+
+
+@contextmanager
+def _bare_server(folder: Path, participants: int) -> Iterator[Saving]:
+    """benchmarks/bare_upsert.py served on the database Gapwise runs on, until the block ends."""
+    database = database_for(folder / "bare")
     (folder / "bare").mkdir(exist_ok=True)
     links = add_participants(database, [participant_name(i) for i in range(participants)])
     port = free_port()
@@ -171,10 +199,32 @@ def _bare_endpoint(
     serve = [*PYTHON, "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port)]
     env = environment(folder / "bare", BARE_DATABASE=database, PYTHONPATH=str(PROJECT_ROOT))
     with serving(serve, env, f"{url}/healthz", folder / "bare.log") as process:
-        load = _saves_with_server_cpu(process.pid, url, links, criteria, seconds)
-        kept = one_answer_each(load, stored_answers(database, 1))
-        paced = save_answers(url, links, criteria, seconds=seconds, every=OPEN_LOOP_EVERY)
-    return load, kept, paced
+        yield Saving(process.pid, url, links, database)
+
+
+def _saves_in_turns(
+    gapwise: Saving, bare: Saving, criteria: list[str], seconds: float, rounds: int
+) -> tuple[Load, Load]:
+    """The closed loop against Gapwise and the bare endpoint in turns, `rounds` times, each
+    turn a share of `seconds`; each one's turns added up. A shared machine's speed drifts by a
+    fifth within minutes, so turns of a few seconds compare them at the same speed where one
+    long run each did not. Each round's ratio is printed as it ends."""
+    turns: dict[str, list[Load]] = {"gapwise": [], "bare": []}
+    for round_number in range(1, rounds + 1):
+        for name, server in (("gapwise", gapwise), ("bare", bare)):
+            turns[name].append(
+                _saves_with_server_cpu(
+                    server.pid, server.url, server.links, criteria, seconds / rounds
+                )
+            )
+        ours, theirs = turns["gapwise"][-1], turns["bare"][-1]
+        print(f"  round {round_number} of {rounds}: Gapwise / bare {_ratio(ours, theirs):.2f} ×")
+    return Load.added(turns["gapwise"]), Load.added(turns["bare"])
+
+
+def _ratio(gapwise: Load, bare: Load) -> float:
+    """Gapwise's saves per second as a share of the bare endpoint's."""
+    return (gapwise.saves / gapwise.seconds) / (bare.saves / bare.seconds)
 
 
 def _saves_with_server_cpu(
@@ -247,7 +297,7 @@ def _print_saves(*runs: tuple[str, Load, bool]) -> None:
             f"{1000 * load.server_cpu_seconds / load.saves:8.2f} ms"
         )
     (_, gapwise, _), (_, bare, _) = runs
-    ratio = (gapwise.saves / gapwise.seconds) / (bare.saves / bare.seconds)
+    ratio = _ratio(gapwise, bare)
     p50_ratio = _percentiles(gapwise.latencies)[0] / _percentiles(bare.latencies)[0]
     print(f"Gapwise / bare: {ratio:.2f} × the throughput, {p50_ratio:.2f} × the median latency")
 

@@ -95,6 +95,20 @@ class Load:
         """Confirmed saves (200); failed attempts are in `failures`."""
         return len(self.latencies)
 
+    @classmethod
+    def added(cls, loads: list[Load]) -> Load:
+        """Loads run one after the other as one: their times and saves added up, and the
+        last levels confirmed by the latest."""
+        total = cls()
+        for load in loads:
+            total.seconds += load.seconds
+            total.driver_cpu_seconds += load.driver_cpu_seconds
+            total.server_cpu_seconds += load.server_cpu_seconds
+            total.latencies += load.latencies
+            total.failures += load.failures
+            total.last_saved |= load.last_saved
+        return total
+
 
 def save_answers(
     base_url: str,
