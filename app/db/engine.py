@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a save waits behind a burst of others rather than fail
@@ -117,29 +117,39 @@ def _queue_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if connection.info.get("writing") or not statement.lstrip()[:7].lower().startswith(_WRITE):
+        info = connection.info
+        without_waiting = _WITHOUT_WAITING.get()
+        if without_waiting and not info.get("not_waiting"):
+            cursor.connection.execute("PRAGMA busy_timeout=0")  # reads too: none may wait
+            info["not_waiting"] = True  # put back at the end (_release)
+        if info.get("writing") or not statement.lstrip()[:7].lower().startswith(_WRITE):
             return
-        if _WITHOUT_WAITING.get():
+        if without_waiting:
             if waiting.count or not lock.acquire(blocking=False):
                 raise WouldWait
-            connection.info["writing"] = True  # released, and the timeout put back, at the end
-            cursor.connection.execute("PRAGMA busy_timeout=0")
-            connection.info["not_waiting"] = True
-            return
-        with waiting.one():
-            acquired = lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-        if not acquired:
-            raise sqlite3.OperationalError("database is locked")  # as SQLite's own timeout says
-        connection.info["writing"] = True
+        else:
+            with waiting.one():
+                acquired = lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+            if not acquired:
+                raise sqlite3.OperationalError("database is locked")  # as SQLite's timeout says
+        info["writing"] = True
 
     def _release(info: dict[str, Any], driver_connection: Any) -> None:
-        if info.pop("not_waiting", False):
-            driver_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        if info.pop("writing", False):
-            lock.release()
+        """At the end of a transaction, and when a connection goes back to the pool (also one
+        dropped as broken: no driver connection then, and the lock must still be freed)."""
+        try:
+            if info.pop("not_waiting", False) and driver_connection is not None:
+                driver_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            if info.pop("writing", False):
+                lock.release()
 
     def _ended(connection: Any) -> None:
-        _release(connection.info, connection.connection.driver_connection)
+        try:
+            driver_connection = connection.connection.driver_connection
+        except SQLAlchemyError:  # dropped as broken: checkin frees what it held
+            return
+        _release(connection.info, driver_connection)
 
     event.listen(engine, "commit", _ended)
     event.listen(engine, "rollback", _ended)

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import pytest
 from anyio import to_thread
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.db.engine import POSTGRESQL_EXTRA_CONNECTIONS, make_engine
+from app.db.engine import (
+    POSTGRESQL_EXTRA_CONNECTIONS,
+    SQLITE_BUSY_TIMEOUT_MS,
+    WouldWait,
+    make_engine,
+    without_waiting,
+)
 from app.db.models import Organisation
 from tests.databases import ON_POSTGRES
 
@@ -64,6 +71,43 @@ def test_a_session_that_read_can_write_after_another_writer_committed(engine: En
         session.commit()  # a stale read transaction here would be refused at once
 
         assert sorted(o.slug for o in session.exec(select(Organisation))) == ["acme", "globex"]
+
+
+def _can_write_without_waiting(engine: Engine) -> bool:
+    try:
+        with without_waiting(), engine.begin() as connection:
+            connection.execute(update(Organisation).values(name=Organisation.name))
+    except WouldWait:
+        return False
+    return True
+
+
+@pytest.mark.sqlite_only
+def test_a_writer_that_must_not_wait_gives_way_to_one_that_holds_the_lock(engine: Engine) -> None:
+    with Session(engine) as writer:
+        writer.add(Organisation(name="Acme", slug="acme"))
+        writer.flush()  # holds the writers' lock until its commit
+
+        started = time.monotonic()
+        assert not _can_write_without_waiting(engine)
+        assert time.monotonic() - started < 0.2  # at once, not after a wait
+        writer.commit()
+    assert _can_write_without_waiting(engine)
+
+
+@pytest.mark.sqlite_only
+def test_a_connection_dropped_while_writing_without_waiting_frees_the_lock_and_the_timeout(
+    engine: Engine,
+) -> None:
+    """A connection found broken mid-write is discarded: what it held is freed all the same."""
+    with without_waiting(), engine.connect() as connection:
+        connection.execute(update(Organisation).values(name=Organisation.name))
+        connection.invalidate()
+
+    assert _can_write_without_waiting(engine)
+    with engine.connect() as connection:
+        busy_timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    assert busy_timeout == SQLITE_BUSY_TIMEOUT_MS
 
 
 def test_the_connection_pool_matches_the_threads_that_serve_requests(

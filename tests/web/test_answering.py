@@ -18,7 +18,12 @@ from sqlalchemy import Engine, make_url, update
 from sqlmodel import Session, select
 
 from app.db import accounts, repository
-from app.db.engine import SQLITE_BUSY_TIMEOUT_MS, core_connection, saves_at_once
+from app.db.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_SAVES_AT_ONCE,
+    core_connection,
+    saves_at_once,
+)
 from app.db.models import (
     Answer,
     AssessmentStatus,
@@ -485,7 +490,7 @@ def test_saves_while_another_writer_holds_the_database_wait_in_threads_and_all_l
             running += 1
             most = max(most, running)
         try:
-            time.sleep(0.05)  # while the others arrive
+            time.sleep(0.2)  # while the others arrive
             save_answer(**kwargs)
         finally:
             with counting:
@@ -508,7 +513,11 @@ def test_saves_while_another_writer_holds_the_database_wait_in_threads_and_all_l
         writer.commit()
         assert list(saved) == [200] * len(criteria)
 
-    assert most == (saves_at_once(engine) or len(criteria))
+    at_once = saves_at_once(engine)
+    if at_once:
+        assert most == at_once  # the two waited for the writer together
+    else:
+        assert most > SQLITE_SAVES_AT_ONCE  # no limit of its own (how many overlap varies)
     stored = _stored(session, acme)
     assert all((stored[c].current, stored[c].target) == (2, 4) for c in criteria)
 
