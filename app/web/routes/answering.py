@@ -331,10 +331,11 @@ async def save_answer_json(request: Request) -> Response:
     """Insert or replace one answer; sending the same answer twice changes nothing.
 
     A workshop's busiest route, so it is a plain Starlette endpoint rather than a FastAPI
-    route: one thread hop and no dependencies to solve. It refuses what the route refused,
-    in this order: a body past its limit (MAX_SAVE_BYTES), a request without its CSRF
-    token, a link that opens nothing (before the body is even parsed), then a body that is
-    not an answer in JSON.
+    route: no dependencies to solve, and on SQLite no thread either, unless another writer
+    has the database (app/db/engine.py, `saves_on_the_event_loop`). It refuses what the
+    route refused, in this order: a body past its limit (MAX_SAVE_BYTES), a request without
+    its CSRF token, a link that opens nothing (before the body is even parsed), then a body
+    that is not an answer in JSON.
     """
     try:
         body = await request.body()  # first: the CSRF check may read a form from it
