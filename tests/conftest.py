@@ -122,12 +122,15 @@ NO_DATABASE = (
 
 
 def _run_elsewhere(item: pytest.Item) -> bool:
-    """`sqlite_only` runs in the SQLite run; `pages_only` in one run: the SQLite run, or the
+    """`sqlite_only` runs in the SQLite run, `postgresql_only` in the PostgreSQL run;
+    `pages_only` in one run: the SQLite run, or the
     PostgreSQL run for `pages_only(run="postgresql")`, so that the two runs, side by side on
     two cores, take about as long as each other (docs/testing.md). The tests that open no
     database (NO_DATABASE) run in the SQLite run."""
     if item.get_closest_marker("sqlite_only") or item.nodeid.startswith(NO_DATABASE):
         return ON_POSTGRES
+    if item.get_closest_marker("postgresql_only"):
+        return not ON_POSTGRES
     pages = item.get_closest_marker("pages_only")
     if pages is None:
         return False

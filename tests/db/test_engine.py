@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.config import Settings
+from app.db import engine as engine_module
 from app.db.engine import (
     POSTGRESQL_EXTRA_CONNECTIONS,
     SQLITE_BUSY_TIMEOUT_MS,
@@ -108,6 +109,42 @@ def test_a_connection_dropped_while_writing_without_waiting_frees_the_lock_and_t
     with engine.connect() as connection:
         busy_timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
     assert busy_timeout == SQLITE_BUSY_TIMEOUT_MS
+
+
+def _drop_pooled_connection(engine: Engine) -> None:
+    """One connection in the pool, which the server then drops (as a restart would)."""
+    with engine.connect() as connection:
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    with other.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
+    other.dispose()
+
+
+@pytest.mark.postgresql_only
+def test_a_connection_dropped_while_idle_is_replaced_before_use(
+    engine: Engine, monkeypatch
+) -> None:
+    _drop_pooled_connection(engine)
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # it sat long enough
+
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+
+
+@pytest.mark.postgresql_only
+def test_a_connection_used_a_moment_ago_is_not_pinged(engine: Engine, monkeypatch) -> None:
+    pinged: list[object] = []
+    monkeypatch.setattr(engine_module, "_ping", pinged.append)
+    for _ in range(3):
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    assert pinged == []
+
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
+    assert len(pinged) == 1
 
 
 def test_the_connection_pool_matches_the_threads_that_serve_requests(
