@@ -107,7 +107,8 @@ def without_waiting() -> Iterator[None]:
     """SQLite writes in the block take the write lock only if it is free at once, else raise
     WouldWait before their first statement: when another thread of this process writes or
     waits to (they go first), or another process holds SQLite's lock (the busy timeout is 0
-    while the block writes). For a save on the event loop, which must not wait for anyone."""
+    for every statement in the block, reads too). For a save on the event loop, which must
+    not wait for anyone."""
     wanted = _WITHOUT_WAITING.set(True)
     try:
         yield
