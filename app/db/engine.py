@@ -155,9 +155,9 @@ def _queue_writers(engine: Engine) -> None:
     def _before(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
         info = connection.info
         without_waiting = _WITHOUT_WAITING.get()
-        if without_waiting and not info.get("not_waiting"):
+        if without_waiting and not info.get("busy_timeout_off"):
             cursor.connection.execute("PRAGMA busy_timeout=0")  # reads too: none may wait
-            info["not_waiting"] = True  # put back at the end (_release)
+            info["busy_timeout_off"] = True  # put back at the end (_release)
         if info.get("writing") or not statement.lstrip()[:7].lower().startswith(_WRITE):
             return
         if without_waiting:
@@ -174,7 +174,7 @@ def _queue_writers(engine: Engine) -> None:
         """At the end of a transaction, and when a connection goes back to the pool (also one
         dropped as broken: no driver connection then, and the lock must still be freed)."""
         try:
-            if info.pop("not_waiting", False) and driver_connection is not None:
+            if info.pop("busy_timeout_off", False) and driver_connection is not None:
                 driver_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         finally:
             if info.pop("writing", False):
