@@ -74,7 +74,7 @@ def _reports_rendered_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
         return render(data)
 
     monkeypatch.setattr(worker, "render_in_worker", render_here)
-    monkeypatch.setattr(worker, "prepare_worker", lambda: None)  # no process waits for a report
+    monkeypatch.setattr(worker, "prepare_worker", lambda ahead=None: None)  # no process waits
 
 
 @pytest.hookimpl(optionalhook=True)

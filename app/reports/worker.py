@@ -165,13 +165,16 @@ class _RenderProcess:
     """A spawned process that takes one render through a pipe, sends back the document (or
     the renderer's error) and ends: what one render did in it cannot touch the next one."""
 
-    def __init__(self, *, warm: bool) -> None:
+    def __init__(self, *, warm: bool, ahead: Callable[[], object] | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self._connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve_one, args=(theirs, warm), daemon=True)
+        told = ahead is not None
+        self.process = context.Process(target=_serve_one, args=(theirs, warm, told), daemon=True)
         self.process.start()
         theirs.close()
         self._sending: threading.Thread | None = None
+        if ahead is not None:  # through the pipe, not as an argument (see `_send_later`)
+            self._send_later(bytes(ForkingPickler.dumps(ahead)))
 
     def render(self, render: Callable[[Data], bytes], data: Data, time_limit: float) -> bytes:
         """The document. Whatever goes wrong, the process is stopped before the pipe is
@@ -181,10 +184,7 @@ class _RenderProcess:
         except Exception as exc:
             self.stop()
             raise ReportFailed(f"the report could not be rendered: {exc}") from None
-        # Sent from a thread: a large request waits in the pipe until the process has warmed
-        # up, and the time limit below must hold even if it never reads it.
-        self._sending = threading.Thread(target=self._send, args=(request,), daemon=True)
-        self._sending.start()
+        self._send_later(request)  # the time limit below holds even if it is never read
         answered = False
         try:
             if not self._connection.poll(time_limit):
@@ -214,18 +214,31 @@ class _RenderProcess:
             self._sending.join()  # its send fails now that nobody can read the pipe
         self._connection.close()
 
-    def _send(self, request: bytes) -> None:
-        with suppress(OSError):  # the process was stopped before it read the request
-            self._connection.send_bytes(request)
+    def _send_later(self, message: bytes) -> None:
+        """Send `message` from a thread, after those sent before. A message larger than the
+        pipe holds waits there until the process, still warming up, reads it; so does a
+        process's argument, in `start()`, which held a request for half a second."""
+        before = self._sending
+        self._sending = threading.Thread(target=self._send, args=(message, before), daemon=True)
+        self._sending.start()
+
+    def _send(self, message: bytes, before: threading.Thread | None) -> None:
+        if before is not None:
+            before.join()
+        with suppress(OSError):  # the process was stopped before it read the message
+            self._connection.send_bytes(message)
 
 
-def _serve_one(connection: Connection, warm: bool) -> None:
-    """In the render process: warm up (if started ahead), then one render, whose document or
-    error goes back through the pipe."""
-    if warm:
-        with suppress(Exception):  # warming up only saves time; the render says what fails
-            _warm_up()
+def _serve_one(connection: Connection, warm: bool, told_ahead: bool) -> None:
+    """In the render process: warm up (if started ahead), do the work it is told to do
+    ahead (if any, the pipe's first message), then one render, whose document or error goes
+    back through the pipe."""
     try:
+        if warm:
+            _quietly(_warm_up)
+        if told_ahead:
+            ahead = connection.recv_bytes()
+            _quietly(lambda: ForkingPickler.loads(ahead)())
         request = connection.recv_bytes()
     except EOFError:  # discarded without a render
         return
@@ -237,6 +250,12 @@ def _serve_one(connection: Connection, warm: bool) -> None:
     connection.send(outcome)
 
 
+def _quietly(preparing: Callable[[], object]) -> None:
+    """Work done ahead only saves time: if it fails, the render says what fails."""
+    with suppress(Exception):
+        preparing()
+
+
 # The render process started ahead of the next report (by the web server, not the CLI): a
 # process per render, as before, without a report waiting for Python to import WeasyPrint
 # and matplotlib and for the first render to load fonts (about 2 s of a quiet machine).
@@ -244,12 +263,13 @@ _spare: _RenderProcess | None = None
 _spare_lock = threading.Lock()
 
 
-def prepare_worker() -> None:
-    """Start the next render's process now, unless one is waiting already."""
+def prepare_worker(ahead: Callable[[], object] | None = None) -> None:
+    """Start the next render's process now, unless one is waiting already. It imports and
+    warms up meanwhile, then runs `ahead()` (picklable): work the next render can reuse."""
     global _spare
     with _spare_lock:
         if _spare is None:
-            _spare = _RenderProcess(warm=True)  # it imports and warms up meanwhile
+            _spare = _RenderProcess(warm=True, ahead=ahead)
 
 
 def discard_worker() -> None:

@@ -15,6 +15,7 @@ from app.domain.loading import load_framework, parse_framework
 from app.domain.scoring import Response, score_assessment, segment
 from app.reports import charts
 from app.reports.figures import Figures
+from app.reports.pdf import prepare_charts
 from tests.conftest import DATA
 
 LIBRARY = load_framework(DATA / "library-1.0.yaml")
@@ -220,6 +221,24 @@ def _groups_of(framework: Framework) -> list[Response]:
         )
         for n, group in enumerate(["Front line", "Leadership", "Management"] * 3)
     ]
+
+
+def test_a_radar_prepared_for_a_framework_is_the_one_its_report_then_draws_to_the_byte(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    results = score_assessment(REAP, _groups_of(REAP))
+    charts._radars.clear()
+    with charts.drawn_once():  # as the report draws its charts
+        expected = charts.radar_chart(results, REAP)
+    charts._radars.clear()
+
+    prepare_charts(REAP)  # with no answers: it only knows the framework
+    monkeypatch.setattr(charts, "_new_radar", lambda *_: pytest.fail("a radar built again"))
+    monkeypatch.setattr(charts, "_svg_tight_box", lambda _: pytest.fail("measured again"))
+    with charts.drawn_once():
+        drawn = charts.radar_chart(results, REAP)
+
+    assert drawn == expected
 
 
 def _radar_figures(framework: Framework):

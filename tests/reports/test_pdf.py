@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import re
@@ -25,8 +26,8 @@ from app.db.models import Assessment
 from app.domain.answering import AnswerChoice
 from app.domain.loading import load_framework
 from app.report_data import report_data_of
+from app.reports import charts, worker
 from app.reports import pdf as report_pdf
-from app.reports import worker
 from app.reports.pdf import CHART_URL, STATIC, ChartNotDrawn, SafeUrlFetcher, render_pdf
 from app.reports.worker import (
     RENDER_COLLECTOR_THRESHOLD,
@@ -282,6 +283,21 @@ def test_the_report_downloads_once_then_comes_from_the_cache(
     assert session.exec(select(Assessment)).first() is not None
 
 
+def test_after_a_report_the_next_render_process_is_told_to_prepare_its_frameworks_charts(
+    client: TestClient, tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = tenants[0]
+    told = []
+    monkeypatch.setattr(worker, "prepare_worker", lambda ahead=None: told.append(ahead))
+    sign_in(client, own.viewer.email)
+
+    assert client.get(f"/assessments/{own.assessment.id}/report.pdf").status_code == 200
+
+    (ahead,) = told
+    assert ahead.func is report_pdf.prepare_charts
+    assert ahead.args == (FRAMEWORK,)  # the assessment's: REAP
+
+
 @pytest.mark.pages_only  # the render, not the data
 def test_the_pdf_is_tagged_with_its_title_and_language(
     session: Session, tenants, tmp_path: Path
@@ -345,6 +361,34 @@ def test_a_report_renders_in_the_process_started_ahead_which_serves_it_alone(
     discard_worker()
     assert worker._spare is None
     assert not waiting.is_alive()  # a stopping server leaves no render process behind
+
+
+def _radars_kept(data: object) -> bytes:
+    """A render, in the render process: how many radar figures it finds built."""
+    return str(len(charts._radars._entries)).encode()
+
+
+def _fails() -> None:
+    raise RuntimeError("work ahead that fails")
+
+
+@pytest.mark.parametrize(
+    ("ahead", "kept"),
+    [
+        (functools.partial(report_pdf.prepare_charts, FRAMEWORK), b"1"),
+        (None, b"0"),
+        (_fails, b"0"),  # it only saves time: the render goes on without it
+    ],
+)
+def test_the_process_started_ahead_does_the_work_it_is_told_before_its_render(
+    ahead, kept: bytes
+) -> None:
+    prepare_worker(ahead=ahead)
+    process = worker._spare.process
+
+    assert render_in_worker(_radars_kept, None) == kept
+    process.join(timeout=60)
+    assert process.exitcode == 0
 
 
 def test_background_work_can_wait_for_a_render_under_way() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from app.domain.policy import Action
 from app.report_data import prepared_by_of, reader_key, report_data_of, report_version
 from app.reports import worker
 from app.reports.cache import cached, kept_outputs
-from app.reports.pdf import render_pdf
+from app.reports.pdf import prepare_charts, render_pdf
 from app.reports.registry import ExportFormat, exports_on
 from app.reports.worker import ReportFailed
 from app.web.deps import (
@@ -169,8 +170,8 @@ def report_pdf(
         )
         try:
             return worker.render_in_worker(render_pdf, data)
-        finally:
-            worker.prepare_worker()  # the next report's process, started while this one is sent
+        finally:  # the next report's process, started while this one is sent
+            worker.prepare_worker(ahead=functools.partial(prepare_charts, data.framework))
 
     directory = kept_outputs(data_dir, assessment.id)
     return cached(directory, f"report-{paper}-{reader_key(prepared_by)}.pdf", version, render)
