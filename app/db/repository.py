@@ -419,9 +419,10 @@ class Respondent(Protocol):
 def save_answer(*, session: Session, participant: Respondent, choice: AnswerChoice) -> None:
     """Insert or replace the participant's answer to one criterion, and count the save on
     the participant, which moves the assessment's data version: one statement on
-    PostgreSQL, two on SQLite. The participant's row is written first, as removing a
-    participant does, so the two never wait for each other's rows (a deadlock on
-    PostgreSQL). ParticipantRemoved if the participant is no longer there."""
+    PostgreSQL (the autosave runs it without a transaction: it must stay one, see
+    engine.one_statement_at_a_time), two on SQLite. The participant's row is written
+    first, as removing a participant does, so the two never wait for each other's rows (a
+    deadlock on PostgreSQL). ParticipantRemoved if the participant is no longer there."""
     values = {
         "participant_id": participant.id,
         "criterion_id": choice.criterion_id,

@@ -473,6 +473,31 @@ def test_a_save_runs_on_the_event_loop_on_sqlite_and_in_a_thread_on_postgresql(
         assert busy_timeout == SQLITE_BUSY_TIMEOUT_MS
 
 
+@pytest.mark.postgresql_only
+def test_a_save_on_postgresql_is_its_one_statement_without_a_transaction_around_it(
+    client: TestClient, session: Session, acme: Tenant, monkeypatch
+) -> None:
+    """No BEGIN and COMMIT round trips: the save's one write commits on its own. Its
+    connection goes back to the pool in transactions, so no later unit of work commits
+    statement by statement."""
+    drivers = []
+    save_answer = repository.save_answer
+
+    def noted(**kwargs) -> None:
+        driver = core_connection(kwargs["session"]).connection.driver_connection
+        drivers.append((driver, driver.autocommit))
+        save_answer(**kwargs)
+
+    monkeypatch.setattr(repository, "save_answer", noted)
+
+    assert _save(client, acme, ANSWER).status_code == 200
+    [(driver, autocommit)] = drivers
+    assert autocommit
+    assert not driver.autocommit  # back in the pool as every other connection is
+    stored = _stored(session, acme)[CRITERION]
+    assert (stored.current, stored.target) == (2, 4)  # committed
+
+
 @pytest.mark.sqlite_only
 def test_saves_while_another_writer_holds_the_database_wait_in_threads_and_all_land(
     client: TestClient, session: Session, acme: Tenant, monkeypatch

@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import request_response
 
 from app.db import frameworks, invites, repository
-from app.db.engine import WouldWait, without_waiting
+from app.db.engine import WouldWait, one_statement_at_a_time, without_waiting
 from app.db.invites import AnsweringLink
 from app.db.models import ArchivedAnswer, Assessment, AssessmentStatus, Participant
 from app.domain.anonymity import promise
@@ -359,6 +359,7 @@ def _save_answer(request: Request, body: bytes) -> JSONResponse:
     their assessment's status and framework version (parsed once per process); then the
     save (repository.save_answer)."""
     with unit_of_work(request) as session:
+        one_statement_at_a_time(session)  # its one write is one statement (on PostgreSQL)
         link = live_answering_link(
             request=request, invite_token=request.path_params["invite_token"], session=session
         )
