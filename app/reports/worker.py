@@ -166,15 +166,18 @@ class _RenderProcess:
     the renderer's error) and ends: what one render did in it cannot touch the next one."""
 
     def __init__(self, *, warm: bool, ahead: Callable[[], object] | None = None) -> None:
+        # Pickled first: work that cannot travel fails here, before a process is started.
+        told = None if ahead is None else bytes(ForkingPickler.dumps(ahead))
         context = multiprocessing.get_context("spawn")
         self._connection, theirs = context.Pipe()
-        told = ahead is not None
-        self.process = context.Process(target=_serve_one, args=(theirs, warm, told), daemon=True)
+        self.process = context.Process(
+            target=_serve_one, args=(theirs, warm, told is not None), daemon=True
+        )
         self.process.start()
         theirs.close()
         self._sending: threading.Thread | None = None
-        if ahead is not None:  # through the pipe, not as an argument (see `_send_later`)
-            self._send_later(bytes(ForkingPickler.dumps(ahead)))
+        if told is not None:  # through the pipe, not as an argument (see `_send_later`)
+            self._send_later(told)
 
     def render(self, render: Callable[[Data], bytes], data: Data, time_limit: float) -> bytes:
         """The document. Whatever goes wrong, the process is stopped before the pipe is

@@ -64,7 +64,9 @@ def _forget_changes(session: Session) -> None:
 @contextmanager
 def unit_of_work(request: Request) -> Iterator[Session]:
     """The request's session for a route that takes no dependencies (the save): committed once
-    when the block succeeds, closed (so rolled back) when it raises, as `committing` does."""
+    when the block succeeds, closed (so rolled back) when it raises, as `committing` does.
+    On PostgreSQL the save runs in autocommit (engine.one_statement_at_a_time): its one
+    write is its last statement, so nothing after it can fail and need undoing."""
     with request_session(request) as session:
         try:
             yield session

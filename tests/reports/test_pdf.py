@@ -383,12 +383,24 @@ def _fails() -> None:
 def test_the_process_started_ahead_does_the_work_it_is_told_before_its_render(
     ahead, kept: bytes
 ) -> None:
+    discard_worker()  # one started by another test would not be told
     prepare_worker(ahead=ahead)
     process = worker._spare.process
 
     assert render_in_worker(_radars_kept, None) == kept
     process.join(timeout=60)
     assert process.exitcode == 0
+
+
+def test_work_ahead_that_cannot_travel_fails_before_a_process_is_started() -> None:
+    discard_worker()
+    before = multiprocessing.active_children()
+
+    with pytest.raises(Exception, match="pickle"):
+        prepare_worker(ahead=lambda: None)  # a function made here: not picklable
+
+    assert worker._spare is None
+    assert multiprocessing.active_children() == before
 
 
 def test_background_work_can_wait_for_a_render_under_way() -> None:
