@@ -6,10 +6,9 @@ saved at once through `save_answer_json` and kept in the browser until the serve
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Annotated
 
 from anyio import to_thread
@@ -342,7 +341,7 @@ async def save_answer_json(request: Request) -> Response:
     except ClientDisconnect:
         return Response(status_code=400)  # nobody is waiting for an answer
     await verify_csrf(request)
-    saving = functools.partial(_save_answer, request, body)
+    saving = partial(_save_answer, request, body)
     if request.app.state.saves_on_the_event_loop:
         try:
             with without_waiting():
