@@ -11,7 +11,9 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -449,27 +451,43 @@ def _on_the_event_loop() -> bool:
 ANSWER = {"criterion_id": CRITERION, "current": 2, "target": 4}
 
 
+@dataclass(frozen=True)
+class _Saving:
+    """How a save ran, noted as it wrote: where, and on which driver connection, then in
+    autocommit or not (PostgreSQL's; None on SQLite, whose driver does not say)."""
+
+    on_the_event_loop: bool
+    driver: Any
+    autocommit: bool | None
+
+
+def _noting_saves(monkeypatch: pytest.MonkeyPatch) -> list[_Saving]:
+    """Every save from now on, noted just before it writes."""
+    noted: list[_Saving] = []
+    save_answer = repository.save_answer
+
+    def noting(**kwargs) -> None:
+        driver = core_connection(kwargs["session"]).connection.driver_connection
+        autocommit = getattr(driver, "autocommit", None)
+        noted.append(_Saving(_on_the_event_loop(), driver, autocommit))
+        save_answer(**kwargs)
+
+    monkeypatch.setattr(repository, "save_answer", noting)
+    return noted
+
+
 def test_a_save_runs_on_the_event_loop_on_sqlite_and_in_a_thread_on_postgresql(
     client: TestClient, acme: Tenant, monkeypatch
 ) -> None:
     """On SQLite the hand-over to a thread and back cost a third of a save. Its connection
     waits for SQLite's lock again afterwards, as every other write does."""
-    where: list[bool] = []
-    drivers = []
-    save_answer = repository.save_answer
-
-    def noted(**kwargs) -> None:
-        where.append(_on_the_event_loop())
-        drivers.append(core_connection(kwargs["session"]).connection.driver_connection)
-        save_answer(**kwargs)
-
-    monkeypatch.setattr(repository, "save_answer", noted)
+    saves = _noting_saves(monkeypatch)
 
     assert _save(client, acme, ANSWER).status_code == 200
     on_sqlite = client.app.state.engine.dialect.name == "sqlite"
-    assert where == [on_sqlite]
+    assert [s.on_the_event_loop for s in saves] == [on_sqlite]
     if on_sqlite:
-        busy_timeout = drivers[0].execute("PRAGMA busy_timeout").fetchone()[0]
+        busy_timeout = saves[0].driver.execute("PRAGMA busy_timeout").fetchone()[0]
         assert busy_timeout == SQLITE_BUSY_TIMEOUT_MS
 
 
@@ -480,20 +498,12 @@ def test_a_save_on_postgresql_is_its_one_statement_without_a_transaction_around_
     """No BEGIN and COMMIT round trips: the save's one write commits on its own. Its
     connection goes back to the pool in transactions, so no later unit of work commits
     statement by statement."""
-    drivers = []
-    save_answer = repository.save_answer
-
-    def noted(**kwargs) -> None:
-        driver = core_connection(kwargs["session"]).connection.driver_connection
-        drivers.append((driver, driver.autocommit))
-        save_answer(**kwargs)
-
-    monkeypatch.setattr(repository, "save_answer", noted)
+    saves = _noting_saves(monkeypatch)
 
     assert _save(client, acme, ANSWER).status_code == 200
-    [(driver, autocommit)] = drivers
-    assert autocommit
-    assert not driver.autocommit  # back in the pool as every other connection is
+    [saving] = saves
+    assert saving.autocommit
+    assert not saving.driver.autocommit  # back in the pool as every other connection is
     stored = _stored(session, acme)[CRITERION]
     assert (stored.current, stored.target) == (2, 4)  # committed
 
